@@ -1,0 +1,44 @@
+/**
+ * API keys: 256 random bits, shown once, stored only as SHA-256 (a fast hash is enough for keys
+ * this long: nothing can be guessed). Lookup is by hash, then confirmed in constant time.
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { ClientConfig, Role } from '../config/schema.js';
+
+export interface Principal {
+  id: string;
+  role: Role;
+  sectors: ReadonlySet<string>;
+}
+
+export const newApiKey = (): string => 'stk_' + randomBytes(32).toString('base64url');
+export const hashApiKey = (apiKey: string): string => createHash('sha256').update(apiKey, 'utf8').digest('hex');
+
+/** Bearer credentials are printable ASCII (RFC 6750 b64token); anything else is refused unread. */
+const BEARER = /^Bearer ([\x21-\x7e]{1,512})$/;
+
+export interface ClientDirectory {
+  authenticate(authorization: string | undefined): Principal | undefined;
+}
+
+export function clientDirectory(clients: readonly ClientConfig[]): ClientDirectory {
+  const byHash = new Map<string, { hash: Buffer; principal: Principal }>();
+  for (const client of clients) {
+    byHash.set(client.apiKeySha256, {
+      hash: Buffer.from(client.apiKeySha256, 'hex'),
+      principal: { id: client.id, role: client.role, sectors: new Set(client.sectors) },
+    });
+  }
+  return {
+    authenticate(authorization) {
+      const match = authorization === undefined ? null : BEARER.exec(authorization);
+      if (!match) return undefined;
+      const presented = createHash('sha256').update(match[1]!, 'utf8').digest();
+      const entry = byHash.get(presented.toString('hex'));
+      // The map is keyed by a hash of a 256-bit secret, which leaks nothing through timing;
+      // the byte comparison is still made constant-time.
+      if (!entry || !timingSafeEqual(entry.hash, presented)) return undefined;
+      return entry.principal;
+    },
+  };
+}

@@ -1,0 +1,55 @@
+/**
+ * Settings read from the environment: each has its variable, a doc line and a default (secrets
+ * have none). `sectoken serve --help` and the README list them from SETTINGS_DOC.
+ */
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { ConfigError } from './schema.js';
+
+/** The repository (or installed package) root, where the development files live. */
+export const PACKAGE_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface Settings {
+  production: boolean;
+  port: number;
+  host: string;
+  configPath: string;
+  keyringPath: string;
+  /** The key-encryption key as given (hex or base64url); undefined when a file or nothing is given. */
+  kek: string | undefined;
+  kekFile: string | undefined;
+  logLevel: string;
+}
+
+export const SETTINGS_DOC: ReadonlyArray<{ env: string; doc: string; fallback: string }> = [
+  { env: 'NODE_ENV', doc: '"production" enforces a real keyring, KEK and configuration', fallback: 'development' },
+  { env: 'PORT', doc: 'TCP port to listen on', fallback: '8080' },
+  { env: 'HOST', doc: 'address to bind (the container image sets 0.0.0.0)', fallback: '127.0.0.1' },
+  { env: 'SECTOKEN_CONFIG', doc: 'configuration file (sectors, clients, limits)', fallback: 'development: config/sectoken.dev.json; production: required' },
+  { env: 'SECTOKEN_KEYRING', doc: 'sealed keyring file', fallback: 'development: keys/dev-keyring.json; production: keys/keyring.json' },
+  { env: 'SECTOKEN_KEK', doc: 'key-encryption key, 32 bytes as 64 hex digits or base64url (secret)', fallback: 'none' },
+  { env: 'SECTOKEN_KEK_FILE', doc: 'file holding the key-encryption key, instead of SECTOKEN_KEK', fallback: 'development: keys/dev.kek' },
+  { env: 'LOG_LEVEL', doc: 'pino level: fatal, error, warn, info, debug, trace, silent', fallback: 'info' },
+];
+
+const LOG_LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+
+export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+  const production = env.NODE_ENV === 'production';
+  const port = Number(env.PORT ?? 8080);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError('PORT must be an integer in [0, 65535]');
+  const logLevel = env.LOG_LEVEL ?? 'info';
+  if (!LOG_LEVELS.has(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${[...LOG_LEVELS].join(', ')}`);
+  const configPath = env.SECTOKEN_CONFIG || (production ? undefined : join(PACKAGE_ROOT, 'config', 'sectoken.dev.json'));
+  if (!configPath) throw new ConfigError('SECTOKEN_CONFIG is not set: production needs its own configuration file (start from config/sectoken.dev.json, set "development": false, add clients with `sectoken clients add`)');
+  return {
+    production,
+    port,
+    host: env.HOST || '127.0.0.1',
+    configPath,
+    keyringPath: env.SECTOKEN_KEYRING || join(PACKAGE_ROOT, 'keys', production ? 'keyring.json' : 'dev-keyring.json'),
+    kek: env.SECTOKEN_KEK || undefined,
+    kekFile: env.SECTOKEN_KEK_FILE || undefined,
+    logLevel,
+  };
+}

@@ -1,0 +1,54 @@
+/**
+ * The national ID (CNIE number): 1–2 Latin letters then 1–6 digits, after trimming and
+ * upper-casing (SPEC "Vocabulary"). docs/DERIVATION.md §2 defines the rank, a bijection between
+ * canonical national IDs and the integers [0, NATIONAL_ID_COUNT).
+ */
+import { SectokenError } from '../errors.js';
+
+/** ASCII only: a Cyrillic 'А' or a full-width '１' never matches, so look-alikes are refused. */
+const CANONICAL = /^([A-Z]{1,2})([0-9]{1,6})$/;
+const LETTER_PREFIXES = 26 + 26 * 26; // 702
+const DIGIT_STRINGS = 1_111_110; // 10 + 100 + … + 10^6
+export const NATIONAL_ID_COUNT = LETTER_PREFIXES * DIGIT_STRINGS; // 779,999,220
+
+/** Leading zeros of the digit part are significant: "A01" and "A1" are different people. */
+const DIGIT_OFFSET = [0, 0, 10, 110, 1_110, 11_110, 111_110];
+
+/** Trims white space and upper-cases ASCII letters; throws invalid_national_id for anything else. */
+export function canonicalNationalId(input: unknown): string {
+  if (typeof input !== 'string' || input.length > 64) throw invalidNationalId();
+  // Upper-case only a–z: String#toUpperCase would turn 'ı' into 'I' and 'ß' into 'SS'.
+  const candidate = input.trim().replace(/[a-z]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 32));
+  if (!CANONICAL.test(candidate)) throw invalidNationalId();
+  return candidate;
+}
+
+/** DERIVATION.md §2: rank = letterIndex · 1,111,110 + digitOffset(k) + value(digits). */
+export function rankNationalId(canonical: string): number {
+  const match = CANONICAL.exec(canonical);
+  if (!match) throw invalidNationalId();
+  const letters = match[1]!;
+  const digits = match[2]!;
+  const letterIndex =
+    letters.length === 1 ? code(letters, 0) : 26 + 26 * code(letters, 0) + code(letters, 1);
+  return letterIndex * DIGIT_STRINGS + DIGIT_OFFSET[digits.length]! + Number(digits);
+}
+
+/** Inverse of rankNationalId; rank must be an integer in [0, NATIONAL_ID_COUNT). */
+export function unrankNationalId(rank: number): string {
+  if (!Number.isInteger(rank) || rank < 0 || rank >= NATIONAL_ID_COUNT) throw new RangeError('rank out of range');
+  const letterIndex = Math.floor(rank / DIGIT_STRINGS);
+  const digitIndex = rank % DIGIT_STRINGS;
+  const letters =
+    letterIndex < 26
+      ? letter(letterIndex)
+      : letter(Math.floor((letterIndex - 26) / 26)) + letter((letterIndex - 26) % 26);
+  let k = 6;
+  while (digitIndex < DIGIT_OFFSET[k]!) k--;
+  return letters + String(digitIndex - DIGIT_OFFSET[k]!).padStart(k, '0');
+}
+
+const code = (s: string, i: number): number => s.charCodeAt(i) - 65;
+const letter = (i: number): string => String.fromCharCode(65 + i);
+const invalidNationalId = (): SectokenError =>
+  new SectokenError('invalid_national_id', 'nationalId must be 1–2 Latin letters followed by 1–6 digits');

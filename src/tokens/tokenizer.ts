@@ -1,0 +1,69 @@
+/**
+ * All sectors' tokens from one keyring: national ID → rank → TNI → sector token, and back for
+ * reversible sectors (docs/DERIVATION.md §1). Pure computation: no access rules, no I/O.
+ */
+import type { Config } from '../config/schema.js';
+import { invalidToken, SectokenError } from '../errors.js';
+import type { Keyring } from '../keys/keyring.js';
+import { canonicalNationalId, rankNationalId, unrankNationalId } from './nationalId.js';
+import { sectorTokens, type IssuedToken, type SectorTokens } from './sectorTokens.js';
+import { tniCipher, type TniCipher } from './tni.js';
+
+/** docs/DERIVATION.md: the scheme version every answer carries next to sector and key version. */
+export const SCHEME_VERSION = 1;
+
+export interface Tokenizer {
+  sector(id: string): SectorTokens;
+  sectorIds(): string[];
+  /** The TNI of a national ID; throws invalid_national_id. Never leaves the process. */
+  tniOf(nationalId: unknown): number;
+  tokenize(sector: string, nationalId: unknown): IssuedToken;
+  /** The national ID behind a reversible token; throws invalid_token or not_reversible. */
+  reverse(sector: string, token: string): { nationalId: string; keyVersion: number };
+  /** The TNI behind a reversible token, for translation and upgrade. */
+  tniOfToken(sector: string, token: string): { tni: number; keyVersion: number };
+}
+
+export function createTokenizer(config: Pick<Config, 'sectors'>, keyring: Keyring): Tokenizer {
+  const tni: TniCipher = tniCipher(keyring.root);
+  const sectors = new Map<string, SectorTokens>();
+  for (const [id, settings] of Object.entries(config.sectors)) {
+    const keys = keyring.sectors.get(id);
+    if (!keys) throw new Error(`the keyring has no key for sector "${id}"`);
+    sectors.set(id, sectorTokens(id, settings, keys));
+  }
+
+  const sector = (id: string): SectorTokens => {
+    const found = sectors.get(id);
+    if (!found) throw new SectokenError('unknown_sector', 'no such sector');
+    return found;
+  };
+
+  const openReversible = (sectorId: string, token: string): { tni: number; rank: number; keyVersion: number } => {
+    const s = sector(sectorId);
+    if (s.format.policy !== 'reversible') throw new SectokenError('not_reversible', 'tokens of this sector are one-way');
+    const opened = s.open(token);
+    const rank = opened.tni === undefined ? undefined : tni.toRank(opened.tni);
+    // A body that decrypts outside the national-ID space is as invalid as a bad check character.
+    if (opened.tni === undefined || rank === undefined) throw invalidToken();
+    return { tni: opened.tni, rank, keyVersion: opened.keyVersion };
+  };
+
+  return {
+    sector,
+    sectorIds: () => [...sectors.keys()],
+    tniOf: (nationalId) => tni.fromRank(rankNationalId(canonicalNationalId(nationalId))),
+    tokenize(sectorId, nationalId) {
+      const s = sector(sectorId);
+      return s.issue(tni.fromRank(rankNationalId(canonicalNationalId(nationalId))));
+    },
+    reverse(sectorId, token) {
+      const { rank, keyVersion } = openReversible(sectorId, token);
+      return { nationalId: unrankNationalId(rank), keyVersion };
+    },
+    tniOfToken(sectorId, token) {
+      const { tni: value, keyVersion } = openReversible(sectorId, token);
+      return { tni: value, keyVersion };
+    },
+  };
+}
