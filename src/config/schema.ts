@@ -37,6 +37,7 @@ const limitsSchema = z.strictObject({
 
 export const configSchema = z
   .strictObject({
+    $comment: z.string().optional(),
     /** Marks the sample configuration, whose API keys are published: production refuses it. */
     development: z.boolean().default(false),
     sectors: z.record(z.string().regex(SECTOR_ID, 'sector ids are lower-case, start with a letter, at most 32'), sectorSchema),

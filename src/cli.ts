@@ -1,0 +1,29 @@
+#!/usr/bin/env node
+/** The `sectoken` command line: serve, keys, clients. Errors print one line and exit 1. */
+import { Command } from 'commander';
+import { ConfigError } from './config/schema.js';
+import { KeyringError } from './keys/keyring.js';
+import { clientsCommand } from './cli/clients.js';
+import { keysCommand } from './cli/keys.js';
+import { SETTINGS_DOC } from './config/env.js';
+import { serve } from './server.js';
+import { VERSION } from './service.js';
+
+const program = new Command('sectoken').version(VERSION).description('Sector tokens for a national digital-identity trusted third party');
+program
+  .command('serve')
+  .description('run the HTTP service')
+  .addHelpText('after', '\nEnvironment:\n' + SETTINGS_DOC.map((s) => `  ${s.env.padEnd(18)} ${s.doc} (default: ${s.fallback})`).join('\n'))
+  .action(serve);
+program.addCommand(keysCommand());
+program.addCommand(clientsCommand());
+
+try {
+  await program.parseAsync();
+} catch (err) {
+  if (err instanceof ConfigError || err instanceof KeyringError) {
+    process.stderr.write(`sectoken: ${err.message}\n`);
+    process.exit(1);
+  }
+  throw err;
+}

@@ -1,0 +1,72 @@
+/** `sectoken keys …`: make a KEK, create the keyring, add a sector, rotate a sector's key. Offline only. */
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { Command } from 'commander';
+import { readSettings, type Settings } from '../config/env.js';
+import { loadConfigFile } from '../config/schema.js';
+import { addSector, generateKeyring, KeyringError, rotateSector } from '../keys/keyring.js';
+import { newKek, kekFingerprint } from '../keys/seal.js';
+import { openKeyringFile, readKek, requireKek, saveKeyring } from '../keys/store.js';
+
+/** Production needs SECTOKEN_KEK(_FILE); development falls back to the generated keys/dev.kek. */
+function kekFor(settings: Settings): Uint8Array {
+  const given = readKek(settings);
+  if (given) return given;
+  const devKek = join(dirname(settings.keyringPath), 'dev.kek');
+  if (!settings.production && existsSync(devKek)) return requireKek({ kek: undefined, kekFile: devKek });
+  return requireKek(settings);
+}
+
+function updateKeyring(change: (settings: Settings, keyring: ReturnType<typeof openKeyringFile>) => string): void {
+  const settings = readSettings();
+  const kek = kekFor(settings);
+  const keyring = openKeyringFile(settings.keyringPath, kek);
+  const said = change(settings, keyring);
+  saveKeyring(settings.keyringPath, keyring, kek);
+  process.stderr.write(`${said}; restart the service (or send it SIGHUP) to use it\n`);
+}
+
+export function keysCommand(): Command {
+  const keys = new Command('keys').description('manage the keyring (offline; never in the request path)');
+
+  keys
+    .command('new-kek')
+    .description('print a new random key-encryption key (32 bytes, hex) for SECTOKEN_KEK or SECTOKEN_KEK_FILE')
+    .action(() => {
+      process.stdout.write(newKek() + '\n');
+    });
+
+  keys
+    .command('init')
+    .description('create a production keyring for every sector of the configuration, sealed under the KEK')
+    .action(() => {
+      const settings = readSettings();
+      const kek = requireKek(settings);
+      if (existsSync(settings.keyringPath)) throw new KeyringError(`${settings.keyringPath} exists already: refusing to overwrite a keyring`);
+      const config = loadConfigFile(settings.configPath);
+      const keyring = generateKeyring(Object.keys(config.sectors), false);
+      saveKeyring(settings.keyringPath, keyring, kek);
+      process.stderr.write(`created keyring ${settings.keyringPath} (sectors: ${[...keyring.sectors.keys()].join(', ')}; KEK fingerprint ${kekFingerprint(kek)})\n`);
+    });
+
+  keys
+    .command('add-sector')
+    .description('add version 1 keys for a new sector')
+    .requiredOption('--sector <id>', 'sector id')
+    .action((opts: { sector: string }) => {
+      updateKeyring((_s, keyring) => {
+        addSector(keyring, opts.sector);
+        return `added keys for sector "${opts.sector}"`;
+      });
+    });
+
+  keys
+    .command('rotate')
+    .description("add a new key version to a sector and make it current; older versions still open")
+    .requiredOption('--sector <id>', 'sector id')
+    .action((opts: { sector: string }) => {
+      updateKeyring((_s, keyring) => `sector "${opts.sector}" now issues tokens under key version ${rotateSector(keyring, opts.sector)}`);
+    });
+
+  return keys;
+}

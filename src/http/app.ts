@@ -1,0 +1,68 @@
+/**
+ * The express application: request ids and logs, security headers, then health routes (open),
+ * then /v1 behind bearer authentication with a bounded JSON body, then the error edge.
+ */
+import { randomUUID } from 'node:crypto';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import type { ClientDirectory } from '../access/apiKeys.js';
+import type { Config } from '../config/schema.js';
+import type { Logger } from '../log.js';
+import type { Tokenizer } from '../tokens/tokenizer.js';
+import { authenticate } from './auth.js';
+import { errorHandler, notFound } from './errors.js';
+import { openApiDocument } from './openapi.js';
+import { healthRoutes, type Readiness } from './routes/health.js';
+import { tokenRoutes } from './routes/tokens.js';
+
+export interface AppDeps {
+  config: Config;
+  tokenizer: Tokenizer;
+  clients: ClientDirectory;
+  logger: Logger;
+  readiness: () => Readiness;
+  version: string;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('query parser', 'simple');
+
+  app.use(
+    pinoHttp({
+      logger: deps.logger,
+      genReqId: (req, res) => {
+        const given = req.headers['x-request-id'];
+        const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      // Only what is safe: no headers, no query string, no body.
+      serializers: {
+        req: (req: { id: unknown; method: unknown; url?: string }) => ({ id: req.id, method: req.method, path: (req.url ?? '').split('?')[0] }),
+        res: (res: { statusCode: unknown }) => ({ statusCode: res.statusCode }),
+      },
+      customProps: (_req, res) => {
+        const principal = (res as unknown as { locals?: { principal?: { id: string } } }).locals?.principal;
+        return principal ? { clientId: principal.id } : {};
+      },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+    }),
+  );
+  app.use(helmet());
+
+  app.use(healthRoutes(deps.readiness, openApiDocument(deps.config.limits.maxBatchSize, deps.version)));
+
+  app.use('/v1', authenticate(deps.clients));
+  app.use('/v1', express.json({ limit: deps.config.limits.maxBodyBytes, strict: true, type: 'application/json' }));
+  app.use(tokenRoutes(deps.tokenizer, deps.config.limits.maxBatchSize));
+
+  app.use(notFound);
+  app.use(errorHandler);
+  return app;
+}

@@ -1,0 +1,22 @@
+/** Liveness, readiness and the API description: open to anyone, no identifiers involved. */
+import { Router } from 'express';
+
+export interface Readiness {
+  status: 'ready' | 'not_ready';
+  checks: { keys: 'ok' | 'missing'; audit: 'ok' | 'unavailable' | 'disabled'; redis: 'ok' | 'degraded' | 'disabled' };
+}
+
+export function healthRoutes(readiness: () => Readiness, openApi: object): Router {
+  const router = Router();
+  router.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  router.get('/readyz', (_req, res) => {
+    const state = readiness();
+    res.status(state.status === 'ready' ? 200 : 503).json(state);
+  });
+  router.get('/openapi.json', (_req, res) => {
+    res.json(openApi);
+  });
+  return router;
+}
