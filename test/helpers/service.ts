@@ -1,0 +1,60 @@
+/**
+ * Starts the real service for tests: a temporary directory with a copy of the development
+ * configuration (or a given one), a freshly generated production-style keyring sealed under a
+ * random KEK, and a logger whose lines are captured in memory for leak checks.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import type { Settings } from '../../src/config/env.js';
+import { PACKAGE_ROOT } from '../../src/config/env.js';
+import { generateKeyring } from '../../src/keys/keyring.js';
+import { newKek } from '../../src/keys/seal.js';
+import { saveKeyring } from '../../src/keys/store.js';
+import { createLogger } from '../../src/log.js';
+import { createService, type Service } from '../../src/service.js';
+
+export const DEV_CONFIG_PATH = join(PACKAGE_ROOT, 'config', 'sectoken.dev.json');
+export const devConfig = (): Record<string, unknown> => JSON.parse(readFileSync(DEV_CONFIG_PATH, 'utf8')) as Record<string, unknown>;
+
+/** The published development API key of a client of config/sectoken.dev.json. */
+export const devKey = (clientId: string): string => `stk_dev_${clientId}`;
+export const bearer = (clientId: string): string => `Bearer ${devKey(clientId)}`;
+
+export interface TestService extends Service {
+  dir: string;
+  settings: Settings;
+  /** Every log line written so far, raw. */
+  logs(): string;
+}
+
+export function startTestService(options: { config?: Record<string, unknown>; dir?: string } = {}): TestService {
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'sectoken-test-'));
+  const configPath = join(dir, 'config.json');
+  const config = options.config ?? devConfig();
+  writeFileSync(configPath, JSON.stringify(config));
+  const kek = newKek();
+  const settings: Settings = {
+    production: false,
+    port: 0,
+    host: '127.0.0.1',
+    configPath,
+    keyringPath: join(dir, 'keyring.json'),
+    kek,
+    kekFile: undefined,
+    logLevel: 'trace',
+  };
+  const sectors = Object.keys(config.sectors as object);
+  saveKeyring(settings.keyringPath, generateKeyring(sectors, false), new Uint8Array(Buffer.from(kek, 'hex')));
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      lines.push(chunk.toString('utf8'));
+      done();
+    },
+  });
+  const logger = createLogger('trace', sink);
+  const service = createService(settings, logger);
+  return { ...service, dir, settings, logs: () => lines.join('') };
+}
