@@ -13,6 +13,8 @@ export const ERROR_CODES = [
   'not_found',
   'not_reversible',
   'legal_basis_required',
+  'request_closed',
+  'request_expired',
   'payload_too_large',
   'rate_limited',
   'audit_unavailable',

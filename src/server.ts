@@ -17,7 +17,7 @@ export async function serve(): Promise<void> {
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${settings.host.includes(':') ? `[${settings.host}]` : settings.host}:${port}`;
-  logger.info({ url, sectors: service.tokenizer.sectorIds(), development: service.development }, 'sectoken listening');
+  logger.info({ url, sectors: service.tokenizer().sectorIds(), development: service.development }, 'sectoken listening');
   if (service.development) {
     process.stderr.write(
       `\n  sectoken (DEVELOPMENT keyring and configuration) on ${url}\n  try:\n` +
@@ -26,12 +26,31 @@ export async function serve(): Promise<void> {
     );
   }
 
+  // Dual-control requests past their time are closed and audited even if nobody asks about them.
+  const sweeper = setInterval(() => {
+    service.expireRequests().catch((err: unknown) => logger.error({ err }, 'could not expire reverse requests'));
+  }, 15_000);
+  sweeper.unref();
+
+  // SIGHUP: pick up a rotated keyring without a restart; a bad keyring keeps the old one.
+  process.on('SIGHUP', () => {
+    try {
+      service.reloadKeys();
+      logger.info('keyring reloaded');
+    } catch (err) {
+      logger.error({ reason: (err as Error).message }, 'keyring reload refused; still serving with the previous keys');
+    }
+  });
+
   let closing = false;
   const shutdown = (signal: string): void => {
     if (closing) return;
     closing = true;
     logger.info({ signal }, 'shutting down');
-    server.close(() => process.exit(0));
+    clearInterval(sweeper);
+    server.close(() => {
+      void service.close().finally(() => process.exit(0));
+    });
     server.closeIdleConnections();
     setTimeout(() => process.exit(0), 10_000).unref();
   };

@@ -2,6 +2,7 @@
  * Settings read from the environment: each has its variable, a doc line and a default (secrets
  * have none). `sectoken serve --help` and the README list them from SETTINGS_DOC.
  */
+import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { ConfigError } from './schema.js';
@@ -19,6 +20,9 @@ export interface Settings {
   kek: string | undefined;
   kekFile: string | undefined;
   logLevel: string;
+  auditDir: string;
+  /** Names this instance's audit chain; stable across restarts so the chain continues. */
+  instanceId: string;
 }
 
 export const SETTINGS_DOC: ReadonlyArray<{ env: string; doc: string; fallback: string }> = [
@@ -29,6 +33,8 @@ export const SETTINGS_DOC: ReadonlyArray<{ env: string; doc: string; fallback: s
   { env: 'SECTOKEN_KEYRING', doc: 'sealed keyring file', fallback: 'development: keys/dev-keyring.json; production: keys/keyring.json' },
   { env: 'SECTOKEN_KEK', doc: 'key-encryption key, 32 bytes as 64 hex digits or base64url (secret)', fallback: 'none' },
   { env: 'SECTOKEN_KEK_FILE', doc: 'file holding the key-encryption key, instead of SECTOKEN_KEK', fallback: 'development: keys/dev.kek' },
+  { env: 'SECTOKEN_AUDIT_DIR', doc: 'directory of the audit log (one file per instance)', fallback: 'audit/ in the package root' },
+  { env: 'SECTOKEN_INSTANCE_ID', doc: "this instance's name in audit records: letters, digits, '.', '_', '-'", fallback: 'the host name' },
   { env: 'LOG_LEVEL', doc: 'pino level: fatal, error, warn, info, debug, trace, silent', fallback: 'info' },
 ];
 
@@ -42,6 +48,8 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   if (!LOG_LEVELS.has(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${[...LOG_LEVELS].join(', ')}`);
   const configPath = env.SECTOKEN_CONFIG || (production ? undefined : join(PACKAGE_ROOT, 'config', 'sectoken.dev.json'));
   if (!configPath) throw new ConfigError('SECTOKEN_CONFIG is not set: production needs its own configuration file (start from config/sectoken.dev.json, set "development": false, add clients with `sectoken clients add`)');
+  const instanceId = env.SECTOKEN_INSTANCE_ID || hostname().replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 64) || 'sectoken';
+  if (!/^[A-Za-z0-9._-]{1,64}$/.test(instanceId)) throw new ConfigError("SECTOKEN_INSTANCE_ID must be 1–64 letters, digits, '.', '_' or '-'");
   return {
     production,
     port,
@@ -51,5 +59,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     kek: env.SECTOKEN_KEK || undefined,
     kekFile: env.SECTOKEN_KEK_FILE || undefined,
     logLevel,
+    auditDir: env.SECTOKEN_AUDIT_DIR || join(PACKAGE_ROOT, 'audit'),
+    instanceId,
   };
 }

@@ -33,6 +33,24 @@ const clientSchema = z.strictObject({
 const limitsSchema = z.strictObject({
   maxBatchSize: z.number().int().min(1).max(100_000).default(1000),
   maxBodyBytes: z.number().int().min(1024).max(16 * 1024 * 1024).default(256 * 1024),
+  /** How long a dual-control reverse request waits for its decision and its fetch. */
+  reverseRequestTtlSeconds: z.number().int().min(10).max(7 * 24 * 3600).default(900),
+});
+
+export const LEGAL_ACTS = ['reverse', 'translate'] as const;
+export const LEGAL_BASIS_ID = /^[A-Z0-9][A-Z0-9-]{1,63}$/;
+
+/** SPEC "Legal bases": an act is lawful only under a configured basis that covers it. */
+const legalBasisSchema = z.strictObject({
+  id: z.string().regex(LEGAL_BASIS_ID, 'upper-case letters, digits and "-", e.g. LOI-09-08-ART-4'),
+  title: z.string().min(1).max(200),
+  reference: z.string().min(1).max(300),
+  acts: z.array(z.enum(LEGAL_ACTS)).min(1),
+  /** Sectors where it allows reverse. */
+  sectors: z.array(z.string()).default([]),
+  /** Ordered [from, to] pairs where it allows translate. */
+  sectorPairs: z.array(z.tuple([z.string(), z.string()])).default([]),
+  dualControl: z.boolean().default(false),
 });
 
 export const configSchema = z
@@ -42,7 +60,8 @@ export const configSchema = z
     development: z.boolean().default(false),
     sectors: z.record(z.string().regex(SECTOR_ID, 'sector ids are lower-case, start with a letter, at most 32'), sectorSchema),
     clients: z.array(clientSchema).default([]),
-    limits: limitsSchema.default({ maxBatchSize: 1000, maxBodyBytes: 256 * 1024 }),
+    limits: limitsSchema.default({ maxBatchSize: 1000, maxBodyBytes: 256 * 1024, reverseRequestTtlSeconds: 900 }),
+    legalBases: z.array(legalBasisSchema).default([]),
   })
   .superRefine((config, ctx) => {
     for (const [id, sector] of Object.entries(config.sectors)) {
@@ -65,9 +84,30 @@ export const configSchema = z
         ctx.addIssue({ code: 'custom', path: ['clients', i, 'sectors'], message: 'an auditor has no sectors' });
       }
     });
+    const seenBases = new Set<string>();
+    config.legalBases.forEach((basis, i) => {
+      if (seenBases.has(basis.id)) ctx.addIssue({ code: 'custom', path: ['legalBases', i, 'id'], message: 'duplicate legal basis id' });
+      seenBases.add(basis.id);
+      const known = (sector: string): boolean => Object.hasOwn(config.sectors, sector);
+      basis.sectors.forEach((sector, j) => {
+        if (!known(sector)) ctx.addIssue({ code: 'custom', path: ['legalBases', i, 'sectors', j], message: `unknown sector "${sector}"` });
+      });
+      basis.sectorPairs.forEach(([from, to], j) => {
+        if (!known(from) || !known(to) || from === to) {
+          ctx.addIssue({ code: 'custom', path: ['legalBases', i, 'sectorPairs', j], message: 'a pair names two different configured sectors' });
+        }
+      });
+      if (basis.acts.includes('reverse') && basis.sectors.length === 0) {
+        ctx.addIssue({ code: 'custom', path: ['legalBases', i, 'sectors'], message: 'a basis that allows reverse names its sectors' });
+      }
+      if (basis.acts.includes('translate') && basis.sectorPairs.length === 0) {
+        ctx.addIssue({ code: 'custom', path: ['legalBases', i, 'sectorPairs'], message: 'a basis that allows translate names its sector pairs' });
+      }
+    });
   });
 
 export type Config = z.infer<typeof configSchema>;
+export type LegalBasis = Config['legalBases'][number];
 export type SectorConfig = Config['sectors'][string];
 export type ClientConfig = Config['clients'][number];
 

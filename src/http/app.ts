@@ -9,19 +9,24 @@ import { pinoHttp } from 'pino-http';
 import type { ClientDirectory } from '../access/apiKeys.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log.js';
+import type { RegulatorDeps } from '../regulators/deps.js';
 import type { Tokenizer } from '../tokens/tokenizer.js';
 import { authenticate } from './auth.js';
 import { errorHandler, notFound } from './errors.js';
 import { openApiDocument } from './openapi.js';
+import { auditRoutes, type AuditDeps } from './routes/audit.js';
 import { healthRoutes, type Readiness } from './routes/health.js';
+import { auditedActOf, regulatorRoutes } from './routes/regulators.js';
 import { tokenRoutes } from './routes/tokens.js';
 
 export interface AppDeps {
   config: Config;
-  tokenizer: Tokenizer;
+  tokenizer: () => Tokenizer;
   clients: ClientDirectory;
   logger: Logger;
   readiness: () => Readiness;
+  regulators: RegulatorDeps;
+  audit: AuditDeps;
   version: string;
 }
 
@@ -58,9 +63,15 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(healthRoutes(deps.readiness, openApiDocument(deps.config.limits.maxBatchSize, deps.version)));
 
-  app.use('/v1', authenticate(deps.clients));
+  const recordRefusal = async (req: express.Request): Promise<void> => {
+    const act = auditedActOf(req.path.startsWith('/v1') ? req.path : `/v1${req.path}`);
+    if (act) await deps.regulators.audit.append({ act, client: null, outcome: 'unauthenticated' });
+  };
+  app.use('/v1', authenticate(deps.clients, recordRefusal));
   app.use('/v1', express.json({ limit: deps.config.limits.maxBodyBytes, strict: true, type: 'application/json' }));
   app.use(tokenRoutes(deps.tokenizer, deps.config.limits.maxBatchSize));
+  app.use(regulatorRoutes(deps.regulators));
+  app.use(auditRoutes(deps.audit));
 
   app.use(notFound);
   app.use(errorHandler);

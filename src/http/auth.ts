@@ -1,14 +1,20 @@
-/** Bearer authentication for /v1: the principal is attached to res.locals, or the request is 401. */
-import type { RequestHandler, Response } from 'express';
+/**
+ * Bearer authentication for /v1: the principal is attached to res.locals, or the request is 401.
+ * A refused caller of an audited act is recorded first (SPEC "Legal bases": refusals are audited).
+ */
+import type { Request, RequestHandler, Response } from 'express';
 import type { ClientDirectory, Principal } from '../access/apiKeys.js';
 import { SectokenError } from '../errors.js';
 
-export function authenticate(clients: ClientDirectory): RequestHandler {
+export function authenticate(clients: ClientDirectory, recordRefusal: (req: Request) => Promise<void>): RequestHandler {
   return (req, res, next) => {
     const principal = clients.authenticate(req.headers.authorization);
-    if (!principal) return next(new SectokenError('unauthenticated', 'a valid API key is required (Authorization: Bearer …)'));
-    res.locals.principal = principal;
-    next();
+    if (principal) {
+      res.locals.principal = principal;
+      return next();
+    }
+    const refused = new SectokenError('unauthenticated', 'a valid API key is required (Authorization: Bearer …)');
+    recordRefusal(req).then(() => next(refused), next);
   };
 }
 

@@ -14,6 +14,8 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   forbidden: 403,
   unknown_sector: 404,
   not_found: 404,
+  request_closed: 409,
+  request_expired: 410,
   payload_too_large: 413,
   not_reversible: 422,
   rate_limited: 429,

@@ -59,3 +59,76 @@ export const readinessResponse = z
     }),
   })
   .meta({ id: 'Readiness' });
+
+/** Printable text without control characters (SPEC "Legal bases": bounded, printable). */
+const printable = (max: number) =>
+  z.string().min(1).max(max).regex(/^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]+$/u, 'printable text only').refine((s) => s.trim().length > 0, 'must not be blank');
+const legalAct = {
+  legalBasis: z.string().max(64).optional().meta({ description: 'Id of a configured legal basis', example: 'LOI-09-08-ART-4' }),
+  caseId: printable(64).meta({ description: "The regulator's case reference", example: 'CNDP-2026-0042' }),
+  purpose: printable(500).meta({ description: 'Why this act is needed', example: 'Complaint about unlawful processing' }),
+};
+const auditId = z.string().meta({ description: 'Id of the audit record of this act' });
+const requestId = z.string().regex(/^[A-Za-z0-9_-]{22}$/).meta({ description: 'Unguessable dual-control request id' });
+
+export const reverseRequest = z.strictObject({ sector, token: z.string().max(128), ...legalAct }).meta({ id: 'ReverseRequest' });
+export const reverseResponse = z.strictObject({ nationalId: z.string(), keyVersion, auditId }).meta({ id: 'ReverseResponse' });
+export const reversePending = z
+  .strictObject({ requestId, status: z.literal('pending'), expiresAt: z.string() })
+  .meta({ id: 'ReversePending' });
+export const reverseAccepted = reversePending.extend({ auditId }).meta({ id: 'ReverseAccepted' });
+export const decisionResponse = z.strictObject({ requestId, status: z.enum(['approved', 'denied']), auditId }).meta({ id: 'Decision' });
+export const releasedResponse = z
+  .strictObject({ requestId, status: z.literal('released'), nationalId: z.string(), auditId })
+  .meta({ id: 'ReverseReleased' });
+export const decisionRequest = z.strictObject({}).meta({ id: 'DecisionRequest' });
+
+export const translateRequest = z
+  .strictObject({ fromSector: sector, token: z.string().max(128), toSector: sector, ...legalAct })
+  .meta({ id: 'TranslateRequest' });
+export const translateResponse = z
+  .strictObject({ fromSector: sector, toSector: sector, token, keyVersion, schemeVersion, auditId })
+  .meta({ id: 'TranslateResponse' });
+
+export const upgradeRequest = (maxBatchSize: number) =>
+  z.strictObject({ sector, tokens: z.array(z.string().max(128)).min(1).max(maxBatchSize) }).meta({ id: 'UpgradeRequest' });
+export const upgradeResponse = z
+  .strictObject({
+    sector,
+    keyVersion,
+    schemeVersion,
+    results: z.array(z.union([z.strictObject({ token, keyVersion }), z.strictObject({ error: z.literal('invalid_token') })])),
+  })
+  .meta({ id: 'UpgradeResponse' });
+
+export const auditQuery = z.strictObject({
+  from: z.iso.datetime().optional(),
+  to: z.iso.datetime().optional(),
+  client: z.string().max(64).optional(),
+  caseId: z.string().max(64).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+const auditRecord = z
+  .strictObject({
+    v: z.literal(1), id: z.string(), seq: z.number().int(), time: z.string(), instance: z.string(), act: z.string(),
+    client: z.string().nullable(), sector: z.string().nullable(), toSector: z.string().nullable(), token: z.string().nullable(),
+    legalBasis: z.string().nullable(), caseId: z.string().nullable(), purpose: z.string().nullable(), requestId: z.string().nullable(),
+    outcome: z.string(), prev: z.string(), hash: z.string(), mac: z.string(),
+  })
+  .meta({ id: 'AuditRecord' });
+export const auditPage = z.strictObject({ total: z.number().int(), offset: z.number().int(), records: z.array(auditRecord) }).meta({ id: 'AuditPage' });
+export const verifyResponse = z
+  .strictObject({
+    ok: z.boolean(),
+    macChecked: z.boolean(),
+    files: z.array(z.strictObject({ name: z.string(), instance: z.string().nullable(), records: z.number().int(), headHash: z.string(), firstBad: z.strictObject({ line: z.number().int(), reason: z.string() }).optional() })),
+    checkpoints: z.array(z.strictObject({ instance: z.string(), size: z.number().int(), ok: z.boolean(), reason: z.string().optional() })),
+  })
+  .meta({ id: 'AuditVerification' });
+export const checkpointResponse = z
+  .strictObject({
+    format: z.literal('sectoken-checkpoint/1'), instance: z.string(), size: z.number().int(), headHash: z.string(), time: z.string(),
+    publicKey: z.string().meta({ description: 'Ed25519 public key, base64url' }), signature: z.string().meta({ description: 'Ed25519 signature, base64url' }),
+  })
+  .meta({ id: 'Checkpoint' });

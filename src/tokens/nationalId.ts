@@ -14,11 +14,14 @@ export const NATIONAL_ID_COUNT = LETTER_PREFIXES * DIGIT_STRINGS; // 779,999,220
 /** Leading zeros of the digit part are significant: "A01" and "A1" are different people. */
 const DIGIT_OFFSET = [0, 0, 10, 110, 1_110, 11_110, 111_110];
 
-/** Trims white space and upper-cases ASCII letters; throws invalid_national_id for anything else. */
+/** DERIVATION.md §2: trims ASCII white space, upper-cases a–z; throws invalid_national_id otherwise. */
 export function canonicalNationalId(input: unknown): string {
   if (typeof input !== 'string' || input.length > 64) throw invalidNationalId();
-  // Upper-case only a–z: String#toUpperCase would turn 'ı' into 'I' and 'ß' into 'SS'.
-  const candidate = input.trim().replace(/[a-z]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 32));
+  // ASCII only, so the rule is the same in every language: String#trim's set depends on the
+  // Unicode version, and String#toUpperCase would turn 'ı' into 'I' and 'ß' into 'SS'.
+  const candidate = input
+    .replace(/^[\t\n\v\f\r ]+|[\t\n\v\f\r ]+$/g, '')
+    .replace(/[a-z]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 32));
   if (!CANONICAL.test(candidate)) throw invalidNationalId();
   return candidate;
 }

@@ -44,6 +44,8 @@ export function startTestService(options: { config?: Record<string, unknown>; di
     kek,
     kekFile: undefined,
     logLevel: 'trace',
+    auditDir: join(dir, 'audit'),
+    instanceId: 'test-instance',
   };
   const sectors = Object.keys(config.sectors as object);
   saveKeyring(settings.keyringPath, generateKeyring(sectors, false), new Uint8Array(Buffer.from(kek, 'hex')));

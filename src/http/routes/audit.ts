@@ -1,0 +1,43 @@
+/** Auditors: read the audit log, verify it, and take signed checkpoints of its head. */
+import { Router } from 'express';
+import { authorize } from '../../access/rules.js';
+import type { CheckpointSigner } from '../../audit/checkpoint.js';
+import type { AuditLog } from '../../audit/log.js';
+import { auditFiles, queryAudit } from '../../audit/read.js';
+import { verifyAudit } from '../../audit/verify.js';
+import type { Logger } from '../../log.js';
+import { principalOf } from '../auth.js';
+import { auditQuery } from '../schemas.js';
+import { parseBody } from '../validate.js';
+
+export interface AuditDeps {
+  dir: string;
+  log: AuditLog;
+  macKey: Uint8Array;
+  signer: CheckpointSigner;
+  logger: Logger;
+}
+
+export function auditRoutes(deps: AuditDeps): Router {
+  const router = Router();
+
+  router.get('/v1/audit', (req, res) => {
+    authorize(principalOf(res), 'read-audit');
+    const query = parseBody(auditQuery, { ...(req.query as object) });
+    res.json({ ...queryAudit(deps.dir, query), offset: query.offset });
+  });
+
+  router.get('/v1/audit/verify', (_req, res) => {
+    authorize(principalOf(res), 'read-audit');
+    res.json(verifyAudit(auditFiles(deps.dir), { macKey: deps.macKey }));
+  });
+
+  router.get('/v1/audit/checkpoint', (_req, res) => {
+    authorize(principalOf(res), 'read-audit');
+    const checkpoint = deps.signer.sign({ instance: deps.log.instance, ...deps.log.head(), time: new Date().toISOString() });
+    deps.logger.info({ checkpoint: { instance: checkpoint.instance, size: checkpoint.size, headHash: checkpoint.headHash, time: checkpoint.time, signature: checkpoint.signature } }, 'audit checkpoint');
+    res.json(checkpoint);
+  });
+
+  return router;
+}

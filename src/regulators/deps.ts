@@ -1,0 +1,19 @@
+import type { AuditLog } from '../audit/log.js';
+import type { Config } from '../config/schema.js';
+import type { Tokenizer } from '../tokens/tokenizer.js';
+import type { RequestStore } from './requests.js';
+
+/** What the regulators' use cases work with. The tokenizer is read per call: SIGHUP may swap it. */
+export interface RegulatorDeps {
+  tokenizer: () => Tokenizer;
+  config: Pick<Config, 'sectors' | 'legalBases' | 'limits'>;
+  audit: AuditLog;
+  requests: RequestStore;
+  now: () => number;
+}
+
+export interface ActContext {
+  caseId: string;
+  purpose: string;
+  legalBasis?: string | undefined;
+}

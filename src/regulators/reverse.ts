@@ -1,0 +1,177 @@
+/**
+ * Reverse: a regulator in scope, under a legal basis that covers it, gets the national ID behind a
+ * token, or, where dual control is demanded, a request that a second regulator decides.
+ * Every outcome is audited before the answer (src/audit/audited.ts).
+ */
+import type { Principal } from '../access/apiKeys.js';
+import { authorize } from '../access/rules.js';
+import { audited } from '../audit/audited.js';
+import { SectokenError } from '../errors.js';
+import type { ActContext, RegulatorDeps } from './deps.js';
+import { requireLegalBasis } from './legalBases.js';
+import { newRequestId } from './requests.js';
+
+type ReverseResult =
+  | { status: 'done'; nationalId: string; keyVersion: number }
+  | { status: 'pending'; requestId: string; expiresAt: string };
+export type ReverseAnswer = ReverseResult & { auditId: string };
+
+export async function reverse(
+  deps: RegulatorDeps,
+  principal: Principal,
+  input: ActContext & { sector: string; token: string },
+): Promise<ReverseAnswer> {
+  const entry = {
+    act: 'reverse' as const,
+    client: principal.id,
+    sector: input.sector,
+    token: input.token,
+    legalBasis: input.legalBasis ?? null,
+    caseId: input.caseId,
+    purpose: input.purpose,
+  };
+  const { value, auditId } = await audited<ReverseResult>(deps.audit, entry, async () => {
+    authorize(principal, 'reverse');
+    const basis = requireLegalBasis(deps.config.legalBases, input.legalBasis, { kind: 'reverse', sector: input.sector });
+    const tokenizer = deps.tokenizer();
+    tokenizer.sector(input.sector);
+    authorize(principal, 'reverse', [input.sector]);
+    // Checks the token now (not_reversible, invalid_token), so a second regulator never approves a bad one.
+    const { nationalId, keyVersion } = tokenizer.reverse(input.sector, input.token);
+    const dualControl = deps.config.sectors[input.sector]!.dualControl || basis.dualControl;
+    if (!dualControl) return { value: { status: 'done' as const, nationalId, keyVersion }, outcome: 'ok' };
+
+    const now = deps.now();
+    const requestId = newRequestId();
+    const expiresAt = now + deps.config.limits.reverseRequestTtlSeconds * 1000;
+    await deps.requests.create({
+      id: requestId,
+      sector: input.sector,
+      token: input.token,
+      requester: principal.id,
+      legalBasis: basis.id,
+      caseId: input.caseId,
+      purpose: input.purpose,
+      createdAt: now,
+      expiresAt,
+      state: 'pending',
+      decidedBy: null,
+    });
+    return {
+      value: { status: 'pending' as const, requestId, expiresAt: new Date(expiresAt).toISOString() },
+      outcome: 'pending',
+      extra: { act: 'reverse-request' as const, requestId },
+    };
+  });
+  return { ...value, auditId };
+}
+
+/** A second regulator's decision on a pending request: never the requester, only in scope. */
+export async function decide(
+  deps: RegulatorDeps,
+  principal: Principal,
+  requestId: string,
+  decision: 'approve' | 'deny',
+): Promise<{ requestId: string; status: 'approved' | 'denied'; auditId: string }> {
+  const request = await deps.requests.get(requestId);
+  const entry = {
+    act: decision,
+    client: principal.id,
+    requestId,
+    sector: request?.sector ?? null,
+    token: request?.token ?? null,
+    legalBasis: request?.legalBasis ?? null,
+    caseId: request?.caseId ?? null,
+    purpose: request?.purpose ?? null,
+  };
+  const { value, auditId } = await audited(deps.audit, entry, async () => {
+    authorize(principal, 'decide');
+    if (!request) throw new SectokenError('not_found', 'no such reverse request');
+    authorize(principal, 'decide', [request.sector]);
+    if (request.requester === principal.id) throw new SectokenError('forbidden', 'a request is decided by a second regulator, not its requester');
+    await expireIfOverdue(deps, requestId);
+    const to: 'approved' | 'denied' = decision === 'approve' ? 'approved' : 'denied';
+    const decided = await deps.requests.transition(requestId, 'pending', to, principal.id);
+    if (!decided) await refuseClosed(deps, requestId);
+    return { value: { requestId, status: to }, outcome: 'ok' };
+  });
+  return { ...value, auditId };
+}
+
+/** The requester's fetch: pending, or the national ID once after approval. */
+export async function fetchResult(
+  deps: RegulatorDeps,
+  principal: Principal,
+  requestId: string,
+): Promise<{ status: 'pending'; requestId: string; expiresAt: string } | { status: 'released'; requestId: string; nationalId: string; auditId: string }> {
+  authorize(principal, 'reverse');
+  const request = await deps.requests.get(requestId);
+  if (!request) throw new SectokenError('not_found', 'no such reverse request');
+  if (request.state === 'pending' && request.requester === principal.id && request.expiresAt > deps.now()) {
+    return { status: 'pending', requestId, expiresAt: new Date(request.expiresAt).toISOString() };
+  }
+  const entry = {
+    act: 'release' as const,
+    client: principal.id,
+    requestId,
+    sector: request.sector,
+    token: request.token,
+    legalBasis: request.legalBasis,
+    caseId: request.caseId,
+    purpose: request.purpose,
+  };
+  let released = false;
+  try {
+    const { value, auditId } = await audited(deps.audit, entry, async () => {
+      if (request.requester !== principal.id) throw new SectokenError('forbidden', 'only the requester may fetch the result');
+      await expireIfOverdue(deps, requestId);
+      if (!(await deps.requests.transition(requestId, 'approved', 'released'))) await refuseClosed(deps, requestId);
+      released = true;
+      const { nationalId } = deps.tokenizer().reverse(request.sector, request.token);
+      return { value: { status: 'released' as const, requestId, nationalId }, outcome: 'ok' };
+    });
+    return { ...value, auditId };
+  } catch (err) {
+    // Not handed out after all (the record could not be written): the requester may fetch again.
+    if (released) await deps.requests.transition(requestId, 'released', 'approved');
+    throw err;
+  }
+}
+
+/** Pending requests past their time are closed, each with an `expire` record. */
+export async function expireOverdue(deps: RegulatorDeps): Promise<number> {
+  let count = 0;
+  for (const request of await deps.requests.overdue(deps.now())) {
+    if (await deps.requests.transition(request.id, 'pending', 'expired')) {
+      count += 1;
+      await deps.audit.append({
+        act: 'expire',
+        client: null,
+        requestId: request.id,
+        sector: request.sector,
+        token: request.token,
+        legalBasis: request.legalBasis,
+        caseId: request.caseId,
+        purpose: request.purpose,
+        outcome: 'expired',
+      });
+    }
+  }
+  return count;
+}
+
+async function expireIfOverdue(deps: RegulatorDeps, requestId: string): Promise<void> {
+  const request = await deps.requests.get(requestId);
+  if (request && request.expiresAt <= deps.now() && request.state !== 'released' && request.state !== 'denied') {
+    if (request.state === 'pending') await expireOverdue(deps);
+    else await deps.requests.transition(requestId, request.state, 'expired');
+    throw new SectokenError('request_expired', 'the request has expired');
+  }
+}
+
+async function refuseClosed(deps: RegulatorDeps, requestId: string): Promise<never> {
+  const now = await deps.requests.get(requestId);
+  if (now?.state === 'expired') throw new SectokenError('request_expired', 'the request has expired');
+  const why = now?.state === 'released' ? 'its result was already handed out' : now?.state === 'denied' ? 'it was denied' : `it is ${now?.state ?? 'gone'}`;
+  throw new SectokenError('request_closed', `the request is closed: ${why}`);
+}

@@ -1,0 +1,25 @@
+/**
+ * Upgrade: a service re-issues its stored reversible tokens under the sector's current key
+ * version, without ever sending national IDs. Results in input order, each its own error.
+ */
+import type { Principal } from '../access/apiKeys.js';
+import { authorize } from '../access/rules.js';
+import { SectokenError } from '../errors.js';
+import { SCHEME_VERSION, type Tokenizer } from './tokenizer.js';
+
+export type UpgradeItem = { token: string; keyVersion: number } | { error: 'invalid_token' };
+
+export function upgradeTokens(tokenizer: Tokenizer, principal: Principal, input: { sector: string; tokens: string[] }) {
+  const sector = tokenizer.sector(input.sector);
+  authorize(principal, 'upgrade', [input.sector]);
+  if (sector.format.policy !== 'reversible') throw new SectokenError('not_reversible', 'one-way tokens cannot be re-issued: tokenize the national IDs again');
+  const results = input.tokens.map((token): UpgradeItem => {
+    try {
+      return sector.issue(tokenizer.tniOfToken(input.sector, token).tni);
+    } catch (err) {
+      if (err instanceof SectokenError && err.code === 'invalid_token') return { error: 'invalid_token' };
+      throw err;
+    }
+  });
+  return { sector: input.sector, keyVersion: sector.currentVersion, schemeVersion: SCHEME_VERSION, results };
+}
