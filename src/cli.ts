@@ -3,6 +3,7 @@
 import { Command } from 'commander';
 import { ConfigError } from './config/schema.js';
 import { KeyringError } from './keys/keyring.js';
+import { auditCommand } from './cli/audit.js';
 import { clientsCommand } from './cli/clients.js';
 import { keysCommand } from './cli/keys.js';
 import { SETTINGS_DOC } from './config/env.js';
@@ -17,6 +18,7 @@ program
   .action(serve);
 program.addCommand(keysCommand());
 program.addCommand(clientsCommand());
+program.addCommand(auditCommand());
 
 try {
   await program.parseAsync();

@@ -68,5 +68,22 @@ export function keysCommand(): Command {
       updateKeyring((_s, keyring) => `sector "${opts.sector}" now issues tokens under key version ${rotateSector(keyring, opts.sector)}`);
     });
 
+  keys
+    .command('min-version')
+    .description('refuse tokens of a sector made under key versions below N (after upgrading them)')
+    .requiredOption('--sector <id>', 'sector id')
+    .requiredOption('--version <n>', 'the oldest version still accepted', (v) => Number.parseInt(v, 10))
+    .action((opts: { sector: string; version: number }) => {
+      updateKeyring((_s, keyring) => {
+        const keys = keyring.sectors.get(opts.sector);
+        if (!keys) throw new KeyringError(`the keyring has no keys for sector "${opts.sector}"`);
+        if (!Number.isInteger(opts.version) || opts.version < 1 || opts.version > keys.current) {
+          throw new KeyringError(`--version must be between 1 and the current version ${keys.current}`);
+        }
+        keys.minVersion = opts.version;
+        return `sector "${opts.sector}" now accepts key versions ${opts.version}..${keys.current}`;
+      });
+    });
+
   return keys;
 }
