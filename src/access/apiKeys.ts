@@ -15,7 +15,7 @@ export const newApiKey = (): string => 'stk_' + randomBytes(32).toString('base64
 export const hashApiKey = (apiKey: string): string => createHash('sha256').update(apiKey, 'utf8').digest('hex');
 
 /** Bearer credentials are printable ASCII (RFC 6750 b64token); anything else is refused unread. */
-const BEARER = /^Bearer ([\x21-\x7e]{1,512})$/;
+const BEARER = /^Bearer ([\x21-\x7e]{1,512})$/i; // the scheme name is case-insensitive (RFC 7235 §2.1)
 
 export interface ClientDirectory {
   authenticate(authorization: string | undefined): Principal | undefined;

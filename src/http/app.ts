@@ -30,7 +30,8 @@ export interface AppDeps {
   version: string;
 }
 
-const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+/** A caller's request id is kept only if it is a UUID: nothing else (an ID, a token) can reach the logs that way. */
+const REQUEST_ID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 export function createApp(deps: AppDeps): Express {
   const app = express();
@@ -47,14 +48,17 @@ export function createApp(deps: AppDeps): Express {
         res.setHeader('X-Request-Id', id);
         return id;
       },
-      // Only what is safe: no headers, no query string, no body.
+      // Only what is safe: no headers, no body, and the route's pattern rather than the URL,
+      // which is the caller's text and could hold an identifier.
       serializers: {
-        req: (req: { id: unknown; method: unknown; url?: string }) => ({ id: req.id, method: req.method, path: (req.url ?? '').split('?')[0] }),
+        req: (req: { id: unknown; method: unknown }) => ({ id: req.id, method: req.method }),
         res: (res: { statusCode: unknown }) => ({ statusCode: res.statusCode }),
       },
-      customProps: (_req, res) => {
+      customProps: (req, res) => {
+        const matched = (req as express.Request).route as { path?: unknown } | undefined;
+        const route = typeof matched?.path === 'string' ? matched.path : '(unmatched)';
         const principal = (res as unknown as { locals?: { principal?: { id: string } } }).locals?.principal;
-        return principal ? { clientId: principal.id } : {};
+        return principal ? { route, clientId: principal.id } : { route };
       },
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
     }),

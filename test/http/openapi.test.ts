@@ -1,0 +1,204 @@
+/**
+ * GET /openapi.json: a valid OpenAPI 3.1 document, and real responses that match what it
+ * documents (status listed for the operation, body valid against its schema).
+ *
+ * Ajv 2020 is used through the copy installed as a dependency of
+ * @seriousme/openapi-schema-validator (node_modules/ajv); it is not a direct dependency.
+ */
+import request from 'supertest';
+import { rmSync } from 'node:fs';
+import AjvModule from 'ajv/dist/2020.js';
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { bearer, devConfig, startTestService, type TestService } from '../helpers/service.js';
+
+type Json = Record<string, unknown>;
+interface Operation {
+  responses: Record<string, { content?: Record<string, { schema?: Json }> }>;
+  requestBody?: { required?: boolean; content: Record<string, { schema: Json }> };
+}
+interface OpenApiDoc {
+  openapi: string;
+  info: { title: string; version: string };
+  paths: Record<string, Record<string, Operation>>;
+  components: { schemas: Record<string, Json> };
+}
+
+const Ajv2020 = AjvModule.default;
+const limits = (devConfig() as { limits: { maxBatchSize: number } }).limits;
+
+let service: TestService;
+let doc: OpenApiDoc;
+const ajv = new Ajv2020({ strict: false, allErrors: true });
+
+afterAll(() => rmSync(service.dir, { recursive: true, force: true }));
+beforeAll(async () => {
+  service = startTestService();
+  const res = await request(service.app).get('/openapi.json');
+  expect(res.status).toBe(200);
+  doc = res.body as OpenApiDoc;
+});
+
+/** A component schema by name, following a `#/components/schemas/…` reference. */
+function component(schema: Json): Json {
+  const ref = schema.$ref;
+  if (typeof ref !== 'string') return schema;
+  const name = /^#\/components\/schemas\/(.+)$/.exec(ref)?.[1];
+  const found = name === undefined ? undefined : doc.components.schemas[name];
+  if (!found) throw new Error(`unresolved $ref ${ref}`);
+  return found;
+}
+
+/** The documented JSON schema of a response, by path, method and status; fails if undocumented. */
+function responseSchema(path: string, method: string, status: number): Json {
+  const operation = doc.paths[path]?.[method];
+  expect(operation).toBeDefined();
+  const response = operation!.responses[String(status)];
+  if (!response) throw new Error(`${method.toUpperCase()} ${path} does not document status ${status}`);
+  const schema = response.content?.['application/json']?.schema;
+  if (!schema) throw new Error(`${method.toUpperCase()} ${path} ${status} has no application/json schema`);
+  return schema;
+}
+
+/** Validates a body against a schema that may `$ref` into the document's components. */
+function validateAgainst(schema: Json, body: unknown): string[] {
+  const validate = ajv.compile({ ...schema, components: doc.components });
+  return validate(body) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message ?? ''}`);
+}
+
+/** Asserts that a real response is documented for its operation and matches the schema. */
+function expectDocumented(path: string, method: string, res: request.Response): void {
+  const schema = responseSchema(path, method, res.status);
+  expect(res.headers['content-type']).toMatch(/^application\/json/);
+  expect({ status: res.status, errors: validateAgainst(schema, res.body) }).toEqual({ status: res.status, errors: [] });
+}
+
+describe('GET /openapi.json', () => {
+  it('when fetched, then it is a JSON OpenAPI 3.1 document naming the service', async () => {
+    const res = await request(service.app).get('/openapi.json');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    expect(doc.openapi).toMatch(/^3\.1\./);
+    expect(doc.info.title).toBe('sectoken');
+    expect(typeof doc.info.version).toBe('string');
+  });
+
+  it('when validated with @seriousme/openapi-schema-validator, then it is valid OpenAPI 3.1', async () => {
+    const validator = new Validator();
+    const result = await validator.validate(structuredClone(doc) as never);
+    expect(result.errors).toBeUndefined();
+    expect(result.valid).toBe(true);
+    expect(validator.version).toBe('3.1');
+  });
+
+  it('when read, then it documents the token, health and readiness operations', () => {
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/tokens', '/v1/tokens/batch', '/healthz', '/readyz', '/openapi.json']));
+    for (const path of ['/v1/tokens', '/v1/tokens/batch']) {
+      const statuses = Object.keys(doc.paths[path]!.post!.responses);
+      expect(statuses).toEqual(expect.arrayContaining(['200', '400', '401', '403', '404', '413']));
+    }
+  });
+
+  it('when read, then every $ref resolves to a component schema', () => {
+    const refs = JSON.stringify(doc).match(/"\$ref":"[^"]*"/g) ?? [];
+    expect(refs.length).toBeGreaterThan(0);
+    for (const ref of refs) {
+      const target = ref.slice('"$ref":"'.length, -1);
+      expect(() => component({ $ref: target })).not.toThrow();
+    }
+  });
+
+  it('when read, then both request schemas refuse unknown fields and require their fields', () => {
+    const single = component(doc.paths['/v1/tokens']!.post!.requestBody!.content['application/json']!.schema);
+    const batch = component(doc.paths['/v1/tokens/batch']!.post!.requestBody!.content['application/json']!.schema);
+    expect(single.additionalProperties).toBe(false);
+    expect(batch.additionalProperties).toBe(false);
+    expect(single.required).toEqual(expect.arrayContaining(['sector', 'nationalId']));
+    expect(batch.required).toEqual(expect.arrayContaining(['sector', 'nationalIds']));
+    expect(doc.paths['/v1/tokens']!.post!.requestBody!.required).toBe(true);
+    expect(doc.paths['/v1/tokens/batch']!.post!.requestBody!.required).toBe(true);
+  });
+
+  it('when read, then nationalIds is an array of strings of at most limits.maxBatchSize (1000) items', () => {
+    const batch = component(doc.paths['/v1/tokens/batch']!.post!.requestBody!.content['application/json']!.schema);
+    const nationalIds = (batch.properties as Record<string, Json>).nationalIds!;
+    expect(nationalIds.type).toBe('array');
+    expect(nationalIds.maxItems).toBe(1000);
+    expect(nationalIds.maxItems).toBe(limits.maxBatchSize);
+    expect(nationalIds.minItems).toBe(1);
+    expect((nationalIds.items as Json).type).toBe('string');
+  });
+
+  it('when the request schemas are checked against real request bodies, then they agree with the service', async () => {
+    const single = doc.paths['/v1/tokens']!.post!.requestBody!.content['application/json']!.schema;
+    const batch = doc.paths['/v1/tokens/batch']!.post!.requestBody!.content['application/json']!.schema;
+    expect(validateAgainst(single, { sector: 'health', nationalId: 'AB123456' })).toEqual([]);
+    expect(validateAgainst(single, { sector: 'health', nationalId: 'AB123456', extra: 1 })).not.toEqual([]);
+    expect(validateAgainst(batch, { sector: 'health', nationalIds: Array(1000).fill('A1') })).toEqual([]);
+    expect(validateAgainst(batch, { sector: 'health', nationalIds: Array(1001).fill('A1') })).not.toEqual([]);
+  });
+});
+
+describe('real responses match the documented schemas', () => {
+  const hospital = bearer('hospital-backend');
+  const post = (path: string, body: unknown, auth: string | null = hospital) => {
+    const req = request(service.app).post(path);
+    return (auth === null ? req : req.set('Authorization', auth)).send(body as object);
+  };
+
+  it('when POST /v1/tokens succeeds in every sector, then 200 matches TokenResponse', async () => {
+    const clients: Record<string, string> = { health: 'hospital-backend', tax: 'tax-backend', finance: 'bank-backend', social: 'welfare-backend', telecom: 'bank-backend' };
+    for (const [sector, client] of Object.entries(clients)) {
+      const res = await post('/v1/tokens', { sector, nationalId: 'AB123456' }, bearer(client));
+      expect(res.status).toBe(200);
+      expectDocumented('/v1/tokens', 'post', res);
+    }
+  });
+
+  it('when POST /v1/tokens/batch succeeds with valid and invalid IDs, then 200 matches BatchTokenResponse', async () => {
+    const res = await post('/v1/tokens/batch', { sector: 'health', nationalIds: ['AB123456', 'nope', 'K1'] });
+    expect(res.status).toBe(200);
+    expect(res.body.results).toHaveLength(3);
+    expectDocumented('/v1/tokens/batch', 'post', res);
+  });
+
+  it.each<[string, string, number, unknown, string | null]>([
+    ['invalid_request', '/v1/tokens', 400, { sector: 'health' }, 'hospital'],
+    ['invalid_national_id', '/v1/tokens', 400, { sector: 'health', nationalId: 'ABC' }, 'hospital'],
+    ['unauthenticated', '/v1/tokens', 401, { sector: 'health', nationalId: 'AB123456' }, null],
+    ['forbidden', '/v1/tokens', 403, { sector: 'tax', nationalId: 'AB123456' }, 'hospital'],
+    ['unknown_sector', '/v1/tokens', 404, { sector: 'education', nationalId: 'AB123456' }, 'hospital'],
+    ['payload_too_large (body)', '/v1/tokens', 413, { sector: 'health', nationalId: 'A'.repeat(300 * 1024) }, 'hospital'],
+    ['invalid_request', '/v1/tokens/batch', 400, { sector: 'health', nationalIds: [] }, 'hospital'],
+    ['unauthenticated', '/v1/tokens/batch', 401, { sector: 'health', nationalIds: ['AB123456'] }, null],
+    ['forbidden', '/v1/tokens/batch', 403, { sector: 'tax', nationalIds: ['AB123456'] }, 'hospital'],
+    ['unknown_sector', '/v1/tokens/batch', 404, { sector: 'education', nationalIds: ['AB123456'] }, 'hospital'],
+    ['payload_too_large (batch size)', '/v1/tokens/batch', 413, { sector: 'health', nationalIds: Array(1001).fill('A1') }, 'hospital'],
+  ])('when %s on %s, then the %d answer is documented and matches Error', async (_code, path, status, body, who) => {
+    const res = await post(path, body, who === null ? null : hospital);
+    expect(res.status).toBe(status);
+    expectDocumented(path, 'post', res);
+  });
+
+  it('when GET /healthz, then 200 matches Health', async () => {
+    const res = await request(service.app).get('/healthz');
+    expect(res.status).toBe(200);
+    expectDocumented('/healthz', 'get', res);
+  });
+
+  it('when GET /readyz, then 200 matches Readiness', async () => {
+    const res = await request(service.app).get('/readyz');
+    expect(res.status).toBe(200);
+    expect(res.body.status).toBe('ready');
+    expectDocumented('/readyz', 'get', res);
+  });
+
+  it('when a body breaks a documented schema, then the check notices (the validator is not vacuous)', () => {
+    const tokenSchema = responseSchema('/v1/tokens', 'post', 200);
+    expect(validateAgainst(tokenSchema, { sector: 'health', token: '1', keyVersion: 1, schemeVersion: 1, nationalId: 'AB123456' })).not.toEqual([]);
+    expect(validateAgainst(tokenSchema, { sector: 'health', token: '1', keyVersion: 0, schemeVersion: 1 })).not.toEqual([]);
+    const errorSchema = responseSchema('/v1/tokens', 'post', 400);
+    expect(validateAgainst(errorSchema, { error: { code: 'oops', message: 'x' } })).not.toEqual([]);
+    expect(validateAgainst(errorSchema, { error: { code: 'internal', message: 'x', stack: 'at …' } })).not.toEqual([]);
+    expect(() => responseSchema('/v1/tokens', 'post', 418)).toThrow(/does not document/);
+  });
+});
