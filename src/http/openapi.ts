@@ -2,7 +2,12 @@
 import { createDocument, type ZodOpenApiResponsesObject } from 'zod-openapi';
 import type { ErrorCode } from '../errors.js';
 import { HTTP_STATUS } from './errors.js';
-import { batchRequest, batchResponse, errorResponse, healthResponse, readinessResponse, tokenRequest, tokenResponse } from './schemas.js';
+import {
+  auditPage, auditQuery, batchRequest, batchResponse, checkpointResponse, decisionResponse, errorResponse, healthResponse,
+  readinessResponse, releasedResponse, reverseAccepted, reversePending, reverseRequest, reverseResponse, tokenRequest,
+  tokenResponse, translateRequest, translateResponse, upgradeRequest, upgradeResponse, verifyResponse,
+} from './schemas.js';
+import { z } from 'zod';
 
 const json = (schema: unknown) => ({ 'application/json': { schema } }) as never;
 
@@ -42,6 +47,84 @@ export function openApiDocument(maxBatchSize: number, version: string): object {
           security: [{ bearer: [] }],
           requestBody: { required: true, content: json(batchRequest(maxBatchSize)) },
           responses: { '200': { description: 'One result per national ID', content: json(batchResponse) }, ...errors('forbidden', 'unknown_sector') },
+        },
+      },
+      '/v1/tokens/upgrade': {
+        post: {
+          summary: "Re-issue a service's stored reversible tokens under the sector's current key version",
+          security: [{ bearer: [] }],
+          requestBody: { required: true, content: json(upgradeRequest(maxBatchSize)) },
+          responses: { '200': { description: 'One result per token, in input order', content: json(upgradeResponse) }, ...errors('forbidden', 'unknown_sector', 'not_reversible') },
+        },
+      },
+      '/v1/reverse': {
+        post: {
+          summary: 'A regulator recovers the national ID behind a token, under a legal basis; audited',
+          security: [{ bearer: [] }],
+          requestBody: { required: true, content: json(reverseRequest) },
+          responses: {
+            '200': { description: 'The national ID', content: json(reverseResponse) },
+            '202': { description: 'Dual control: a second regulator must approve; fetch the result later', content: json(reverseAccepted) },
+            ...errors('invalid_token', 'legal_basis_required', 'forbidden', 'unknown_sector', 'not_reversible', 'audit_unavailable'),
+          },
+        },
+      },
+      '/v1/reverse/requests/{id}/approve': {
+        post: {
+          summary: 'A second regulator approves a pending reverse request; audited',
+          security: [{ bearer: [] }],
+          requestParams: { path: z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{22}$/) }) },
+          responses: { '200': { description: 'Approved', content: json(decisionResponse) }, ...errors('forbidden', 'not_found', 'request_closed', 'request_expired', 'audit_unavailable') },
+        },
+      },
+      '/v1/reverse/requests/{id}/deny': {
+        post: {
+          summary: 'A second regulator denies a pending reverse request; audited',
+          security: [{ bearer: [] }],
+          requestParams: { path: z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{22}$/) }) },
+          responses: { '200': { description: 'Denied', content: json(decisionResponse) }, ...errors('forbidden', 'not_found', 'request_closed', 'request_expired', 'audit_unavailable') },
+        },
+      },
+      '/v1/reverse/requests/{id}': {
+        get: {
+          summary: 'The requester reads the result of an approved request, once; audited',
+          security: [{ bearer: [] }],
+          requestParams: { path: z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{22}$/) }) },
+          responses: {
+            '200': { description: 'The national ID, handed out once', content: json(releasedResponse) },
+            '202': { description: 'Still waiting for a decision', content: json(reversePending) },
+            ...errors('forbidden', 'not_found', 'request_closed', 'request_expired', 'audit_unavailable'),
+          },
+        },
+      },
+      '/v1/translate': {
+        post: {
+          summary: "The same person's token in another sector, under a legal basis; audited",
+          security: [{ bearer: [] }],
+          requestBody: { required: true, content: json(translateRequest) },
+          responses: { '200': { description: 'The token in toSector', content: json(translateResponse) }, ...errors('invalid_token', 'legal_basis_required', 'forbidden', 'unknown_sector', 'not_reversible', 'audit_unavailable') },
+        },
+      },
+      '/v1/audit': {
+        get: {
+          summary: 'Auditors read the audit log, filtered by time, client and case, paged',
+          security: [{ bearer: [] }],
+          requestParams: { query: auditQuery },
+          responses: { '200': { description: 'A page of records', content: json(auditPage) }, ...errors('forbidden') },
+        },
+      },
+      '/v1/audit/verify': {
+        get: {
+          summary: "Auditors check every instance's chain (hashes, order, MACs)",
+          security: [{ bearer: [] }],
+          responses: { '200': { description: 'The verification report', content: json(verifyResponse) }, ...errors('forbidden') },
+        },
+      },
+      '/v1/audit/checkpoint': {
+        get: {
+          summary: "A signed checkpoint of this instance's log head (Ed25519), to keep off-host",
+          security: [{ bearer: [] }],
+          responses: { '200': { description: 'The checkpoint', content: json(checkpointResponse) }, ...errors('forbidden') },
         },
       },
       '/healthz': { get: { summary: 'Liveness', responses: { '200': { description: 'Alive', content: json(healthResponse) } } } },

@@ -202,3 +202,45 @@ describe('real responses match the documented schemas', () => {
     expect(() => responseSchema('/v1/tokens', 'post', 418)).toThrow(/does not document/);
   });
 });
+
+describe('regulator and auditor responses match the documented schemas', () => {
+  const act = { caseId: 'CASE-1', purpose: 'Inquiry' };
+  const as = (client: string) => ({
+    post: (path: string, body?: object) => request(service.app).post(path).set('Authorization', bearer(client)).send(body),
+    get: (path: string) => request(service.app).get(path).set('Authorization', bearer(client)),
+  });
+  const tokenIn = async (sector: string, client: string): Promise<string> => (await as(client).post('/v1/tokens', { sector, nationalId: 'AB123456' })).body.token as string;
+
+  it('when reversing, translating, upgrading and running dual control, then every answer is documented', async () => {
+    const tax = await tokenIn('tax', 'tax-backend');
+    const health = await tokenIn('health', 'hospital-backend');
+    const cndp = as('regulator-cndp');
+    expectDocumented('/v1/reverse', 'post', await cndp.post('/v1/reverse', { sector: 'tax', token: tax, legalBasis: 'LOI-09-08-ART-4', ...act }));
+    expectDocumented('/v1/reverse', 'post', await cndp.post('/v1/reverse', { sector: 'tax', token: tax, ...act }));
+    expectDocumented('/v1/reverse', 'post', await as('tax-backend').post('/v1/reverse', { sector: 'tax', token: tax, legalBasis: 'LOI-09-08-ART-4', ...act }));
+    expectDocumented('/v1/translate', 'post', await cndp.post('/v1/translate', { fromSector: 'tax', token: tax, toSector: 'social', legalBasis: 'CSS-FRAUD-2026', ...act }));
+    expectDocumented('/v1/tokens/upgrade', 'post', await as('tax-backend').post('/v1/tokens/upgrade', { sector: 'tax', tokens: [tax, 'X'] }));
+
+    const pending = await cndp.post('/v1/reverse', { sector: 'health', token: health, legalBasis: 'CNDP-D-97-2020', ...act });
+    expect(pending.status).toBe(202);
+    expectDocumented('/v1/reverse', 'post', pending);
+    const id = pending.body.requestId as string;
+    expectDocumented('/v1/reverse/requests/{id}', 'get', await cndp.get(`/v1/reverse/requests/${id}`));
+    expectDocumented('/v1/reverse/requests/{id}/approve', 'post', await cndp.post(`/v1/reverse/requests/${id}/approve`));
+    expectDocumented('/v1/reverse/requests/{id}/approve', 'post', await as('regulator-health').post(`/v1/reverse/requests/${id}/approve`));
+    const released = await cndp.get(`/v1/reverse/requests/${id}`);
+    expect(released.status).toBe(200);
+    expectDocumented('/v1/reverse/requests/{id}', 'get', released);
+    expectDocumented('/v1/reverse/requests/{id}', 'get', await cndp.get(`/v1/reverse/requests/${id}`));
+  });
+
+  it('when an auditor reads, verifies and checkpoints, then every answer is documented', async () => {
+    const auditor = as('auditor');
+    const page = await auditor.get('/v1/audit?limit=2');
+    expect(page.body.records.length).toBeGreaterThan(0);
+    expectDocumented('/v1/audit', 'get', page);
+    expectDocumented('/v1/audit/verify', 'get', await auditor.get('/v1/audit/verify'));
+    expectDocumented('/v1/audit/checkpoint', 'get', await auditor.get('/v1/audit/checkpoint'));
+    expectDocumented('/v1/audit', 'get', await as('regulator-cndp').get('/v1/audit'));
+  });
+});
