@@ -11,7 +11,8 @@
 #          user node (1000:1000). REBUILD_BASE=1 rebuilds it.
 #   build  buildah bud --format docker (keeps HEALTHCHECK) -> localhost/sectoken:dev
 #   smoke  runs the image in development mode on 127.0.0.1:$SMOKE_PORT, checks /healthz, a token,
-#          the non-root user, the HEALTHCHECK, the production refusal; prints the size; cleans up.
+#          the non-root user, the HEALTHCHECK, the production refusal; prints the size; then runs it
+#          in production with a mounted config, keyring, audit directory and KEK file; cleans up.
 #
 # Environment: BASE_IMAGE, IMAGE, SMOKE_PORT (18080), OCI_RUNTIME (runc), DEBIAN_MIRROR and
 # DEBIAN_SUITE (default: from apt's sources and /etc/os-release), BASE_NPM_VERSION (10.8.2),
@@ -88,6 +89,7 @@ cmd_base() {
   npm_dir="$node_prefix/lib/node_modules/npm"
   [ -f "$npm_dir/bin/npm-cli.js" ] || die "no npm at $npm_dir"
   host_npm=$("$node_bin" "$npm_dir/bin/npm-cli.js" --version 2>/dev/null)
+  # shellcheck disable=SC1091
   suite=${DEBIAN_SUITE:-$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")}
   mirror=$(debian_mirror)
 
@@ -156,6 +158,7 @@ cleanup_rootfs() {
   [ -d "$work" ] || return 0
   # debootstrap may leave proc/sys/dev mounted after a failure: never rm -rf through a mount.
   local mnt
+  # shellcheck disable=SC2013
   for mnt in $(awk -v w="$work/" 'index($2, w) == 1 { print $2 }' /proc/mounts | sort -r); do
     umount -l "$mnt" || true
   done
@@ -213,7 +216,7 @@ cmd_smoke() {
     -d '{"sector":"health","nationalId":"AB123456"}') || die "POST /v1/tokens failed"
   token=$(node -e 'const r = JSON.parse(require("fs").readFileSync(0, "utf8")); if (typeof r.token !== "string" || !r.token) process.exit(1); console.log(r.token)' <<<"$body") \
     || die "no token in $body"
-  log "  ok: POST /v1/tokens -> $body"
+  log "  ok: POST /v1/tokens -> token $token ($body)"
 
   uid=$("${PODMAN[@]}" exec "$name" id -u)
   user=$("${PODMAN[@]}" inspect --format '{{.Config.User}}' "$name")
@@ -222,6 +225,7 @@ cmd_smoke() {
   "${PODMAN[@]}" exec "$name" test -s /app/keys/dev-keyring.json || die "no dev keyring written to /app/keys"
   "${PODMAN[@]}" exec "$name" sh -c '! touch /app/dist/cli.js 2>/dev/null' || die "the service can write its own code"
   log "  ok: dev keyring written to the /app/keys volume; /app/dist is read-only for the service"
+  check_ready "$base"
 
   hc=$("${PODMAN[@]}" image inspect --format '{{json .Config.Healthcheck}}' "$IMAGE")
   case "$hc" in *healthz*) ;; *) die "no HEALTHCHECK in the image: $hc" ;; esac
@@ -236,11 +240,77 @@ cmd_smoke() {
   podman_quiet stop -t 10 "$name" >/dev/null
   podman_quiet rm -v "$name" >/dev/null
   trap - EXIT
+
+  smoke_production
   log "smoke test passed"
 }
 
+# Production as the README tells it: a KEK file, a config with a real client, `keys init` into a
+# mounted keys directory, then `serve` with config, keys, audit and KEK mounted.
+smoke_production() {
+  local dir name="sectoken-smoke-prod-$$" base="http://127.0.0.1:$SMOKE_PORT" apikey body i
+  dir=$(mktemp -d /tmp/sectoken-prod.XXXXXX)
+  SMOKE_CONTAINER=$name SMOKE_DIR=$dir
+  trap 'remove_smoke_container; rm -rf "$SMOKE_DIR"' EXIT
+  mkdir -p "$dir/etc" "$dir/keys" "$dir/audit"
+  log "production: KEK, config with one client, keys init in $dir"
+  podman_quiet run "${RUN_FLAGS[@]}" --rm "$IMAGE" keys new-kek >"$dir/kek"
+  # shellcheck disable=SC2016
+  node -e 'const fs = require("fs"); const c = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
+    delete c.$comment; c.development = false; c.clients = [];
+    fs.writeFileSync(process.argv[2], JSON.stringify(c, null, 2) + "\n")' config/sectoken.dev.json "$dir/etc/sectoken.json"
+  chown -R 1000:1000 "$dir/etc" "$dir/keys" "$dir/audit" "$dir/kek"
+  chmod 0700 "$dir/keys" "$dir/audit"
+  chmod 0600 "$dir/kek"
+  local mounts=(-v "$dir/etc:/etc/sectoken" -v "$dir/keys:/app/keys" -v "$dir/audit:/app/audit"
+    -v "$dir/kek:/run/secrets/sectoken-kek:ro" -e SECTOKEN_CONFIG=/etc/sectoken/sectoken.json
+    -e SECTOKEN_KEK_FILE=/run/secrets/sectoken-kek -e SECTOKEN_INSTANCE_ID=smoke-1)
+  apikey=$(podman_quiet run "${RUN_FLAGS[@]}" --rm "${mounts[@]}" "$IMAGE" \
+    clients add --id smoke-backend --role service --sectors health 2>/dev/null | grep -o 'stk_[A-Za-z0-9_-]*' | tail -n1) \
+    || die "clients add failed"
+  podman_quiet run "${RUN_FLAGS[@]}" --rm "${mounts[@]}" "$IMAGE" keys init >/dev/null 2>&1 || die "keys init failed"
+  podman_quiet run "${RUN_FLAGS[@]}" -d --name "$name" -p "127.0.0.1:$SMOKE_PORT:8080" "${mounts[@]}" "$IMAGE" >/dev/null
+  for i in $(seq 1 60); do
+    curl -fsS --max-time 2 "$base/healthz" >/dev/null 2>&1 && break
+    if [ "$i" -eq 60 ] || [ "$("${PODMAN[@]}" inspect --format '{{.State.Running}}' "$name")" != true ]; then
+      "${PODMAN[@]}" logs "$name" >&2 || true
+      die "production container not healthy"
+    fi
+    sleep 0.5
+  done
+  body=$(curl -fsS --max-time 5 "$base/v1/tokens" -H "Authorization: Bearer $apikey" \
+    -H 'Content-Type: application/json' -d '{"sector":"health","nationalId":"AB123456"}') || die "production POST /v1/tokens failed"
+  grep -q '"token":"[^"]' <<<"$body" || die "no token in $body"
+  curl -fsS -o /dev/null --max-time 5 "$base/v1/tokens" -H 'Authorization: Bearer stk_dev_hospital-backend' \
+    -H 'Content-Type: application/json' -d '{"sector":"health","nationalId":"AB123456"}' 2>/dev/null \
+    && die "production accepted a published development API key"
+  body=$("${PODMAN[@]}" logs "$name" 2>&1)
+  grep -q '"development":false' <<<"$body" || die "production container did not log development:false"
+  check_ready "$base"
+  log "  ok: production (mounted config, keyring, KEK file): POST /v1/tokens gives a token; dev API key refused"
+  podman_quiet stop -t 10 "$name" >/dev/null
+  podman_quiet rm -v "$name" >/dev/null
+  rm -rf "$dir"
+  trap - EXIT
+}
+
+# /readyz: 200 once keys and the audit log are usable (a 404 means a build from before /readyz).
+check_ready() {
+  local code body
+  body=$(curl -sS --max-time 5 -o - -w '\n%{http_code}' "$1/readyz") || die "GET /readyz failed"
+  code=${body##*$'\n'}
+  body=${body%$'\n'*}
+  case "$code" in
+    200) log "  ok: GET /readyz -> $body" ;;
+    404) log "  (no /readyz in this build)" ;;
+    *) die "GET /readyz answered $code $body" ;;
+  esac
+}
+
 remove_smoke_container() {
-  [ -n "${SMOKE_CONTAINER:-}" ] && "${PODMAN[@]}" rm -f -v -t 5 "$SMOKE_CONTAINER" >/dev/null 2>&1 || true
+  if [ -n "${SMOKE_CONTAINER:-}" ]; then
+    "${PODMAN[@]}" rm -f -v -t 5 "$SMOKE_CONTAINER" >/dev/null 2>&1 || true
+  fi
 }
 
 main() {
@@ -250,7 +320,7 @@ main() {
     build) ensure_tools; cmd_build ;;
     smoke) ensure_tools; cmd_smoke ;;
     all) ensure_tools; cmd_base; cmd_build; cmd_smoke ;;
-    -h | --help | help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//' ;;
+    -h | --help | help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0" ;;
     *) die "unknown command '$cmd' (base, build, smoke, all)" ;;
   esac
 }
