@@ -18,6 +18,7 @@ export const ERROR_CODES = [
   'payload_too_large',
   'rate_limited',
   'audit_unavailable',
+  'dual_control_unavailable',
   'internal',
 ] as const;
 

@@ -1,7 +1,8 @@
 /**
  * Assembles a running service from settings: configuration, keyring, tokenizer, clients, audit
- * log, dual-control requests, app. Every refusal to start is a typed error with a one-line reason
- * (ConfigError, KeyringError). reloadKeys() swaps in a re-read keyring (SIGHUP after a rotation).
+ * log, Redis (optional), cache, limits, dual-control requests, metrics, app. Every refusal to start
+ * is a typed error with a one-line reason (ConfigError, KeyringError). reloadKeys() swaps in a
+ * re-read keyring (SIGHUP after a rotation).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,10 +15,16 @@ import { ConfigError, loadConfigFile, type Config } from './config/schema.js';
 import { createApp } from './http/app.js';
 import type { Readiness } from './http/routes/health.js';
 import { loadKeyring } from './keys/store.js';
+import { createRateLimits } from './limits/rateLimits.js';
 import type { Logger } from './log.js';
+import { createMetrics, type Metrics } from './metrics.js';
 import type { RegulatorDeps } from './regulators/deps.js';
 import { memoryRequestStore } from './regulators/requests.js';
 import { expireOverdue } from './regulators/reverse.js';
+import { connectRedis, type SharedRedis } from './store/redis.js';
+import { redisRequestStore } from './store/requests.js';
+import { createTokenCache } from './store/tokenCache.js';
+import type { TokenDeps } from './tokens/tokenize.js';
 import { createTokenizer, type Tokenizer } from './tokens/tokenizer.js';
 
 export interface Service {
@@ -26,6 +33,9 @@ export interface Service {
   tokenizer: () => Tokenizer;
   audit: AuditLog;
   regulators: RegulatorDeps;
+  tokens: TokenDeps;
+  metrics: Metrics;
+  redis: SharedRedis | undefined;
   development: boolean;
   notices: string[];
   /** Re-reads the keyring (after `sectoken keys rotate`) and swaps the tokenizer in. */
@@ -46,21 +56,56 @@ export function createService(settings: Settings, logger: Logger): Service {
   const { keyring, notices } = loadKeyring(settings, sectorIds);
   let tokenizer = createTokenizer(config, keyring);
   const currentTokenizer = (): Tokenizer => tokenizer;
+  const metrics = createMetrics();
 
-  const audit = openAuditLog({
+  const redis = connectRedis(settings.redis, {
+    onStateChange: (state) => {
+      metrics.redisUp.set(state === 'ok' ? 1 : 0);
+      logger.warn({ redis: state }, state === 'ok' ? 'Redis connected' : 'Redis unreachable: going on without it');
+    },
+    onError: () => metrics.redisErrors.inc(),
+  });
+  if (redis) metrics.redisUp.set(0);
+
+  const rawAudit = openAuditLog({
     dir: settings.auditDir,
     instance: settings.instanceId,
     macKey: keyring.auditMac,
     onFailure: (err) => logger.error({ err: { code: (err as NodeJS.ErrnoException).code, message: (err as Error).message } }, 'audit log failed: audited acts are refused until restart'),
   });
-  const regulators: RegulatorDeps = { tokenizer: currentTokenizer, config, audit, requests: memoryRequestStore(), now: Date.now };
+  const audit: AuditLog = {
+    ...rawAudit,
+    append: (entry) =>
+      rawAudit.append(entry).then(
+        (record) => {
+          metrics.auditRecords.inc();
+          return record;
+        },
+        (err: unknown) => {
+          metrics.auditFailures.inc();
+          throw err;
+        },
+      ),
+  };
+  const limits = createRateLimits(config, redis, (operation) => metrics.rateLimited.inc({ operation }));
+  const tokens: TokenDeps = { tokenizer: currentTokenizer, cache: createTokenCache(config, keyring.cacheIndex, redis, metrics), metrics, limits };
+  const regulators: RegulatorDeps = {
+    tokenizer: currentTokenizer,
+    config,
+    audit,
+    requests: redis ? redisRequestStore(redis, keyring.root) : memoryRequestStore(),
+    limits,
+    now: Date.now,
+  };
   const readiness = (): Readiness => {
-    const auditState = audit.writable() ? 'ok' : 'unavailable';
-    return { status: auditState === 'ok' ? 'ready' : 'not_ready', checks: { keys: 'ok', audit: auditState, redis: 'disabled' } };
+    const auditState = rawAudit.writable() ? 'ok' : 'unavailable';
+    // Redis is reported, not required: tokenization goes on without it.
+    return { status: auditState === 'ok' ? 'ready' : 'not_ready', checks: { keys: 'ok', audit: auditState, redis: redis ? redis.state() : 'disabled' } };
   };
   const app = createApp({
     config,
-    tokenizer: currentTokenizer,
+    tokens,
+    metrics,
     clients: clientDirectory(config.clients),
     logger,
     readiness,
@@ -74,12 +119,18 @@ export function createService(settings: Settings, logger: Logger): Service {
     tokenizer: currentTokenizer,
     audit,
     regulators,
+    tokens,
+    metrics,
+    redis,
     development: keyring.development,
     notices,
     reloadKeys() {
       tokenizer = createTokenizer(config, loadKeyring(settings, sectorIds).keyring);
     },
     expireRequests: () => expireOverdue(regulators),
-    close: () => audit.close(),
+    async close() {
+      await rawAudit.close();
+      await redis?.close();
+    },
   };
 }

@@ -9,8 +9,7 @@ import { Command } from 'commander';
 import type { Checkpoint } from '../audit/checkpoint.js';
 import { verifyAudit } from '../audit/verify.js';
 import { readSettings } from '../config/env.js';
-import { openKeyringFile } from '../keys/store.js';
-import { kekFor } from './keys.js';
+import { openKeyringFile, readKek } from '../keys/store.js';
 
 export function auditCommand(): Command {
   const audit = new Command('audit').description('verify audit logs offline');
@@ -22,12 +21,10 @@ export function auditCommand(): Command {
     .option('--public-key <base64url>', 'the Ed25519 key to trust for checkpoints (default: the one each checkpoint names)')
     .action((files: string[], opts: { checkpoint: string[]; publicKey?: string }) => {
       const settings = readSettings();
-      let macKey: Uint8Array | undefined;
-      try {
-        macKey = openKeyringFile(settings.keyringPath, kekFor(settings)).auditMac;
-      } catch {
-        macKey = undefined; // no keyring at hand: hashes, order and checkpoints only, and it says so
-      }
+      // MACs are checked only under a keyring named explicitly: a guessed one would call every
+      // record forged. Without, hashes, order and checkpoints only, and the report says so.
+      const kek = readKek(settings);
+      const macKey = kek ? openKeyringFile(settings.keyringPath, kek).auditMac : undefined;
       const report = verifyAudit(
         files.map((f) => ({ name: basename(f), text: readFileSync(f, 'utf8') })),
         {
@@ -43,7 +40,7 @@ export function auditCommand(): Command {
       for (const c of report.checkpoints) {
         process.stdout.write(`checkpoint ${c.instance}@${c.size}: ${c.ok ? 'ok' : `FAILED: ${c.reason}`}\n`);
       }
-      if (!report.macChecked) process.stdout.write('MACs not checked (no keyring could be opened: set SECTOKEN_KEYRING and SECTOKEN_KEK or SECTOKEN_KEK_FILE): hashes, order and checkpoints only\n');
+      if (!report.macChecked) process.stdout.write('MACs not checked (no SECTOKEN_KEK or SECTOKEN_KEK_FILE): hashes, order and checkpoints only\n');
       process.stdout.write(report.ok ? 'verified\n' : 'NOT VERIFIED\n');
       process.exitCode = report.ok ? 0 : 2;
     });

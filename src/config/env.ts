@@ -21,6 +21,7 @@ export interface Settings {
   kekFile: string | undefined;
   logLevel: string;
   auditDir: string;
+  redis: { url: string | undefined; clusterNodes: string[] | undefined; prefix: string; commandTimeoutMs: number };
   /** Names this instance's audit chain; stable across restarts so the chain continues. */
   instanceId: string;
 }
@@ -35,6 +36,10 @@ export const SETTINGS_DOC: ReadonlyArray<{ env: string; doc: string; fallback: s
   { env: 'SECTOKEN_KEK_FILE', doc: 'file holding the key-encryption key, instead of SECTOKEN_KEK', fallback: 'development: keys/dev.kek' },
   { env: 'SECTOKEN_AUDIT_DIR', doc: 'directory of the audit log (one file per instance)', fallback: 'audit/ in the package root' },
   { env: 'SECTOKEN_INSTANCE_ID', doc: "this instance's name in audit records: letters, digits, '.', '_', '-'", fallback: 'the host name' },
+  { env: 'REDIS_URL', doc: 'one Redis server, e.g. redis://127.0.0.1:6379/0; unset with no cluster means no Redis', fallback: 'none' },
+  { env: 'REDIS_CLUSTER_NODES', doc: 'a Redis Cluster instead: comma-separated host:port seeds', fallback: 'none' },
+  { env: 'SECTOKEN_REDIS_PREFIX', doc: 'prefix of every Redis key of this deployment', fallback: 'sectoken:' },
+  { env: 'REDIS_COMMAND_TIMEOUT_MS', doc: 'a Redis command slower than this fails and the service goes on without it', fallback: '50' },
   { env: 'LOG_LEVEL', doc: 'pino level: fatal, error, warn, info, debug, trace, silent', fallback: 'info' },
 ];
 
@@ -50,6 +55,12 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   if (!configPath) throw new ConfigError('SECTOKEN_CONFIG is not set: production needs its own configuration file (start from config/sectoken.dev.json, set "development": false, add clients with `sectoken clients add`)');
   const instanceId = env.SECTOKEN_INSTANCE_ID || hostname().replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 64) || 'sectoken';
   if (!/^[A-Za-z0-9._-]{1,64}$/.test(instanceId)) throw new ConfigError("SECTOKEN_INSTANCE_ID must be 1–64 letters, digits, '.', '_' or '-'");
+  const clusterNodes = env.REDIS_CLUSTER_NODES ? env.REDIS_CLUSTER_NODES.split(',').map((n) => n.trim()).filter(Boolean) : undefined;
+  if (clusterNodes?.some((n) => !/^[A-Za-z0-9.-]+:\d{1,5}$/.test(n))) throw new ConfigError('REDIS_CLUSTER_NODES must be comma-separated host:port');
+  const commandTimeoutMs = Number(env.REDIS_COMMAND_TIMEOUT_MS ?? 50);
+  if (!Number.isInteger(commandTimeoutMs) || commandTimeoutMs < 1 || commandTimeoutMs > 10_000) throw new ConfigError('REDIS_COMMAND_TIMEOUT_MS must be an integer in [1, 10000]');
+  const prefix = env.SECTOKEN_REDIS_PREFIX ?? 'sectoken:';
+  if (!/^[A-Za-z0-9:._{}-]{1,64}$/.test(prefix)) throw new ConfigError('SECTOKEN_REDIS_PREFIX must be 1–64 of A–Z a–z 0–9 : . _ - { }');
   return {
     production,
     port,
@@ -61,5 +72,6 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     logLevel,
     auditDir: env.SECTOKEN_AUDIT_DIR || join(PACKAGE_ROOT, 'audit'),
     instanceId,
+    redis: { url: env.REDIS_URL || undefined, clusterNodes, prefix, commandTimeoutMs },
   };
 }

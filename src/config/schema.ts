@@ -37,6 +37,34 @@ const limitsSchema = z.strictObject({
   reverseRequestTtlSeconds: z.number().int().min(10).max(7 * 24 * 3600).default(900),
 });
 
+/** Operations that rate limits and quotas count; a batch counts one `batchItem` per national ID. */
+export const OPERATIONS = ['tokenize', 'batchItem', 'upgradeItem', 'reverse', 'translate'] as const;
+export type Operation = (typeof OPERATIONS)[number];
+
+/** `points` acts per `perSeconds`, per client, sector and operation: 1 s for a rate, 86400 for a daily quota. */
+const windowSchema = z.strictObject({
+  points: z.number().int().min(1),
+  perSeconds: z.number().int().min(1).max(31 * 86400),
+});
+const operationLimitsSchema = z.strictObject(
+  Object.fromEntries(OPERATIONS.map((op) => [op, z.array(windowSchema).max(4).optional()])) as Record<Operation, z.ZodOptional<z.ZodArray<typeof windowSchema>>>,
+);
+const rateLimitsSchema = z.strictObject({
+  /** For every client, unless overridden. */
+  defaults: operationLimitsSchema.default({}),
+  /** Per client id: replaces the defaults of the operations it names. */
+  clients: z.record(z.string(), operationLimitsSchema).default({}),
+});
+export type OperationLimits = z.infer<typeof operationLimitsSchema>;
+
+const cacheSchema = z.strictObject({
+  /** Entries of the in-process LRU of derived tokens; 0 turns it off. */
+  lruEntries: z.number().int().min(0).max(10_000_000).default(100_000),
+  /** Whether tokens of each policy are also cached in Redis (when Redis is configured). */
+  redis: z.strictObject({ reversible: z.boolean().default(false), 'one-way': z.boolean().default(false) }).default({ reversible: false, 'one-way': false }),
+  ttlSeconds: z.number().int().min(1).max(30 * 86400).default(86400),
+});
+
 export const LEGAL_ACTS = ['reverse', 'translate'] as const;
 export const LEGAL_BASIS_ID = /^[A-Z0-9][A-Z0-9-]{1,63}$/;
 
@@ -62,6 +90,8 @@ export const configSchema = z
     clients: z.array(clientSchema).default([]),
     limits: limitsSchema.default({ maxBatchSize: 1000, maxBodyBytes: 256 * 1024, reverseRequestTtlSeconds: 900 }),
     legalBases: z.array(legalBasisSchema).default([]),
+    rateLimits: rateLimitsSchema.default({ defaults: {}, clients: {} }),
+    cache: cacheSchema.default({ lruEntries: 100_000, redis: { reversible: false, 'one-way': false }, ttlSeconds: 86400 }),
   })
   .superRefine((config, ctx) => {
     for (const [id, sector] of Object.entries(config.sectors)) {
@@ -84,6 +114,9 @@ export const configSchema = z
         ctx.addIssue({ code: 'custom', path: ['clients', i, 'sectors'], message: 'an auditor has no sectors' });
       }
     });
+    for (const id of Object.keys(config.rateLimits.clients)) {
+      if (!seenIds.has(id)) ctx.addIssue({ code: 'custom', path: ['rateLimits', 'clients', id], message: `unknown client "${id}"` });
+    }
     const seenBases = new Set<string>();
     config.legalBases.forEach((basis, i) => {
       if (seenBases.has(basis.id)) ctx.addIssue({ code: 'custom', path: ['legalBases', i, 'id'], message: 'duplicate legal basis id' });

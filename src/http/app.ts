@@ -9,8 +9,9 @@ import { pinoHttp } from 'pino-http';
 import type { ClientDirectory } from '../access/apiKeys.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log.js';
+import type { Metrics } from '../metrics.js';
 import type { RegulatorDeps } from '../regulators/deps.js';
-import type { Tokenizer } from '../tokens/tokenizer.js';
+import type { TokenDeps } from '../tokens/tokenize.js';
 import { authenticate } from './auth.js';
 import { errorHandler, notFound } from './errors.js';
 import { openApiDocument } from './openapi.js';
@@ -21,7 +22,8 @@ import { tokenRoutes } from './routes/tokens.js';
 
 export interface AppDeps {
   config: Config;
-  tokenizer: () => Tokenizer;
+  tokens: TokenDeps;
+  metrics: Metrics;
   clients: ClientDirectory;
   logger: Logger;
   readiness: () => Readiness;
@@ -64,8 +66,18 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(helmet());
+  app.use((req, res, next) => {
+    const stop = deps.metrics.latency.startTimer();
+    res.on('finish', () => {
+      // The route's pattern, never the URL: labels stay a small closed set.
+      const route = typeof req.route?.path === 'string' ? (req.route.path as string) : '(unmatched)';
+      deps.metrics.requests.inc({ route, method: req.method, status: String(res.statusCode) });
+      stop({ route, method: req.method });
+    });
+    next();
+  });
 
-  app.use(healthRoutes(deps.readiness, openApiDocument(deps.config.limits.maxBatchSize, deps.version)));
+  app.use(healthRoutes(deps.readiness, openApiDocument(deps.config.limits.maxBatchSize, deps.version), deps.metrics.registry));
 
   const recordRefusal = async (req: express.Request): Promise<void> => {
     const act = auditedActOf(req.path.startsWith('/v1') ? req.path : `/v1${req.path}`);
@@ -73,7 +85,7 @@ export function createApp(deps: AppDeps): Express {
   };
   app.use('/v1', authenticate(deps.clients, recordRefusal));
   app.use('/v1', express.json({ limit: deps.config.limits.maxBodyBytes, strict: true, type: 'application/json' }));
-  app.use(tokenRoutes(deps.tokenizer, deps.config.limits.maxBatchSize));
+  app.use(tokenRoutes(deps.tokens, deps.config.limits.maxBatchSize));
   app.use(regulatorRoutes(deps.regulators));
   app.use(auditRoutes(deps.audit));
 

@@ -21,6 +21,7 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   rate_limited: 429,
   internal: 500,
   audit_unavailable: 503,
+  dual_control_unavailable: 503,
 };
 
 export function sendError(res: Response, err: SectokenError): void {

@@ -1,5 +1,6 @@
 import type { AuditLog } from '../audit/log.js';
 import type { Config } from '../config/schema.js';
+import type { RateLimits } from '../limits/rateLimits.js';
 import type { Tokenizer } from '../tokens/tokenizer.js';
 import type { RequestStore } from './requests.js';
 
@@ -9,6 +10,7 @@ export interface RegulatorDeps {
   config: Pick<Config, 'sectors' | 'legalBases' | 'limits'>;
   audit: AuditLog;
   requests: RequestStore;
+  limits: RateLimits;
   now: () => number;
 }
 

@@ -36,6 +36,7 @@ export async function reverse(
     const tokenizer = deps.tokenizer();
     tokenizer.sector(input.sector);
     authorize(principal, 'reverse', [input.sector]);
+    await deps.limits.consume(principal.id, input.sector, 'reverse', 1);
     // Checks the token now (not_reversible, invalid_token), so a second regulator never approves a bad one.
     const { nationalId, keyVersion } = tokenizer.reverse(input.sector, input.token);
     const dualControl = deps.config.sectors[input.sector]!.dualControl || basis.dualControl;

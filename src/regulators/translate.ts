@@ -34,13 +34,14 @@ export async function translate(
     caseId: input.caseId,
     purpose: input.purpose,
   };
-  const { value, auditId } = await audited(deps.audit, entry, () => {
+  const { value, auditId } = await audited(deps.audit, entry, async () => {
     authorize(principal, 'translate');
     requireLegalBasis(deps.config.legalBases, input.legalBasis, { kind: 'translate', from: input.fromSector, to: input.toSector });
     const tokenizer = deps.tokenizer();
     tokenizer.sector(input.fromSector);
     const target = tokenizer.sector(input.toSector);
     authorize(principal, 'translate', [input.fromSector, input.toSector]);
+    await deps.limits.consume(principal.id, input.fromSector, 'translate', 1);
     const { tni } = tokenizer.tniOfToken(input.fromSector, input.token);
     const issued = target.issue(tni);
     return { value: { token: issued.token, keyVersion: issued.keyVersion }, outcome: 'ok' };

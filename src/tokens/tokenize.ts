@@ -1,11 +1,24 @@
 /**
  * Use cases of a service client: its token of a person in one of its sectors, one or many.
- * Steps: the sector exists, the client may tokenize there, derive, present.
+ * Steps: the sector exists, the client may tokenize there, look in the cache, derive what is
+ * missing, remember it, present.
  */
 import { authorize } from '../access/rules.js';
 import type { Principal } from '../access/apiKeys.js';
 import { SectokenError } from '../errors.js';
+import type { RateLimits } from '../limits/rateLimits.js';
+import type { Metrics } from '../metrics.js';
+import type { TokenCache } from '../store/tokenCache.js';
+import { canonicalNationalId } from './nationalId.js';
 import { SCHEME_VERSION, type Tokenizer } from './tokenizer.js';
+
+export interface TokenDeps {
+  /** Read per call: SIGHUP may swap it. */
+  tokenizer: () => Tokenizer;
+  cache: TokenCache;
+  metrics: Metrics;
+  limits: RateLimits;
+}
 
 export interface TokenAnswer {
   sector: string;
@@ -23,24 +36,44 @@ export interface BatchAnswer {
   results: BatchItem[];
 }
 
-export function tokenizeOne(tokenizer: Tokenizer, principal: Principal, input: { sector: string; nationalId: string }): TokenAnswer {
-  tokenizer.sector(input.sector);
-  authorize(principal, 'tokenize', [input.sector]);
-  const { token, keyVersion } = tokenizer.tokenize(input.sector, input.nationalId);
-  return { sector: input.sector, token, keyVersion, schemeVersion: SCHEME_VERSION };
+export async function tokenizeOne(deps: TokenDeps, principal: Principal, input: { sector: string; nationalId: string }): Promise<TokenAnswer> {
+  const batch = await tokenizeBatch(deps, principal, { sector: input.sector, nationalIds: [input.nationalId], single: true });
+  const [result] = batch.results;
+  if (!result || 'error' in result) throw new SectokenError('invalid_national_id', 'nationalId must be 1–2 Latin letters followed by 1–6 digits');
+  return { sector: batch.sector, token: result.token, keyVersion: batch.keyVersion, schemeVersion: SCHEME_VERSION };
 }
 
 /** Results in input order; an invalid national ID fails its own item, not the batch. */
-export function tokenizeBatch(tokenizer: Tokenizer, principal: Principal, input: { sector: string; nationalIds: string[] }): BatchAnswer {
+export async function tokenizeBatch(deps: TokenDeps, principal: Principal, input: { sector: string; nationalIds: string[]; single?: boolean }): Promise<BatchAnswer> {
+  const tokenizer = deps.tokenizer();
   const sector = tokenizer.sector(input.sector);
   authorize(principal, 'tokenize', [input.sector]);
-  const results = input.nationalIds.map((nationalId): BatchItem => {
+  // Every national ID counts, so batches cannot enumerate a sector faster than single requests.
+  await deps.limits.consume(principal.id, input.sector, input.single ? 'tokenize' : 'batchItem', input.nationalIds.length);
+  const { policy } = sector.format;
+  const version = sector.currentVersion;
+
+  const canonical = input.nationalIds.map((id) => {
     try {
-      return { token: tokenizer.tokenize(input.sector, nationalId).token };
-    } catch (err) {
-      if (err instanceof SectokenError && err.code === 'invalid_national_id') return { error: 'invalid_national_id' };
-      throw err;
+      return canonicalNationalId(id);
+    } catch {
+      return undefined;
     }
   });
-  return { sector: input.sector, keyVersion: sector.currentVersion, schemeVersion: SCHEME_VERSION, results };
+  const valid = canonical.flatMap((c, i) => (c === undefined ? [] : [i]));
+  const indexes = valid.map((i) => deps.cache.indexOf(input.sector, version, canonical[i]!));
+  const cached = await deps.cache.getMany(policy, indexes);
+
+  const tokens: Array<string | undefined> = Array.from({ length: input.nationalIds.length }, () => undefined);
+  const fresh: Array<readonly [string, string]> = [];
+  valid.forEach((i, k) => {
+    const token = cached[k] ?? tokenizer.tokenize(input.sector, canonical[i]!).token;
+    if (cached[k] === undefined) fresh.push([indexes[k]!, token]);
+    tokens[i] = token;
+  });
+  await deps.cache.setMany(policy, fresh);
+  deps.metrics.tokensIssued.inc({ sector: input.sector, policy }, valid.length);
+
+  const results = tokens.map((token): BatchItem => (token === undefined ? { error: 'invalid_national_id' } : { token }));
+  return { sector: input.sector, keyVersion: version, schemeVersion: SCHEME_VERSION, results };
 }

@@ -5,13 +5,16 @@
 import type { Principal } from '../access/apiKeys.js';
 import { authorize } from '../access/rules.js';
 import { SectokenError } from '../errors.js';
+import type { RateLimits } from '../limits/rateLimits.js';
 import { SCHEME_VERSION, type Tokenizer } from './tokenizer.js';
 
 export type UpgradeItem = { token: string; keyVersion: number } | { error: 'invalid_token' };
 
-export function upgradeTokens(tokenizer: Tokenizer, principal: Principal, input: { sector: string; tokens: string[] }) {
+export async function upgradeTokens(deps: { tokenizer: () => Tokenizer; limits: RateLimits }, principal: Principal, input: { sector: string; tokens: string[] }) {
+  const tokenizer = deps.tokenizer();
   const sector = tokenizer.sector(input.sector);
   authorize(principal, 'upgrade', [input.sector]);
+  await deps.limits.consume(principal.id, input.sector, 'upgradeItem', input.tokens.length);
   if (sector.format.policy !== 'reversible') throw new SectokenError('not_reversible', 'one-way tokens cannot be re-issued: tokenize the national IDs again');
   const results = input.tokens.map((token): UpgradeItem => {
     try {

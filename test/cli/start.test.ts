@@ -51,7 +51,7 @@ describe('production start', () => {
   const configPath = join(dir, 'config.json');
   const keyringPath = join(dir, 'keyring.json');
   const kek = runCli(['keys', 'new-kek']).stdout.trim();
-  const prodConfig = { ...devConfig(), development: false, clients: [] };
+  const prodConfig = { ...devConfig(), development: false, clients: [], rateLimits: { defaults: {}, clients: {} } };
   writeFileSync(configPath, JSON.stringify(prodConfig));
   const env = { NODE_ENV: 'production', SECTOKEN_CONFIG: configPath, SECTOKEN_KEYRING: keyringPath, SECTOKEN_KEK: kek };
 

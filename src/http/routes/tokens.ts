@@ -1,14 +1,13 @@
 /** POST /v1/tokens, /v1/tokens/batch and /v1/tokens/upgrade: parse, call the use case, answer. */
 import { Router } from 'express';
 import { SectokenError } from '../../errors.js';
-import { tokenizeBatch, tokenizeOne } from '../../tokens/tokenize.js';
-import type { Tokenizer } from '../../tokens/tokenizer.js';
+import { tokenizeBatch, tokenizeOne, type TokenDeps } from '../../tokens/tokenize.js';
 import { upgradeTokens } from '../../tokens/upgrade.js';
 import { principalOf } from '../auth.js';
 import { batchRequest, tokenRequest, upgradeRequest } from '../schemas.js';
 import { parseBody } from '../validate.js';
 
-export function tokenRoutes(tokenizer: () => Tokenizer, maxBatchSize: number): Router {
+export function tokenRoutes(deps: TokenDeps, maxBatchSize: number): Router {
   const router = Router();
   const batchSchema = batchRequest(maxBatchSize);
   const upgradeSchema = upgradeRequest(maxBatchSize);
@@ -18,19 +17,18 @@ export function tokenRoutes(tokenizer: () => Tokenizer, maxBatchSize: number): R
     }
   };
 
-  router.post('/v1/tokens', (req, res) => {
-    const input = parseBody(tokenRequest, req.body);
-    res.json(tokenizeOne(tokenizer(), principalOf(res), input));
+  router.post('/v1/tokens', async (req, res) => {
+    res.json(await tokenizeOne(deps, principalOf(res), parseBody(tokenRequest, req.body)));
   });
 
-  router.post('/v1/tokens/batch', (req, res) => {
+  router.post('/v1/tokens/batch', async (req, res) => {
     refuseOversized((req.body as { nationalIds?: unknown } | undefined)?.nationalIds);
-    res.json(tokenizeBatch(tokenizer(), principalOf(res), parseBody(batchSchema, req.body)));
+    res.json(await tokenizeBatch(deps, principalOf(res), parseBody(batchSchema, req.body)));
   });
 
-  router.post('/v1/tokens/upgrade', (req, res) => {
+  router.post('/v1/tokens/upgrade', async (req, res) => {
     refuseOversized((req.body as { tokens?: unknown } | undefined)?.tokens);
-    res.json(upgradeTokens(tokenizer(), principalOf(res), parseBody(upgradeSchema, req.body)));
+    res.json(await upgradeTokens(deps, principalOf(res), parseBody(upgradeSchema, req.body)));
   });
 
   return router;

@@ -1,0 +1,45 @@
+/**
+ * Prometheus metrics (prom-client), one registry per service. Labels are closed sets (route
+ * patterns, status codes, sector ids, policies, tiers, operations): never an identifier, a token
+ * or a client secret.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface Metrics {
+  registry: Registry;
+  requests: Counter<'route' | 'method' | 'status'>;
+  latency: Histogram<'route' | 'method'>;
+  tokensIssued: Counter<'sector' | 'policy'>;
+  cacheHits: Counter<'tier'>;
+  cacheMisses: Counter<'tier'>;
+  redisErrors: Counter<string>;
+  redisUp: Gauge<string>;
+  rateLimited: Counter<'operation'>;
+  auditRecords: Counter<string>;
+  auditFailures: Counter<string>;
+}
+
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'sectoken_process_' });
+  const registers = [registry];
+  return {
+    registry,
+    requests: new Counter({ name: 'sectoken_http_requests_total', help: 'HTTP requests by route pattern, method and status', labelNames: ['route', 'method', 'status'], registers }),
+    latency: new Histogram({
+      name: 'sectoken_http_request_duration_seconds',
+      help: 'HTTP request latency by route pattern',
+      labelNames: ['route', 'method'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+      registers,
+    }),
+    tokensIssued: new Counter({ name: 'sectoken_tokens_issued_total', help: 'Tokens issued by sector and policy', labelNames: ['sector', 'policy'], registers }),
+    cacheHits: new Counter({ name: 'sectoken_cache_hits_total', help: 'Token cache hits by tier (lru, redis)', labelNames: ['tier'], registers }),
+    cacheMisses: new Counter({ name: 'sectoken_cache_misses_total', help: 'Token cache misses by tier (lru, redis)', labelNames: ['tier'], registers }),
+    redisErrors: new Counter({ name: 'sectoken_redis_errors_total', help: 'Failed or timed-out Redis commands and connection errors', registers }),
+    redisUp: new Gauge({ name: 'sectoken_redis_up', help: '1 when Redis is connected, 0 when degraded, absent without Redis', registers }),
+    rateLimited: new Counter({ name: 'sectoken_rate_limited_total', help: 'Requests refused by a rate limit or quota, by operation', labelNames: ['operation'], registers }),
+    auditRecords: new Counter({ name: 'sectoken_audit_records_total', help: 'Audit records made durable', registers }),
+    auditFailures: new Counter({ name: 'sectoken_audit_failures_total', help: 'Audited acts refused because the audit log failed', registers }),
+  };
+}

@@ -1,0 +1,77 @@
+/**
+ * The two-tier cache of derived tokens (SPEC "Redis"): an in-process LRU, then Redis. Entries are
+ * found by a blind index, HMAC-SHA256 under a key derived from the keyring's cacheIndex key, of
+ * sector, key version and canonical national ID; the value is the token of that sector only. So
+ * Redis never holds a national ID, a TNI or anything that maps a token back to a person, and a
+ * rotation (new key version) leaves old entries unreachable until their TTL.
+ */
+import { createHmac } from 'node:crypto';
+import { hkdf } from '@noble/hashes/hkdf.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { LRUCache } from 'lru-cache';
+import type { Config } from '../config/schema.js';
+import { HKDF_SALT } from '../keys/derive.js';
+import type { Metrics } from '../metrics.js';
+import type { Policy } from '../tokens/format.js';
+import type { SharedRedis } from './redis.js';
+
+export interface TokenCache {
+  /** The blind index of a person's token in a sector and key version. */
+  indexOf(sector: string, keyVersion: number, canonicalNationalId: string): string;
+  getMany(policy: Policy, indexes: readonly string[]): Promise<Array<string | undefined>>;
+  setMany(policy: Policy, entries: ReadonlyArray<readonly [string, string]>): Promise<void>;
+}
+
+export function createTokenCache(
+  config: Pick<Config, 'cache'>,
+  cacheIndexKey: Uint8Array,
+  redis: SharedRedis | undefined,
+  metrics: Metrics,
+): TokenCache {
+  const key = Buffer.from(hkdf(sha256, cacheIndexKey, HKDF_SALT, new TextEncoder().encode('sectoken/v1/cache-index'), 32));
+  const lru = config.cache.lruEntries > 0 ? new LRUCache<string, string>({ max: config.cache.lruEntries, ttl: config.cache.ttlSeconds * 1000 }) : undefined;
+  const useRedis = (policy: Policy): boolean => redis !== undefined && config.cache.redis[policy] && redis.state() === 'ok';
+  const redisKey = (index: string): string => `${redis!.prefix}tok:${index}`;
+
+  return {
+    indexOf(sector, keyVersion, canonicalNationalId) {
+      return createHmac('sha256', key).update(`${sector}\n${keyVersion}\n${canonicalNationalId}`).digest('base64url').slice(0, 22);
+    },
+    async getMany(policy, indexes) {
+      const found: Array<string | undefined> = indexes.map((i) => lru?.get(i));
+      const missing = found.flatMap((v, i) => (v === undefined ? [i] : []));
+      if (lru) {
+        metrics.cacheHits.inc({ tier: 'lru' }, indexes.length - missing.length);
+        metrics.cacheMisses.inc({ tier: 'lru' }, missing.length);
+      }
+      if (missing.length === 0 || !useRedis(policy)) return found;
+      try {
+        // Separate GETs, which auto-pipelining sends together (per node on a cluster, where one
+        // MGET would cross hash slots).
+        const replies = await Promise.allSettled(missing.map((i) => redis!.client.get(redisKey(indexes[i]!))));
+        let hits = 0;
+        missing.forEach((i, k) => {
+          const reply = replies[k]!;
+          const value = reply.status === 'fulfilled' ? reply.value : null;
+          if (reply.status === 'rejected') metrics.redisErrors.inc();
+          if (typeof value === 'string') {
+            found[i] = value;
+            lru?.set(indexes[i]!, value);
+            hits += 1;
+          }
+        });
+        metrics.cacheHits.inc({ tier: 'redis' }, hits);
+        metrics.cacheMisses.inc({ tier: 'redis' }, missing.length - hits);
+      } catch {
+        metrics.redisErrors.inc();
+      }
+      return found;
+    },
+    async setMany(policy, entries) {
+      for (const [index, token] of entries) lru?.set(index, token);
+      if (entries.length === 0 || !useRedis(policy)) return;
+      const replies = await Promise.allSettled(entries.map(([index, token]) => redis!.client.set(redisKey(index), token, 'EX', config.cache.ttlSeconds)));
+      for (const reply of replies) if (reply.status === 'rejected') metrics.redisErrors.inc();
+    },
+  };
+}
