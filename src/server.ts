@@ -1,12 +1,56 @@
-/** `sectoken serve`: listen, say how to call the service, and close cleanly on SIGINT/SIGTERM. */
+/**
+ * `sectoken serve`: listen, say how to call the service, and close cleanly on SIGINT/SIGTERM.
+ * With SECTOKEN_WORKERS > 1 the primary forks node:cluster workers that share the port; each
+ * worker is an instance of its own (its own audit chain, `<instance>-w<n>`), and the primary
+ * restarts any that dies and passes SIGHUP on.
+ */
+import cluster from 'node:cluster';
 import type { AddressInfo } from 'node:net';
-import { readSettings } from './config/env.js';
-import { createLogger } from './log.js';
+import { readSettings, type Settings } from './config/env.js';
+import { loadConfigFile } from './config/schema.js';
+import { loadKeyring } from './keys/store.js';
+import { createLogger, type Logger } from './log.js';
 import { createService } from './service.js';
 
 export async function serve(): Promise<void> {
   const settings = readSettings();
   const logger = createLogger(settings.logLevel);
+  if (settings.workers > 1 && cluster.isPrimary) return runPrimary(settings, logger);
+  return runInstance(settings, logger);
+}
+
+function runPrimary(settings: Settings, logger: Logger): void {
+  // Check configuration and keys once, and make the development keyring before any worker races to.
+  const config = loadConfigFile(settings.configPath);
+  const { notices } = loadKeyring(settings, Object.keys(config.sectors));
+  for (const notice of notices) logger.warn(notice);
+  let stopping = false;
+  const fork = (n: number): void => {
+    const worker = cluster.fork({ SECTOKEN_INSTANCE_ID: `${settings.instanceId}-w${n}`, SECTOKEN_WORKER_NUMBER: String(n) });
+    worker.on('exit', (code, signal) => {
+      if (stopping) return;
+      logger.error({ worker: n, code, signal }, 'worker died; starting another');
+      setTimeout(() => fork(n), 500);
+    });
+  };
+  for (let n = 1; n <= settings.workers; n++) fork(n);
+  logger.info({ workers: settings.workers }, 'sectoken primary started');
+  process.on('SIGHUP', () => {
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGHUP');
+  });
+  const stop = (): void => {
+    stopping = true;
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
+    setTimeout(() => process.exit(0), 10_000).unref();
+    cluster.on('exit', () => {
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+    });
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+async function runInstance(settings: Settings, logger: Logger): Promise<void> {
   const service = createService(settings, logger);
   for (const notice of service.notices) logger.warn(notice);
 
@@ -17,8 +61,9 @@ export async function serve(): Promise<void> {
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${settings.host.includes(':') ? `[${settings.host}]` : settings.host}:${port}`;
-  logger.info({ url, sectors: service.tokenizer().sectorIds(), development: service.development }, 'sectoken listening');
-  if (service.development) {
+  logger.info({ url, instance: settings.instanceId, sectors: service.tokenizer().sectorIds(), development: service.development }, 'sectoken listening');
+  const firstWorker = !cluster.isWorker || process.env.SECTOKEN_WORKER_NUMBER === '1';
+  if (service.development && firstWorker) {
     process.stderr.write(
       `\n  sectoken (DEVELOPMENT keyring and configuration) on ${url}\n  try:\n` +
         `    curl -s ${url}/v1/tokens -H 'Authorization: Bearer stk_dev_hospital-backend' \\\n` +

@@ -19,7 +19,7 @@ import { createRateLimits } from './limits/rateLimits.js';
 import type { Logger } from './log.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import type { RegulatorDeps } from './regulators/deps.js';
-import { memoryRequestStore } from './regulators/requests.js';
+import { memoryRequestStore, unavailableRequestStore } from './regulators/requests.js';
 import { expireOverdue } from './regulators/reverse.js';
 import { connectRedis, type SharedRedis } from './store/redis.js';
 import { redisRequestStore } from './store/requests.js';
@@ -93,7 +93,7 @@ export function createService(settings: Settings, logger: Logger): Service {
     tokenizer: currentTokenizer,
     config,
     audit,
-    requests: redis ? redisRequestStore(redis, keyring.root) : memoryRequestStore(),
+    requests: redis ? redisRequestStore(redis, keyring.root) : settings.workers > 1 ? unavailableRequestStore() : memoryRequestStore(),
     limits,
     now: Date.now,
   };

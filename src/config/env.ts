@@ -2,7 +2,7 @@
  * Settings read from the environment: each has its variable, a doc line and a default (secrets
  * have none). `sectoken serve --help` and the README list them from SETTINGS_DOC.
  */
-import { hostname } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { ConfigError } from './schema.js';
@@ -21,6 +21,8 @@ export interface Settings {
   kekFile: string | undefined;
   logLevel: string;
   auditDir: string;
+  /** node:cluster workers on one port; 1 means no cluster. */
+  workers: number;
   redis: { url: string | undefined; clusterNodes: string[] | undefined; prefix: string; commandTimeoutMs: number };
   /** Names this instance's audit chain; stable across restarts so the chain continues. */
   instanceId: string;
@@ -36,6 +38,7 @@ export const SETTINGS_DOC: ReadonlyArray<{ env: string; doc: string; fallback: s
   { env: 'SECTOKEN_KEK_FILE', doc: 'file holding the key-encryption key, instead of SECTOKEN_KEK', fallback: 'development: keys/dev.kek' },
   { env: 'SECTOKEN_AUDIT_DIR', doc: 'directory of the audit log (one file per instance)', fallback: 'audit/ in the package root' },
   { env: 'SECTOKEN_INSTANCE_ID', doc: "this instance's name in audit records: letters, digits, '.', '_', '-'", fallback: 'the host name' },
+  { env: 'SECTOKEN_WORKERS', doc: 'node:cluster workers sharing the port, each with its own audit chain (<instance>-w<n>)', fallback: 'development: 1; production: the core count' },
   { env: 'REDIS_URL', doc: 'one Redis server, e.g. redis://127.0.0.1:6379/0; unset with no cluster means no Redis', fallback: 'none' },
   { env: 'REDIS_CLUSTER_NODES', doc: 'a Redis Cluster instead: comma-separated host:port seeds', fallback: 'none' },
   { env: 'SECTOKEN_REDIS_PREFIX', doc: 'prefix of every Redis key of this deployment', fallback: 'sectoken:' },
@@ -61,6 +64,8 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   if (!Number.isInteger(commandTimeoutMs) || commandTimeoutMs < 1 || commandTimeoutMs > 10_000) throw new ConfigError('REDIS_COMMAND_TIMEOUT_MS must be an integer in [1, 10000]');
   const prefix = env.SECTOKEN_REDIS_PREFIX ?? 'sectoken:';
   if (!/^[A-Za-z0-9:._{}-]{1,64}$/.test(prefix)) throw new ConfigError('SECTOKEN_REDIS_PREFIX must be 1–64 of A–Z a–z 0–9 : . _ - { }');
+  const workers = Number(env.SECTOKEN_WORKERS ?? (production ? availableParallelism() : 1));
+  if (!Number.isInteger(workers) || workers < 1 || workers > 256) throw new ConfigError('SECTOKEN_WORKERS must be an integer in [1, 256]');
   return {
     production,
     port,
@@ -72,6 +77,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     logLevel,
     auditDir: env.SECTOKEN_AUDIT_DIR || join(PACKAGE_ROOT, 'audit'),
     instanceId,
+    workers,
     redis: { url: env.REDIS_URL || undefined, clusterNodes, prefix, commandTimeoutMs },
   };
 }

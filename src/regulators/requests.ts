@@ -4,6 +4,7 @@
  * the in-process store is the default, a Redis store shares them across instances.
  */
 import { randomBytes } from 'node:crypto';
+import { SectokenError } from '../errors.js';
 
 export type RequestState = 'pending' | 'approved' | 'denied' | 'released' | 'expired';
 
@@ -61,4 +62,12 @@ export function memoryRequestStore(now: () => number = Date.now): RequestStore {
       return [...requests.values()].filter((r) => r.state === 'pending' && r.expiresAt <= at).map((r) => ({ ...r }));
     },
   };
+}
+
+/** Several workers without Redis would each hold their own requests: refuse rather than split them. */
+export function unavailableRequestStore(): RequestStore {
+  const refuse = async (): Promise<never> => {
+    throw new SectokenError('dual_control_unavailable', 'dual control across several workers needs Redis (REDIS_URL)');
+  };
+  return { create: refuse, get: refuse, transition: refuse, overdue: async () => [] };
 }

@@ -47,6 +47,7 @@ export function startTestService(options: { config?: Record<string, unknown>; di
     logLevel: 'trace',
     auditDir: join(dir, 'audit'),
     instanceId: 'test-instance',
+    workers: 1,
     redis: { url: undefined, clusterNodes: undefined, prefix: 'sectoken-test:', commandTimeoutMs: 50 },
     ...options.settings,
   };
