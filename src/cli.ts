@@ -4,6 +4,8 @@ import { Command } from 'commander';
 import { ConfigError } from './config/schema.js';
 import { KeyringError } from './keys/keyring.js';
 import { auditCommand } from './cli/audit.js';
+import { bulkCommand } from './cli/bulk.js';
+import { BulkError } from './bulk/run.js';
 import { clientsCommand } from './cli/clients.js';
 import { keysCommand } from './cli/keys.js';
 import { SETTINGS_DOC } from './config/env.js';
@@ -19,11 +21,12 @@ program
 program.addCommand(keysCommand());
 program.addCommand(clientsCommand());
 program.addCommand(auditCommand());
+program.addCommand(bulkCommand());
 
 try {
   await program.parseAsync();
 } catch (err) {
-  if (err instanceof ConfigError || err instanceof KeyringError) {
+  if (err instanceof ConfigError || err instanceof KeyringError || err instanceof BulkError) {
     process.stderr.write(`sectoken: ${err.message}\n`);
     process.exit(1);
   }

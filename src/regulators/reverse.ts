@@ -9,6 +9,7 @@ import { audited } from '../audit/audited.js';
 import { SectokenError } from '../errors.js';
 import type { ActContext, RegulatorDeps } from './deps.js';
 import { requireLegalBasis } from './legalBases.js';
+import { tokenForAudit } from './auditedToken.js';
 import { newRequestId } from './requests.js';
 
 type ReverseResult =
@@ -25,7 +26,7 @@ export async function reverse(
     act: 'reverse' as const,
     client: principal.id,
     sector: input.sector,
-    token: input.token,
+    token: tokenForAudit(deps.tokenizer(), input.sector, input.token),
     legalBasis: input.legalBasis ?? null,
     caseId: input.caseId,
     purpose: input.purpose,

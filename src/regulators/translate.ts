@@ -8,6 +8,7 @@ import { authorize } from '../access/rules.js';
 import { audited } from '../audit/audited.js';
 import { SCHEME_VERSION } from '../tokens/tokenizer.js';
 import type { ActContext, RegulatorDeps } from './deps.js';
+import { tokenForAudit } from './auditedToken.js';
 import { requireLegalBasis } from './legalBases.js';
 
 export interface TranslateAnswer {
@@ -29,7 +30,7 @@ export async function translate(
     client: principal.id,
     sector: input.fromSector,
     toSector: input.toSector,
-    token: input.token,
+    token: tokenForAudit(deps.tokenizer(), input.fromSector, input.token),
     legalBasis: input.legalBasis ?? null,
     caseId: input.caseId,
     purpose: input.purpose,

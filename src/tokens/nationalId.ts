@@ -7,6 +7,8 @@ import { SectokenError } from '../errors.js';
 
 /** ASCII only: a Cyrillic 'А' or a full-width '１' never matches, so look-alikes are refused. */
 const CANONICAL = /^([A-Z]{1,2})([0-9]{1,6})$/;
+/** The shape of a canonical national ID, for refusing to record anything that has it. */
+export const NATIONAL_ID_PATTERN: RegExp = CANONICAL;
 const LETTER_PREFIXES = 26 + 26 * 26; // 702
 const DIGIT_STRINGS = 1_111_110; // 10 + 100 + … + 10^6
 export const NATIONAL_ID_COUNT = LETTER_PREFIXES * DIGIT_STRINGS; // 779,999,220

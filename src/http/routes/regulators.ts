@@ -47,7 +47,9 @@ export function regulatorRoutes(deps: RegulatorDeps): Router {
 }
 
 /** Which audited act an unauthenticated call to this path was attempting, if any. */
-export function auditedActOf(path: string): 'reverse' | 'translate' | 'approve' | 'deny' | 'release' | undefined {
+export function auditedActOf(rawPath: string): 'reverse' | 'translate' | 'approve' | 'deny' | 'release' | undefined {
+  // Express routes case-insensitively and ignores a trailing slash: match the way it does.
+  const path = rawPath.toLowerCase().replace(/\/+$/, '');
   if (path === '/v1/reverse') return 'reverse';
   if (path === '/v1/translate') return 'translate';
   const m = /^\/v1\/reverse\/requests\/[^/]+(?:\/(approve|deny))?$/.exec(path);

@@ -1,0 +1,138 @@
+/**
+ * `sectoken bulk` against a real server process: a 100k-row register, in order, per-row errors in
+ * place, equal to tokenizing one by one; refusal to overwrite; resume after a kill; 429 backoff.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseConfig } from '../../src/config/schema.js';
+import { parseKek } from '../../src/keys/seal.js';
+import { openKeyringFile } from '../../src/keys/store.js';
+import { unrankNationalId, NATIONAL_ID_COUNT } from '../../src/tokens/nationalId.js';
+import { createTokenizer } from '../../src/tokens/tokenizer.js';
+import { CLI, runCli, startServer, stopServer } from '../helpers/cli.js';
+import { devConfig } from '../helpers/service.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'sectoken-bulk-'));
+const ROWS = 100_000;
+const input = join(dir, 'register.csv');
+// A register with a header, a record key per row, and every 997th national ID invalid.
+const lines = ['recordId,nationalId,name'];
+for (let i = 0; i < ROWS; i++) {
+  const id = i % 997 === 5 ? 'NOT-AN-ID' : unrankNationalId((i * 7_919_993) % NATIONAL_ID_COUNT);
+  lines.push(`R${i},${id},person ${i}`);
+}
+writeFileSync(input, lines.join('\n') + '\n');
+
+function serverEnv(config: object): Record<string, string> {
+  const configPath = join(dir, `config-${Math.random().toString(36).slice(2)}.json`);
+  writeFileSync(configPath, JSON.stringify(config));
+  return { SECTOKEN_CONFIG: configPath, SECTOKEN_KEYRING: join(dir, 'dev-keyring.json'), SECTOKEN_AUDIT_DIR: join(dir, 'audit') };
+}
+const bulkArgs = (url: string, out: string, extra: string[] = []): string[] => [
+  'bulk', '--url', url, '--sector', 'health', '--in', input, '--out', out, '--column', '2', '--header', ...extra,
+];
+const env = { SECTOKEN_API_KEY: 'stk_dev_hospital-backend' };
+
+describe('sectoken bulk', () => {
+  let server: Awaited<ReturnType<typeof startServer>>;
+  beforeAll(async () => {
+    server = await startServer(serverEnv({ ...devConfig(), rateLimits: { defaults: {}, clients: {} } }));
+  });
+  afterAll(async () => stopServer(server.child));
+
+  it('tokenizes a 100k-row register in input order, with per-row errors in place, equal to tokenizing one by one', () => {
+    const out = join(dir, 'tokens.csv');
+    const r = runCli(bulkArgs(server.url, out), env);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/bulk: done, 100000 rows \(99899 tokens, 101 row errors/);
+    const rows = readFileSync(out, 'utf8').trimEnd().split('\n');
+    expect(rows).toHaveLength(ROWS + 1);
+    expect(rows[0]).toBe('recordId,nationalId,name,token,error');
+
+    const kek = parseKek(readFileSync(join(dir, 'dev.kek'), 'utf8'), 'dev.kek');
+    const tokenizer = createTokenizer(parseConfig(devConfig(), 'sample'), openKeyringFile(join(dir, 'dev-keyring.json'), kek));
+    for (let i = 0; i < ROWS; i++) {
+      const source = lines[i + 1]!;
+      const row = rows[i + 1]!;
+      expect(row.startsWith(`${source},`)).toBe(true);
+      const [token, error] = row.slice(source.length + 1).split(',');
+      if (i % 997 === 5) {
+        expect([token, error]).toEqual(['', 'invalid_national_id']);
+      } else if (i % 101 === 0) {
+        expect(token).toBe(tokenizer.tokenize('health', source.split(',')[1]!).token);
+        expect(error).toBe('');
+      } else {
+        expect(token).toMatch(/^[0-9]{12}$/);
+      }
+    }
+  }, 120_000);
+
+  it('refuses to overwrite an existing output', () => {
+    const out = join(dir, 'exists.csv');
+    writeFileSync(out, 'precious\n');
+    const r = runCli(bulkArgs(server.url, out), env);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/exists: refusing to overwrite/);
+    expect(readFileSync(out, 'utf8')).toBe('precious\n');
+  });
+
+  it('refuses to run without SECTOKEN_API_KEY', () => {
+    const r = runCli(bulkArgs(server.url, join(dir, 'nokey.csv')), {});
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/SECTOKEN_API_KEY is not set/);
+  });
+
+  it('when killed mid-run, then --resume completes the same output as an uninterrupted run', async () => {
+    const out = join(dir, 'resumed.csv');
+    const child = spawn(process.execPath, [CLI, ...bulkArgs(server.url, out, ['--batch-size', '200', '--concurrency', '1'])], {
+      env: { PATH: process.env.PATH, ...env },
+      stdio: 'ignore',
+    });
+    await new Promise<void>((resolve, reject) => {
+      const poll = setInterval(() => {
+        const progress = existsSync(`${out}.progress`) ? (JSON.parse(readFileSync(`${out}.progress`, 'utf8')) as { rows: number }) : { rows: 0 };
+        if (progress.rows >= 10_000) {
+          clearInterval(poll);
+          child.kill('SIGKILL');
+          resolve();
+        }
+      }, 5);
+      child.once('exit', () => {
+        clearInterval(poll);
+        reject(new Error('bulk finished before it could be interrupted'));
+      });
+    });
+    await new Promise((r) => child.once('exit', r));
+    const partial = JSON.parse(readFileSync(`${out}.progress`, 'utf8')) as { rows: number };
+    expect(partial.rows).toBeLessThan(ROWS);
+    // A few garbage bytes past the recorded progress, as a crash mid-write would leave.
+    writeFileSync(out, 'garbage-after-crash', { flag: 'a' });
+
+    const resumed = runCli(bulkArgs(server.url, out, ['--resume']), env);
+    expect(resumed.status).toBe(0);
+    expect(resumed.stderr).toMatch(new RegExp(`resumed after row ${partial.rows}`));
+    expect(readFileSync(out, 'utf8')).toBe(readFileSync(join(dir, 'tokens.csv'), 'utf8'));
+  }, 120_000);
+});
+
+describe('sectoken bulk under a quota', () => {
+  it('backs off on 429 using Retry-After and still completes in order', async () => {
+    const server = await startServer(serverEnv({ ...devConfig(), rateLimits: { defaults: { batchItem: [{ points: 2500, perSeconds: 1 }] }, clients: {} } }));
+    try {
+      const small = join(dir, 'small.csv');
+      writeFileSync(small, lines.slice(0, 6001).join('\n') + '\n');
+      const out = join(dir, 'small-out.csv');
+      const r = runCli(['bulk', '--url', server.url, '--sector', 'health', '--in', small, '--out', out, '--column', '2', '--header', '--batch-size', '1000', '--concurrency', '3'], env);
+      expect(r.status).toBe(0);
+      const retries = Number(/(\d+) retries/.exec(r.stderr)?.[1]);
+      expect(retries).toBeGreaterThan(0);
+      const rows = readFileSync(out, 'utf8').trimEnd().split('\n');
+      expect(rows).toHaveLength(6001);
+      rows.slice(1).forEach((row, i) => expect(row.startsWith(`R${i},`)).toBe(true));
+    } finally {
+      await stopServer(server.child);
+    }
+  });
+});
