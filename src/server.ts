@@ -7,10 +7,9 @@
 import cluster from 'node:cluster';
 import type { AddressInfo } from 'node:net';
 import { readSettings, type Settings } from './config/env.js';
-import { loadConfigFile } from './config/schema.js';
 import { loadKeyring } from './keys/store.js';
 import { createLogger, type Logger } from './log.js';
-import { createService } from './service.js';
+import { createService, loadServiceConfig } from './service.js';
 
 export async function serve(): Promise<void> {
   const settings = readSettings();
@@ -21,7 +20,7 @@ export async function serve(): Promise<void> {
 
 function runPrimary(settings: Settings, logger: Logger): void {
   // Check configuration and keys once, and make the development keyring before any worker races to.
-  const config = loadConfigFile(settings.configPath);
+  const config = loadServiceConfig(settings);
   const { notices } = loadKeyring(settings, Object.keys(config.sectors));
   for (const notice of notices) logger.warn(notice);
   let stopping = false;

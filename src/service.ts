@@ -47,11 +47,17 @@ export interface Service {
 
 export const VERSION: string = (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
-export function createService(settings: Settings, logger: Logger): Service {
+/** The configuration file, refused in production when it is the development sample. */
+export function loadServiceConfig(settings: Settings): Config {
   const config = loadConfigFile(settings.configPath);
   if (settings.production && config.development) {
     throw new ConfigError(`${settings.configPath} is a development configuration (its API keys are public): production needs "development": false`);
   }
+  return config;
+}
+
+export function createService(settings: Settings, logger: Logger): Service {
+  const config = loadServiceConfig(settings);
   const sectorIds = Object.keys(config.sectors);
   const { keyring, notices } = loadKeyring(settings, sectorIds);
   let tokenizer = createTokenizer(config, keyring);

@@ -110,6 +110,8 @@ export function hmacSha256(key: Uint8Array): KeyedHmacSha256 {
  * 2^53), k numerals at a time. Writes into `out` from `offset`.
  */
 export function numeralsMod(digest: Uint32Array, radix: number, n: number, out: number[] | Uint8Array, offset = 0): void {
+  if (!Number.isInteger(radix) || radix < 2 || radix > 65536) throw new Error('numeralsMod: radix must be an integer in [2, 65536]');
+  if (!Number.isInteger(n) || n < 0) throw new Error('numeralsMod: n must be a non-negative integer');
   if ((radix & (radix - 1)) === 0) {
     // radix = 2^bits: numeral i from the right is bits [i·bits, (i+1)·bits) of m.
     const bits = 31 - Math.clz32(radix);
