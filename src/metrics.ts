@@ -13,13 +13,14 @@ export interface Metrics {
   cacheHits: Counter<'tier'>;
   cacheMisses: Counter<'tier'>;
   redisErrors: Counter<string>;
-  redisUp: Gauge<string>;
+  /** Registered only when Redis is configured, so that its absence reads as absence, not as down. */
+  redisUp: Gauge<string> | undefined;
   rateLimited: Counter<'operation'>;
   auditRecords: Counter<string>;
   auditFailures: Counter<string>;
 }
 
-export function createMetrics(): Metrics {
+export function createMetrics(withRedis: boolean): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'sectoken_process_' });
   const registers = [registry];
@@ -37,7 +38,7 @@ export function createMetrics(): Metrics {
     cacheHits: new Counter({ name: 'sectoken_cache_hits_total', help: 'Token cache hits by tier (lru, redis)', labelNames: ['tier'], registers }),
     cacheMisses: new Counter({ name: 'sectoken_cache_misses_total', help: 'Token cache misses by tier (lru, redis)', labelNames: ['tier'], registers }),
     redisErrors: new Counter({ name: 'sectoken_redis_errors_total', help: 'Failed or timed-out Redis commands and connection errors', registers }),
-    redisUp: new Gauge({ name: 'sectoken_redis_up', help: '1 when Redis is connected, 0 when degraded, absent without Redis', registers }),
+    redisUp: withRedis ? new Gauge({ name: 'sectoken_redis_up', help: '1 when Redis answers, 0 when degraded; absent without Redis', registers }) : undefined,
     rateLimited: new Counter({ name: 'sectoken_rate_limited_total', help: 'Requests refused by a rate limit or quota, by operation', labelNames: ['operation'], registers }),
     auditRecords: new Counter({ name: 'sectoken_audit_records_total', help: 'Audit records made durable', registers }),
     auditFailures: new Counter({ name: 'sectoken_audit_failures_total', help: 'Audited acts refused because the audit log failed', registers }),

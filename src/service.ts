@@ -62,16 +62,16 @@ export function createService(settings: Settings, logger: Logger): Service {
   const { keyring, notices } = loadKeyring(settings, sectorIds);
   let tokenizer = createTokenizer(config, keyring);
   const currentTokenizer = (): Tokenizer => tokenizer;
-  const metrics = createMetrics();
+  const metrics = createMetrics(Boolean(settings.redis.url || settings.redis.clusterNodes));
 
   const redis = connectRedis(settings.redis, {
     onStateChange: (state) => {
-      metrics.redisUp.set(state === 'ok' ? 1 : 0);
+      metrics.redisUp?.set(state === 'ok' ? 1 : 0);
       logger.warn({ redis: state }, state === 'ok' ? 'Redis connected' : 'Redis unreachable: going on without it');
     },
     onError: () => metrics.redisErrors.inc(),
   });
-  if (redis) metrics.redisUp.set(0);
+  metrics.redisUp?.set(0);
 
   const rawAudit = openAuditLog({
     dir: settings.auditDir,

@@ -63,7 +63,8 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const commandTimeoutMs = Number(env.REDIS_COMMAND_TIMEOUT_MS ?? 50);
   if (!Number.isInteger(commandTimeoutMs) || commandTimeoutMs < 1 || commandTimeoutMs > 10_000) throw new ConfigError('REDIS_COMMAND_TIMEOUT_MS must be an integer in [1, 10000]');
   const prefix = env.SECTOKEN_REDIS_PREFIX ?? 'sectoken:';
-  if (!/^[A-Za-z0-9:._{}-]{1,64}$/.test(prefix)) throw new ConfigError('SECTOKEN_REDIS_PREFIX must be 1–64 of A–Z a–z 0–9 : . _ - { }');
+  // No braces: the service places its own {req} hash tag, which a brace in the prefix would break.
+  if (!/^[A-Za-z0-9:._-]{1,64}$/.test(prefix)) throw new ConfigError('SECTOKEN_REDIS_PREFIX must be 1–64 of A–Z a–z 0–9 : . _ -');
   const workers = Number(env.SECTOKEN_WORKERS ?? (production ? availableParallelism() : 1));
   if (!Number.isInteger(workers) || workers < 1 || workers > 256) throw new ConfigError('SECTOKEN_WORKERS must be an integer in [1, 256]');
   return {

@@ -15,14 +15,14 @@ export interface RateLimits {
 }
 
 export function createRateLimits(config: Pick<Config, 'rateLimits'>, redis: SharedRedis | undefined, onLimited: (op: Operation) => void): RateLimits {
-  const limiters = new Map<string, RateLimiterAbstract>();
+  const limiters = new Map<string, { shared: RateLimiterAbstract | undefined; memory: RateLimiterAbstract }>();
   const limiterFor = (scope: string, op: Operation, index: number, points: number, duration: number): RateLimiterAbstract => {
     const name = `${scope}:${op}:${index}`;
-    let limiter = limiters.get(name);
-    if (!limiter) {
+    let pair = limiters.get(name);
+    if (!pair) {
       const keyPrefix = `rl:${scope}:${op}:${points}:${duration}`;
       const memory = new RateLimiterMemory({ points, duration, keyPrefix });
-      limiter = redis
+      const shared = redis
         ? new RateLimiterRedis({
             storeClient: redis.client,
             points,
@@ -31,10 +31,12 @@ export function createRateLimits(config: Pick<Config, 'rateLimits'>, redis: Shar
             insuranceLimiter: memory,
             rejectIfRedisNotReady: true,
           })
-        : memory;
-      limiters.set(name, limiter);
+        : undefined;
+      pair = { shared, memory };
+      limiters.set(name, pair);
     }
-    return limiter;
+    // While Redis is known to be degraded, the in-process limiter answers without waiting on it.
+    return pair.shared && redis?.state() === 'ok' ? pair.shared : pair.memory;
   };
 
   return {

@@ -6,6 +6,7 @@
 import { Cluster, Redis } from 'ioredis';
 
 export type RedisClient = Redis | Cluster;
+const PROBE_INTERVAL_MS = 500;
 export type RedisState = 'ok' | 'degraded' | 'disabled';
 
 export interface RedisSettings {
@@ -55,11 +56,24 @@ export function connectRedis(settings: RedisSettings, hooks: { onStateChange?: (
   client.on('end', () => set('degraded'));
   // Without a listener ioredis prints every connection error; they are counted instead.
   client.on('error', () => hooks.onError?.());
+  // A hung Redis keeps its connection open: a PING under the command timeout tells it apart,
+  // and while degraded the cache and limits do not wait on it at all.
+  const probe = setInterval(() => {
+    client.ping().then(
+      () => set('ok'),
+      () => {
+        hooks.onError?.();
+        set('degraded');
+      },
+    );
+  }, PROBE_INTERVAL_MS);
+  probe.unref();
   return {
     client,
     prefix: settings.prefix,
     state: () => state,
     async close() {
+      clearInterval(probe);
       client.disconnect();
     },
   };

@@ -1,0 +1,114 @@
+/**
+ * Redis Cluster (SPEC "Redis": "Scale-out: many stateless instances, and Redis Cluster"): a private
+ * cluster of three masters; two instances on it (REDIS_CLUSTER_NODES) give identical tokens,
+ * share the token cache and a rate limit, and share dual-control requests, whose keys carry the
+ * {req} hash tag so that the compare-and-set script's keys live in one slot.
+ */
+import { Cluster } from 'ioredis';
+import request from 'supertest';
+import type { Service } from '../../src/service.js';
+import { startTestService, type TestService } from '../helpers/service.js';
+import {
+  approve,
+  askReverse,
+  cacheCounts,
+  configWith,
+  fetchResult,
+  keysUnder,
+  randomNationalIds,
+  redisReady,
+  redisSettings,
+  secondInstance,
+  startRedisCluster,
+  tokenize,
+  tokenizeBatch,
+  waitFor,
+  type RedisTestCluster,
+} from './helpers.js';
+
+let cluster: RedisTestCluster | undefined;
+try {
+  cluster = await startRedisCluster(3);
+} catch (err) {
+  console.warn(`Redis Cluster tests skipped: redis-server could not start a cluster here (${(err as Error).message})`);
+}
+
+const PREFIX = 'sectoken-cluster:';
+
+(cluster ? describe : describe.skip)('two instances on a Redis Cluster of three masters', () => {
+  let a: TestService;
+  let b: Service;
+  let inspector: Cluster;
+
+  beforeAll(async () => {
+    a = startTestService({
+      config: configWith({ cache: { lruEntries: 0 }, rateLimits: { defaults: { tokenize: [{ points: 3, perSeconds: 60 }] }, clients: {} } }),
+      settings: { instanceId: 'a', redis: redisSettings({ clusterNodes: cluster!.nodes }, PREFIX) },
+    });
+    b = secondInstance(a, 'b');
+    inspector = new Cluster(cluster!.nodes.map((node) => ({ host: '127.0.0.1', port: Number(node.split(':')[1]) })));
+    await redisReady(a, 10_000);
+    await redisReady(b, 10_000);
+    await waitFor(() => inspector.status === 'ready', 'the inspecting client', 10_000);
+  });
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+    inspector?.disconnect();
+    await cluster?.stop();
+  });
+
+  it('when A and B tokenize, then the tokens are identical, B finds A\'s in the cluster, and the entries are spread over the masters', async () => {
+    const ready = await request(a.app).get('/readyz');
+    expect(ready.body.checks.redis).toBe('ok');
+    const ids = randomNationalIds(24);
+    for (const sector of ['health', 'social', 'telecom']) {
+      const fromA = await tokenizeBatch(a, sector, ids);
+      expect(fromA.status).toBe(200);
+      expect(fromA.body.results).toEqual(ids.map((id) => ({ token: a.tokenizer().tokenize(sector, id).token })));
+      const before = await cacheCounts(b);
+      const fromB = await tokenizeBatch(b, sector, ids);
+      expect(fromB.body.results).toEqual(fromA.body.results);
+      const after = await cacheCounts(b);
+      expect([after.redisHits - before.redisHits, after.redisMisses - before.redisMisses]).toEqual([ids.length, 0]);
+    }
+    const perMaster = await Promise.all(inspector.nodes('master').map((node) => keysUnder(node, `${PREFIX}tok:`)));
+    expect(perMaster.flat()).toHaveLength(3 * ids.length);
+    expect(perMaster.filter((keys) => keys.length > 0).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('when A and B tokenize for one client and sector, then they share its limit: the 4th is refused', async () => {
+    const ids = randomNationalIds(4);
+    expect((await tokenize(a, 'finance', ids[0]!)).status).toBe(200);
+    expect((await tokenize(b, 'finance', ids[1]!)).status).toBe(200);
+    expect((await tokenize(a, 'finance', ids[2]!)).status).toBe(200);
+    for (const service of [b, a]) {
+      const refused = await tokenize(service, 'finance', ids[3]!);
+      expect([refused.status, refused.body.error?.code]).toEqual([429, 'rate_limited']);
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    }
+  });
+
+  it('when a request is made on A and approved on B, then A fetches the national ID once, and a race for it has one winner', async () => {
+    const [x, y] = randomNationalIds(2) as [string, string];
+    const requestId = await askReverse(a, a.tokenizer().tokenize('health', x).token);
+    expect((await fetchResult(b, requestId)).status).toBe(202);
+    const approved = await approve(b, requestId);
+    expect([approved.status, approved.body.status]).toEqual([200, 'approved']);
+    const released = await fetchResult(a, requestId);
+    expect([released.status, released.body.nationalId]).toEqual([200, x]);
+    const again = await fetchResult(b, requestId);
+    expect([again.status, again.body.error?.code]).toEqual([409, 'request_closed']);
+
+    const raced = await askReverse(b, a.tokenizer().tokenize('health', y).token);
+    expect((await approve(a, raced)).status).toBe(200);
+    const answers = await Promise.all([fetchResult(a, raced), fetchResult(b, raced)]);
+    expect(answers.map((r) => r.status).sort()).toEqual([200, 409]);
+    expect(answers.find((r) => r.status === 200)!.body.nationalId).toBe(y);
+
+    // Every request key is in the {req} slot, on one master.
+    const perMaster = await Promise.all(inspector.nodes('master').map((node) => keysUnder(node, `${PREFIX}{req}:`)));
+    expect(perMaster.filter((keys) => keys.length > 0)).toHaveLength(1);
+    expect(perMaster.flat().sort()).toEqual([`${PREFIX}{req}:${raced}`, `${PREFIX}{req}:${requestId}`].sort());
+  });
+});
