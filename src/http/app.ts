@@ -33,6 +33,14 @@ export interface AppDeps {
 }
 
 /** A caller's request id is kept only if it is a UUID: nothing else (an ID, a token) can reach the logs that way. */
+/** The route's pattern (or "(unmatched)") and the authenticated client, for the completion log line. */
+function completionProps(req: unknown, res: unknown): { route: string; clientId?: string } {
+  const matched = (req as express.Request).route as { path?: unknown } | undefined;
+  const route = typeof matched?.path === 'string' ? matched.path : '(unmatched)';
+  const principal = (res as { locals?: { principal?: { id: string } } }).locals?.principal;
+  return principal ? { route, clientId: principal.id } : { route };
+}
+
 const REQUEST_ID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 export function createApp(deps: AppDeps): Express {
@@ -56,12 +64,9 @@ export function createApp(deps: AppDeps): Express {
         req: (req: { id: unknown; method: unknown }) => ({ id: req.id, method: req.method }),
         res: (res: { statusCode: unknown }) => ({ statusCode: res.statusCode }),
       },
-      customProps: (req, res) => {
-        const matched = (req as express.Request).route as { path?: unknown } | undefined;
-        const route = typeof matched?.path === 'string' ? matched.path : '(unmatched)';
-        const principal = (res as unknown as { locals?: { principal?: { id: string } } }).locals?.principal;
-        return principal ? { route, clientId: principal.id } : { route };
-      },
+      // Added when the request completes, once the route is known.
+      customSuccessObject: (req, res, value: object) => ({ ...value, ...completionProps(req, res) }),
+      customErrorObject: (req, res, _err, value: object) => ({ ...value, ...completionProps(req, res) }),
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
     }),
   );

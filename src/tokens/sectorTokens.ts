@@ -1,11 +1,11 @@
 /**
  * One sector's tokens (docs/DERIVATION.md §4–§6): token = version character || body || check.
  * Reversible bodies are FF1 of the TNI under K_ff1(s, v); one-way bodies are HMAC-SHA256 of the
- * TNI under K_mac(s, v), reduced into the alphabet.
+ * TNI under K_mac(s, v), reduced into the alphabet. issueMany runs a whole batch through each FF1
+ * round together (src/crypto/ff1.ts).
  */
-import { hmac } from '@noble/hashes/hmac.js';
-import { sha256 } from '@noble/hashes/sha2.js';
 import { ff1, type FF1 } from '../crypto/ff1.js';
+import { hmacSha256, numeralsMod } from '../crypto/hmac.js';
 import { invalidToken } from '../errors.js';
 import { sectorFf1Key, sectorHmacKey } from '../keys/derive.js';
 import type { SectorKeys } from '../keys/keyring.js';
@@ -25,11 +25,14 @@ export interface SectorTokens {
   readonly minVersion: number;
   /** The sector's token of a TNI under a key version (the current one by default). */
   issue(tni: number, version?: number): IssuedToken;
+  /** The tokens of many TNIs under one key version, in order. */
+  issueMany(tnis: ArrayLike<number>, version?: number): string[];
   /** Parses a token of this sector: its key version, and for reversible sectors the TNI inside. */
   open(token: string): { keyVersion: number; tni: number | undefined };
 }
 
-type BodyFunction = (tni: number) => number[];
+/** Writes the bodies of `tnis` as numerals, body k at out[k][1 …]. */
+type BodyWriter = (tnis: ArrayLike<number>, out: number[][]) => void;
 
 export function sectorTokens(sector: string, settings: FormatSettings, keys: SectorKeys): SectorTokens {
   const format = tokenFormat(settings);
@@ -38,27 +41,40 @@ export function sectorTokens(sector: string, settings: FormatSettings, keys: Sec
   if (keys.current - keys.minVersion >= radix) {
     throw new Error(`sector "${sector}": key versions ${keys.minVersion}..${keys.current} do not fit one version character (radix ${radix}); raise minVersion`);
   }
-  const bodyPow = BigInt(radix) ** BigInt(bodyLength);
-  const versions = new Map<number, { body: BodyFunction; ff1?: FF1 }>();
+  const numberPath = BigInt(radix) ** BigInt(bodyLength) <= 2n ** 53n;
+  const versions = new Map<number, { write: BodyWriter; cipher?: FF1 }>();
   for (let v = keys.minVersion; v <= keys.current; v++) {
     const secret = keys.versions.get(v)!;
     if (format.policy === 'reversible') {
       const key = sectorFf1Key(secret, sector, v);
       const cipher = ff1(key, radix, new TextEncoder().encode(`sectoken/v1/token/${sector}/${v}`));
       key.fill(0);
-      versions.set(v, { body: (tni) => cipher.encrypt(toNumerals(BigInt(tni), radix, bodyLength)), ff1: cipher });
+      versions.set(v, { write: reversibleBodies(cipher, radix, bodyLength, numberPath), cipher });
     } else {
       const key = sectorHmacKey(secret, sector, v);
-      const keyed = hmac.create(sha256, key);
+      const mac = hmacSha256(key);
       key.fill(0);
+      const words = new Uint32Array(8);
+      const message = new Uint8Array(9);
       versions.set(v, {
-        body: (tni) => {
-          const mac = keyed.clone().update(new TextEncoder().encode(tniAscii(tni))).digest();
-          return toNumerals(BigInt('0x' + Buffer.from(mac).toString('hex')) % bodyPow, radix, bodyLength);
+        write: (tnis, out) => {
+          for (let k = 0; k < out.length; k++) numeralsMod(mac.macWords(tniAscii(tnis[k]!, message), words), radix, bodyLength, out[k]!, 1);
         },
       });
     }
   }
+
+  const issueMany = (tnis: ArrayLike<number>, version = keys.current): string[] => {
+    const entry = versions.get(version);
+    if (!entry) throw new Error(`sector "${sector}" has no live key version ${version}`);
+    const numerals = Array.from({ length: tnis.length }, () => new Array<number>(format.length));
+    entry.write(tnis, numerals);
+    return numerals.map((n) => {
+      n[0] = version % radix;
+      if (format.checkCharacter) n[format.length - 1] = checkValue(n.slice(0, -1), radix);
+      return symbols.fromNumerals(n);
+    });
+  };
 
   const versionOf = (value: number): number | undefined => {
     // The one live version congruent to the character's value (DERIVATION.md §4).
@@ -71,13 +87,8 @@ export function sectorTokens(sector: string, settings: FormatSettings, keys: Sec
     format,
     currentVersion: keys.current,
     minVersion: keys.minVersion,
-    issue(tni, version = keys.current) {
-      const entry = versions.get(version);
-      if (!entry) throw new Error(`sector "${sector}" has no live key version ${version}`);
-      const numerals = [version % radix, ...entry.body(tni)];
-      if (format.checkCharacter) numerals.push(checkValue(numerals, radix));
-      return { token: symbols.fromNumerals(numerals), keyVersion: version };
-    },
+    issue: (tni, version = keys.current) => ({ token: issueMany([tni], version)[0]!, keyVersion: version }),
+    issueMany,
     open(token) {
       const canonical = symbols.normalize(token);
       if (canonical.length !== format.length) throw invalidToken();
@@ -86,27 +97,46 @@ export function sectorTokens(sector: string, settings: FormatSettings, keys: Sec
       if (format.checkCharacter && !hasValidCheck(numerals, radix)) throw invalidToken();
       const keyVersion = versionOf(numerals[0]!);
       if (keyVersion === undefined) throw invalidToken();
-      const cipher = versions.get(keyVersion)!.ff1;
+      const cipher = versions.get(keyVersion)!.cipher;
       if (!cipher) return { keyVersion, tni: undefined };
-      const body = numerals.slice(1, 1 + bodyLength);
-      const tni = fromNumerals(cipher.decrypt(body), radix);
+      const tni = numeralValue(cipher.decrypt(numerals.slice(1, 1 + bodyLength)), radix);
       if (tni >= BigInt(TNI_DOMAIN)) throw invalidToken();
       return { keyVersion, tni: Number(tni) };
     },
   };
 }
 
-function toNumerals(value: bigint, radix: number, length: number): number[] {
-  const r = BigInt(radix);
-  const out = new Array<number>(length);
-  for (let k = length - 1; k >= 0; k--) {
-    out[k] = Number(value % r);
-    value /= r;
+/** DERIVATION.md §5: X = numerals of the TNI in radix r, length n; body = FF1(K_ff1, r, tweak, X). */
+function reversibleBodies(cipher: FF1, radix: number, bodyLength: number, numberPath: boolean): BodyWriter {
+  if (numberPath) {
+    return (tnis, out) => {
+      const bodies = cipher.encryptInts(tnis, bodyLength);
+      for (let k = 0; k < out.length; k++) writeNumerals(bodies[k]!, radix, bodyLength, out[k]!);
+    };
   }
-  return out;
+  // Bodies too long for doubles: numeral arrays through the BigInt path of FF1.
+  return (tnis, out) => {
+    const inputs = Array.from({ length: out.length }, (_, k) => {
+      const x = new Array<number>(bodyLength);
+      writeNumerals(tnis[k]!, radix, bodyLength, x, 0);
+      return x;
+    });
+    cipher.encryptMany(inputs).forEach((body, k) => {
+      for (let i = 0; i < bodyLength; i++) out[k]![1 + i] = body[i]!;
+    });
+  };
 }
 
-function fromNumerals(numerals: readonly number[], radix: number): bigint {
+/** The `length` numerals of `value` in `radix`, most significant first, from out[offset]. */
+function writeNumerals(value: number, radix: number, length: number, out: number[], offset = 1): void {
+  for (let k = offset + length - 1; k >= offset; k--) {
+    const q = Math.floor(value / radix);
+    out[k] = value - q * radix;
+    value = q;
+  }
+}
+
+function numeralValue(numerals: readonly number[], radix: number): bigint {
   const r = BigInt(radix);
   return numerals.reduce((acc, d) => acc * r + BigInt(d), 0n);
 }

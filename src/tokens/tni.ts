@@ -11,7 +11,8 @@ export const TNI_DIGITS = 9;
 const TNI_TWEAK = new TextEncoder().encode('sectoken/v1/tni');
 
 export interface TniCipher {
-  /** rank in [0, NATIONAL_ID_COUNT) → TNI in [0, 10^9). */
+  /** ranks in [0, NATIONAL_ID_COUNT) → TNIs in [0, 10^9), all through each FF1 round together. */
+  fromRanks(ranks: ArrayLike<number>): Float64Array;
   fromRank(rank: number): number;
   /** The rank behind a TNI, or undefined when the TNI is of nobody (rank outside the ID space). */
   toRank(tni: number): number | undefined;
@@ -21,28 +22,23 @@ export function tniCipher(root: Uint8Array): TniCipher {
   const key = tniKey(root);
   const cipher = ff1(key, 10, TNI_TWEAK);
   key.fill(0);
+  const fromRanks = (ranks: ArrayLike<number>): Float64Array => cipher.encryptInts(ranks, TNI_DIGITS);
   return {
-    fromRank(rank) {
-      return fromDigits(cipher.encrypt(toDigits(rank)));
-    },
+    fromRanks,
+    fromRank: (rank) => fromRanks([rank])[0]!,
     toRank(tni) {
       if (!Number.isInteger(tni) || tni < 0 || tni >= TNI_DOMAIN) return undefined;
-      const rank = fromDigits(cipher.decrypt(toDigits(tni)));
+      const rank = cipher.decryptInts([tni], TNI_DIGITS)[0]!;
       return rank < NATIONAL_ID_COUNT ? rank : undefined;
     },
   };
 }
 
-function toDigits(value: number): number[] {
-  const out = new Array<number>(TNI_DIGITS);
+/** The TNI as the HMAC message of one-way tokens: 9 ASCII digits (DERIVATION.md §5). */
+export function tniAscii(tni: number, out: Uint8Array = new Uint8Array(TNI_DIGITS)): Uint8Array {
   for (let k = TNI_DIGITS - 1; k >= 0; k--) {
-    out[k] = value % 10;
-    value = Math.floor(value / 10);
+    out[k] = 48 + (tni % 10);
+    tni = Math.floor(tni / 10);
   }
   return out;
 }
-
-const fromDigits = (digits: readonly number[]): number => digits.reduce((acc, d) => acc * 10 + d, 0);
-
-/** The TNI as the HMAC message of one-way tokens: 9 ASCII digits. */
-export const tniAscii = (tni: number): string => String(tni).padStart(TNI_DIGITS, '0');

@@ -64,14 +64,13 @@ export async function tokenizeBatch(deps: TokenDeps, principal: Principal, input
   const indexes = valid.map((i) => deps.cache.indexOf(input.sector, version, canonical[i]!));
   const cached = await deps.cache.getMany(policy, indexes);
 
+  // What the cache did not have is derived in one batch (each FF1 round once for all of it).
+  const missing = valid.flatMap((_i, k) => (cached[k] === undefined ? [k] : []));
+  const derived = tokenizer.tokenizeMany(input.sector, missing.map((k) => canonical[valid[k]!]!));
   const tokens: Array<string | undefined> = Array.from({ length: input.nationalIds.length }, () => undefined);
-  const fresh: Array<readonly [string, string]> = [];
-  valid.forEach((i, k) => {
-    const token = cached[k] ?? tokenizer.tokenize(input.sector, canonical[i]!).token;
-    if (cached[k] === undefined) fresh.push([indexes[k]!, token]);
-    tokens[i] = token;
-  });
-  await deps.cache.setMany(policy, fresh);
+  valid.forEach((i, k) => (tokens[i] = cached[k]));
+  missing.forEach((k, j) => (tokens[valid[k]!] = derived[j]));
+  await deps.cache.setMany(policy, missing.map((k, j) => [indexes[k]!, derived[j]!] as const));
   deps.metrics.tokensIssued.inc({ sector: input.sector, policy }, valid.length);
 
   const results = tokens.map((token): BatchItem => (token === undefined ? { error: 'invalid_national_id' } : { token }));

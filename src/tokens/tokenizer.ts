@@ -18,6 +18,8 @@ export interface Tokenizer {
   /** The TNI of a national ID; throws invalid_national_id. Never leaves the process. */
   tniOf(nationalId: unknown): number;
   tokenize(sector: string, nationalId: unknown): IssuedToken;
+  /** Tokens of many canonical national IDs under the sector's current key version, in order, all through each FF1 round together. */
+  tokenizeMany(sector: string, canonicalIds: readonly string[]): string[];
   /** The national ID behind a reversible token; throws invalid_token or not_reversible. */
   reverse(sector: string, token: string): { nationalId: string; keyVersion: number };
   /** The TNI behind a reversible token, for translation and upgrade. */
@@ -56,6 +58,10 @@ export function createTokenizer(config: Pick<Config, 'sectors'>, keyring: Keyrin
     tokenize(sectorId, nationalId) {
       const s = sector(sectorId);
       return s.issue(tni.fromRank(rankNationalId(canonicalNationalId(nationalId))));
+    },
+    tokenizeMany(sectorId, canonicalIds) {
+      const s = sector(sectorId);
+      return s.issueMany(tni.fromRanks(canonicalIds.map(rankNationalId)));
     },
     reverse(sectorId, token) {
       const { rank, keyVersion } = openReversible(sectorId, token);
