@@ -111,3 +111,15 @@ describe('key rotation', () => {
     expect(() => createTokenizer(config, keyring)).toThrow(/do not fit one version character/);
   });
 });
+
+describe('batch fast path', () => {
+  const keyring = generateKeyring(Object.keys(config.sectors), false);
+  const tokenizer = createTokenizer(config, keyring);
+  it.each(Object.keys(config.sectors))('%s: a batch of 1000 through the fast path equals the same IDs tokenized one by one', (sector) => {
+    const ids = Array.from({ length: 1000 }, (_, i) => unrankNationalId((i * 104_729 + 17) % NATIONAL_ID_COUNT));
+    const batch = tokenizer.tokenizeMany(sector, ids);
+    expect(batch).toHaveLength(1000);
+    ids.forEach((id, i) => expect(batch[i]).toBe(tokenizer.tokenize(sector, id).token));
+    expect(tokenizer.tokenizeMany(sector, [])).toEqual([]);
+  });
+});
