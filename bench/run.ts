@@ -36,6 +36,7 @@ import { checkValue } from '../src/tokens/checkCharacter.js';
 import { tokenFormat, type TokenFormat } from '../src/tokens/format.js';
 import { canonicalNationalId, rankNationalId } from '../src/tokens/nationalId.js';
 import { createTokenizer } from '../src/tokens/tokenizer.js';
+import { cacheBench, httpBench } from './http.js';
 
 const BATCH = 1000;
 const REPEATS = Math.max(5, Number(process.env.BENCH_REPEATS ?? 7));
@@ -222,7 +223,7 @@ function cpuModel(): string {
   return cpus()[0]?.model ?? 'unknown';
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const root = packageRoot();
   const config = loadConfigFile(join(root, 'config', 'sectoken.dev.json'));
   const keyring = generateKeyring(Object.keys(config.sectors), true);
@@ -271,6 +272,7 @@ function main(): void {
       { group, name: 'tokenizer.tokenize, one call', items: 1, run: () => use(tokenizer.tokenize(sector, ids[i++ % BATCH]!).token) },
       { group, name: 'tokenizer.tokenize, 1000 in a row', items: BATCH, run: () => ids.forEach((id) => use(tokenizer.tokenize(sector, id).token)) },
       { group, name: 'batch API (1000)', items: BATCH, run: () => use(batch.tokens(ids)) },
+      { group, name: 'tokenizer.tokenizeMany(1000)', items: BATCH, run: () => use(tokenizer.tokenizeMany(sector, ids)) },
       { group, name: '  of which: canonicalize + rank', items: BATCH, run: () => batch.ranks(ids) },
       {
         group,
@@ -314,18 +316,44 @@ function main(): void {
     'FF1 r36 n7: ours one call vs noble': us('FF1 radix 36 n=7', 'noble, one call') / us('FF1 radix 36 n=7', 'ours, one call'),
     'FF1 r36 n7: ours encryptInts(1000) vs noble': us('FF1 radix 36 n=7', 'noble, one call') / us('FF1 radix 36 n=7', 'ours, encryptInts(1000)'),
     'reversible token, batch API vs one noble FF1 call': nobleTni / us('reversible', 'batch API (1000)'),
+    'reversible token, tokenizeMany(1000) vs one noble FF1 call': nobleTni / us('reversible', 'tokenizer.tokenizeMany(1000)'),
     'reversible token, tokenizer one call vs one noble FF1 call': nobleTni / us('reversible', 'tokenizer.tokenize, one call'),
     'one-way token, batch API vs bare createHmac': us('HMAC', 'node createHmac (bare)') / us('one-way', 'batch API (1000)'),
     'HMAC: ours macWords vs createHmac': us('HMAC', 'node createHmac (bare)') / us('HMAC', 'ours hmacSha256().macWords'),
     'HMAC: ours macWords vs noble clone': us('HMAC', 'noble hmac.create().clone()') / us('HMAC', 'ours hmacSha256().macWords'),
   };
-  const reversiblePerSecond = 1e6 / us('reversible', 'batch API (1000)');
-  const oneWayPerSecond = 1e6 / us('one-way', 'batch API (1000)');
+  const reversiblePerSecond = 1e6 / us('reversible', 'tokenizer.tokenizeMany(1000)');
+  const oneWayPerSecond = 1e6 / us('one-way', 'tokenizer.tokenizeMany(1000)');
   const goals = {
     'reversible tokens/s, batch of 1000 ≥ 1,000,000': { value: Math.round(reversiblePerSecond), met: reversiblePerSecond >= 1e6 },
-    'reversible token (batch) ≥ 30× one noble FF1 call': { value: Number(ratios['reversible token, batch API vs one noble FF1 call'].toFixed(1)), met: ratios['reversible token, batch API vs one noble FF1 call'] >= 30 },
+    'reversible token (tokenizeMany) ≥ 30× one noble FF1 call': {
+      value: Number(ratios['reversible token, tokenizeMany(1000) vs one noble FF1 call'].toFixed(1)),
+      met: ratios['reversible token, tokenizeMany(1000) vs one noble FF1 call'] >= 30,
+    },
     'one-way tokens/s, batch of 1000 ≥ 500,000': { value: Math.round(oneWayPerSecond), met: oneWayPerSecond >= 5e5 },
   };
+  // End to end, then the cache tiers.
+  const httpSeconds = Math.max(2, Number(process.env.BENCH_HTTP_SECONDS ?? 3));
+  console.log(`in-process cases done; now HTTP (${REPEATS} × ${httpSeconds} s per case) and cache tiers …`);
+  const http = await httpBench(root, REPEATS, httpSeconds);
+  const cache = await cacheBench(root, REPEATS);
+  const rps = (prefix: string): number => http.find((h) => h.name.startsWith(prefix))!.requestsPerSecond;
+  const tokenizeRps = rps('sectoken POST /v1/tokens (one-way), 1 worker');
+  const httpRatios = {
+    'POST /v1/tokens vs bare express endpoint': tokenizeRps / rps('bare express'),
+    'audited reverse vs tokenize (1 worker)': rps('sectoken POST /v1/reverse') / tokenizeRps,
+    '2 workers vs 1 (POST /v1/tokens)': rps('sectoken POST /v1/tokens (one-way), 2 workers') / tokenizeRps,
+  };
+  Object.assign(ratios, httpRatios);
+  const batchTokensPerSecond = http.find((h) => h.name.includes('batch of 1000'))!.itemsPerSecond;
+  const tokenizeP99 = http.find((h) => h.name.startsWith('sectoken POST /v1/tokens (one-way), 1 worker'))!.p99Ms;
+  Object.assign(goals, {
+    'POST /v1/tokens ≥ 0.8× bare express': { value: Number(httpRatios['POST /v1/tokens vs bare express endpoint'].toFixed(2)), met: httpRatios['POST /v1/tokens vs bare express endpoint'] >= 0.8 },
+    'POST /v1/tokens p99 ≤ 10 ms at 20 connections': { value: tokenizeP99, met: tokenizeP99 <= 10 },
+    'POST /v1/tokens/batch of 1000 ≥ 300k tokens/s': { value: Math.round(batchTokensPerSecond), met: batchTokensPerSecond >= 3e5 },
+    'audited reverse ≥ 0.7× tokenize': { value: Number(httpRatios['audited reverse vs tokenize (1 worker)'].toFixed(2)), met: httpRatios['audited reverse vs tokenize (1 worker)'] >= 0.7 },
+    '2 workers ≥ 1.6× one': { value: Number(httpRatios['2 workers vs 1 (POST /v1/tokens)'].toFixed(2)), met: httpRatios['2 workers vs 1 (POST /v1/tokens)'] >= 1.6 },
+  });
   const memory = process.memoryUsage();
 
   // The table.
@@ -337,6 +365,10 @@ function main(): void {
   console.log(line(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const row of rows) console.log(line(row));
+  console.log('\nHTTP (autocannon on loopback, medians of the repeats):');
+  for (const h of http) console.log(`  ${h.name.padEnd(58)} c=${String(h.connections).padStart(2)}  ${Math.round(h.requestsPerSecond).toLocaleString('en-US').padStart(8)} req/s  ${Math.round(h.itemsPerSecond).toLocaleString('en-US').padStart(9)} tokens/s  p50 ${h.p50Ms} ms  p99 ${h.p99Ms} ms`);
+  console.log('\ncache tiers (µs per token, median):');
+  for (const c of cache) console.log(`  ${c.tier.padEnd(62)} ${c.medianUsPerToken.toFixed(2)}`);
   console.log('\nratios (same run):');
   for (const [name, value] of Object.entries(ratios)) console.log(`  ${name}: ${value.toFixed(1)}×`);
   console.log('\ngoals:');
@@ -358,6 +390,8 @@ function main(): void {
         repeatMs: REPEAT_MS,
         seconds,
         results,
+        http,
+        cache,
         ratios,
         goals,
         memory: { rssBytes: memory.rss, heapUsedBytes: memory.heapUsed },
@@ -370,4 +404,7 @@ function main(): void {
   console.log(`wrote ${file}`);
 }
 
-main();
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,201 @@
+/**
+ * The end-to-end half of the bench: real server processes on loopback, driven by autocannon from
+ * this process, every case repeated and the repeats interleaved (case A, B, C, then again), medians
+ * reported. Also the cache tiers, measured in process against recomputing.
+ *
+ * Servers: `sectoken serve` (dist/, development keyring, rate limits off, logs and metrics on, one
+ * worker and two workers) and bench/bare-server.mjs (express 5 + the same JSON parsing + one
+ * createHmac per request, no auth, no validation, no logs).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { parseConfig } from '../src/config/schema.js';
+import { generateKeyring } from '../src/keys/keyring.js';
+import { createMetrics } from '../src/metrics.js';
+import { connectRedis } from '../src/store/redis.js';
+import { createTokenCache } from '../src/store/tokenCache.js';
+import { canonicalNationalId } from '../src/tokens/nationalId.js';
+import { createTokenizer } from '../src/tokens/tokenizer.js';
+
+export interface HttpResult {
+  name: string;
+  connections: number;
+  requestsPerSecond: number;
+  itemsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  repeats: number[];
+}
+
+export interface CacheResult {
+  tier: string;
+  medianUsPerToken: number;
+  repeats: number[];
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitHealthy(url: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`bench: ${url} did not come up`);
+}
+
+async function startProcess(args: string[], env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: 'ignore' });
+  const url = `http://127.0.0.1:${port}`;
+  await waitHealthy(url);
+  return { url, child };
+}
+
+/** A national ID per request, so that no cache answers for the computation. */
+function randomId(): string {
+  const letters = String.fromCharCode(65 + Math.floor(Math.random() * 26), 65 + Math.floor(Math.random() * 26));
+  return letters + String(Math.floor(Math.random() * 1e6)).padStart(6, '0');
+}
+
+interface HttpCase {
+  name: string;
+  url: string;
+  path: string;
+  connections: number;
+  items: number;
+  headers: Record<string, string>;
+  body: () => string;
+}
+
+async function drive(c: HttpCase, seconds: number): Promise<{ rps: number; p50: number; p99: number; errors: number }> {
+  const result = await autocannon({
+    url: c.url,
+    connections: c.connections,
+    duration: seconds,
+    requests: [{ method: 'POST', path: c.path, headers: { 'content-type': 'application/json', ...c.headers }, setupRequest: (req) => ({ ...req, body: c.body() }) }],
+  });
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.non2xx + result.errors };
+}
+
+export async function httpBench(root: string, repeats: number, seconds: number): Promise<HttpResult[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'sectoken-bench-'));
+  const config = JSON.parse(readFileSync(join(root, 'config', 'sectoken.dev.json'), 'utf8')) as Record<string, unknown>;
+  const configPath = join(dir, 'config.json');
+  writeFileSync(configPath, JSON.stringify({ ...config, rateLimits: { defaults: {}, clients: {} } }));
+  const env = { SECTOKEN_CONFIG: configPath, SECTOKEN_KEYRING: join(dir, 'dev-keyring.json'), SECTOKEN_AUDIT_DIR: join(dir, 'audit'), LOG_LEVEL: 'info' };
+  const cli = join(root, 'dist', 'cli.js');
+  const one = await startProcess([cli, 'serve'], { ...env, SECTOKEN_WORKERS: '1', SECTOKEN_INSTANCE_ID: 'bench-1' });
+  const two = await startProcess([cli, 'serve'], { ...env, SECTOKEN_WORKERS: '2', SECTOKEN_INSTANCE_ID: 'bench-2' });
+  const bare = await startProcess([join(root, 'bench', 'bare-server.mjs')], {});
+  try {
+    const service = { authorization: 'Bearer stk_dev_welfare-backend' };
+    const tax = { authorization: 'Bearer stk_dev_tax-backend' };
+    const ids = Array.from({ length: 1000 }, randomId);
+    const prepared = (await (await fetch(`${one.url}/v1/tokens/batch`, { method: 'POST', headers: { 'content-type': 'application/json', ...tax }, body: JSON.stringify({ sector: 'tax', nationalIds: ids }) })).json()) as { results: Array<{ token: string }> };
+    const taxTokens = prepared.results.map((r) => r.token);
+    let n = 0;
+    const cases: HttpCase[] = [
+      { name: 'bare express + createHmac, POST', url: bare.url, path: '/v1/tokens', connections: 20, items: 1, headers: {}, body: () => JSON.stringify({ sector: 'social', nationalId: randomId() }) },
+      { name: 'sectoken POST /v1/tokens (one-way), 1 worker', url: one.url, path: '/v1/tokens', connections: 20, items: 1, headers: service, body: () => JSON.stringify({ sector: 'social', nationalId: randomId() }) },
+      { name: 'sectoken POST /v1/tokens (one-way), 2 workers', url: two.url, path: '/v1/tokens', connections: 20, items: 1, headers: service, body: () => JSON.stringify({ sector: 'social', nationalId: randomId() }) },
+      { name: 'sectoken POST /v1/tokens (reversible tax), 1 worker', url: one.url, path: '/v1/tokens', connections: 20, items: 1, headers: tax, body: () => JSON.stringify({ sector: 'tax', nationalId: randomId() }) },
+      {
+        name: 'sectoken POST /v1/tokens/batch of 1000 (tax), 1 worker',
+        url: one.url,
+        path: '/v1/tokens/batch',
+        connections: 4,
+        items: 1000,
+        headers: tax,
+        body: () => JSON.stringify({ sector: 'tax', nationalIds: Array.from({ length: 1000 }, randomId) }),
+      },
+      {
+        name: 'sectoken POST /v1/reverse (audited, fsync), 1 worker',
+        url: one.url,
+        path: '/v1/reverse',
+        connections: 20,
+        items: 1,
+        headers: { authorization: 'Bearer stk_dev_regulator-cndp' },
+        body: () => JSON.stringify({ sector: 'tax', token: taxTokens[n++ % taxTokens.length], legalBasis: 'LOI-09-08-ART-4', caseId: 'BENCH-1', purpose: 'benchmark' }),
+      },
+    ];
+    const samples = cases.map(() => [] as Array<{ rps: number; p50: number; p99: number; errors: number }>);
+    for (const c of cases) await drive(c, 1); // warm-up
+    for (let r = 0; r < repeats; r++) {
+      for (const [k, c] of cases.entries()) samples[k]!.push(await drive(c, seconds));
+    }
+    return cases.map((c, k) => {
+      const s = samples[k]!;
+      if (s.some((x) => x.errors > 0)) throw new Error(`bench: ${c.name} had non-2xx answers`);
+      const rps = median(s.map((x) => x.rps));
+      return { name: c.name, connections: c.connections, requestsPerSecond: rps, itemsPerSecond: rps * c.items, p50Ms: median(s.map((x) => x.p50)), p99Ms: median(s.map((x) => x.p99)), repeats: s.map((x) => Math.round(x.rps)) };
+    });
+  } finally {
+    for (const p of [one, two, bare]) p.child.kill('SIGTERM');
+  }
+}
+
+/**
+ * One token looked up in each cache tier, against computing it (a one-token batch through the
+ * tokenizer, what a miss costs). The Redis tier uses the machine's redis-server on 127.0.0.1:6379
+ * if there is one, under its own prefix, and is skipped otherwise.
+ */
+export async function cacheBench(root: string, repeats: number): Promise<CacheResult[]> {
+  const config = parseConfig(JSON.parse(readFileSync(join(root, 'config', 'sectoken.dev.json'), 'utf8')), 'sample');
+  const keyring = generateKeyring(Object.keys(config.sectors), true);
+  const tokenizer = createTokenizer(config, keyring);
+  const redis = connectRedis({ url: 'redis://127.0.0.1:6379', clusterNodes: undefined, prefix: `sectoken-bench-${process.pid}:`, commandTimeoutMs: 200 });
+  await new Promise((r) => setTimeout(r, 300));
+  const withRedis = redis?.state() === 'ok';
+  const cacheConfig = { cache: { lruEntries: 10_000, ttlSeconds: 600, redis: { reversible: true, 'one-way': true } } };
+  const lru = createTokenCache(cacheConfig, keyring.cacheIndex, undefined, createMetrics(false));
+  const redisOnly = createTokenCache({ cache: { ...cacheConfig.cache, lruEntries: 0 } }, keyring.cacheIndex, withRedis ? redis : undefined, createMetrics(false));
+  const ids = Array.from({ length: 500 }, () => canonicalNationalId(randomId()));
+  const results: CacheResult[] = [];
+  try {
+    for (const [policy, sector] of [['reversible', 'tax'], ['one-way', 'social']] as const) {
+      const tokens = tokenizer.tokenizeMany(sector, ids);
+      const indexes = ids.map((id) => lru.indexOf(sector, 1, id));
+      await lru.setMany(policy, indexes.map((index, k) => [index, tokens[k]!] as const));
+      if (withRedis) await redisOnly.setMany(policy, indexes.map((index, k) => [index, tokens[k]!] as const));
+      const tiers: Array<[string, () => Promise<unknown>]> = [
+        [`${policy} (${sector}): recompute`, async () => { for (const id of ids) await Promise.resolve(tokenizer.tokenizeMany(sector, [id])); }],
+        [`${policy} (${sector}): LRU hit (blind index + lookup)`, async () => { for (const id of ids) await lru.getMany(policy, [lru.indexOf(sector, 1, id)]); }],
+      ];
+      if (withRedis) tiers.push([`${policy} (${sector}): Redis hit (blind index + GET, sequential)`, async () => { for (const id of ids) await redisOnly.getMany(policy, [redisOnly.indexOf(sector, 1, id)]); }]);
+      const samples = tiers.map(() => [] as number[]);
+      for (let r = 0; r < repeats; r++) {
+        for (const [k, [, run]] of tiers.entries()) {
+          const t0 = process.hrtime.bigint();
+          await run();
+          samples[k]!.push(Number(process.hrtime.bigint() - t0) / 1000 / ids.length);
+        }
+      }
+      tiers.forEach(([tier], k) => results.push({ tier, medianUsPerToken: median(samples[k]!), repeats: samples[k]!.map((x) => Number(x.toFixed(3))) }));
+    }
+    if (withRedis) {
+      const keys = await redis!.client.keys(`${redis!.prefix}*`);
+      if (keys.length > 0) await redis!.client.del(...keys);
+    }
+  } finally {
+    await redis?.close();
+  }
+  return results;
+}
