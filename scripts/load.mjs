@@ -165,7 +165,9 @@ function isLoopbackAddress(address) {
 // our own server
 
 function childEnv(extra) {
-  return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? tmpdir(), NODE_ENV: 'development', ...extra };
+  // SECTOKEN_LOAD_NODE_OPTIONS reaches the server only (e.g. V8 heap flags to try against the RSS goal).
+  const nodeOptions = process.env.SECTOKEN_LOAD_NODE_OPTIONS ? { NODE_OPTIONS: process.env.SECTOKEN_LOAD_NODE_OPTIONS } : {};
+  return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? tmpdir(), NODE_ENV: 'development', ...nodeOptions, ...extra };
 }
 
 async function startOwnServer() {
