@@ -9,7 +9,7 @@ import { newKek, kekFingerprint } from '../keys/seal.js';
 import { openKeyringFile, readKek, requireKek, saveKeyring } from '../keys/store.js';
 
 /** Production needs SECTOKEN_KEK(_FILE); development falls back to the generated keys/dev.kek. */
-export function kekFor(settings: Settings): Uint8Array {
+function kekFor(settings: Settings): Uint8Array {
   const given = readKek(settings);
   if (given) return given;
   const devKek = join(dirname(settings.keyringPath), 'dev.kek');

@@ -19,3 +19,8 @@ export const sectorFf1Key = (secret: Uint8Array, sector: string, version: number
 /** DERIVATION.md §3: K_mac(s, v). */
 export const sectorHmacKey = (secret: Uint8Array, sector: string, version: number): Uint8Array =>
   derive(secret, `sectoken/v1/sector/${sector}/${version}/hmac`);
+
+/** Blind index of cached tokens (src/store/tokenCache.ts). */
+export const cacheIndexKey = (cacheIndex: Uint8Array): Uint8Array => derive(cacheIndex, 'sectoken/v1/cache-index');
+/** Sealing of dual-control requests kept in Redis (src/store/requests.ts). */
+export const requestStateKey = (root: Uint8Array): Uint8Array => derive(root, 'sectoken/v1/request-state');

@@ -7,10 +7,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
-import { hkdf } from '@noble/hashes/hkdf.js';
-import { sha256 } from '@noble/hashes/sha2.js';
 import { SectokenError } from '../errors.js';
-import { HKDF_SALT } from '../keys/derive.js';
+import { requestStateKey } from '../keys/derive.js';
 import { TOMBSTONE_MS, type RequestState, type RequestStore, type ReverseRequest } from '../regulators/requests.js';
 import type { SharedRedis } from './redis.js';
 
@@ -26,7 +24,7 @@ const unavailable = (cause: unknown): SectokenError =>
   new SectokenError('dual_control_unavailable', 'dual-control requests are kept in Redis, which cannot be reached now; try again later', { cause });
 
 export function redisRequestStore(redis: SharedRedis, root: Uint8Array): RequestStore {
-  const key = hkdf(sha256, root, HKDF_SALT, new TextEncoder().encode('sectoken/v1/request-state'), 32);
+  const key = requestStateKey(root);
   const hashKey = (id: string): string => `${redis.prefix}{req}:${id}`;
   const pendingKey = `${redis.prefix}{req}:pending`;
 

@@ -5,12 +5,10 @@
  * Redis never holds a national ID, a TNI or anything that maps a token back to a person, and a
  * rotation (new key version) leaves old entries unreachable until their TTL.
  */
-import { createHmac } from 'node:crypto';
-import { hkdf } from '@noble/hashes/hkdf.js';
-import { sha256 } from '@noble/hashes/sha2.js';
 import { LRUCache } from 'lru-cache';
 import type { Config } from '../config/schema.js';
-import { HKDF_SALT } from '../keys/derive.js';
+import { hmacSha256 } from '../crypto/hmac.js';
+import { cacheIndexKey } from '../keys/derive.js';
 import type { Metrics } from '../metrics.js';
 import type { Policy } from '../tokens/format.js';
 import type { SharedRedis } from './redis.js';
@@ -24,18 +22,21 @@ export interface TokenCache {
 
 export function createTokenCache(
   config: Pick<Config, 'cache'>,
-  cacheIndexKey: Uint8Array,
+  cacheIndex: Uint8Array,
   redis: SharedRedis | undefined,
   metrics: Metrics,
 ): TokenCache {
-  const key = Buffer.from(hkdf(sha256, cacheIndexKey, HKDF_SALT, new TextEncoder().encode('sectoken/v1/cache-index'), 32));
+  const key = cacheIndexKey(cacheIndex);
+  const mac = hmacSha256(key);
+  key.fill(0);
   const lru = config.cache.lruEntries > 0 ? new LRUCache<string, string>({ max: config.cache.lruEntries, ttl: config.cache.ttlSeconds * 1000 }) : undefined;
   const useRedis = (policy: Policy): boolean => redis !== undefined && config.cache.redis[policy] && redis.state() === 'ok';
   const redisKey = (index: string): string => `${redis!.prefix}tok:${index}`;
 
   return {
     indexOf(sector, keyVersion, canonicalNationalId) {
-      return createHmac('sha256', key).update(`${sector}\n${keyVersion}\n${canonicalNationalId}`).digest('base64url').slice(0, 22);
+      // 128 bits of HMAC-SHA256, base64url: unlinkable to the ID without the key.
+      return Buffer.from(mac.mac(new TextEncoder().encode(`${sector}\n${keyVersion}\n${canonicalNationalId}`))).toString('base64url').slice(0, 22);
     },
     async getMany(policy, indexes) {
       const found: Array<string | undefined> = indexes.map((i) => lru?.get(i));
