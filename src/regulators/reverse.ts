@@ -106,25 +106,25 @@ export async function fetchResult(
   principal: Principal,
   requestId: string,
 ): Promise<{ status: 'pending'; requestId: string; expiresAt: string } | { status: 'released'; requestId: string; nationalId: string; auditId: string }> {
-  authorize(principal, 'reverse');
   const request = await deps.requests.get(requestId);
-  if (!request) throw new SectokenError('not_found', 'no such reverse request');
-  if (request.state === 'pending' && request.requester === principal.id && request.expiresAt > deps.now()) {
+  if (request?.state === 'pending' && request.requester === principal.id && request.expiresAt > deps.now()) {
     return { status: 'pending', requestId, expiresAt: new Date(request.expiresAt).toISOString() };
   }
   const entry = {
     act: 'release' as const,
     client: principal.id,
     requestId,
-    sector: request.sector,
-    token: request.token,
-    legalBasis: request.legalBasis,
-    caseId: request.caseId,
-    purpose: request.purpose,
+    sector: request?.sector ?? null,
+    token: request?.token ?? null,
+    legalBasis: request?.legalBasis ?? null,
+    caseId: request?.caseId ?? null,
+    purpose: request?.purpose ?? null,
   };
   let released = false;
   try {
     const { value, auditId } = await audited(deps.audit, entry, async () => {
+      authorize(principal, 'reverse');
+      if (!request) throw new SectokenError('not_found', 'no such reverse request');
       if (request.requester !== principal.id) throw new SectokenError('forbidden', 'only the requester may fetch the result');
       await expireIfOverdue(deps, requestId);
       if (!(await deps.requests.transition(requestId, 'approved', 'released'))) await refuseClosed(deps, requestId);
