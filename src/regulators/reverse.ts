@@ -6,11 +6,12 @@
 import type { Principal } from '../access/apiKeys.js';
 import { authorize } from '../access/rules.js';
 import { audited } from '../audit/audited.js';
+import type { AuditAct, AuditEntry } from '../audit/record.js';
 import { SectokenError } from '../errors.js';
 import type { ActContext, RegulatorDeps } from './deps.js';
 import { requireLegalBasis } from './legalBases.js';
 import { tokenForAudit } from './auditedToken.js';
-import { newRequestId } from './requests.js';
+import { newRequestId, type ReverseRequest } from './requests.js';
 
 type ReverseResult =
   | { status: 'done'; nationalId: string; keyVersion: number }
@@ -76,22 +77,13 @@ export async function decide(
   decision: 'approve' | 'deny',
 ): Promise<{ requestId: string; status: 'approved' | 'denied'; auditId: string }> {
   const request = await deps.requests.get(requestId);
-  const entry = {
-    act: decision,
-    client: principal.id,
-    requestId,
-    sector: request?.sector ?? null,
-    token: request?.token ?? null,
-    legalBasis: request?.legalBasis ?? null,
-    caseId: request?.caseId ?? null,
-    purpose: request?.purpose ?? null,
-  };
+  const entry = requestEntry(decision, principal.id, requestId, request);
   const { value, auditId } = await audited(deps.audit, entry, async () => {
     authorize(principal, 'decide');
     if (!request) throw new SectokenError('not_found', 'no such reverse request');
     authorize(principal, 'decide', [request.sector]);
     if (request.requester === principal.id) throw new SectokenError('forbidden', 'a request is decided by a second regulator, not its requester');
-    await expireIfOverdue(deps, requestId);
+    await expireIfOverdue(deps, request);
     const to: 'approved' | 'denied' = decision === 'approve' ? 'approved' : 'denied';
     const decided = await deps.requests.transition(requestId, 'pending', to, principal.id);
     if (!decided) await refuseClosed(deps, requestId);
@@ -110,23 +102,14 @@ export async function fetchResult(
   if (request?.state === 'pending' && request.requester === principal.id && request.expiresAt > deps.now()) {
     return { status: 'pending', requestId, expiresAt: new Date(request.expiresAt).toISOString() };
   }
-  const entry = {
-    act: 'release' as const,
-    client: principal.id,
-    requestId,
-    sector: request?.sector ?? null,
-    token: request?.token ?? null,
-    legalBasis: request?.legalBasis ?? null,
-    caseId: request?.caseId ?? null,
-    purpose: request?.purpose ?? null,
-  };
+  const entry = requestEntry('release', principal.id, requestId, request);
   let released = false;
   try {
     const { value, auditId } = await audited(deps.audit, entry, async () => {
       authorize(principal, 'reverse');
       if (!request) throw new SectokenError('not_found', 'no such reverse request');
       if (request.requester !== principal.id) throw new SectokenError('forbidden', 'only the requester may fetch the result');
-      await expireIfOverdue(deps, requestId);
+      await expireIfOverdue(deps, request);
       if (!(await deps.requests.transition(requestId, 'approved', 'released'))) await refuseClosed(deps, requestId);
       released = true;
       const { nationalId } = deps.tokenizer().reverse(request.sector, request.token);
@@ -143,32 +126,37 @@ export async function fetchResult(
 /** Pending requests past their time are closed, each with an `expire` record. */
 export async function expireOverdue(deps: RegulatorDeps): Promise<number> {
   let count = 0;
-  for (const request of await deps.requests.overdue(deps.now())) {
-    if (await deps.requests.transition(request.id, 'pending', 'expired')) {
-      count += 1;
-      await deps.audit.append({
-        act: 'expire',
-        client: null,
-        requestId: request.id,
-        sector: request.sector,
-        token: request.token,
-        legalBasis: request.legalBasis,
-        caseId: request.caseId,
-        purpose: request.purpose,
-        outcome: 'expired',
-      });
-    }
-  }
+  for (const request of await deps.requests.overdue(deps.now())) if (await expireOne(deps, request)) count += 1;
   return count;
 }
 
-async function expireIfOverdue(deps: RegulatorDeps, requestId: string): Promise<void> {
-  const request = await deps.requests.get(requestId);
-  if (request && request.expiresAt <= deps.now() && request.state !== 'released' && request.state !== 'denied') {
-    if (request.state === 'pending') await expireOverdue(deps);
-    else await deps.requests.transition(requestId, request.state, 'expired');
-    throw new SectokenError('request_expired', 'the request has expired');
-  }
+/** Closes one pending request; the compare-and-set makes sure only one instance records it. */
+async function expireOne(deps: RegulatorDeps, request: ReverseRequest): Promise<boolean> {
+  if (!(await deps.requests.transition(request.id, 'pending', 'expired'))) return false;
+  await deps.audit.append({ ...requestEntry('expire', null, request.id, request), outcome: 'expired' });
+  return true;
+}
+
+/** Refuses with request_expired once a request's time is over, closing it if still open. */
+async function expireIfOverdue(deps: RegulatorDeps, request: ReverseRequest): Promise<void> {
+  if (request.expiresAt > deps.now() || request.state === 'released' || request.state === 'denied') return;
+  if (request.state === 'pending') await expireOne(deps, request);
+  else await deps.requests.transition(request.id, request.state, 'expired');
+  throw new SectokenError('request_expired', 'the request has expired');
+}
+
+/** What a record says about a dual-control request, from the request as stored. */
+function requestEntry(act: AuditAct, client: string | null, requestId: string, request: ReverseRequest | undefined): Omit<AuditEntry, 'outcome'> {
+  return {
+    act,
+    client,
+    requestId,
+    sector: request?.sector ?? null,
+    token: request?.token ?? null,
+    legalBasis: request?.legalBasis ?? null,
+    caseId: request?.caseId ?? null,
+    purpose: request?.purpose ?? null,
+  };
 }
 
 async function refuseClosed(deps: RegulatorDeps, requestId: string): Promise<never> {

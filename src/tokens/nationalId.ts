@@ -55,5 +55,5 @@ export function unrankNationalId(rank: number): string {
 
 const code = (s: string, i: number): number => s.charCodeAt(i) - 65;
 const letter = (i: number): string => String.fromCharCode(65 + i);
-const invalidNationalId = (): SectokenError =>
+export const invalidNationalId = (): SectokenError =>
   new SectokenError('invalid_national_id', 'nationalId must be 1–2 Latin letters followed by 1–6 digits');

@@ -5,11 +5,10 @@
  */
 import { authorize } from '../access/rules.js';
 import type { Principal } from '../access/apiKeys.js';
-import { SectokenError } from '../errors.js';
 import type { RateLimits } from '../limits/rateLimits.js';
 import type { Metrics } from '../metrics.js';
 import type { TokenCache } from '../store/tokenCache.js';
-import { canonicalNationalId } from './nationalId.js';
+import { canonicalNationalId, invalidNationalId } from './nationalId.js';
 import { SCHEME_VERSION, type Tokenizer } from './tokenizer.js';
 
 export interface TokenDeps {
@@ -39,7 +38,7 @@ export interface BatchAnswer {
 export async function tokenizeOne(deps: TokenDeps, principal: Principal, input: { sector: string; nationalId: string }): Promise<TokenAnswer> {
   const batch = await tokenizeBatch(deps, principal, { sector: input.sector, nationalIds: [input.nationalId], single: true });
   const [result] = batch.results;
-  if (!result || 'error' in result) throw new SectokenError('invalid_national_id', 'nationalId must be 1–2 Latin letters followed by 1–6 digits');
+  if (!result || 'error' in result) throw invalidNationalId();
   return { sector: batch.sector, token: result.token, keyVersion: batch.keyVersion, schemeVersion: SCHEME_VERSION };
 }
 
