@@ -1,18 +1,17 @@
 /** `sectoken keys …`: make a KEK, create the keyring, add a sector, rotate a sector's key. Offline only. */
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { Command } from 'commander';
 import { readSettings, type Settings } from '../config/env.js';
 import { loadConfigFile } from '../config/schema.js';
 import { addSector, generateKeyring, KeyringError, rotateSector } from '../keys/keyring.js';
 import { newKek, kekFingerprint } from '../keys/seal.js';
-import { openKeyringFile, readKek, requireKek, saveKeyring } from '../keys/store.js';
+import { devKekPath, openKeyringFile, readKek, requireKek, saveKeyring } from '../keys/store.js';
 
 /** Production needs SECTOKEN_KEK(_FILE); development falls back to the generated keys/dev.kek. */
 function kekFor(settings: Settings): Uint8Array {
   const given = readKek(settings);
   if (given) return given;
-  const devKek = join(dirname(settings.keyringPath), 'dev.kek');
+  const devKek = devKekPath(settings);
   if (!settings.production && existsSync(devKek)) return requireKek({ kek: undefined, kekFile: devKek });
   return requireKek(settings);
 }

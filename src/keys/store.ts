@@ -43,6 +43,9 @@ export function readKek(settings: Pick<Settings, 'kek' | 'kekFile'>): Uint8Array
   return undefined;
 }
 
+/** Where development keeps its generated KEK: beside the keyring. */
+export const devKekPath = (settings: Pick<Settings, 'keyringPath'>): string => join(dirname(settings.keyringPath), 'dev.kek');
+
 export function requireKek(settings: Pick<Settings, 'kek' | 'kekFile'>): Uint8Array {
   const kek = readKek(settings);
   if (!kek) {
@@ -89,7 +92,7 @@ function loadDevelopment(settings: Settings, sectorIds: readonly string[]): Load
   const notices: string[] = [];
   let kek = readKek(settings);
   if (!kek) {
-    const kekPath = join(dirname(settings.keyringPath), 'dev.kek');
+    const kekPath = devKekPath(settings);
     if (!existsSync(kekPath)) {
       writeSecretFile(kekPath, newKek() + '\n');
       notices.push(`created a DEVELOPMENT key-encryption key at ${kekPath}`);
