@@ -4,10 +4,9 @@ import type { ErrorCode } from '../errors.js';
 import { HTTP_STATUS } from './errors.js';
 import {
   auditPage, auditQuery, batchRequest, batchResponse, checkpointResponse, decisionResponse, errorResponse, healthResponse,
-  readinessResponse, releasedResponse, reverseAccepted, reversePending, reverseRequest, reverseResponse, tokenRequest,
+  readinessResponse, releasedResponse, requestIdParams, reverseAccepted, reversePending, reverseRequest, reverseResponse, tokenRequest,
   tokenResponse, translateRequest, translateResponse, upgradeRequest, upgradeResponse, verifyResponse,
 } from './schemas.js';
-import { z } from 'zod';
 
 const json = (schema: unknown) => ({ 'application/json': { schema } }) as never;
 
@@ -73,7 +72,7 @@ export function openApiDocument(maxBatchSize: number, version: string): object {
         post: {
           summary: 'A second regulator approves a pending reverse request; audited',
           security: [{ bearer: [] }],
-          requestParams: { path: z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{22}$/) }) },
+          requestParams: requestIdParams,
           responses: { '200': { description: 'Approved', content: json(decisionResponse) }, ...errors('forbidden', 'not_found', 'request_closed', 'request_expired', 'audit_unavailable') },
         },
       },
@@ -81,7 +80,7 @@ export function openApiDocument(maxBatchSize: number, version: string): object {
         post: {
           summary: 'A second regulator denies a pending reverse request; audited',
           security: [{ bearer: [] }],
-          requestParams: { path: z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{22}$/) }) },
+          requestParams: requestIdParams,
           responses: { '200': { description: 'Denied', content: json(decisionResponse) }, ...errors('forbidden', 'not_found', 'request_closed', 'request_expired', 'audit_unavailable') },
         },
       },
@@ -89,7 +88,7 @@ export function openApiDocument(maxBatchSize: number, version: string): object {
         get: {
           summary: 'The requester reads the result of an approved request, once; audited',
           security: [{ bearer: [] }],
-          requestParams: { path: z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{22}$/) }) },
+          requestParams: requestIdParams,
           responses: {
             '200': { description: 'The national ID, handed out once', content: json(releasedResponse) },
             '202': { description: 'Still waiting for a decision', content: json(reversePending) },

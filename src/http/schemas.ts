@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import 'zod-openapi';
 import { ERROR_CODES } from '../errors.js';
+import { REQUEST_ID } from '../regulators/requests.js';
 
 const sector = z.string().min(1).max(64).meta({ description: 'A configured sector id', example: 'health' });
 const nationalId = z.string().max(256).meta({
@@ -69,7 +70,9 @@ const legalAct = {
   purpose: printable(500).meta({ description: 'Why this act is needed', example: 'Complaint about unlawful processing' }),
 };
 const auditId = z.string().meta({ description: 'Id of the audit record of this act' });
-const requestId = z.string().regex(/^[A-Za-z0-9_-]{22}$/).meta({ description: 'Unguessable dual-control request id' });
+const requestId = z.string().regex(REQUEST_ID).meta({ description: 'Unguessable dual-control request id' });
+/** The path parameter of /v1/reverse/requests/{id}…, as the routes check it. */
+export const requestIdParams = { path: z.object({ id: requestId }) };
 
 export const reverseRequest = z.strictObject({ sector, token: z.string().max(128), ...legalAct }).meta({ id: 'ReverseRequest' });
 export const reverseResponse = z.strictObject({ nationalId: z.string(), keyVersion, auditId }).meta({ id: 'ReverseResponse' });
