@@ -11,6 +11,9 @@ export type AuditAct = (typeof AUDIT_ACTS)[number];
 export interface AuditEntry {
   act: AuditAct;
   client: string | null;
+  /** The accountable person behind a regulator client, and the organisation it acts for (SPEC "dual control binds people"). */
+  person?: string | null;
+  organisation?: string | null;
   sector?: string | null;
   toSector?: string | null;
   token?: string | null;
@@ -45,6 +48,8 @@ export function body(r: Omit<AuditRecord, 'hash' | 'mac'>): string {
     instance: r.instance,
     act: r.act,
     client: r.client,
+    person: r.person,
+    organisation: r.organisation,
     sector: r.sector,
     toSector: r.toSector,
     token: r.token,
@@ -57,7 +62,7 @@ export function body(r: Omit<AuditRecord, 'hash' | 'mac'>): string {
   });
 }
 
-export const FIELDS = ['v', 'id', 'seq', 'time', 'instance', 'act', 'client', 'sector', 'toSector', 'token', 'legalBasis', 'caseId', 'purpose', 'requestId', 'outcome', 'prev', 'hash', 'mac'];
+export const FIELDS = ['v', 'id', 'seq', 'time', 'instance', 'act', 'client', 'person', 'organisation', 'sector', 'toSector', 'token', 'legalBasis', 'caseId', 'purpose', 'requestId', 'outcome', 'prev', 'hash', 'mac'];
 
 export const chainHash = (bodyText: string): string => createHash('sha256').update(bodyText, 'utf8').digest('hex');
 export const chainMac = (macKey: Uint8Array, hash: string): string => createHmac('sha256', macKey).update(hash, 'utf8').digest('hex');
@@ -75,6 +80,8 @@ export function sealRecord(
     instance: place.instance,
     act: entry.act,
     client: entry.client,
+    person: entry.person ?? null,
+    organisation: entry.organisation ?? null,
     sector: entry.sector ?? null,
     toSector: entry.toSector ?? null,
     token: entry.token ?? null,

@@ -115,7 +115,7 @@ export const auditQuery = z.strictObject({
 const auditRecord = z
   .strictObject({
     v: z.literal(1), id: z.string(), seq: z.number().int(), time: z.string(), instance: z.string(), act: z.string(),
-    client: z.string().nullable(), sector: z.string().nullable(), toSector: z.string().nullable(), token: z.string().nullable(),
+    client: z.string().nullable(), person: z.string().nullable(), organisation: z.string().nullable(), sector: z.string().nullable(), toSector: z.string().nullable(), token: z.string().nullable(),
     legalBasis: z.string().nullable(), caseId: z.string().nullable(), purpose: z.string().nullable(), requestId: z.string().nullable(),
     outcome: z.string(), prev: z.string(), hash: z.string(), mac: z.string(),
   })
