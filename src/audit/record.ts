@@ -23,6 +23,8 @@ export interface AuditEntry {
   requestId?: string | null;
   /** "ok", "pending", or the error code the caller received. */
   outcome: string;
+  /** How many refusals this one record stands for (aggregated unauthenticated refusals); null for every other record. */
+  count?: number | null;
 }
 
 export interface AuditRecord extends Required<AuditEntry> {
@@ -58,11 +60,12 @@ export function body(r: Omit<AuditRecord, 'hash' | 'mac'>): string {
     purpose: r.purpose,
     requestId: r.requestId,
     outcome: r.outcome,
+    count: r.count,
     prev: r.prev,
   });
 }
 
-export const FIELDS = ['v', 'id', 'seq', 'time', 'instance', 'act', 'client', 'person', 'organisation', 'sector', 'toSector', 'token', 'legalBasis', 'caseId', 'purpose', 'requestId', 'outcome', 'prev', 'hash', 'mac'];
+export const FIELDS = ['v', 'id', 'seq', 'time', 'instance', 'act', 'client', 'person', 'organisation', 'sector', 'toSector', 'token', 'legalBasis', 'caseId', 'purpose', 'requestId', 'outcome', 'count', 'prev', 'hash', 'mac'];
 
 export const chainHash = (bodyText: string): string => createHash('sha256').update(bodyText, 'utf8').digest('hex');
 export const chainMac = (macKey: Uint8Array, hash: string): string => createHmac('sha256', macKey).update(hash, 'utf8').digest('hex');
@@ -90,6 +93,7 @@ export function sealRecord(
     purpose: entry.purpose ?? null,
     requestId: entry.requestId ?? null,
     outcome: entry.outcome,
+    count: entry.count ?? null,
     prev: place.prev,
   };
   const hash = chainHash(body(unsealed));

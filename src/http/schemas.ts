@@ -117,7 +117,7 @@ const auditRecord = z
     v: z.literal(1), id: z.string(), seq: z.number().int(), time: z.string(), instance: z.string(), act: z.string(),
     client: z.string().nullable(), person: z.string().nullable(), organisation: z.string().nullable(), sector: z.string().nullable(), toSector: z.string().nullable(), token: z.string().nullable(),
     legalBasis: z.string().nullable(), caseId: z.string().nullable(), purpose: z.string().nullable(), requestId: z.string().nullable(),
-    outcome: z.string(), prev: z.string(), hash: z.string(), mac: z.string(),
+    outcome: z.string(), count: z.number().int().min(1).nullable(), prev: z.string(), hash: z.string(), mac: z.string(),
   })
   .meta({ id: 'AuditRecord' });
 export const auditPage = z.strictObject({ total: z.number().int(), offset: z.number().int(), records: z.array(auditRecord) }).meta({ id: 'AuditPage' });
