@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** The `sectoken` command line: serve, keys, clients. Errors print one line and exit 1. */
 import { Command } from 'commander';
+import { AuditStartError } from './audit/startError.js';
 import { ConfigError } from './config/schema.js';
 import { KeyringError } from './keys/keyring.js';
 import { auditCommand } from './cli/audit.js';
@@ -26,7 +27,7 @@ program.addCommand(bulkCommand());
 try {
   await program.parseAsync();
 } catch (err) {
-  if (err instanceof ConfigError || err instanceof KeyringError || err instanceof BulkError) {
+  if (err instanceof ConfigError || err instanceof KeyringError || err instanceof AuditStartError || err instanceof BulkError) {
     process.stderr.write(`sectoken: ${err.message}\n`);
     process.exit(1);
   }

@@ -1,7 +1,7 @@
 /**
  * Assembles a running service from settings: configuration, keyring, tokenizer, clients, audit
  * log, Redis (optional), cache, limits, dual-control requests, metrics, app. Every refusal to start
- * is a typed error with a one-line reason (ConfigError, KeyringError). reloadKeys() swaps in a
+ * is a typed error with a one-line reason (ConfigError, KeyringError, AuditStartError). reloadKeys() swaps in a
  * re-read keyring (SIGHUP after a rotation).
  */
 import { readFileSync } from 'node:fs';
@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import type { Express } from 'express';
 import { clientDirectory } from './access/apiKeys.js';
 import { checkpointSigner } from './audit/checkpoint.js';
+import { auditDiskLow } from './audit/disk.js';
 import { openAuditLog, type AuditLog } from './audit/log.js';
+import { refusalRecorder, type RefusalRecorder } from './audit/refusals.js';
 import { PACKAGE_ROOT, type Settings } from './config/env.js';
 import { ConfigError, loadConfigFile, type Config } from './config/schema.js';
 import { createApp } from './http/app.js';
@@ -32,6 +34,8 @@ export interface Service {
   config: Config;
   tokenizer: () => Tokenizer;
   audit: AuditLog;
+  /** Refusals of unauthenticated callers, aggregated per source and interval (src/audit/refusals.ts). */
+  refusals: RefusalRecorder;
   regulators: RegulatorDeps;
   tokens: TokenDeps;
   metrics: Metrics;
@@ -103,8 +107,10 @@ export function createService(settings: Settings, logger: Logger): Service {
     limits,
     now: Date.now,
   };
+  const refusals = refusalRecorder(audit);
   const readiness = (): Readiness => {
-    const auditState = rawAudit.writable() ? 'ok' : 'unavailable';
+    // writable() also notices a deleted, replaced or cut file; a low disk is reported before it fills.
+    const auditState = !rawAudit.writable() ? 'unavailable' : auditDiskLow(settings.auditDir, settings.auditMinFreeMb) ? 'disk_low' : 'ok';
     // Redis is reported, not required: tokenization goes on without it.
     return { status: auditState === 'ok' ? 'ready' : 'not_ready', checks: { keys: 'ok', audit: auditState, redis: redis ? redis.state() : 'disabled' } };
   };
@@ -116,7 +122,7 @@ export function createService(settings: Settings, logger: Logger): Service {
     logger,
     readiness,
     regulators,
-    audit: { dir: settings.auditDir, log: audit, macKey: keyring.auditMac, signer: checkpointSigner(keyring.auditSigning), logger },
+    audit: { dir: settings.auditDir, log: audit, macKey: keyring.auditMac, signer: checkpointSigner(keyring.auditSigning), logger, refusals },
     version: VERSION,
   });
   return {
@@ -124,6 +130,7 @@ export function createService(settings: Settings, logger: Logger): Service {
     config,
     tokenizer: currentTokenizer,
     audit,
+    refusals,
     regulators,
     tokens,
     metrics,
@@ -135,6 +142,7 @@ export function createService(settings: Settings, logger: Logger): Service {
     },
     expireRequests: () => expireOverdue(regulators),
     async close() {
+      await refusals.close();
       await rawAudit.close();
       await redis?.close();
     },

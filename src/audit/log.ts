@@ -2,13 +2,20 @@
  * This instance's append-only audit file (docs/AUDIT.md §3). append() resolves only once the
  * record is on disk (fdatasync); records that arrive while a sync runs share the next one (group
  * commit). Any write or sync error is final: the log refuses every later record until restart,
- * because after a failed fsync the kernel may have dropped the data (no retry into success).
+ * because after a failed fsync the kernel may have dropped the data (no retry into success); the
+ * failed batch is cut off so the file still ends on a complete record. Before each batch, and
+ * whenever readiness asks, the file must still be ours (same inode at the path, linked, the size we
+ * made it, lock held): a deleted, replaced or cut file fails the log too. One process per chain
+ * (lock.ts); a head marker outside the file (marker.ts) stops a new chain where one existed.
  */
-import { closeSync, fdatasync, fstatSync, ftruncateSync, mkdirSync, openSync, readSync, write } from 'node:fs';
+import { closeSync, fdatasync, fstatSync, ftruncateSync, mkdirSync, openSync, readSync, statSync, write } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { SectokenError } from '../errors.js';
+import { acquireChainLock, type ChainLock } from './lock.js';
+import { assertLogHoldsHead, headMarkerWriter, readHeadMarker, writeHeadMarkerSync, type Head } from './marker.js';
 import { GENESIS, recordLine, sealRecord, type AuditEntry, type AuditRecord } from './record.js';
+import { AuditStartError } from './startError.js';
 
 export interface AuditLog {
   readonly path: string;
@@ -17,7 +24,11 @@ export interface AuditLog {
   append(entry: AuditEntry): Promise<AuditRecord>;
   /** Records and head hash made durable so far. */
   head(): { size: number; headHash: string };
+  /** The file's size in bytes up to the last durable record. */
+  durableBytes(): number;
+  /** False once the log failed; checks the file is still ours first (and fails the log if not). */
   writable(): boolean;
+  /** Waits for pending records and the head marker, then releases the file and the chain's lock. */
   close(): Promise<void>;
 }
 
@@ -37,8 +48,7 @@ const writeAsync = promisify(write);
 const datasyncAsync = promisify(fdatasync);
 
 /** fs.write may write less than asked (a filling disk): loop until all is written or it throws. */
-async function writeAll(fd: number, text: string): Promise<void> {
-  const buffer = Buffer.from(text, 'utf8');
+async function writeAll(fd: number, buffer: Buffer): Promise<void> {
   let offset = 0;
   while (offset < buffer.length) {
     const { bytesWritten } = await writeAsync(fd, buffer, offset, buffer.length - offset);
@@ -46,7 +56,14 @@ async function writeAll(fd: number, text: string): Promise<void> {
   }
 }
 
-/** Opens (or continues) the chain synchronously, so a service can be assembled without awaiting. */
+/** An error from the file having been changed behind the log's back; its code names it in the log line. */
+const changedOnDisk = (what: string): Error => Object.assign(new Error(`the audit file ${what} outside this process`), { code: 'EAUDITCHANGED' });
+
+/**
+ * Opens (or continues) the chain synchronously, so a service can be assembled without awaiting.
+ * Throws AuditStartError when another process holds the chain or the file no longer holds the head
+ * its marker recorded; an I/O error instead leaves the log failed (audited acts refused).
+ */
 export function openAuditLog(options: {
   dir: string;
   instance: string;
@@ -54,19 +71,32 @@ export function openAuditLog(options: {
   now?: () => Date;
   onFailure?: (err: unknown) => void;
 }): AuditLog {
-  const path = join(options.dir, auditFileName(options.instance));
+  const fileName = auditFileName(options.instance);
+  const path = join(options.dir, fileName);
   const now = options.now ?? (() => new Date());
   let fd: number | undefined;
+  let lock: ChainLock | undefined;
   let failure: unknown;
   let seq = 0;
   let headHash = GENESIS;
-  let durable = { size: 0, headHash: GENESIS };
+  /** What is known durable: records, last hash, and the file's size in bytes up to there. */
+  let durable: Head = { seq: 0, bytes: 0, headHash: GENESIS };
+  /** Bytes of the batch being written, not yet durable. */
+  let inFlight = 0;
   try {
     mkdirSync(options.dir, { recursive: true, mode: 0o700 });
-    ({ seq, headHash } = recoverTail(path));
-    durable = { size: seq, headHash };
+    lock = acquireChainLock(options.dir, options.instance);
+    const marked = readHeadMarker(options.dir, options.instance, options.macKey);
+    if (marked) assertLogHoldsHead(path, fileName, marked);
+    durable = recoverTail(path);
+    ({ seq, headHash } = durable);
     fd = openSync(path, 'a', 0o600);
+    if (!marked || marked.seq !== durable.seq || marked.bytes !== durable.bytes) writeHeadMarkerSync(options.dir, options.instance, options.macKey, durable);
   } catch (err) {
+    if (err instanceof AuditStartError) {
+      lock?.release();
+      throw err;
+    }
     failure = err;
     options.onFailure?.(err);
   }
@@ -81,22 +111,62 @@ export function openAuditLog(options: {
     queue = [];
     for (const p of waiting) p.reject(unavailable(err));
   };
+  const marker = headMarkerWriter(options.dir, options.instance, options.macKey, fail);
+
+  /**
+   * The file we write must still be the one at our path, linked, of the size we made it, and the
+   * lock still ours: otherwise records would go into a deleted inode or a file someone else cut.
+   */
+  const integrity = (): Error | undefined => {
+    if (!lock?.held()) return changedOnDisk('lock was removed or replaced');
+    let onDisk;
+    try {
+      onDisk = statSync(path);
+    } catch {
+      return changedOnDisk('was deleted');
+    }
+    const open = fstatSync(fd!);
+    if (open.nlink === 0 || onDisk.ino !== open.ino || onDisk.dev !== open.dev) return changedOnDisk('was deleted or replaced');
+    if (open.size < durable.bytes || open.size > durable.bytes + inFlight) return changedOnDisk('changed size');
+    return undefined;
+  };
+
+  /** Cuts a failed batch off, so the file ends on the last durable record while the process runs. */
+  const cutBack = (): void => {
+    try {
+      ftruncateSync(fd!, durable.bytes);
+    } catch {
+      // Best effort: the start after a restart cuts a partial line anyway.
+    }
+  };
 
   const flush = async (): Promise<void> => {
     flushing = true;
     while (queue.length > 0 && failure === undefined) {
       const batch = queue;
       queue = [];
+      const changed = integrity();
+      if (changed) {
+        for (const p of batch) p.reject(unavailable(changed));
+        fail(changed);
+        break;
+      }
+      const text = Buffer.from(batch.map((p) => p.line).join(''), 'utf8');
+      inFlight = text.length;
       try {
-        await writeAll(fd!, batch.map((p) => p.line).join(''));
+        await writeAll(fd!, text);
         await datasyncAsync(fd!);
       } catch (err) {
+        cutBack();
+        inFlight = 0;
         for (const p of batch) p.reject(unavailable(err));
         fail(err);
         break;
       }
       const last = batch[batch.length - 1]!.record;
-      durable = { size: last.seq, headHash: last.hash };
+      durable = { seq: last.seq, bytes: durable.bytes + text.length, headHash: last.hash };
+      inFlight = 0;
+      marker.update(durable);
       for (const p of batch) p.resolve(p.record);
     }
     flushing = false;
@@ -115,41 +185,52 @@ export function openAuditLog(options: {
         if (!flushing) void flush();
       });
     },
-    head: () => ({ ...durable }),
-    writable: () => failure === undefined && fd !== undefined,
+    head: () => ({ size: durable.seq, headHash: durable.headHash }),
+    durableBytes: () => durable.bytes,
+    writable() {
+      if (failure !== undefined || fd === undefined) return false;
+      const changed = integrity();
+      if (changed) fail(changed);
+      return changed === undefined;
+    },
     async close() {
       while (flushing) await new Promise((r) => setTimeout(r, 5));
+      await marker.settled();
       if (fd !== undefined) closeSync(fd);
       fd = undefined;
+      lock?.release();
+      lock = undefined;
     },
   };
 }
 
 /**
- * Finds where this instance's chain stands: the last complete record's seq and hash. A partial
- * last line can only come from a write cut short before its fsync, whose answer was never sent,
- * so it is cut off.
+ * Finds where this instance's chain stands: the last complete record's seq and hash, and the size
+ * up to its line end. A partial last line can only come from a write cut short before its fsync,
+ * whose answer was never sent, so it is cut off.
  */
-function recoverTail(path: string): { seq: number; headHash: string } {
+function recoverTail(path: string): Head {
+  const empty: Head = { seq: 0, bytes: 0, headHash: GENESIS };
   let fd: number;
   try {
     fd = openSync(path, 'r+');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { seq: 0, headHash: GENESIS };
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return empty;
     throw err;
   }
   try {
     const size = fstatSync(fd).size;
-    if (size === 0) return { seq: 0, headHash: GENESIS };
+    if (size === 0) return empty;
     const chunk = Buffer.alloc(Math.min(size, 64 * 1024));
     readSync(fd, chunk, 0, chunk.length, size - chunk.length);
     const lastNewline = chunk.lastIndexOf(10);
-    if (lastNewline !== chunk.length - 1) ftruncateSync(fd, size - (chunk.length - lastNewline - 1));
+    const bytes = size - (chunk.length - lastNewline - 1);
+    if (bytes !== size) ftruncateSync(fd, bytes);
     const lines = chunk.subarray(0, lastNewline + 1).toString('utf8').split('\n').filter(Boolean);
     const last = lines[lines.length - 1];
-    if (!last) return { seq: 0, headHash: GENESIS };
+    if (!last) return empty;
     const record = JSON.parse(last) as { seq: number; hash: string };
-    return { seq: record.seq, headHash: record.hash };
+    return { seq: record.seq, bytes, headHash: record.hash };
   } finally {
     closeSync(fd);
   }

@@ -1,6 +1,8 @@
 /**
  * The verifier (docs/AUDIT.md §5): walks each instance's chain and reports the first bad record;
  * then checks that each given checkpoint is validly signed and that the log still extends it.
+ * One instance has one chain in one file named for it: a file named for another instance, or two
+ * files of one instance (a rewritten copy beside the original), are refused.
  */
 import { body, chainHash, FIELDS, GENESIS, macMatches, recordLine, type AuditRecord } from './record.js';
 import { checkpointSignatureValid, type Checkpoint } from './checkpoint.js';
@@ -28,10 +30,35 @@ export interface VerifyReport {
   macChecked: boolean;
   files: Array<Omit<FileReport, 'hashes'>>;
   checkpoints: CheckpointReport[];
+  /** What is wrong with the set of files as a whole: misnamed files, two chains for one instance. */
+  problems: string[];
+  /** The running instance's own file against the head it holds in memory (GET /v1/audit/verify). */
+  live?: LiveReport;
+}
+
+export interface LiveReport {
+  instance: string;
+  file: string;
+  /** The durable head the running log holds: the file must still hold record `size` with hash `headHash`. */
+  head: { size: number; headHash: string };
+  ok: boolean;
+  reason?: string;
+}
+
+/** The instance a file name is for, or null when the name is not audit-<instance>.jsonl. */
+export const instanceOfFileName = (name: string): string | null => /^audit-([A-Za-z0-9._-]{1,64})\.jsonl$/.exec(name)?.[1] ?? null;
+
+/** Why the chain does not extend (size, headHash) of a checkpoint or head, or undefined when it does. */
+export function notExtending(file: FileReport, size: number, headHash: string, what = 'the checkpoint'): string | undefined {
+  if (file.firstBad && file.firstBad.line <= size) return `the log is invalid at record ${file.firstBad.line}, inside ${what}`;
+  if (file.hashes.length < size) return `the log has ${file.hashes.length} records, ${what} ${size}: its tail was cut`;
+  if (size > 0 && file.hashes[size - 1] !== headHash) return `the log does not extend ${what} (rewritten)`;
+  return undefined;
 }
 
 export function verifyChain(name: string, text: string, macKey?: Uint8Array): FileReport {
-  const report: FileReport = { name, instance: null, records: 0, headHash: GENESIS, hashes: [] };
+  const named = instanceOfFileName(name);
+  const report: FileReport = { name, instance: named, records: 0, headHash: GENESIS, hashes: [] };
   const lines = text.split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
   else if (lines.length > 0) {
@@ -50,6 +77,7 @@ export function verifyChain(name: string, text: string, macKey?: Uint8Array): Fi
     if (recordLine(record) !== `${lines[i]}\n`) return bad('record not in its canonical form (white space or escapes changed)');
     if (macKey && !macMatches(macKey, record.hash, String(record.mac))) return bad('MAC invalid (forged or modified record)');
     if (report.instance === null) report.instance = record.instance;
+    if (named !== null && record.instance !== named) return bad(`record of instance ${String(record.instance)} in the file of instance ${named}`);
     if (record.instance !== report.instance || record.id !== `${record.instance}:${record.seq}`) return bad('record of another instance');
     if (record.seq !== report.records + 1) return bad(`expected record ${report.records + 1}, found ${record.seq} (records removed, inserted or reordered)`);
     if (record.prev !== report.headHash) return bad('chain broken (previous hash differs: records removed, inserted or reordered)');
@@ -62,23 +90,41 @@ export function verifyChain(name: string, text: string, macKey?: Uint8Array): Fi
 
 export function verifyAudit(
   files: Array<{ name: string; text: string }>,
-  options: { macKey?: Uint8Array; checkpoints?: Checkpoint[]; trustedPublicKey?: string } = {},
+  options: { macKey?: Uint8Array; checkpoints?: Checkpoint[]; trustedPublicKey?: string; live?: { instance: string; size: number; headHash: string } } = {},
 ): VerifyReport {
   const reports = files.map((f) => verifyChain(f.name, f.text, options.macKey));
+  const problems: string[] = [];
+  for (const r of reports) {
+    if (instanceOfFileName(r.name) === null) problems.push(`${r.name}: not named audit-<instance>.jsonl, so it is bound to no instance`);
+  }
+  const byInstance = new Map<string, string[]>();
+  for (const r of reports) if (r.instance !== null) byInstance.set(r.instance, [...(byInstance.get(r.instance) ?? []), r.name]);
+  for (const [instance, names] of byInstance) {
+    if (names.length > 1) problems.push(`${names.length} files hold a chain of instance ${instance} (${names.join(', ')}): an instance has one chain`);
+  }
   const checkpoints = (options.checkpoints ?? []).map((cp): CheckpointReport => {
     const result = (ok: boolean, reason?: string): CheckpointReport => ({ instance: cp.instance, size: cp.size, ok, ...(reason ? { reason } : {}) });
     if (!checkpointSignatureValid(cp, options.trustedPublicKey ?? cp.publicKey)) return result(false, 'checkpoint signature invalid');
-    const file = reports.find((r) => r.instance === cp.instance);
-    if (!file) return result(false, 'no log of this instance was given');
-    if (file.firstBad && file.firstBad.line <= cp.size) return result(false, `the log is invalid at record ${file.firstBad.line}, inside the checkpoint`);
-    if (file.hashes.length < cp.size) return result(false, `the log has ${file.hashes.length} records, the checkpoint ${cp.size}: its tail was cut`);
-    if (cp.size > 0 && file.hashes[cp.size - 1] !== cp.headHash) return result(false, 'the log does not extend the checkpoint (rewritten)');
-    return result(true);
+    const candidates = reports.filter((r) => r.instance === cp.instance);
+    if (candidates.length === 0) return result(false, 'no log of this instance was given');
+    if (candidates.length > 1) return result(false, 'several logs of this instance were given');
+    const failed = notExtending(candidates[0]!, cp.size, cp.headHash);
+    return failed === undefined ? result(true) : result(false, failed);
   });
+  let live: LiveReport | undefined;
+  if (options.live) {
+    const { instance, size, headHash } = options.live;
+    const file = `audit-${instance}.jsonl`;
+    const own = reports.filter((r) => r.name === file);
+    const reason = own.length === 0 ? 'the file of this instance is missing' : notExtending(own[0]!, size, headHash, 'the head in memory');
+    live = { instance, file, head: { size, headHash }, ok: reason === undefined, ...(reason === undefined ? {} : { reason }) };
+  }
   return {
-    ok: reports.every((r) => !r.firstBad) && checkpoints.every((c) => c.ok),
+    ok: reports.every((r) => !r.firstBad) && checkpoints.every((c) => c.ok) && problems.length === 0 && live?.ok !== false,
     macChecked: options.macKey !== undefined,
     files: reports.map(({ hashes: _hashes, ...rest }) => rest),
     checkpoints,
+    problems,
+    ...(live ? { live } : {}),
   };
 }

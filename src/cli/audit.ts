@@ -40,6 +40,7 @@ export function auditCommand(): Command {
       for (const c of report.checkpoints) {
         process.stdout.write(`checkpoint ${c.instance}@${c.size}: ${c.ok ? 'ok' : `FAILED: ${c.reason}`}\n`);
       }
+      for (const problem of report.problems) process.stdout.write(`REFUSED: ${problem}\n`);
       if (!report.macChecked) process.stdout.write('MACs not checked (no SECTOKEN_KEK or SECTOKEN_KEK_FILE): hashes, order and checkpoints only\n');
       process.stdout.write(report.ok ? 'verified\n' : 'NOT VERIFIED\n');
       process.exitCode = report.ok ? 0 : 2;

@@ -21,6 +21,8 @@ export interface Settings {
   kekFile: string | undefined;
   logLevel: string;
   auditDir: string;
+  /** Below this much free space (MiB) on the audit disk the service reports itself not ready. */
+  auditMinFreeMb: number;
   /** node:cluster workers on one port; 1 means no cluster. */
   workers: number;
   redis: { url: string | undefined; clusterNodes: string[] | undefined; prefix: string; commandTimeoutMs: number };
@@ -38,6 +40,7 @@ export const SETTINGS_DOC: ReadonlyArray<{ env: string; doc: string; fallback: s
   { env: 'SECTOKEN_KEK_FILE', doc: 'file holding the key-encryption key, instead of SECTOKEN_KEK', fallback: 'development: keys/dev.kek' },
   { env: 'SECTOKEN_AUDIT_DIR', doc: 'directory of the audit log (one file per instance)', fallback: 'audit/ in the package root' },
   { env: 'SECTOKEN_INSTANCE_ID', doc: "this instance's name in audit records: letters, digits, '.', '_', '-'", fallback: 'the host name' },
+  { env: 'SECTOKEN_AUDIT_MIN_FREE_MB', doc: 'free space (MiB) to keep on the audit disk: below it /readyz reports audit disk_low', fallback: '64' },
   { env: 'SECTOKEN_WORKERS', doc: 'node:cluster workers sharing the port, each with its own audit chain (<instance>-w<n>)', fallback: 'development: 1; production: the core count' },
   { env: 'REDIS_URL', doc: 'one Redis server, e.g. redis://127.0.0.1:6379/0; unset with no cluster means no Redis', fallback: 'none' },
   { env: 'REDIS_CLUSTER_NODES', doc: 'a Redis Cluster instead: comma-separated host:port seeds', fallback: 'none' },
@@ -67,6 +70,8 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   if (!/^[A-Za-z0-9:._-]{1,64}$/.test(prefix)) throw new ConfigError('SECTOKEN_REDIS_PREFIX must be 1–64 of A–Z a–z 0–9 : . _ -');
   const workers = Number(env.SECTOKEN_WORKERS ?? (production ? availableParallelism() : 1));
   if (!Number.isInteger(workers) || workers < 1 || workers > 256) throw new ConfigError('SECTOKEN_WORKERS must be an integer in [1, 256]');
+  const auditMinFreeMb = Number(env.SECTOKEN_AUDIT_MIN_FREE_MB ?? 64);
+  if (!Number.isInteger(auditMinFreeMb) || auditMinFreeMb < 0 || auditMinFreeMb > 1_048_576) throw new ConfigError('SECTOKEN_AUDIT_MIN_FREE_MB must be an integer in [0, 1048576]');
   return {
     production,
     port,
@@ -77,6 +82,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     kekFile: env.SECTOKEN_KEK_FILE || undefined,
     logLevel,
     auditDir: env.SECTOKEN_AUDIT_DIR || join(PACKAGE_ROOT, 'audit'),
+    auditMinFreeMb,
     instanceId,
     workers,
     redis: { url: env.REDIS_URL || undefined, clusterNodes, prefix, commandTimeoutMs },

@@ -86,7 +86,8 @@ export function createApp(deps: AppDeps): Express {
 
   const recordRefusal = async (req: express.Request): Promise<void> => {
     const act = auditedActOf(req.path.startsWith('/v1') ? req.path : `/v1${req.path}`);
-    if (act) await deps.regulators.audit.append({ act, client: null, outcome: 'unauthenticated' });
+    // Aggregated per source and interval (src/audit/refusals.ts): anonymous callers cannot grow the log at will.
+    if (act) await deps.audit.refusals.refuse(req.socket.remoteAddress, act);
   };
   app.use('/v1', authenticate(deps.clients, recordRefusal));
   app.use('/v1', express.json({ limit: deps.config.limits.maxBodyBytes, strict: true, type: 'application/json' }));

@@ -55,7 +55,7 @@ export const readinessResponse = z
     status: z.enum(['ready', 'not_ready']),
     checks: z.strictObject({
       keys: z.enum(['ok', 'missing']),
-      audit: z.enum(['ok', 'unavailable', 'disabled']),
+      audit: z.enum(['ok', 'unavailable', 'disk_low', 'disabled']).meta({ description: 'disk_low: less free space on the audit disk than SECTOKEN_AUDIT_MIN_FREE_MB' }),
       redis: z.enum(['ok', 'degraded', 'disabled']),
     }),
   })
@@ -127,6 +127,21 @@ export const verifyResponse = z
     macChecked: z.boolean(),
     files: z.array(z.strictObject({ name: z.string(), instance: z.string().nullable(), records: z.number().int(), headHash: z.string(), firstBad: z.strictObject({ line: z.number().int(), reason: z.string() }).optional() })),
     checkpoints: z.array(z.strictObject({ instance: z.string(), size: z.number().int(), ok: z.boolean(), reason: z.string().optional() })),
+    problems: z.array(z.string()).meta({ description: 'Misnamed files, two chains for one instance' }),
+    live: z
+      .strictObject({
+        instance: z.string(),
+        file: z.string(),
+        head: z.strictObject({ size: z.number().int(), headHash: z.string() }).meta({ description: 'The durable head this process holds in memory; the file must still hold it' }),
+        ok: z.boolean(),
+        reason: z.string().optional(),
+        writable: z.boolean().meta({ description: 'The log still accepts records' }),
+        lastCheckpoint: z
+          .strictObject({ size: z.number().int(), headHash: z.string(), time: z.string() })
+          .nullable()
+          .meta({ description: 'The last checkpoint this process issued (its check is among checkpoints)' }),
+      })
+      .meta({ description: "This instance's own file, checked against what the running process knows" }),
   })
   .meta({ id: 'AuditVerification' });
 export const checkpointResponse = z

@@ -112,7 +112,8 @@ describe('(a) a full file system under the audit directory', () => {
 
   beforeAll(() => {
     if (!mounted) return;
-    service = startTestService({ dir });
+    // No free-space floor here: a 1 MiB file system is below any real one (tested on its own).
+    service = startTestService({ dir, settings: { auditMinFreeMb: 0 } });
     services.push(service);
   });
 

@@ -296,6 +296,13 @@ describe('sectoken audit verify (built CLI)', () => {
     env = { SECTOKEN_KEK: service.settings.kek!, SECTOKEN_KEYRING: service.settings.keyringPath };
   });
 
+  /** A tampered copy under its proper name (audit-<instance>.jsonl) in a directory of its own. */
+  const copyAs = (sub: string, text: string): string => {
+    mkdirSync(join(dir, sub), { recursive: true });
+    writeFileSync(join(dir, sub, NAME), text);
+    return join(dir, sub, NAME);
+  };
+
   it('when the log is clean, then exit 0, MACs checked, checkpoint ok', () => {
     const result = runCli(['audit', 'verify', cleanFile, '--checkpoint', cpFile], env);
     expect(result.stderr).toBe('');
@@ -309,9 +316,7 @@ describe('sectoken audit verify (built CLI)', () => {
   it('when a line was forged with a recomputed hash, then exit 2 with FIRST BAD RECORD at its line, found by the MAC check', () => {
     const copy = [...lines];
     copy[2] = forge(copy[2]!, { caseId: 'CASE-FORGED' }, () => 'a'.repeat(64));
-    const file = join(dir, 'forged', NAME);
-    mkdirSync(join(dir, 'forged'), { recursive: true });
-    writeFileSync(file, join_(copy));
+    const file = copyAs('forged', join_(copy));
     const result = runCli(['audit', 'verify', file, '--checkpoint', cpFile], env);
     expect(result.status).toBe(2);
     expect(result.stdout).toContain('FIRST BAD RECORD at line 3');
@@ -322,16 +327,14 @@ describe('sectoken audit verify (built CLI)', () => {
   });
 
   it('when a line was deleted, then exit 2 with FIRST BAD RECORD at that line', () => {
-    const file = join(dir, 'deleted.jsonl');
-    writeFileSync(file, join_(lines.filter((_, i) => i !== 1)));
+    const file = copyAs('deleted', join_(lines.filter((_, i) => i !== 1)));
     const result = runCli(['audit', 'verify', file, '--checkpoint', cpFile], env);
     expect(result.status).toBe(2);
     expect(result.stdout).toContain('FIRST BAD RECORD at line 2');
   });
 
   it('when the tail was cut, then exit 2 because of the checkpoint', () => {
-    const file = join(dir, 'cut.jsonl');
-    writeFileSync(file, join_(lines.slice(0, 3)));
+    const file = copyAs('cut', join_(lines.slice(0, 3)));
     const alone = runCli(['audit', 'verify', file], env);
     expect(alone.status).toBe(0);
     const result = runCli(['audit', 'verify', file, '--checkpoint', cpFile], env);
@@ -342,8 +345,7 @@ describe('sectoken audit verify (built CLI)', () => {
 
   it('when no KEK is given, then it says MACs were not checked (and a MAC-only forgery passes)', () => {
     const last = JSON.parse(lines[4]!) as AuditRecord;
-    const file = join(dir, 'appended.jsonl');
-    writeFileSync(file, join_([...lines, forge(lines[4]!, { seq: 6, id: 'test-instance:6', prev: last.hash }, () => '0'.repeat(64))]));
+    const file = copyAs('appended', join_([...lines, forge(lines[4]!, { seq: 6, id: 'test-instance:6', prev: last.hash }, () => '0'.repeat(64))]));
     const noKey = runCli(['audit', 'verify', file, '--checkpoint', cpFile], {});
     expect(noKey.status).toBe(0);
     expect(noKey.stdout).toContain('MACs not checked');

@@ -46,6 +46,7 @@ export function startTestService(options: { config?: Record<string, unknown>; di
     kekFile: undefined,
     logLevel: 'trace',
     auditDir: join(dir, 'audit'),
+    auditMinFreeMb: 1,
     instanceId: 'test-instance',
     workers: 1,
     redis: { url: undefined, clusterNodes: undefined, prefix: 'sectoken-test:', commandTimeoutMs: 50 },

@@ -1,10 +1,11 @@
 /** Auditors: read the audit log, verify it, and take signed checkpoints of its head. */
 import { Router } from 'express';
 import { authorize } from '../../access/rules.js';
-import type { CheckpointSigner } from '../../audit/checkpoint.js';
+import type { Checkpoint, CheckpointSigner } from '../../audit/checkpoint.js';
+import { verifyLive } from '../../audit/live.js';
 import type { AuditLog } from '../../audit/log.js';
-import { auditFiles, queryAudit } from '../../audit/read.js';
-import { verifyAudit } from '../../audit/verify.js';
+import { queryAudit } from '../../audit/read.js';
+import type { RefusalRecorder } from '../../audit/refusals.js';
 import type { Logger } from '../../log.js';
 import { principalOf } from '../auth.js';
 import { auditQuery } from '../schemas.js';
@@ -16,10 +17,14 @@ export interface AuditDeps {
   macKey: Uint8Array;
   signer: CheckpointSigner;
   logger: Logger;
+  /** Refusals of unauthenticated callers, aggregated (used by authentication). */
+  refusals: RefusalRecorder;
 }
 
 export function auditRoutes(deps: AuditDeps): Router {
   const router = Router();
+  // Kept in memory: a rewritten file cannot take back a checkpoint this process signed.
+  let lastIssued: Checkpoint | undefined;
 
   router.get('/v1/audit', (req, res) => {
     authorize(principalOf(res), 'read-audit');
@@ -29,12 +34,13 @@ export function auditRoutes(deps: AuditDeps): Router {
 
   router.get('/v1/audit/verify', (_req, res) => {
     authorize(principalOf(res), 'read-audit');
-    res.json(verifyAudit(auditFiles(deps.dir), { macKey: deps.macKey }));
+    res.json(verifyLive({ dir: deps.dir, log: deps.log, macKey: deps.macKey, publicKey: deps.signer.publicKey, lastCheckpoint: lastIssued }));
   });
 
   router.get('/v1/audit/checkpoint', (_req, res) => {
     authorize(principalOf(res), 'read-audit');
     const checkpoint = deps.signer.sign({ instance: deps.log.instance, ...deps.log.head(), time: new Date().toISOString() });
+    lastIssued = checkpoint;
     deps.logger.info({ checkpoint: { instance: checkpoint.instance, size: checkpoint.size, headHash: checkpoint.headHash, time: checkpoint.time, signature: checkpoint.signature } }, 'audit checkpoint');
     res.json(checkpoint);
   });

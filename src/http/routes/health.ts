@@ -4,7 +4,7 @@ import type { Registry } from 'prom-client';
 
 export interface Readiness {
   status: 'ready' | 'not_ready';
-  checks: { keys: 'ok' | 'missing'; audit: 'ok' | 'unavailable' | 'disabled'; redis: 'ok' | 'degraded' | 'disabled' };
+  checks: { keys: 'ok' | 'missing'; audit: 'ok' | 'unavailable' | 'disk_low' | 'disabled'; redis: 'ok' | 'degraded' | 'disabled' };
 }
 
 export function healthRoutes(readiness: () => Readiness, openApi: object, metrics: Registry): Router {
