@@ -13,6 +13,7 @@ import { auditDiskLow } from './audit/disk.js';
 import { openAuditLog, type AuditLog } from './audit/log.js';
 import { refusalRecorder, type RefusalRecorder } from './audit/refusals.js';
 import { PACKAGE_ROOT, type Settings } from './config/env.js';
+import { hasPublishedKey } from './config/devKeys.js';
 import { ConfigError, loadConfigFile, type Config } from './config/schema.js';
 import { createApp } from './http/app.js';
 import type { Readiness } from './http/routes/health.js';
@@ -21,10 +22,10 @@ import { createRateLimits } from './limits/rateLimits.js';
 import type { Logger } from './log.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import type { RegulatorDeps } from './regulators/deps.js';
-import { memoryRequestStore, unavailableRequestStore } from './regulators/requests.js';
-import { expireOverdue } from './regulators/reverse.js';
+import { memoryRequestStore } from './regulators/requestStore.js';
+import { expireOverdue } from './regulators/expire.js';
 import { connectRedis, type SharedRedis } from './store/redis.js';
-import { redisRequestStore } from './store/requests.js';
+import { redisRequestStore } from './store/redisRequests.js';
 import { createTokenCache } from './store/tokenCache.js';
 import type { TokenDeps } from './tokens/tokenize.js';
 import { createTokenizer, type Tokenizer } from './tokens/tokenizer.js';
@@ -51,17 +52,49 @@ export interface Service {
 
 export const VERSION: string = (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
-/** The configuration file, refused in production when it is the development sample. */
+/** How production clients are made, in every refusal that concerns them. */
+const MAKE_CLIENTS = 'production needs a configuration of its own, with clients created by `sectoken clients add`';
+
+/**
+ * The configuration file, refused in production when it is the development sample or when a
+ * client holds a published development API key.
+ */
 export function loadServiceConfig(settings: Settings): Config {
   const config = loadConfigFile(settings.configPath);
   if (settings.production && config.development) {
-    throw new ConfigError(`${settings.configPath} is a development configuration (its API keys are public): production needs "development": false`);
+    throw new ConfigError(`${settings.configPath} is the development sample (its API keys are published): ${MAKE_CLIENTS}`);
+  }
+  const published = settings.production ? config.clients.find(hasPublishedKey) : undefined;
+  if (published) {
+    throw new ConfigError(`client "${published.id}" in ${settings.configPath} has a published development API key (stk_dev_…): ${MAKE_CLIENTS}`);
   }
   return config;
 }
 
+const hasRedis = (settings: Settings): boolean => Boolean(settings.redis.url || settings.redis.clusterNodes?.length);
+
+/**
+ * Workers without Redis each keep their own limits, quotas and dual-control requests, so each
+ * would grant the full quota and no worker could see another's requests. Production refuses
+ * that; development refuses it only where dual control is configured, and otherwise returns a
+ * warning to say.
+ */
+export function checkWorkers(settings: Settings, config: Config): string | undefined {
+  if (settings.workers <= 1 || hasRedis(settings)) return undefined;
+  const fix = 'set REDIS_URL (or REDIS_CLUSTER_NODES) or SECTOKEN_WORKERS=1';
+  if (settings.production) {
+    throw new ConfigError(`SECTOKEN_WORKERS=${settings.workers} without Redis would multiply every rate limit and quota by ${settings.workers}: ${fix}`);
+  }
+  const dualControl = Object.values(config.sectors).some((s) => s.dualControl) || config.legalBases.some((b) => b.dualControl);
+  if (dualControl) {
+    throw new ConfigError(`SECTOKEN_WORKERS=${settings.workers} without Redis cannot share dual-control requests between workers, and this configuration demands dual control: ${fix}`);
+  }
+  return `SECTOKEN_WORKERS=${settings.workers} without Redis: each worker grants the full rate limits and quotas (production refuses this; ${fix})`;
+}
+
 export function createService(settings: Settings, logger: Logger): Service {
   const config = loadServiceConfig(settings);
+  checkWorkers(settings, config); // the primary says the warning once
   const sectorIds = Object.keys(config.sectors);
   const { keyring, notices } = loadKeyring(settings, sectorIds);
   let tokenizer = createTokenizer(config, keyring);
@@ -71,7 +104,9 @@ export function createService(settings: Settings, logger: Logger): Service {
   const redis = connectRedis(settings.redis, {
     onStateChange: (state) => {
       metrics.redisUp?.set(state === 'ok' ? 1 : 0);
-      logger.warn({ redis: state }, state === 'ok' ? 'Redis connected' : 'Redis unreachable: going on without it');
+      // Connecting is good news (info); losing Redis is worth a warning.
+      if (state === 'ok') logger.info({ redis: state }, 'Redis connected');
+      else logger.warn({ redis: state }, 'Redis unreachable: going on without it');
     },
     onError: () => metrics.redisErrors.inc(),
   });
@@ -103,7 +138,8 @@ export function createService(settings: Settings, logger: Logger): Service {
     tokenizer: currentTokenizer,
     config,
     audit,
-    requests: redis ? redisRequestStore(redis, keyring.root) : settings.workers > 1 ? unavailableRequestStore() : memoryRequestStore(),
+    // Several workers without Redis are refused at start where dual control is configured.
+    requests: redis ? redisRequestStore(redis, keyring.root) : memoryRequestStore(),
     limits,
     now: Date.now,
   };

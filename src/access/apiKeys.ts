@@ -9,6 +9,9 @@ export interface Principal {
   id: string;
   role: Role;
   sectors: ReadonlySet<string>;
+  /** The accountable person and their organisation (regulators); null for backends. */
+  person: string | null;
+  organisation: string | null;
 }
 
 export const newApiKey = (): string => 'stk_' + randomBytes(32).toString('base64url');
@@ -26,7 +29,7 @@ export function clientDirectory(clients: readonly ClientConfig[]): ClientDirecto
   for (const client of clients) {
     byHash.set(client.apiKeySha256, {
       hash: Buffer.from(client.apiKeySha256, 'hex'),
-      principal: { id: client.id, role: client.role, sectors: new Set(client.sectors) },
+      principal: { id: client.id, role: client.role, sectors: new Set(client.sectors), person: client.person ?? null, organisation: client.organisation ?? null },
     });
   }
   return {

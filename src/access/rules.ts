@@ -6,7 +6,7 @@ import { SectokenError } from '../errors.js';
 import type { Role } from '../config/schema.js';
 import type { Principal } from './apiKeys.js';
 
-export type Action = 'tokenize' | 'upgrade' | 'reverse' | 'translate' | 'decide' | 'read-audit';
+export type Action = 'tokenize' | 'upgrade' | 'reverse' | 'translate' | 'decide' | 'read-requests' | 'read-audit' | 'read-metrics';
 
 const RULES: Readonly<Record<Action, { roles: readonly Role[]; inSectorScope: boolean }>> = {
   tokenize: { roles: ['service'], inSectorScope: true },
@@ -14,7 +14,10 @@ const RULES: Readonly<Record<Action, { roles: readonly Role[]; inSectorScope: bo
   reverse: { roles: ['regulator'], inSectorScope: true },
   translate: { roles: ['regulator'], inSectorScope: true },
   decide: { roles: ['regulator'], inSectorScope: true },
+  /** List and read dual-control requests: the facts an approver decides on, never an identity. */
+  'read-requests': { roles: ['regulator'], inSectorScope: true },
   'read-audit': { roles: ['auditor'], inSectorScope: false },
+  'read-metrics': { roles: ['operator'], inSectorScope: false },
 };
 
 export function isAllowed(principal: Principal, action: Action, sectors: readonly string[] = []): boolean {

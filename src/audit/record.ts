@@ -4,7 +4,7 @@
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
-export const AUDIT_ACTS = ['reverse', 'reverse-request', 'approve', 'deny', 'release', 'expire', 'translate'] as const;
+export const AUDIT_ACTS = ['reverse', 'reverse-request', 'approve', 'deny', 'release', 'expire', 'translate', 'translate-request'] as const;
 export type AuditAct = (typeof AUDIT_ACTS)[number];
 
 /** What a use case says happened. No national ID or TNI has a field here. */

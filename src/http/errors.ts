@@ -14,8 +14,10 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   forbidden: 403,
   unknown_sector: 404,
   not_found: 404,
+  method_not_allowed: 405,
   request_closed: 409,
   request_expired: 410,
+  request_tampered: 409,
   payload_too_large: 413,
   not_reversible: 422,
   rate_limited: 429,
@@ -27,6 +29,8 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
 export function sendError(res: Response, err: SectokenError): void {
   if (err.code === 'unauthenticated') res.setHeader('WWW-Authenticate', 'Bearer');
   if (err.code === 'rate_limited' && err.retryAfter !== undefined) res.setHeader('Retry-After', String(Math.ceil(err.retryAfter)));
+  // The completion log line names the code (src/http/app.ts): a 503 alone does not say which.
+  res.locals.errorCode = err.code;
   res.status(HTTP_STATUS[err.code]).json({ error: { code: err.code, message: err.message } });
 }
 

@@ -1,10 +1,11 @@
 /** GET /openapi.json: the OpenAPI 3.1 description, generated from the same zod schemas the routes use. */
 import { createDocument, type ZodOpenApiResponsesObject } from 'zod-openapi';
+import { z } from 'zod';
 import type { ErrorCode } from '../errors.js';
 import { HTTP_STATUS } from './errors.js';
 import {
   auditPage, auditQuery, batchRequest, batchResponse, checkpointResponse, decisionResponse, errorResponse, healthResponse,
-  readinessResponse, releasedResponse, requestIdParams, reverseAccepted, reversePending, reverseRequest, reverseResponse, tokenRequest,
+  readinessResponse, releasedResponse, requestIdParams, requestAccepted, requestList, requestListQuery, requestView, reversePending, reverseRequest, reverseResponse, tokenRequest,
   tokenResponse, translateRequest, translateResponse, upgradeRequest, upgradeResponse, verifyResponse,
 } from './schemas.js';
 
@@ -19,6 +20,27 @@ function errors(...codes: ErrorCode[]): ZodOpenApiResponsesObject {
   }
   return Object.fromEntries(
     [...byStatus].map(([status, list]) => [String(status), { description: `Error: ${list.join(', ')}`, content: json(errorResponse) }]),
+  );
+}
+
+const ACT_ERRORS: ErrorCode[] = ['invalid_token', 'legal_basis_required', 'forbidden', 'unknown_sector', 'not_reversible', 'rate_limited', 'audit_unavailable', 'dual_control_unavailable'];
+const REQUEST_ERRORS: ErrorCode[] = ['forbidden', 'not_found', 'request_closed', 'request_expired', 'request_tampered', 'invalid_token', 'audit_unavailable', 'dual_control_unavailable'];
+
+/** approve and deny under `base`; the /v1/reverse/requests paths are deprecated aliases. */
+function decisionPaths(base: string, deprecated: boolean): Record<string, object> {
+  return Object.fromEntries(
+    (['approve', 'deny'] as const).map((decision) => [
+      `${base}/{id}/${decision}`,
+      {
+        post: {
+          ...(deprecated ? { deprecated: true } : {}),
+          summary: `A second person ${decision === 'approve' ? 'approves' : 'denies'} a pending request; audited${deprecated ? ` (deprecated alias of /v1/requests/{id}/${decision})` : ''}`,
+          security: [{ bearer: [] }],
+          requestParams: requestIdParams,
+          responses: { '200': { description: decision === 'approve' ? 'Approved' : 'Denied', content: json(decisionResponse) }, ...errors(...REQUEST_ERRORS) },
+        },
+      },
+    ]),
   );
 }
 
@@ -63,36 +85,8 @@ export function openApiDocument(maxBatchSize: number, version: string): object {
           requestBody: { required: true, content: json(reverseRequest) },
           responses: {
             '200': { description: 'The national ID', content: json(reverseResponse) },
-            '202': { description: 'Dual control: a second regulator must approve; fetch the result later', content: json(reverseAccepted) },
-            ...errors('invalid_token', 'legal_basis_required', 'forbidden', 'unknown_sector', 'not_reversible', 'audit_unavailable'),
-          },
-        },
-      },
-      '/v1/reverse/requests/{id}/approve': {
-        post: {
-          summary: 'A second regulator approves a pending reverse request; audited',
-          security: [{ bearer: [] }],
-          requestParams: requestIdParams,
-          responses: { '200': { description: 'Approved', content: json(decisionResponse) }, ...errors('forbidden', 'not_found', 'request_closed', 'request_expired', 'audit_unavailable') },
-        },
-      },
-      '/v1/reverse/requests/{id}/deny': {
-        post: {
-          summary: 'A second regulator denies a pending reverse request; audited',
-          security: [{ bearer: [] }],
-          requestParams: requestIdParams,
-          responses: { '200': { description: 'Denied', content: json(decisionResponse) }, ...errors('forbidden', 'not_found', 'request_closed', 'request_expired', 'audit_unavailable') },
-        },
-      },
-      '/v1/reverse/requests/{id}': {
-        get: {
-          summary: 'The requester reads the result of an approved request, once; audited',
-          security: [{ bearer: [] }],
-          requestParams: requestIdParams,
-          responses: {
-            '200': { description: 'The national ID, handed out once', content: json(releasedResponse) },
-            '202': { description: 'Still waiting for a decision', content: json(reversePending) },
-            ...errors('forbidden', 'not_found', 'request_closed', 'request_expired', 'audit_unavailable'),
+            '202': { description: 'Dual control: a second person must approve; the requester collects the result at /v1/requests/{id}', content: json(requestAccepted) },
+            ...errors(...ACT_ERRORS),
           },
         },
       },
@@ -101,7 +95,45 @@ export function openApiDocument(maxBatchSize: number, version: string): object {
           summary: "The same person's token in another sector, under a legal basis; audited",
           security: [{ bearer: [] }],
           requestBody: { required: true, content: json(translateRequest) },
-          responses: { '200': { description: 'The token in toSector', content: json(translateResponse) }, ...errors('invalid_token', 'legal_basis_required', 'forbidden', 'unknown_sector', 'not_reversible', 'audit_unavailable') },
+          responses: {
+            '200': { description: 'The token in toSector', content: json(translateResponse) },
+            '202': { description: 'Dual control: a second person must approve; the requester collects the result at /v1/requests/{id}', content: json(requestAccepted) },
+            ...errors(...ACT_ERRORS),
+          },
+        },
+      },
+      '/v1/requests': {
+        get: {
+          summary: 'Dual-control requests the caller made or could decide (in scope of all their sectors), newest first',
+          security: [{ bearer: [] }],
+          requestParams: { query: requestListQuery },
+          responses: { '200': { description: 'The requests, facts only', content: json(requestList) }, ...errors('forbidden', 'dual_control_unavailable') },
+        },
+      },
+      '/v1/requests/{id}': {
+        get: {
+          summary: "A request's facts; for its requester, once approved, its result, handed out once (audited)",
+          security: [{ bearer: [] }],
+          requestParams: requestIdParams,
+          responses: {
+            '200': { description: 'The facts, or the released result', content: json(z.union([requestView, releasedResponse])) },
+            ...errors(...REQUEST_ERRORS),
+          },
+        },
+      },
+      ...decisionPaths('/v1/requests', false),
+      ...decisionPaths('/v1/reverse/requests', true),
+      '/v1/reverse/requests/{id}': {
+        get: {
+          deprecated: true,
+          summary: 'Deprecated alias: the requester collects the result of an approved request, once; audited. Use /v1/requests/{id}.',
+          security: [{ bearer: [] }],
+          requestParams: requestIdParams,
+          responses: {
+            '200': { description: 'The result, handed out once', content: json(releasedResponse) },
+            '202': { description: 'Still waiting for a decision', content: json(reversePending) },
+            ...errors(...REQUEST_ERRORS),
+          },
         },
       },
       '/v1/audit': {
@@ -133,6 +165,16 @@ export function openApiDocument(maxBatchSize: number, version: string): object {
           responses: {
             '200': { description: 'Ready', content: json(readinessResponse) },
             '503': { description: 'Not ready', content: json(readinessResponse) },
+          },
+        },
+      },
+      '/metrics': {
+        get: {
+          summary: 'Prometheus metrics, for operator clients only (no cache hit or miss counters: they would tell who was looked up)',
+          security: [{ bearer: [] }],
+          responses: {
+            '200': { description: 'Prometheus text exposition format', content: { 'text/plain': { schema: { type: 'string' } } } as never },
+            ...errors('unauthenticated', 'forbidden'),
           },
         },
       },

@@ -5,7 +5,8 @@
 import { z } from 'zod';
 import 'zod-openapi';
 import { ERROR_CODES } from '../errors.js';
-import { REQUEST_ID } from '../regulators/requests.js';
+import { LEGAL_BASIS_ID } from '../config/schema.js';
+import { PUBLIC_STATES, REQUEST_ID } from '../regulators/requestLife.js';
 
 const sector = z.string().min(1).max(64).meta({ description: 'A configured sector id', example: 'health' });
 const nationalId = z.string().max(256).meta({
@@ -65,13 +66,19 @@ export const readinessResponse = z
 const printable = (max: number) =>
   z.string().min(1).max(max).regex(/^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]+$/u, 'printable text only').refine((s) => s.trim().length > 0, 'must not be blank');
 const legalAct = {
-  legalBasis: z.string().max(64).optional().meta({ description: 'Id of a configured legal basis', example: 'LOI-09-08-ART-4' }),
+  // An id, or blank (legal_basis_required): never free text, which could reach the audit log.
+  legalBasis: z
+    .string()
+    .max(64)
+    .refine((v) => v.trim() === '' || LEGAL_BASIS_ID.test(v), 'a legal basis id: upper-case letters, digits and "-"')
+    .optional()
+    .meta({ description: 'Id of a configured legal basis', example: 'LOI-09-08-ART-4' }),
   caseId: printable(64).meta({ description: "The regulator's case reference", example: 'CNDP-2026-0042' }),
   purpose: printable(500).meta({ description: 'Why this act is needed', example: 'Complaint about unlawful processing' }),
 };
 const auditId = z.string().meta({ description: 'Id of the audit record of this act' });
 const requestId = z.string().regex(REQUEST_ID).meta({ description: 'Unguessable dual-control request id' });
-/** The path parameter of /v1/reverse/requests/{id}…, as the routes check it. */
+/** The path parameter of /v1/requests/{id}…, as the routes check it. */
 export const requestIdParams = { path: z.object({ id: requestId }) };
 
 export const reverseRequest = z.strictObject({ sector, token: z.string().max(128), ...legalAct }).meta({ id: 'ReverseRequest' });
@@ -79,11 +86,36 @@ export const reverseResponse = z.strictObject({ nationalId: z.string(), keyVersi
 export const reversePending = z
   .strictObject({ requestId, status: z.literal('pending'), expiresAt: z.string() })
   .meta({ id: 'ReversePending' });
-export const reverseAccepted = reversePending.extend({ auditId }).meta({ id: 'ReverseAccepted' });
+export const requestAccepted = reversePending.extend({ auditId }).meta({ id: 'RequestAccepted' });
 export const decisionResponse = z.strictObject({ requestId, status: z.enum(['approved', 'denied']), auditId }).meta({ id: 'Decision' });
 export const releasedResponse = z
-  .strictObject({ requestId, status: z.literal('released'), nationalId: z.string(), auditId })
-  .meta({ id: 'ReverseReleased' });
+  .union([
+    z.strictObject({ requestId, status: z.literal('released'), nationalId: z.string(), auditId }),
+    z.strictObject({ requestId, status: z.literal('released'), fromSector: sector, toSector: sector, token, keyVersion, schemeVersion, auditId }),
+  ])
+  .meta({ id: 'Released', description: "An approved request's result, handed out once: a reverse's national ID or a translation's token" });
+
+const actor = z.strictObject({ client: z.string(), person: z.string(), organisation: z.string() }).meta({ id: 'Actor' });
+export const requestView = z
+  .strictObject({
+    requestId,
+    act: z.enum(['reverse', 'translate']),
+    sector,
+    toSector: sector.nullable(),
+    legalBasis: z.strictObject({ id: z.string(), title: z.string(), reference: z.string() }),
+    caseId: z.string(),
+    purpose: z.string(),
+    requester: actor,
+    state: z.enum(PUBLIC_STATES),
+    createdAt: z.string(),
+    expiresAt: z.string(),
+    decidedBy: actor.nullable(),
+    mine: z.boolean().meta({ description: 'The caller made this request' }),
+    canDecide: z.boolean().meta({ description: 'The caller may approve or deny it now' }),
+  })
+  .meta({ id: 'DualControlRequest', description: 'The facts an approver decides on; never a national ID or a token' });
+export const requestList = z.strictObject({ requests: z.array(requestView) }).meta({ id: 'DualControlRequests' });
+export const requestListQuery = z.strictObject({ state: z.enum(PUBLIC_STATES).optional() });
 export const decisionRequest = z.strictObject({}).meta({ id: 'DecisionRequest' });
 
 export const translateRequest = z

@@ -1,23 +1,33 @@
 /**
  * Translate: the same person's token in another sector, for a regulator in scope of both, under a
- * legal basis covering the ordered pair. The national ID and TNI never leave; the record holds the
+ * legal basis covering the ordered pair; under dual control (the basis's, or either sector's) a
+ * request that a second person decides. The national ID and TNI never leave; the record holds the
  * source token only, so the audit log is no linkage table between sectors.
  */
 import type { Principal } from '../access/apiKeys.js';
 import { authorize } from '../access/rules.js';
 import { audited } from '../audit/audited.js';
-import { SCHEME_VERSION } from '../tokens/tokenizer.js';
+import { SCHEME_VERSION, type Tokenizer } from '../tokens/tokenizer.js';
+import { actEntry } from './actEntry.js';
 import type { ActContext, RegulatorDeps } from './deps.js';
-import { tokenForAudit } from './auditedToken.js';
+import { demandsDualControl, openRequest } from './dualControl.js';
 import { requireLegalBasis } from './legalBases.js';
 
-export interface TranslateAnswer {
+export interface Translated {
   fromSector: string;
   toSector: string;
   token: string;
   keyVersion: number;
   schemeVersion: number;
-  auditId: string;
+}
+type TranslateResult = ({ status: 'done' } & Translated) | { status: 'pending'; requestId: string; expiresAt: string };
+export type TranslateAnswer = TranslateResult & { auditId: string };
+
+/** The target token of a source token: through the TNI, which stays in this function. */
+export function translateToken(tokenizer: Tokenizer, fromSector: string, token: string, toSector: string): Translated {
+  const { tni } = tokenizer.tniOfToken(fromSector, token);
+  const issued = tokenizer.sector(toSector).issue(tni);
+  return { fromSector, toSector, token: issued.token, keyVersion: issued.keyVersion, schemeVersion: SCHEME_VERSION };
 }
 
 export async function translate(
@@ -25,27 +35,30 @@ export async function translate(
   principal: Principal,
   input: ActContext & { fromSector: string; token: string; toSector: string },
 ): Promise<TranslateAnswer> {
-  const entry = {
-    act: 'translate' as const,
-    client: principal.id,
-    sector: input.fromSector,
-    toSector: input.toSector,
-    token: tokenForAudit(deps.tokenizer(), input.fromSector, input.token),
-    legalBasis: input.legalBasis ?? null,
-    caseId: input.caseId,
-    purpose: input.purpose,
-  };
-  const { value, auditId } = await audited(deps.audit, entry, async () => {
+  const entry = actEntry(deps, principal, 'translate', { ...input, sector: input.fromSector });
+  const { value, auditId } = await audited<TranslateResult>(deps.audit, entry, async () => {
     authorize(principal, 'translate');
-    requireLegalBasis(deps.config.legalBases, input.legalBasis, { kind: 'translate', from: input.fromSector, to: input.toSector });
+    const basis = requireLegalBasis(deps.config.legalBases, input.legalBasis, { kind: 'translate', from: input.fromSector, to: input.toSector });
     const tokenizer = deps.tokenizer();
-    tokenizer.sector(input.fromSector);
-    const target = tokenizer.sector(input.toSector);
+    const source = tokenizer.sector(input.fromSector);
+    tokenizer.sector(input.toSector);
     authorize(principal, 'translate', [input.fromSector, input.toSector]);
     await deps.limits.consume(principal.id, input.fromSector, 'translate', 1);
-    const { tni } = tokenizer.tniOfToken(input.fromSector, input.token);
-    const issued = target.issue(tni);
-    return { value: { token: issued.token, keyVersion: issued.keyVersion }, outcome: 'ok' };
+    // Checks the token now (not_reversible, invalid_token), so a second person never approves a bad one.
+    const translated = translateToken(tokenizer, input.fromSector, input.token, input.toSector);
+    if (!demandsDualControl(deps.config.sectors, basis, [input.fromSector, input.toSector])) {
+      return { value: { status: 'done' as const, ...translated }, outcome: 'ok' };
+    }
+    const pending = await openRequest(deps, principal, {
+      act: 'translate',
+      sector: input.fromSector,
+      toSector: input.toSector,
+      token: source.format.symbols.normalize(input.token),
+      legalBasis: basis.id,
+      caseId: input.caseId,
+      purpose: input.purpose,
+    });
+    return { value: pending, outcome: 'pending', extra: { act: 'translate-request' as const, requestId: pending.requestId } };
   });
-  return { fromSector: input.fromSector, toSector: input.toSector, ...value, schemeVersion: SCHEME_VERSION, auditId };
+  return { ...value, auditId };
 }

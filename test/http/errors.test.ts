@@ -261,9 +261,6 @@ describe('not_found (404)', () => {
     ['GET', '/nope'],
     ['GET', '/'],
     ['POST', '/v2/tokens'],
-    ['GET', '/v1/tokens'],
-    ['PUT', '/v1/tokens'],
-    ['DELETE', '/v1/tokens/batch'],
     ['POST', '/v1/nope'],
     ['POST', '/v1/tokenz'],
     ['GET', `/v1/tokens/${SECRET_ID}`],
@@ -272,6 +269,25 @@ describe('not_found (404)', () => {
     const req =
       method === 'GET' ? agent.get(path) : method === 'POST' ? agent.post(path) : method === 'PUT' ? agent.put(path) : agent.delete(path);
     expectError(await req.set('Authorization', HOSPITAL), 404, 'not_found');
+  });
+
+  it.each([
+    ['GET', '/v1/tokens', 'POST'],
+    ['PUT', '/v1/tokens', 'POST'],
+    ['HEAD', '/v1/tokens', 'POST'],
+    ['DELETE', '/v1/tokens/batch', 'POST'],
+    ['PATCH', '/v1/tokens/upgrade', 'POST'],
+    ['GET', '/v1/reverse', 'POST'],
+    ['PUT', '/v1/translate', 'POST'],
+    ['POST', '/v1/requests', 'GET'],
+    ['HEAD', '/v1/requests', 'GET'],
+    ['DELETE', `/v1/requests/${'A'.repeat(22)}`, 'GET'],
+    ['HEAD', `/v1/reverse/requests/${'A'.repeat(22)}`, 'GET'],
+    ['GET', `/v1/requests/${'A'.repeat(22)}/approve`, 'POST'],
+  ])('when %s %s is not one of its methods, then 405 method_not_allowed with Allow', async (method, path, allow) => {
+    const res = await request(service.app)[method.toLowerCase() as 'get'](path).set('Authorization', HOSPITAL);
+    expect([res.status, res.headers.allow]).toEqual([405, allow]);
+    if (method !== 'HEAD') expectError(res, 405, 'method_not_allowed');
   });
 
   it('when an unknown route under /v1 is called without a key, then authentication comes first (401)', async () => {

@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AuditRecord } from '../../src/audit/record.js';
 import type { Service } from '../../src/service.js';
-import { startTestService, type TestService } from '../helpers/service.js';
+import request from 'supertest';
+import { bearer, startTestService, type TestService } from '../helpers/service.js';
 import {
   approve,
   askReverse,
@@ -137,10 +138,11 @@ describe('two instances sharing Redis', () => {
     const lateFetch = await fetchResult(b, pendingId);
     expect([lateFetch.status, lateFetch.body.error?.code]).toEqual([410, 'request_expired']);
     expect(JSON.stringify(lateFetch.body)).not.toContain(x);
-    expect(await shared.client.hget(`${shared.prefix}{req}:${pendingId}`, 'state')).toBe('expired');
-    expect(await shared.client.zscore(`${shared.prefix}{req}:pending`, pendingId)).toBeNull();
+    const view = await request(b.app).get(`/v1/requests/${pendingId}`).set('Authorization', bearer('regulator-health'));
+    expect([view.status, view.body.state]).toEqual([200, 'expired']);
+    expect(auditOf(a, 'a').some((r) => r.act === 'expire' && r.requestId === approvedId && r.outcome === 'expired')).toBe(true);
 
-    // An approved request is not swept by the pending sweep; once B's clock is past its time too, it is expired on fetch.
+    // The approved request was swept too: its result can no longer be collected anywhere.
     const realNowB = b.regulators.now;
     b.regulators.now = () => realNowB() + 3600_000;
     try {

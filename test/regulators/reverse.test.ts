@@ -81,8 +81,6 @@ describe('translate', () => {
     request(service.app).post('/v1/translate').set('Authorization', bearer(client)).send({ ...act, ...body });
 
   it.each([
-    ['tax', 'finance', 'CNDP-D-97-2020'],
-    ['finance', 'tax', 'CNDP-D-97-2020'],
     ['tax', 'social', 'CSS-FRAUD-2026'],
     ['finance', 'social', 'CSS-FRAUD-2026'],
   ])('when translating %s → %s, then the token equals tokenizing in the target sector', async (fromSector, toSector, legalBasis) => {

@@ -4,6 +4,7 @@ import { SectokenError } from '../../errors.js';
 import { tokenizeBatch, tokenizeOne, type TokenDeps } from '../../tokens/tokenize.js';
 import { upgradeTokens } from '../../tokens/upgrade.js';
 import { principalOf } from '../auth.js';
+import { resource } from '../resource.js';
 import { batchRequest, tokenRequest, upgradeRequest } from '../schemas.js';
 import { parseBody } from '../validate.js';
 
@@ -17,18 +18,22 @@ export function tokenRoutes(deps: TokenDeps, maxBatchSize: number): Router {
     }
   };
 
-  router.post('/v1/tokens', async (req, res) => {
-    res.json(await tokenizeOne(deps, principalOf(res), parseBody(tokenRequest, req.body)));
+  resource(router, '/v1/tokens', {
+    post: async (req, res) => {
+      res.json(await tokenizeOne(deps, principalOf(res), parseBody(tokenRequest, req.body)));
+    },
   });
-
-  router.post('/v1/tokens/batch', async (req, res) => {
-    refuseOversized((req.body as { nationalIds?: unknown } | undefined)?.nationalIds);
-    res.json(await tokenizeBatch(deps, principalOf(res), parseBody(batchSchema, req.body)));
+  resource(router, '/v1/tokens/batch', {
+    post: async (req, res) => {
+      refuseOversized((req.body as { nationalIds?: unknown } | undefined)?.nationalIds);
+      res.json(await tokenizeBatch(deps, principalOf(res), parseBody(batchSchema, req.body)));
+    },
   });
-
-  router.post('/v1/tokens/upgrade', async (req, res) => {
-    refuseOversized((req.body as { tokens?: unknown } | undefined)?.tokens);
-    res.json(await upgradeTokens(deps, principalOf(res), parseBody(upgradeSchema, req.body)));
+  resource(router, '/v1/tokens/upgrade', {
+    post: async (req, res) => {
+      refuseOversized((req.body as { tokens?: unknown } | undefined)?.tokens);
+      res.json(await upgradeTokens(deps, principalOf(res), parseBody(upgradeSchema, req.body)));
+    },
   });
 
   return router;

@@ -1,0 +1,71 @@
+/**
+ * What an audit record says about a regulator's act (SPEC "Audit"): who (client, person,
+ * organisation), the sectors, the token in canonical form, and the legal basis by its configured
+ * id only. Free text (case, purpose) is recorded only from regulators: a service client cannot
+ * write into the log by being refused.
+ */
+import type { Principal } from '../access/apiKeys.js';
+import type { AuditAct, AuditEntry } from '../audit/record.js';
+import type { LegalBasis } from '../config/schema.js';
+import type { Tokenizer } from '../tokens/tokenizer.js';
+import { tokenForAudit } from './auditedToken.js';
+import type { ActContext } from './deps.js';
+import type { ActRequest, Actor } from './requestLife.js';
+
+export type Entry = Omit<AuditEntry, 'outcome'>;
+
+/** A basis id that no configured basis has is recorded as this, never as typed. */
+export const UNKNOWN_BASIS = '(unknown)';
+
+export function basisForAudit(bases: readonly LegalBasis[], given: string | undefined): string | null {
+  if (given === undefined || given.trim() === '') return null;
+  return bases.some((b) => b.id === given) ? given : UNKNOWN_BASIS;
+}
+
+export const who = (principal: Principal): Pick<AuditEntry, 'client' | 'person' | 'organisation'> => ({
+  client: principal.id,
+  person: principal.person,
+  organisation: principal.organisation,
+});
+
+/** The accountable person behind a regulator client (configuration guarantees both fields). */
+export const actorOf = (principal: Principal): Actor => ({
+  client: principal.id,
+  person: principal.person ?? principal.id,
+  organisation: principal.organisation ?? principal.id,
+});
+
+/** The record of a reverse or translate as asked, before anything is checked. */
+export function actEntry(
+  deps: { tokenizer: () => Tokenizer; config: { legalBases: readonly LegalBasis[] } },
+  principal: Principal,
+  act: 'reverse' | 'translate',
+  input: ActContext & { sector: string; toSector?: string; token: string },
+): Entry {
+  const regulator = principal.role === 'regulator';
+  return {
+    act,
+    ...who(principal),
+    sector: input.sector,
+    toSector: input.toSector ?? null,
+    token: tokenForAudit(deps.tokenizer(), input.sector, input.token),
+    legalBasis: basisForAudit(deps.config.legalBases, input.legalBasis),
+    caseId: regulator ? input.caseId : null,
+    purpose: regulator ? input.purpose : null,
+  };
+}
+
+/** The record of an act on a dual-control request, from the request as stored (when it could be read). */
+export function requestEntry(tokenizer: Tokenizer, act: AuditAct, principal: Principal | null, requestId: string, request: ActRequest | undefined): Entry {
+  return {
+    act,
+    ...(principal ? who(principal) : { client: null, person: null, organisation: null }),
+    requestId,
+    sector: request?.sector ?? null,
+    toSector: request?.toSector ?? null,
+    token: request ? tokenForAudit(tokenizer, request.sector, request.token) : null,
+    legalBasis: request?.legalBasis ?? null,
+    caseId: request?.caseId ?? null,
+    purpose: request?.purpose ?? null,
+  };
+}

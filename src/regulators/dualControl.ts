@@ -1,0 +1,56 @@
+/**
+ * When an act needs a second pair of eyes, and who may be them (SPEC "Legal bases and dual
+ * control"): every act whose legal basis demands it or that touches a sector that demands it
+ * (a reverse; a translate from or into such a sector). The approver is another *person* in scope
+ * of every sector of the act, and of another organisation where the basis says so.
+ */
+import type { Principal } from '../access/apiKeys.js';
+import { isAllowed } from '../access/rules.js';
+import type { Config, LegalBasis } from '../config/schema.js';
+import { SectokenError } from '../errors.js';
+import { actorOf } from './actEntry.js';
+import type { RegulatorDeps } from './deps.js';
+import { newRequestId, type ActRequest } from './requestLife.js';
+
+export function demandsDualControl(sectors: Config['sectors'], basis: LegalBasis, touched: readonly string[]): boolean {
+  return basis.dualControl || touched.some((sector) => sectors[sector]?.dualControl === true);
+}
+
+export const sectorsOf = (request: ActRequest): string[] => (request.toSector === null ? [request.sector] : [request.sector, request.toSector]);
+
+/** Why `principal` may not decide `request`, or undefined if they may. */
+export function cannotDecide(deps: Pick<RegulatorDeps, 'config'>, principal: Principal, request: ActRequest): string | undefined {
+  if (!isAllowed(principal, 'decide', sectorsOf(request))) return 'this client may not decide requests in these sectors';
+  const approver = actorOf(principal);
+  if (approver.person === request.requester.person) return 'a request is decided by a second person, not its requester';
+  const basis = deps.config.legalBases.find((b) => b.id === request.legalBasis);
+  if (basis?.approverFromOtherOrganisation && approver.organisation === request.requester.organisation) {
+    return 'this legal basis demands an approver from another organisation';
+  }
+  return undefined;
+}
+
+export function requireDecider(deps: Pick<RegulatorDeps, 'config'>, principal: Principal, request: ActRequest): void {
+  const why = cannotDecide(deps, principal, request);
+  if (why) throw new SectokenError('forbidden', why);
+}
+
+/** Opens a pending request for an act that passed every check but the second person's. */
+export async function openRequest(
+  deps: RegulatorDeps,
+  principal: Principal,
+  facts: Pick<ActRequest, 'act' | 'sector' | 'toSector' | 'token' | 'legalBasis' | 'caseId' | 'purpose'>,
+): Promise<{ status: 'pending'; requestId: string; expiresAt: string }> {
+  const now = deps.now();
+  const request: ActRequest = {
+    ...facts,
+    id: newRequestId(),
+    requester: actorOf(principal),
+    createdAt: now,
+    expiresAt: now + deps.config.limits.reverseRequestTtlSeconds * 1000,
+    state: 'pending',
+    decidedBy: null,
+  };
+  await deps.requests.create(request);
+  return { status: 'pending', requestId: request.id, expiresAt: new Date(request.expiresAt).toISOString() };
+}

@@ -1,0 +1,97 @@
+/**
+ * What regulators see of dual-control requests (SPEC "informed approval"): the requests they could
+ * decide or made, and each one's facts — act, sectors, legal basis, case, purpose, requester,
+ * expiry — never a national ID or a token. The requester reading an approved request collects its
+ * result here, once (src/regulators/release.ts).
+ */
+import type { Principal } from '../access/apiKeys.js';
+import { authorize, isAllowed } from '../access/rules.js';
+import type { RegulatorDeps } from './deps.js';
+import { cannotDecide, sectorsOf } from './dualControl.js';
+import { readStored } from './readStored.js';
+import { release, type Released } from './release.js';
+import { publicState, type ActRequest, type Actor, type PublicState } from './requestLife.js';
+
+export interface RequestView {
+  requestId: string;
+  act: 'reverse' | 'translate';
+  sector: string;
+  toSector: string | null;
+  legalBasis: { id: string; title: string; reference: string };
+  caseId: string;
+  purpose: string;
+  requester: Actor;
+  state: PublicState;
+  createdAt: string;
+  expiresAt: string;
+  decidedBy: Actor | null;
+  /** The caller made it. */
+  mine: boolean;
+  /** The caller may approve or deny it now. */
+  canDecide: boolean;
+}
+
+/** The requests the caller made, or could decide (in scope of all its sectors), newest first. */
+export async function listRequests(deps: RegulatorDeps, principal: Principal, filter: { state?: PublicState | undefined }): Promise<{ requests: RequestView[] }> {
+  authorize(principal, 'read-requests');
+  const now = deps.now();
+  const views = (await deps.requests.live(now))
+    .filter((r) => r.requester.client === principal.id || isAllowed(principal, 'read-requests', sectorsOf(r)))
+    .map((r) => viewOf(deps, principal, r, now))
+    .filter((v) => filter.state === undefined || v.state === filter.state)
+    .sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
+  return { requests: views };
+}
+
+/** One request's facts; for its requester, once approved, its result (collected once). */
+export async function readRequest(deps: RegulatorDeps, principal: Principal, requestId: string): Promise<RequestView | Released> {
+  authorize(principal, 'read-requests');
+  const stored = await readStored(deps, requestId);
+  const request = stored.request;
+  // Unknown or unreadable (tampered): refused through the release path, which records the refusal.
+  if (!request) return release(deps, principal, requestId, stored);
+  const mine = request.requester.client === principal.id;
+  const now = deps.now();
+  if (mine && publicState(request.state) === 'approved' && request.expiresAt > now) return release(deps, principal, requestId, stored);
+  if (!mine) authorize(principal, 'read-requests', sectorsOf(request));
+  return viewOf(deps, principal, request, now);
+}
+
+/**
+ * The requester's collection on the deprecated /v1/reverse/requests/{id}: pending while waiting,
+ * otherwise a release attempt (every refusal recorded).
+ */
+export async function collect(
+  deps: RegulatorDeps,
+  principal: Principal,
+  requestId: string,
+): Promise<{ status: 'pending'; requestId: string; expiresAt: string } | Released> {
+  const stored = await readStored(deps, requestId);
+  const request = stored.request;
+  if (request && publicState(request.state) === 'pending' && request.requester.client === principal.id && request.expiresAt > deps.now()) {
+    return { status: 'pending', requestId, expiresAt: new Date(request.expiresAt).toISOString() };
+  }
+  return release(deps, principal, requestId, stored);
+}
+
+function viewOf(deps: RegulatorDeps, principal: Principal, r: ActRequest, now: number): RequestView {
+  const basis = deps.config.legalBases.find((b) => b.id === r.legalBasis);
+  const open = publicState(r.state) === 'pending' || publicState(r.state) === 'approved';
+  const state = open && r.expiresAt <= now ? 'expired' : publicState(r.state);
+  return {
+    requestId: r.id,
+    act: r.act,
+    sector: r.sector,
+    toSector: r.toSector,
+    legalBasis: { id: r.legalBasis, title: basis?.title ?? '', reference: basis?.reference ?? '' },
+    caseId: r.caseId,
+    purpose: r.purpose,
+    requester: r.requester,
+    state,
+    createdAt: new Date(r.createdAt).toISOString(),
+    expiresAt: new Date(r.expiresAt).toISOString(),
+    decidedBy: r.decidedBy,
+    mine: r.requester.client === principal.id,
+    canDecide: state === 'pending' && r.state === 'pending' && cannotDecide(deps, principal, r) === undefined,
+  };
+}

@@ -1,0 +1,121 @@
+/**
+ * Authorization generated from the rules as data: every client of the edge configuration × every
+ * act × every sector (or ordered pair) × every legal basis (and none), through HTTP. The expected
+ * answer is computed here from the configuration alone, in the order the SPEC gives: role, legal
+ * basis, scope, reversibility, then dual control; every refusal and success is in the audit log.
+ */
+import request from 'supertest';
+import { EDGE_BASES, EDGE_CLIENTS, EDGE_SECTORS, SECTOR_IDS, SERVICE_OF, edgeConfig, type EdgeSector } from '../fixtures/edgeConfig.js';
+import { bearer, startTestService } from '../helpers/service.js';
+import { act, auditRecords } from './helpers.js';
+
+const service = startTestService({ config: edgeConfig() });
+const tokens = new Map<EdgeSector, string>();
+const NATIONAL_ID = 'HK4321';
+
+beforeAll(async () => {
+  for (const sector of SECTOR_IDS) {
+    const res = await request(service.app).post('/v1/tokens').set('Authorization', bearer(SERVICE_OF[sector])).send({ sector, nationalId: NATIONAL_ID });
+    expect(res.status).toBe(200);
+    tokens.set(sector, res.body.token as string);
+  }
+});
+
+type Expected = [number, string];
+const BASIS_CHOICES = [undefined, ...EDGE_BASES.map((b) => b.id)];
+
+function expectedAct(clientId: string, kind: 'reverse' | 'translate', from: EdgeSector, to: EdgeSector | undefined, basisId: string | undefined): Expected {
+  const client = EDGE_CLIENTS.find((c) => c.id === clientId)!;
+  if (client.role !== 'regulator') return [403, 'forbidden'];
+  if (basisId === undefined) return [400, 'legal_basis_required'];
+  const basis = EDGE_BASES.find((b) => b.id === basisId)!;
+  const covers =
+    (basis.acts as readonly string[]).includes(kind) &&
+    (kind === 'reverse' ? (basis.sectors as readonly string[]).includes(from) : basis.sectorPairs.some(([f, t]) => f === from && t === to));
+  if (!covers) return [403, 'forbidden'];
+  const touched = to === undefined ? [from] : [from, to];
+  if (!touched.every((s) => (client.sectors as readonly string[]).includes(s))) return [403, 'forbidden'];
+  if (EDGE_SECTORS[from].policy !== 'reversible') return [422, 'not_reversible'];
+  const dual = basis.dualControl || touched.some((s) => EDGE_SECTORS[s].dualControl);
+  return dual ? [202, 'pending'] : [200, 'ok'];
+}
+
+const outcomeOf = (res: request.Response): string => (res.status === 200 ? 'ok' : res.status === 202 ? 'pending' : (res.body.error?.code as string));
+
+describe('authorization generated from the rules and the legal bases', () => {
+  it('reverse: every client × sector × basis answers as the rules say, and is audited as answered', async () => {
+    const wrong: string[] = [];
+    let cases = 0;
+    for (const { id } of EDGE_CLIENTS) {
+      for (const sector of SECTOR_IDS) {
+        for (const legalBasis of BASIS_CHOICES) {
+          const res = await request(service.app)
+            .post('/v1/reverse')
+            .set('Authorization', bearer(id))
+            .send({ sector, token: tokens.get(sector), ...(legalBasis ? { legalBasis } : {}), ...act });
+          const expected = expectedAct(id, 'reverse', sector, undefined, legalBasis);
+          const record = auditRecords(service).at(-1)!;
+          const got: Expected = [res.status, outcomeOf(res)];
+          if (got.join() !== expected.join()) wrong.push(`${id} ${sector} ${legalBasis}: got ${got.join()}, expected ${expected.join()}`);
+          if (record.client !== id || record.act !== (expected[1] === 'pending' ? 'reverse-request' : 'reverse') || record.outcome !== expected[1]) {
+            wrong.push(`${id} ${sector} ${legalBasis}: record ${record.act} ${record.client} ${record.outcome}`);
+          }
+          if (res.status === 200 && res.body.nationalId !== NATIONAL_ID) wrong.push(`${id} ${sector} ${legalBasis}: wrong national ID`);
+          cases += 1;
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+    expect(cases).toBe(EDGE_CLIENTS.length * SECTOR_IDS.length * BASIS_CHOICES.length);
+  });
+
+  it('translate: every client × ordered pair × basis answers as the rules say, and is audited as answered', async () => {
+    const wrong: string[] = [];
+    for (const { id } of EDGE_CLIENTS) {
+      for (const from of SECTOR_IDS) {
+        for (const to of SECTOR_IDS) {
+          if (from === to) continue;
+          for (const legalBasis of BASIS_CHOICES) {
+            const res = await request(service.app)
+              .post('/v1/translate')
+              .set('Authorization', bearer(id))
+              .send({ fromSector: from, token: tokens.get(from), toSector: to, ...(legalBasis ? { legalBasis } : {}), ...act });
+            const expected = expectedAct(id, 'translate', from, to, legalBasis);
+            const got: Expected = [res.status, outcomeOf(res)];
+            if (got.join() !== expected.join()) wrong.push(`${id} ${from}→${to} ${legalBasis}: got ${got.join()}, expected ${expected.join()}`);
+            const record = auditRecords(service).at(-1)!;
+            if (record.client !== id || record.act !== (expected[1] === 'pending' ? 'translate-request' : 'translate') || record.outcome !== expected[1]) {
+              wrong.push(`${id} ${from}→${to} ${legalBasis}: record ${record.act} ${record.client} ${record.outcome}`);
+            }
+            if (res.status === 200 && res.body.token !== tokens.get(to)) wrong.push(`${id} ${from}→${to} ${legalBasis}: wrong target token`);
+          }
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('tokenize and upgrade: only a service client, only in its sectors; upgrade only of reversible sectors', async () => {
+    const wrong: string[] = [];
+    for (const client of EDGE_CLIENTS) {
+      for (const sector of SECTOR_IDS) {
+        const inScope = client.role === 'service' && (client.sectors as readonly string[]).includes(sector);
+        const one = await request(service.app).post('/v1/tokens').set('Authorization', bearer(client.id)).send({ sector, nationalId: NATIONAL_ID });
+        if (one.status !== (inScope ? 200 : 403)) wrong.push(`tokenize ${client.id} ${sector}: ${one.status}`);
+        const up = await request(service.app).post('/v1/tokens/upgrade').set('Authorization', bearer(client.id)).send({ sector, tokens: [tokens.get(sector)] });
+        const expected = !inScope ? 403 : EDGE_SECTORS[sector].policy === 'reversible' ? 200 : 422;
+        if (up.status !== expected) wrong.push(`upgrade ${client.id} ${sector}: ${up.status}, expected ${expected}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('reading the audit log and the requests: auditors read the log, regulators the requests, nobody else', async () => {
+    for (const client of EDGE_CLIENTS) {
+      const audit = await request(service.app).get('/v1/audit').set('Authorization', bearer(client.id));
+      expect([client.id, audit.status]).toEqual([client.id, client.role === 'auditor' ? 200 : 403]);
+      const requests = await request(service.app).get('/v1/requests').set('Authorization', bearer(client.id));
+      expect([client.id, requests.status]).toEqual([client.id, client.role === 'regulator' ? 200 : 403]);
+    }
+  });
+});
