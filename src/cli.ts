@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** The `sectoken` command line: serve, keys, clients. Errors print one line and exit 1. */
+/** The `sectoken` command line: serve, keys, clients, audit, bulk. Mistakes print one line and exit 1. */
 import { Command } from 'commander';
 import { AuditStartError } from './audit/startError.js';
 import { ConfigError } from './config/schema.js';
@@ -8,12 +8,18 @@ import { auditCommand } from './cli/audit.js';
 import { bulkCommand } from './cli/bulk.js';
 import { BulkError } from './bulk/run.js';
 import { clientsCommand } from './cli/clients.js';
+import { CliError } from './cli/errors.js';
 import { keysCommand } from './cli/keys.js';
 import { SETTINGS_DOC } from './config/env.js';
 import { serve } from './server.js';
 import { VERSION } from './service.js';
 
-const program = new Command('sectoken').version(VERSION).description('Sector tokens for a national digital-identity trusted third party');
+// Positional options: the program's -V/--version counts only before the command, so a command's
+// own mistyped --version is refused instead of printing the version and doing nothing.
+const program = new Command('sectoken')
+  .version(VERSION, '-V, --version')
+  .enablePositionalOptions()
+  .description('Sector tokens for a national digital-identity trusted third party');
 program
   .command('serve')
   .description('run the HTTP service')
@@ -27,7 +33,7 @@ program.addCommand(bulkCommand());
 try {
   await program.parseAsync();
 } catch (err) {
-  if (err instanceof ConfigError || err instanceof KeyringError || err instanceof AuditStartError || err instanceof BulkError) {
+  if (err instanceof ConfigError || err instanceof KeyringError || err instanceof AuditStartError || err instanceof BulkError || err instanceof CliError) {
     process.stderr.write(`sectoken: ${err.message}\n`);
     process.exit(1);
   }

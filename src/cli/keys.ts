@@ -2,13 +2,15 @@
 import { existsSync } from 'node:fs';
 import { Command } from 'commander';
 import { readSettings, type Settings } from '../config/env.js';
-import { loadConfigFile } from '../config/schema.js';
-import { addSector, generateKeyring, KeyringError, rotateSector } from '../keys/keyring.js';
+import { loadConfigFile, type Config } from '../config/schema.js';
+import { addSector, generateKeyring, KeyringError, rotateSector, type Keyring } from '../keys/keyring.js';
 import { newKek, kekFingerprint } from '../keys/seal.js';
 import { devKekPath, openKeyringFile, readKek, requireKek, saveKeyring } from '../keys/store.js';
+import { ALPHABETS } from '../tokens/alphabet.js';
+import { CliError } from './errors.js';
 
 /** Production needs SECTOKEN_KEK(_FILE); development falls back to the generated keys/dev.kek. */
-function kekFor(settings: Settings): Uint8Array {
+export function kekFor(settings: Settings): Uint8Array {
   const given = readKek(settings);
   if (given) return given;
   const devKek = devKekPath(settings);
@@ -16,7 +18,24 @@ function kekFor(settings: Settings): Uint8Array {
   return requireKek(settings);
 }
 
-function updateKeyring(change: (settings: Settings, keyring: ReturnType<typeof openKeyringFile>) => string): void {
+/** The keyring as the service would open it (the development one falls back to its dev.kek). */
+export function openKeyringFor(settings: Settings): Keyring {
+  return openKeyringFile(settings.keyringPath, kekFor(settings));
+}
+
+/** The configured sector, or a one-line refusal: keys for a sector the service does not know are a typo. */
+function configuredSector(settings: Settings, sector: string): Config['sectors'][string] {
+  const config = loadConfigFile(settings.configPath);
+  const found = Object.hasOwn(config.sectors, sector) ? config.sectors[sector] : undefined;
+  if (!found) {
+    throw new CliError(
+      `sector "${sector}" is not in the configuration ${settings.configPath} (it has ${Object.keys(config.sectors).join(', ')}): add it there first`,
+    );
+  }
+  return found;
+}
+
+function updateKeyring(change: (settings: Settings, keyring: Keyring) => string): void {
   const settings = readSettings();
   const kek = kekFor(settings);
   const keyring = openKeyringFile(settings.keyringPath, kek);
@@ -24,6 +43,8 @@ function updateKeyring(change: (settings: Settings, keyring: ReturnType<typeof o
   saveKeyring(settings.keyringPath, keyring, kek);
   process.stderr.write(`${said}; restart the service (or send it SIGHUP) to use it\n`);
 }
+
+const positiveInt = (v: string): number => (/^[1-9][0-9]{0,5}$/.test(v) ? Number(v) : Number.NaN);
 
 export function keysCommand(): Command {
   const keys = new Command('keys').description('manage the keyring (offline; never in the request path)');
@@ -50,10 +71,11 @@ export function keysCommand(): Command {
 
   keys
     .command('add-sector')
-    .description('add version 1 keys for a new sector')
+    .description('add version 1 keys for a sector newly added to the configuration')
     .requiredOption('--sector <id>', 'sector id')
     .action((opts: { sector: string }) => {
-      updateKeyring((_s, keyring) => {
+      updateKeyring((settings, keyring) => {
+        configuredSector(settings, opts.sector);
         addSector(keyring, opts.sector);
         return `added keys for sector "${opts.sector}"`;
       });
@@ -61,27 +83,42 @@ export function keysCommand(): Command {
 
   keys
     .command('rotate')
-    .description("add a new key version to a sector and make it current; older versions still open")
+    .description('add a new key version to a sector and make it current; older versions still open')
     .requiredOption('--sector <id>', 'sector id')
     .action((opts: { sector: string }) => {
-      updateKeyring((_s, keyring) => `sector "${opts.sector}" now issues tokens under key version ${rotateSector(keyring, opts.sector)}`);
+      updateKeyring((settings, keyring) => {
+        const { radix } = ALPHABETS[configuredSector(settings, opts.sector).alphabet];
+        return `sector "${opts.sector}" now issues tokens under key version ${rotateSector(keyring, opts.sector, radix)}`;
+      });
     });
 
   keys
     .command('min-version')
     .description('refuse tokens of a sector made under key versions below N (after upgrading them)')
     .requiredOption('--sector <id>', 'sector id')
-    .requiredOption('--version <n>', 'the oldest version still accepted', (v) => Number.parseInt(v, 10))
-    .action((opts: { sector: string; version: number }) => {
-      updateKeyring((_s, keyring) => {
+    // Not --version: commander's program-wide --version would take it and print the version.
+    .requiredOption('--min <n>', 'the oldest key version still accepted', positiveInt)
+    .action((opts: { sector: string; min: number }) => {
+      updateKeyring((settings, keyring) => {
+        const { radix } = ALPHABETS[configuredSector(settings, opts.sector).alphabet];
         const keys = keyring.sectors.get(opts.sector);
-        if (!keys) throw new KeyringError(`the keyring has no keys for sector "${opts.sector}"`);
-        if (!Number.isInteger(opts.version) || opts.version < 1 || opts.version > keys.current) {
-          throw new KeyringError(`--version must be between 1 and the current version ${keys.current}`);
+        if (!keys) throw new KeyringError(`the keyring has no keys for sector "${opts.sector}": run \`sectoken keys add-sector --sector ${opts.sector}\``);
+        if (!Number.isInteger(opts.min) || opts.min > keys.current) {
+          throw new CliError(`--min must be a whole number between 1 and the current version ${keys.current}`);
         }
-        keys.minVersion = opts.version;
-        return `sector "${opts.sector}" now accepts key versions ${opts.version}..${keys.current}`;
+        if (keys.current - opts.min >= radix) {
+          throw new CliError(`--min ${opts.min} would leave ${keys.current - opts.min + 1} live versions; sector "${opts.sector}" tells apart at most ${radix}: use --min ${keys.current - radix + 1} or more`);
+        }
+        keys.minVersion = opts.min;
+        return `sector "${opts.sector}" now accepts key versions ${opts.min}..${keys.current}`;
       });
+    });
+
+  keys
+    .command('public-key')
+    .description('print the Ed25519 public key that signs audit checkpoints (base64url), to pin with `audit verify --public-key`')
+    .action(() => {
+      process.stdout.write(openKeyringFor(readSettings()).auditSigning.x + '\n');
     });
 
   return keys;

@@ -55,11 +55,22 @@ export function addSector(keyring: Keyring, sector: string): void {
   keyring.sectors.set(sector, { current: 1, minVersion: 1, versions: new Map([[1, newKey()]]) });
 }
 
-/** Adds a version and makes it current; returns it. Offline only (never in the request path). */
-export function rotateSector(keyring: Keyring, sector: string): number {
+/**
+ * Adds a version and makes it current; returns it. Offline only (never in the request path).
+ * With `radix` (the sector alphabet's), refuses to go past the `radix` live versions that one
+ * version character tells apart (DERIVATION.md §4), saying how far to raise the minimum first.
+ */
+export function rotateSector(keyring: Keyring, sector: string, radix?: number): number {
   const keys = keyring.sectors.get(sector);
   if (!keys) throw new KeyringError(`the keyring has no keys for sector "${sector}"`);
   const next = Math.max(...keys.versions.keys()) + 1;
+  if (radix !== undefined && next - keys.minVersion >= radix) {
+    const needed = next - radix + 1;
+    throw new KeyringError(
+      `sector "${sector}" already has ${keys.current - keys.minVersion + 1} live key versions (${keys.minVersion}..${keys.current}), the most its version character tells apart (radix ${radix}): ` +
+        `raise the minimum version first by ${needed - keys.minVersion}, to ${needed} (\`sectoken keys min-version --sector ${sector} --min ${needed}\`, after upgrading older tokens)`,
+    );
+  }
   keys.versions.set(next, newKey());
   keys.current = next;
   return next;
@@ -111,25 +122,25 @@ export function serializeKeyring(keyring: Keyring): Uint8Array {
   return new TextEncoder().encode(JSON.stringify(doc));
 }
 
-/** Parses a decrypted keyring; a keyring that does not hold together is "damaged". */
-export function parseKeyring(bytes: Uint8Array): Keyring {
+/** Parses a decrypted keyring; a keyring that does not hold together is "damaged" (`where` names it). */
+export function parseKeyring(bytes: Uint8Array, where = 'the keyring'): Keyring {
   let raw: unknown;
   try {
     raw = JSON.parse(new TextDecoder().decode(bytes));
   } catch {
-    throw new KeyringError('the keyring is damaged: its content is not JSON');
+    throw new KeyringError(`${where} is damaged: its content is not JSON`);
   }
   const parsed = fileSchema.safeParse(raw);
-  if (!parsed.success) throw new KeyringError(`the keyring is damaged: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
+  if (!parsed.success) throw new KeyringError(`${where} is damaged: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
   const doc = parsed.data;
   const sectors = new Map<string, SectorKeys>();
   for (const [id, s] of Object.entries(doc.sectors)) {
     const versions = new Map(Object.entries(s.versions).map(([v, key]) => [Number(v), key] as const));
     if (!versions.has(s.current) || s.minVersion > s.current) {
-      throw new KeyringError(`the keyring is damaged: sector "${id}" has no key for its current version or minVersion > current`);
+      throw new KeyringError(`${where} is damaged: sector "${id}" has no key for its current version or minVersion > current`);
     }
     for (let v = s.minVersion; v <= s.current; v++) {
-      if (!versions.has(v)) throw new KeyringError(`the keyring is damaged: sector "${id}" lacks version ${v}`);
+      if (!versions.has(v)) throw new KeyringError(`${where} is damaged: sector "${id}" lacks version ${v}`);
     }
     sectors.set(id, { current: s.current, minVersion: s.minVersion, versions });
   }

@@ -43,19 +43,29 @@ export function sealKeyring(plaintext: Uint8Array, kek: Uint8Array, development:
   return JSON.stringify(file, null, 2) + '\n';
 }
 
-/** Returns the plaintext; throws KeyringError saying "wrong KEK" or "damaged". */
-export function openKeyring(fileText: string, kek: Uint8Array): { plaintext: Uint8Array; development: boolean } {
+/**
+ * Returns the plaintext; throws KeyringError saying "wrong KEK", "development keyring" or
+ * "damaged", naming the file (`where`).
+ */
+export function openKeyring(fileText: string, kek: Uint8Array, where = 'the keyring file'): { plaintext: Uint8Array; development: boolean } {
   let raw: unknown;
   try {
     raw = JSON.parse(fileText);
   } catch {
-    throw new KeyringError('the keyring file is damaged: it is not JSON');
+    throw new KeyringError(`${where} is damaged: it is not JSON`);
   }
   const header = headerSchema.safeParse(raw);
-  if (!header.success) throw new KeyringError('the keyring file is damaged: it is not a sealed sectoken keyring');
+  if (!header.success) throw new KeyringError(`${where} is damaged: it is not a sealed sectoken keyring`);
   const { development, kekFingerprint: fingerprint, nonce, ciphertext } = header.data;
   if (fingerprint !== kekFingerprint(kek)) {
-    throw new KeyringError('wrong key-encryption key: the keyring was sealed under another KEK');
+    // A development keyring is sealed under its generated dev.kek: under a production KEK the
+    // useful news is what the file is, not that the key differs.
+    if (development) {
+      throw new KeyringError(
+        `${where} is a development keyring (sealed under its generated dev.kek, not this KEK): production needs one made with \`sectoken keys init\``,
+      );
+    }
+    throw new KeyringError(`wrong key-encryption key: ${where} was sealed under another KEK`);
   }
   try {
     const plaintext = xchacha20poly1305(aeadKey(kek), Buffer.from(nonce, 'base64url'), aad(development, fingerprint)).decrypt(
@@ -63,7 +73,7 @@ export function openKeyring(fileText: string, kek: Uint8Array): { plaintext: Uin
     );
     return { plaintext, development };
   } catch {
-    throw new KeyringError('the keyring file is damaged: authentication failed (modified or truncated)');
+    throw new KeyringError(`${where} is damaged: authentication failed (modified or truncated)`);
   }
 }
 

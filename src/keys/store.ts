@@ -30,6 +30,8 @@ export function saveKeyring(path: string, keyring: Keyring, kek: Uint8Array): vo
 
 /** The KEK from SECTOKEN_KEK or SECTOKEN_KEK_FILE; undefined when neither is set. */
 export function readKek(settings: Pick<Settings, 'kek' | 'kekFile'>): Uint8Array | undefined {
+  // Two sources would leave the operator guessing which one sealed the keyring.
+  if (settings.kek && settings.kekFile) throw new KeyringError('both SECTOKEN_KEK and SECTOKEN_KEK_FILE are set: unset one of them');
   if (settings.kek) return parseKek(settings.kek, 'SECTOKEN_KEK');
   if (settings.kekFile) {
     let text: string;
@@ -63,10 +65,11 @@ export function openKeyringFile(path: string, kek: Uint8Array): Keyring {
     if (code === 'ENOENT') throw new KeyringError(`no keyring at ${path}: create one with \`sectoken keys init\``);
     throw new KeyringError(`cannot read keyring ${path}: ${code ?? String(err)}`);
   }
-  const { plaintext, development } = openKeyring(text, kek);
-  const keyring = parseKeyring(plaintext);
+  const where = `keyring ${path}`;
+  const { plaintext, development } = openKeyring(text, kek, where);
+  const keyring = parseKeyring(plaintext, where);
   plaintext.fill(0);
-  if (keyring.development !== development) throw new KeyringError('the keyring file is damaged: header and content disagree');
+  if (keyring.development !== development) throw new KeyringError(`${where} is damaged: header and content disagree`);
   return keyring;
 }
 

@@ -8,7 +8,7 @@ import { ff1, type FF1 } from '../crypto/ff1.js';
 import { hmacSha256, numeralsMod } from '../crypto/hmac.js';
 import { invalidToken } from '../errors.js';
 import { sectorFf1Key, sectorHmacKey } from '../keys/derive.js';
-import type { SectorKeys } from '../keys/keyring.js';
+import { KeyringError, type SectorKeys } from '../keys/keyring.js';
 import { checkValue, hasValidCheck } from './checkCharacter.js';
 import { TNI_DOMAIN, tokenFormat, type FormatSettings, type TokenFormat } from './format.js';
 import { tniAscii } from './tni.js';
@@ -39,7 +39,10 @@ export function sectorTokens(sector: string, settings: FormatSettings, keys: Sec
   const { radix, bodyLength, symbols } = format;
   // DERIVATION.md §4: the version character is v mod radix, so live versions must fit one window.
   if (keys.current - keys.minVersion >= radix) {
-    throw new Error(`sector "${sector}": key versions ${keys.minVersion}..${keys.current} do not fit one version character (radix ${radix}); raise minVersion`);
+    // A KeyringError: the start refuses in one line with the fix, not a stack trace.
+    throw new KeyringError(
+      `sector "${sector}": key versions ${keys.minVersion}..${keys.current} do not fit one version character (radix ${radix}): raise the minimum version with \`sectoken keys min-version --sector ${sector} --min ${keys.current - radix + 1}\``,
+    );
   }
   const numberPath = BigInt(radix) ** BigInt(bodyLength) <= 2n ** 53n;
   const versions = new Map<number, { write: BodyWriter; cipher?: FF1 }>();

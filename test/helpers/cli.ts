@@ -1,6 +1,7 @@
 /** Runs the built command line (dist/cli.js; `npm test` builds it first) as a real process. */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../../src/config/env.js';
 
@@ -25,7 +26,9 @@ export function runCli(args: string[], env: Record<string, string> = {}): CliRes
 
 /** Starts `sectoken serve` on a free port; resolves with its URL once it listens. */
 export async function startServer(env: Record<string, string>): Promise<{ url: string; child: ChildProcess; output: () => string }> {
-  const child = spawn(process.execPath, [CLI, 'serve'], { env: cleanEnv({ PORT: '0', HOST: '127.0.0.1', ...env }) });
+  // Tests write only under temporary directories: never the clone's audit/.
+  const auditDir = mkdtempSync(join(tmpdir(), 'sectoken-audit-'));
+  const child = spawn(process.execPath, [CLI, 'serve'], { env: cleanEnv({ PORT: '0', HOST: '127.0.0.1', SECTOKEN_AUDIT_DIR: auditDir, ...env }) });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
