@@ -10,7 +10,10 @@ import { jsonSyntaxError } from './jsonError.js';
 
 export const SECTOR_ID = /^[a-z][a-z0-9-]{0,31}$/;
 export const CLIENT_ID = /^[a-z0-9][a-z0-9._-]{0,63}$/;
-export const ROLES = ['service', 'regulator', 'auditor'] as const;
+/** `operator` reads the metrics (GET /metrics) and nothing else. */
+/** Printable text without control or format characters, and not blank. */
+export const PRINTABLE = /^(?=.*\S)[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]+$/u;
+export const ROLES = ['service', 'regulator', 'auditor', 'operator'] as const;
 export type Role = (typeof ROLES)[number];
 
 const sectorSchema = z.strictObject({
@@ -29,6 +32,10 @@ const clientSchema = z.strictObject({
   role: z.enum(ROLES),
   sectors: z.array(z.string()).default([]),
   apiKeySha256: z.string().regex(/^[0-9a-f]{64}$/, 'the SHA-256 of the API key, 64 lower-case hex digits'),
+  /** The accountable person who holds this key (required of regulators: dual control binds people). */
+  person: z.string().max(100).regex(PRINTABLE, 'printable text, not blank').optional(),
+  /** The organisation the person acts for (required of regulators). */
+  organisation: z.string().max(100).regex(PRINTABLE, 'printable text, not blank').optional(),
 });
 
 const limitsSchema = z.strictObject({
@@ -38,18 +45,28 @@ const limitsSchema = z.strictObject({
   reverseRequestTtlSeconds: z.number().int().min(10).max(7 * 24 * 3600).default(900),
 });
 
-/** Operations that rate limits and quotas count; a batch counts one `batchItem` per national ID. */
-export const OPERATIONS = ['tokenize', 'batchItem', 'upgradeItem', 'reverse', 'translate'] as const;
+/**
+ * Operations that rate limits and quotas count. `identities` is one budget per client and sector
+ * that single calls, batch items and upgrade items all draw from (one point per national ID or
+ * token), so batches enumerate no faster than single calls. `refusal` counts a client's refused
+ * acts (sector "*").
+ */
+export const OPERATIONS = ['identities', 'reverse', 'translate', 'refusal'] as const;
 export type Operation = (typeof OPERATIONS)[number];
+/** Names of before the one identity budget: refused with a pointer rather than as merely unknown. */
+const MERGED_OPERATIONS = ['tokenize', 'batchItem', 'upgradeItem'] as const;
 
 /** `points` acts per `perSeconds`, per client, sector and operation: 1 s for a rate, 86400 for a daily quota. */
 const windowSchema = z.strictObject({
   points: z.number().int().min(1),
   perSeconds: z.number().int().min(1).max(31 * 86400),
 });
-const operationLimitsSchema = z.strictObject(
-  Object.fromEntries(OPERATIONS.map((op) => [op, z.array(windowSchema).max(4).optional()])) as Record<Operation, z.ZodOptional<z.ZodArray<typeof windowSchema>>>,
-);
+const operationLimitsSchema = z.strictObject({
+  ...(Object.fromEntries(OPERATIONS.map((op) => [op, z.array(windowSchema).max(4).optional()])) as Record<Operation, z.ZodOptional<z.ZodArray<typeof windowSchema>>>),
+  ...(Object.fromEntries(
+    MERGED_OPERATIONS.map((op) => [op, z.never({ error: 'now part of "identities": one budget for single, batch and upgrade items' }).optional()]),
+  ) as Record<(typeof MERGED_OPERATIONS)[number], z.ZodOptional<z.ZodNever>>),
+});
 const rateLimitsSchema = z.strictObject({
   /** For every client, unless overridden. */
   defaults: operationLimitsSchema.default({}),
@@ -80,6 +97,8 @@ const legalBasisSchema = z.strictObject({
   /** Ordered [from, to] pairs where it allows translate. */
   sectorPairs: z.array(z.tuple([z.string(), z.string()])).default([]),
   dualControl: z.boolean().default(false),
+  /** Under dual control, the approver must act for another organisation than the requester. */
+  approverFromOtherOrganisation: z.boolean().default(false),
 });
 
 export const configSchema = z
@@ -111,8 +130,13 @@ export const configSchema = z
           ctx.addIssue({ code: 'custom', path: ['clients', i, 'sectors', j], message: `unknown sector "${sector}"` });
         }
       });
-      if (client.role === 'auditor' && client.sectors.length > 0) {
-        ctx.addIssue({ code: 'custom', path: ['clients', i, 'sectors'], message: 'an auditor has no sectors' });
+      if (client.role === 'regulator') {
+        for (const field of ['person', 'organisation'] as const) {
+          if (client[field] === undefined) ctx.addIssue({ code: 'custom', path: ['clients', i, field], message: `a regulator names its accountable ${field} (dual control binds people, not keys)` });
+        }
+      }
+      if ((client.role === 'auditor' || client.role === 'operator') && client.sectors.length > 0) {
+        ctx.addIssue({ code: 'custom', path: ['clients', i, 'sectors'], message: `an ${client.role} has no sectors` });
       }
     });
     for (const id of Object.keys(config.rateLimits.clients)) {
