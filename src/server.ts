@@ -2,14 +2,15 @@
  * `sectoken serve`: listen, say how to call the service, and close cleanly on SIGINT/SIGTERM.
  * With SECTOKEN_WORKERS > 1 the primary forks node:cluster workers that share the port; each
  * worker is an instance of its own (its own audit chain, `<instance>-w<n>`), and the primary
- * restarts any that dies and passes SIGHUP on.
+ * restarts any that dies and passes SIGHUP on. Without Redis the workers share no limits, so the
+ * primary refuses them in production (and where dual control is configured) before forking.
  */
 import cluster from 'node:cluster';
 import type { AddressInfo } from 'node:net';
 import { readSettings, type Settings } from './config/env.js';
 import { loadKeyring } from './keys/store.js';
 import { createLogger, type Logger } from './log.js';
-import { createService, loadServiceConfig } from './service.js';
+import { checkWorkers, createService, loadServiceConfig } from './service.js';
 
 export async function serve(): Promise<void> {
   const settings = readSettings();
@@ -21,8 +22,9 @@ export async function serve(): Promise<void> {
 function runPrimary(settings: Settings, logger: Logger): void {
   // Check configuration and keys once, and make the development keyring before any worker races to.
   const config = loadServiceConfig(settings);
+  const unshared = checkWorkers(settings, config);
   const { notices } = loadKeyring(settings, Object.keys(config.sectors));
-  for (const notice of notices) logger.warn(notice);
+  for (const notice of unshared ? [...notices, unshared] : notices) logger.warn(notice);
   let stopping = false;
   const fork = (n: number): void => {
     const worker = cluster.fork({ SECTOKEN_INSTANCE_ID: `${settings.instanceId}-w${n}`, SECTOKEN_WORKER_NUMBER: String(n) });

@@ -41,7 +41,7 @@ export const SETTINGS_DOC: ReadonlyArray<{ env: string; doc: string; fallback: s
   { env: 'SECTOKEN_AUDIT_DIR', doc: 'directory of the audit log (one file per instance)', fallback: 'audit/ in the package root' },
   { env: 'SECTOKEN_INSTANCE_ID', doc: "this instance's name in audit records: letters, digits, '.', '_', '-'", fallback: 'the host name' },
   { env: 'SECTOKEN_AUDIT_MIN_FREE_MB', doc: 'free space (MiB) to keep on the audit disk: below it /readyz reports audit disk_low', fallback: '64' },
-  { env: 'SECTOKEN_WORKERS', doc: 'node:cluster workers sharing the port, each with its own audit chain (<instance>-w<n>)', fallback: 'development: 1; production: the core count' },
+  { env: 'SECTOKEN_WORKERS', doc: 'node:cluster workers sharing the port, each with its own audit chain (<instance>-w<n>)', fallback: 'production with Redis: the core count; otherwise 1 (production refuses more without Redis)' },
   { env: 'REDIS_URL', doc: 'one Redis server, e.g. redis://127.0.0.1:6379/0; unset with no cluster means no Redis', fallback: 'none' },
   { env: 'REDIS_CLUSTER_NODES', doc: 'a Redis Cluster instead: comma-separated host:port seeds', fallback: 'none' },
   { env: 'SECTOKEN_REDIS_PREFIX', doc: 'prefix of every Redis key of this deployment', fallback: 'sectoken:' },
@@ -58,7 +58,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const logLevel = env.LOG_LEVEL ?? 'info';
   if (!LOG_LEVELS.has(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${[...LOG_LEVELS].join(', ')}`);
   const configPath = env.SECTOKEN_CONFIG || (production ? undefined : join(PACKAGE_ROOT, 'config', 'sectoken.dev.json'));
-  if (!configPath) throw new ConfigError('SECTOKEN_CONFIG is not set: production needs its own configuration file (start from config/sectoken.dev.json, set "development": false, add clients with `sectoken clients add`)');
+  if (!configPath) throw new ConfigError('SECTOKEN_CONFIG is not set: production needs a configuration file of its own (sectors, legal bases, limits; no sample clients), with clients created by `sectoken clients add`');
   const instanceId = env.SECTOKEN_INSTANCE_ID || hostname().replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 64) || 'sectoken';
   if (!/^[A-Za-z0-9._-]{1,64}$/.test(instanceId)) throw new ConfigError("SECTOKEN_INSTANCE_ID must be 1–64 letters, digits, '.', '_' or '-'");
   const clusterNodes = env.REDIS_CLUSTER_NODES ? env.REDIS_CLUSTER_NODES.split(',').map((n) => n.trim()).filter(Boolean) : undefined;
@@ -68,7 +68,9 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const prefix = env.SECTOKEN_REDIS_PREFIX ?? 'sectoken:';
   // No braces: the service places its own {req} hash tag, which a brace in the prefix would break.
   if (!/^[A-Za-z0-9:._-]{1,64}$/.test(prefix)) throw new ConfigError('SECTOKEN_REDIS_PREFIX must be 1–64 of A–Z a–z 0–9 : . _ -');
-  const workers = Number(env.SECTOKEN_WORKERS ?? (production ? availableParallelism() : 1));
+  // One worker per core only where Redis shares their limits; `sectoken serve` refuses more without it.
+  const withRedis = Boolean(env.REDIS_URL || clusterNodes?.length);
+  const workers = Number(env.SECTOKEN_WORKERS || (production && withRedis ? availableParallelism() : 1));
   if (!Number.isInteger(workers) || workers < 1 || workers > 256) throw new ConfigError('SECTOKEN_WORKERS must be an integer in [1, 256]');
   const auditMinFreeMb = Number(env.SECTOKEN_AUDIT_MIN_FREE_MB ?? 64);
   if (!Number.isInteger(auditMinFreeMb) || auditMinFreeMb < 0 || auditMinFreeMb > 1_048_576) throw new ConfigError('SECTOKEN_AUDIT_MIN_FREE_MB must be an integer in [0, 1048576]');

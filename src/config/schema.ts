@@ -10,9 +10,9 @@ import { jsonSyntaxError } from './jsonError.js';
 
 export const SECTOR_ID = /^[a-z][a-z0-9-]{0,31}$/;
 export const CLIENT_ID = /^[a-z0-9][a-z0-9._-]{0,63}$/;
-/** `operator` reads the metrics (GET /metrics) and nothing else. */
 /** Printable text without control or format characters, and not blank. */
 export const PRINTABLE = /^(?=.*\S)[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]+$/u;
+/** `operator` reads the metrics (GET /metrics) and nothing else. */
 export const ROLES = ['service', 'regulator', 'auditor', 'operator'] as const;
 export type Role = (typeof ROLES)[number];
 

@@ -82,7 +82,7 @@ export function createApp(deps: AppDeps): Express {
     next();
   });
 
-  app.use(healthRoutes(deps.readiness, openApiDocument(deps.config.limits.maxBatchSize, deps.version), deps.metrics.registry));
+  app.use(healthRoutes(deps.readiness, openApiDocument(deps.config.limits.maxBatchSize, deps.version), deps.metrics.registry, deps.clients));
 
   const recordRefusal = async (req: express.Request): Promise<void> => {
     const act = auditedActOf(req.path.startsWith('/v1') ? req.path : `/v1${req.path}`);

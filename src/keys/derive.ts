@@ -22,5 +22,7 @@ export const sectorHmacKey = (secret: Uint8Array, sector: string, version: numbe
 
 /** Blind index of cached tokens (src/store/tokenCache.ts). */
 export const cacheIndexKey = (cacheIndex: Uint8Array): Uint8Array => derive(cacheIndex, 'sectoken/v1/cache-index');
+/** MAC binding each cached token in Redis to its blind index (src/store/tokenCache.ts). */
+export const cacheValueKey = (cacheIndex: Uint8Array): Uint8Array => derive(cacheIndex, 'sectoken/v1/cache-value');
 /** Sealing of dual-control requests kept in Redis (src/store/requests.ts). */
 export const requestStateKey = (root: Uint8Array): Uint8Array => derive(root, 'sectoken/v1/request-state');

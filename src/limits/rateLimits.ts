@@ -10,9 +10,23 @@ import { SectokenError } from '../errors.js';
 import type { SharedRedis } from '../store/redis.js';
 
 export interface RateLimits {
-  /** Counts `points` acts; throws rate_limited (with Retry-After) when a window is exhausted. */
+  /**
+   * Counts `points` acts; throws rate_limited (with Retry-After) when a window is exhausted.
+   * `identities` counts one point per national ID or token, whether single, batched or upgraded;
+   * `refusal` is counted per client across sectors: pass REFUSAL_SECTOR.
+   */
   consume(clientId: string, sector: string, operation: Operation, points: number): Promise<void>;
 }
+
+/** The sector of `refusal`: refused acts are counted per client, whatever the sector. */
+export const REFUSAL_SECTOR = '*';
+
+const REFUSED_BECAUSE: Readonly<Record<Operation, string>> = {
+  identities: 'too many national IDs or tokens for this client and sector in this window',
+  reverse: 'too many reversals for this client and sector in this window',
+  translate: 'too many translations for this client and sector in this window',
+  refusal: 'too many refused requests from this client in this window',
+};
 
 export function createRateLimits(config: Pick<Config, 'rateLimits'>, redis: SharedRedis | undefined, onLimited: (op: Operation) => void): RateLimits {
   const limiters = new Map<string, { shared: RateLimiterAbstract | undefined; memory: RateLimiterAbstract }>();
@@ -50,7 +64,7 @@ export function createRateLimits(config: Pick<Config, 'rateLimits'>, redis: Shar
         } catch (err) {
           if (err instanceof RateLimiterRes) {
             onLimited(operation);
-            throw new SectokenError('rate_limited', `too many ${operation} acts for this client and sector; retry later`, {
+            throw new SectokenError('rate_limited', `${REFUSED_BECAUSE[operation]}; retry later`, {
               retryAfter: Math.max(1, Math.ceil(err.msBeforeNext / 1000)),
             });
           }

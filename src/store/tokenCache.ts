@@ -4,11 +4,15 @@
  * sector, key version and canonical national ID; the value is the token of that sector only. So
  * Redis never holds a national ID, a TNI or anything that maps a token back to a person, and a
  * rotation (new key version) leaves old entries unreachable until their TTL.
+ * A value in Redis is `<token>.<tag>`, the tag a MAC of index and token under a key of its own:
+ * whoever can write to Redis cannot make the service hand out another entry's token (or any
+ * token of their choosing); a value that fails is a miss, counted in sectoken_cache_rejected_total.
  */
+import { timingSafeEqual } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { Config } from '../config/schema.js';
 import { hmacSha256 } from '../crypto/hmac.js';
-import { cacheIndexKey } from '../keys/derive.js';
+import { cacheIndexKey, cacheValueKey } from '../keys/derive.js';
 import type { Metrics } from '../metrics.js';
 import type { Policy } from '../tokens/format.js';
 import type { SharedRedis } from './redis.js';
@@ -29,6 +33,21 @@ export function createTokenCache(
   const key = cacheIndexKey(cacheIndex);
   const mac = hmacSha256(key);
   key.fill(0);
+  const valueKey = cacheValueKey(cacheIndex);
+  const valueMac = hmacSha256(valueKey);
+  valueKey.fill(0);
+  // 128 bits of HMAC-SHA256 of index and token.
+  const tagOf = (index: string, token: string): Buffer => Buffer.from(valueMac.mac(new TextEncoder().encode(`${index}\n${token}`))).subarray(0, 16);
+  const seal = (index: string, token: string): string => `${token}.${tagOf(index, token).toString('base64url')}`;
+  /** The token of a Redis value, or undefined when its tag does not bind it to this index. */
+  const open = (index: string, value: string): string | undefined => {
+    const dot = value.lastIndexOf('.');
+    if (dot <= 0) return undefined;
+    const token = value.slice(0, dot);
+    const given = Buffer.from(value.slice(dot + 1), 'base64url');
+    const expected = tagOf(index, token);
+    return given.length === expected.length && timingSafeEqual(given, expected) ? token : undefined;
+  };
   const lru = config.cache.lruEntries > 0 ? new LRUCache<string, string>({ max: config.cache.lruEntries, ttl: config.cache.ttlSeconds * 1000 }) : undefined;
   const useRedis = (policy: Policy): boolean => redis !== undefined && config.cache.redis[policy] && redis.state() === 'ok';
   const redisKey = (index: string): string => `${redis!.prefix}tok:${index}`;
@@ -55,11 +74,15 @@ export function createTokenCache(
           const reply = replies[k]!;
           const value = reply.status === 'fulfilled' ? reply.value : null;
           if (reply.status === 'rejected') metrics.redisErrors.inc();
-          if (typeof value === 'string') {
-            found[i] = value;
-            lru?.set(indexes[i]!, value);
-            hits += 1;
+          if (typeof value !== 'string') return;
+          const token = open(indexes[i]!, value);
+          if (token === undefined) {
+            metrics.cacheRejected.inc();
+            return;
           }
+          found[i] = token;
+          lru?.set(indexes[i]!, token);
+          hits += 1;
         });
         metrics.cacheHits.inc({ tier: 'redis' }, hits);
         metrics.cacheMisses.inc({ tier: 'redis' }, missing.length - hits);
@@ -71,7 +94,7 @@ export function createTokenCache(
     async setMany(policy, entries) {
       for (const [index, token] of entries) lru?.set(index, token);
       if (entries.length === 0 || !useRedis(policy)) return;
-      const replies = await Promise.allSettled(entries.map(([index, token]) => redis!.client.set(redisKey(index), token, 'EX', config.cache.ttlSeconds)));
+      const replies = await Promise.allSettled(entries.map(([index, token]) => redis!.client.set(redisKey(index), seal(index, token), 'EX', config.cache.ttlSeconds)));
       for (const reply of replies) if (reply.status === 'rejected') metrics.redisErrors.inc();
     },
   };

@@ -36,19 +36,20 @@ export interface BatchAnswer {
 }
 
 export async function tokenizeOne(deps: TokenDeps, principal: Principal, input: { sector: string; nationalId: string }): Promise<TokenAnswer> {
-  const batch = await tokenizeBatch(deps, principal, { sector: input.sector, nationalIds: [input.nationalId], single: true });
+  const batch = await tokenizeBatch(deps, principal, { sector: input.sector, nationalIds: [input.nationalId] });
   const [result] = batch.results;
   if (!result || 'error' in result) throw invalidNationalId();
   return { sector: batch.sector, token: result.token, keyVersion: batch.keyVersion, schemeVersion: SCHEME_VERSION };
 }
 
 /** Results in input order; an invalid national ID fails its own item, not the batch. */
-export async function tokenizeBatch(deps: TokenDeps, principal: Principal, input: { sector: string; nationalIds: string[]; single?: boolean }): Promise<BatchAnswer> {
+export async function tokenizeBatch(deps: TokenDeps, principal: Principal, input: { sector: string; nationalIds: string[] }): Promise<BatchAnswer> {
   const tokenizer = deps.tokenizer();
   const sector = tokenizer.sector(input.sector);
   authorize(principal, 'tokenize', [input.sector]);
-  // Every national ID counts, so batches cannot enumerate a sector faster than single requests.
-  await deps.limits.consume(principal.id, input.sector, input.single ? 'tokenize' : 'batchItem', input.nationalIds.length);
+  // One budget of identities for single calls, batch items and upgrades: every national ID counts
+  // the same, so batches cannot enumerate a sector faster than single requests.
+  await deps.limits.consume(principal.id, input.sector, 'identities', input.nationalIds.length);
   const { policy } = sector.format;
   const version = sector.currentVersion;
 

@@ -14,7 +14,8 @@ export async function upgradeTokens(deps: { tokenizer: () => Tokenizer; limits: 
   const tokenizer = deps.tokenizer();
   const sector = tokenizer.sector(input.sector);
   authorize(principal, 'upgrade', [input.sector]);
-  await deps.limits.consume(principal.id, input.sector, 'upgradeItem', input.tokens.length);
+  // Each token draws on the same identity budget as tokenizing (one person per token).
+  await deps.limits.consume(principal.id, input.sector, 'identities', input.tokens.length);
   if (sector.format.policy !== 'reversible') throw new SectokenError('not_reversible', 'one-way tokens cannot be re-issued: tokenize the national IDs again');
   // Each token is opened on its own; the valid ones are re-issued as one batch (the FF1 fast path).
   const tnis = input.tokens.map((token): number | undefined => {

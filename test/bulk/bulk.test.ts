@@ -119,7 +119,7 @@ describe('sectoken bulk', () => {
 
 describe('sectoken bulk under a quota', () => {
   it('backs off on 429 using Retry-After and still completes in order', async () => {
-    const server = await startServer(serverEnv({ ...devConfig(), rateLimits: { defaults: { batchItem: [{ points: 2500, perSeconds: 1 }] }, clients: {} } }));
+    const server = await startServer(serverEnv({ ...devConfig(), rateLimits: { defaults: { identities: [{ points: 2500, perSeconds: 1 }] }, clients: {} } }));
     try {
       const small = join(dir, 'small.csv');
       writeFileSync(small, lines.slice(0, 6001).join('\n') + '\n');

@@ -319,9 +319,9 @@ export async function redisReady(service: Service, timeoutMs = 5000): Promise<vo
   await waitFor(() => service.redis?.state() === 'ok', 'the service to connect to Redis', timeoutMs);
 }
 
-/** The value of a counter or gauge of a service's registry, for one label set (0 when absent). */
+/** The value of a counter or gauge of a service (served or internal), for one label set (0 when absent). */
 export async function metricValue(service: Service, name: string, labels: Record<string, string> = {}): Promise<number> {
-  const metric = service.metrics.registry.getSingleMetric(name);
+  const metric = service.metrics.registry.getSingleMetric(name) ?? service.metrics.internal.getSingleMetric(name);
   if (!metric) throw new Error(`no metric ${name}`);
   const { values } = await metric.get();
   const match = values.find((v) => Object.entries(labels).every(([k, want]) => String(v.labels[k]) === want) && Object.keys(v.labels).length === Object.keys(labels).length);
@@ -337,6 +337,9 @@ export async function cacheCounts(service: Service): Promise<{ lruHits: number; 
     redisMisses: await metricValue(service, 'sectoken_cache_misses_total', { tier: 'redis' }),
   };
 }
+
+/** The token in a Redis cache value (`<token>.<tag>`), null when there is none. */
+export const tokenOfValue = (value: string | null): string | null => (value === null || !value.includes('.') ? null : value.slice(0, value.lastIndexOf('.')));
 
 /** Random national IDs of two letters and six digits: long enough never to appear by chance in Redis. */
 export function randomNationalIds(count: number): string[] {

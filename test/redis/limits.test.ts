@@ -1,11 +1,12 @@
 /**
  * Rate limits and quotas per client, sector and operation (SPEC "Bad input and abuse") on a real
- * Redis: refusals with Retry-After, one limit shared by every instance, batch items counted one by
- * one, a regulator's daily reverse cap, the in-process fallback without Redis, and the metric.
+ * Redis: refusals with Retry-After, one limit shared by every instance, one budget of identities
+ * for single calls, batch items and upgrade items, a regulator's daily reverse cap, the in-process
+ * fallback without Redis, and the metric (read as the operator).
  */
 import request from 'supertest';
 import type { Service } from '../../src/service.js';
-import { startTestService, type TestService } from '../helpers/service.js';
+import { bearer, startTestService, type TestService } from '../helpers/service.js';
 import {
   act,
   configWith,
@@ -24,8 +25,7 @@ import {
 
 const RATE_LIMITS = {
   defaults: {
-    tokenize: [{ points: 3, perSeconds: 60 }],
-    batchItem: [{ points: 5, perSeconds: 60 }],
+    identities: [{ points: 3, perSeconds: 60 }],
     reverse: [{ points: 100, perSeconds: 60 }],
   },
   // This regulator may reverse twice a day per sector, far below the others.
@@ -74,17 +74,17 @@ describe('rate limits on Redis', () => {
     const refused = await tokenize(service, 'finance', ids[3]!);
     expectRateLimited(refused, 60);
     expect(JSON.stringify(refused.body)).not.toContain(ids[3]!);
-    expect(await limited(service, 'tokenize')).toBe(1);
+    expect(await limited(service, 'identities')).toBe(1);
     expect((await tokenize(service, 'finance', ids[0]!)).status).toBe(429); // even a cached one
 
     // The counter is in Redis, under the prefix, keyed by client and sector.
-    const key = `${service.settings.redis.prefix}rl:default:tokenize:3:60:bank-backend:finance`;
+    const key = `${service.settings.redis.prefix}rl:default:identities:3:60:bank-backend:finance`;
     expect(Number(await shared.client.get(key))).toBeGreaterThanOrEqual(4);
 
     expect((await tokenize(service, 'telecom', ids[4]!)).status).toBe(200); // same client, other sector
     expect((await tokenize(service, 'health', ids[4]!)).status).toBe(200); // other client
-    const metrics = await request(service.app).get('/metrics');
-    expect(metrics.text).toMatch(/^sectoken_rate_limited_total\{operation="tokenize"\} 2$/m);
+    const metrics = await request(service.app).get('/metrics').set('Authorization', bearer('operator'));
+    expect(metrics.text).toMatch(/^sectoken_rate_limited_total\{operation="identities"\} 2$/m);
   });
 
   it('when two instances share Redis, then they share the limit: 2 on A and 2 on B, the 4th is refused', async () => {
@@ -98,23 +98,33 @@ describe('rate limits on Redis', () => {
     expect((await tokenize(b, 'tax', ids[2]!)).status).toBe(200);
     expectRateLimited(await tokenize(b, 'tax', ids[3]!), 60);
     expectRateLimited(await tokenize(a, 'tax', ids[3]!), 60);
-    expect(await limited(a, 'tokenize')).toBe(1);
-    expect(await limited(b, 'tokenize')).toBe(1);
+    expect(await limited(a, 'identities')).toBe(1);
+    expect(await limited(b, 'identities')).toBe(1);
   });
 
-  it('when a batch has more items than the window allows, then it is refused: items count one by one', async () => {
-    const service = await start('batch');
+  it('when single calls, batch items and upgrade items are mixed on two instances, then they draw on one budget of identities', async () => {
+    const a = await start('batch');
+    const b = secondInstance(a);
+    services.push(b);
+    await redisReady(b);
     const ids = randomNationalIds(6);
-    expectRateLimited(await tokenizeBatch(service, 'tax', ids), 60);
-    expect(await limited(service, 'batchItem')).toBe(1);
+    expectRateLimited(await tokenizeBatch(a, 'tax', ids.slice(0, 4)), 60); // more items than the window
+    expect(await limited(a, 'identities')).toBe(1);
 
-    const five = await tokenizeBatch(service, 'health', ids.slice(0, 5));
-    expect(five.status).toBe(200);
-    expect(five.body.results).toHaveLength(5);
-    // The window is used up: even one more item is refused, and a single tokenize counts apart.
-    expectRateLimited(await tokenizeBatch(service, 'health', ids.slice(5)), 60);
-    expect((await tokenize(service, 'health', ids[5]!)).status).toBe(200);
-    expect(await limited(service, 'batchItem')).toBe(2);
+    const two = await tokenizeBatch(a, 'health', ids.slice(0, 2));
+    expect(two.status).toBe(200);
+    expect(two.body.results).toHaveLength(2);
+    expect((await tokenize(b, 'health', ids[2]!)).status).toBe(200); // the 3rd identity, on B
+    // The budget is used up, whichever way the next identity comes and on whichever instance.
+    expectRateLimited(await tokenize(a, 'health', ids[3]!), 60);
+    expectRateLimited(await tokenizeBatch(b, 'health', ids.slice(4, 5)), 60);
+    const token = two.body.results[0].token as string;
+    expectRateLimited(await post(b, '/v1/tokens/upgrade', 'hospital-backend', { sector: 'health', tokens: [token] }), 60);
+    expect(await limited(a, 'identities')).toBe(2);
+    expect(await limited(b, 'identities')).toBe(2);
+    // One counter per client and sector in Redis, not one per kind of call.
+    const keys = (await keysUnder(shared.client, a.settings.redis.prefix)).filter((k) => k.includes(':hospital-backend:health'));
+    expect(keys.map((k) => k.slice(a.settings.redis.prefix.length))).toEqual(['rl:default:identities:3:60:hospital-backend:health']);
   });
 
   it("when a regulator reaches its daily reverse cap, then it is refused until tomorrow, while another regulator's defaults still allow", async () => {
@@ -149,8 +159,7 @@ describe('rate limits on Redis', () => {
     for (const id of ids.slice(0, 3)) expect((await tokenize(service, 'social', id)).status).toBe(200);
     expectRateLimited(await tokenize(service, 'social', ids[3]!), 60);
     expectRateLimited(await tokenizeBatch(service, 'social', ids), 60);
-    expect(await limited(service, 'tokenize')).toBe(1);
-    expect(await limited(service, 'batchItem')).toBe(1);
+    expect(await limited(service, 'identities')).toBe(2);
     expect(await keysUnder(shared.client, service.settings.redis.prefix)).toEqual([]);
   });
 });

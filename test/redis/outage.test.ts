@@ -65,7 +65,7 @@ describe('Redis outage', () => {
 
   beforeAll(async () => {
     server = await startRedisServer();
-    const generous = Object.fromEntries(['tokenize', 'reverse'].map((op) => [op, [{ points: 100_000, perSeconds: 60 }]]));
+    const generous = Object.fromEntries(['identities', 'reverse'].map((op) => [op, [{ points: 100_000, perSeconds: 60 }]]));
     service = startTestService({
       // No LRU: every tokenize asks Redis; limits on, so the rate limiter's Redis and insurance are used too.
       config: configWith({ cache: { lruEntries: 0 }, rateLimits: { defaults: generous, clients: {} } }),
