@@ -3,8 +3,8 @@
  * fsync failing with EIO. Each time audited acts answer 503 audit_unavailable and reveal nothing,
  * refusals too; tokenization goes on; readiness says so; and the failure is final until restart.
  *
- * Mounting needs root (CAP_SYS_ADMIN) and the EIO shim needs gcc: without them those parts are
- * skipped with a message.
+ * Mounting needs root (CAP_SYS_ADMIN) and the EIO shim needs gcc: without them those tests fail
+ * (CI runs as root, and .ci/run installs gcc), so a missing fault test cannot pass unnoticed.
  */
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
@@ -36,16 +36,15 @@ function tempDir(): string {
   return dir;
 }
 
-/** Mounts a tmpfs at dir; false (and a console message) if this process may not mount. */
-function mountTmpfs(dir: string, options: string): boolean {
+/** Mounts a tmpfs at dir; the reason it could not otherwise (the tests that need it then fail). */
+function mountTmpfs(dir: string, options: string): string | undefined {
   mkdirSync(dir, { recursive: true });
   const result = spawnSync('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', dir], { encoding: 'utf8' });
   if (result.status === 0) {
     mounts.push(dir);
-    return true;
+    return undefined;
   }
-  console.warn(`audit fault tests: cannot mount a tmpfs (${options}) at ${dir} (${(result.stderr || result.error?.message || '').trim() || `exit ${result.status}`}): skipping the tests that need it`);
-  return false;
+  return `cannot mount a tmpfs (${options}) at ${dir} (${(result.stderr || result.error?.message || '').trim() || `exit ${result.status}`}): these tests need root`;
 }
 
 afterAll(async () => {
@@ -106,18 +105,18 @@ async function expectAuditDown(app: Express, token: string): Promise<void> {
 
 describe('(a) a full file system under the audit directory', () => {
   const dir = tempDir();
-  const mounted = mountTmpfs(join(dir, 'audit'), 'size=1m,mode=0700');
-  const itMounted = mounted ? it : it.skip;
+  const cannotMount = mountTmpfs(join(dir, 'audit'), 'size=1m,mode=0700');
   let service: TestService;
 
   beforeAll(() => {
-    if (!mounted) return;
+    if (cannotMount) return;
     // No free-space floor here: a 1 MiB file system is below any real one (tested on its own).
     service = startTestService({ dir, settings: { auditMinFreeMb: 0 } });
     services.push(service);
   });
 
-  itMounted('when the disk fills up, then the first record that does not fit fails the log for good, answers 503 and reveals nothing', async () => {
+  it('when the disk fills up, then the first record that does not fit fails the log for good, answers 503 and reveals nothing', async () => {
+    if (cannotMount) throw new Error(cannotMount);
     expect(service.settings.auditDir).toBe(join(dir, 'audit'));
     const token = await tokenOf(service.app);
     const first = await reverse(service.app, token);
@@ -137,11 +136,15 @@ describe('(a) a full file system under the audit directory', () => {
     expect(statuses.slice(0, firstFailure).every((s) => s === 200)).toBe(true);
     const okIds = answers.slice(0, firstFailure).map((a) => a.body.auditId as string);
 
-    // Every answered reverse has its complete record on disk; the failed one has none (at most a cut line).
+    // Every answered reverse has its complete record on disk; the failed batch was cut back off, so
+    // while the service still runs the file ends on a complete record and verifies.
     const text = readFileSync(join(service.settings.auditDir, 'audit-test-instance.jsonl'), 'utf8');
     expect(text).not.toContain(NATIONAL_ID);
+    expect(text.endsWith('\n')).toBe(true);
     const complete = text.split('\n').slice(0, -1).map((l) => JSON.parse(l) as AuditRecord);
     expect(complete.map((r) => r.id)).toEqual(okIds);
+    const live = await request(service.app).get('/v1/audit/verify').set('Authorization', bearer('auditor'));
+    expect(live.body).toMatchObject({ ok: true, files: [{ records: okIds.length }], live: { ok: true, writable: false, head: { size: okIds.length } } });
 
     await expectAuditDown(service.app, token);
     // The checkpoint claims only durable records.
@@ -194,10 +197,10 @@ async function startWithAuditDir(dir: string, auditDir: string): Promise<Service
 
 describe('(b) an unwritable audit directory', () => {
   const roDir = tempDir();
-  const mounted = mountTmpfs(join(roDir, 'audit'), 'ro,size=1m');
-  const itMounted = mounted ? it : it.skip;
+  const cannotMount = mountTmpfs(join(roDir, 'audit'), 'ro,size=1m');
 
-  itMounted('when the audit directory is on a read-only file system, then the service starts, tokenizes, and refuses audited acts with 503', async () => {
+  it('when the audit directory is on a read-only file system, then the service starts, tokenizes, and refuses audited acts with 503', async () => {
+    if (cannotMount) throw new Error(cannotMount);
     const service = await startWithAuditDir(roDir, join(roDir, 'audit'));
     expect(service.audit.writable()).toBe(false);
     expect(service.logs()).toContain('EROFS');
@@ -280,27 +283,26 @@ int fsync(int fd) {
 }
 `;
 
-/** Compiles the shim; undefined (and a console message) without gcc. */
-function buildShim(dir: string): string | undefined {
+/** Compiles the shim; the reason it could not (no gcc) as an Error instead, for the test to throw. */
+function buildShim(dir: string): string | Error {
   const source = join(dir, 'eio-shim.c');
   const library = join(dir, 'eio-shim.so');
   writeFileSync(source, SHIM);
   const result = spawnSync('gcc', ['-shared', '-fPIC', '-O1', '-o', library, source, '-ldl'], { encoding: 'utf8' });
   if (result.status === 0 && existsSync(library)) return library;
-  console.warn(`audit fault tests: cannot build the EIO shim with gcc (${(result.stderr || result.error?.message || '').trim() || `exit ${result.status}`}): skipping the fsync test`);
-  return undefined;
+  return new Error(`cannot build the EIO shim with gcc (${(result.stderr || result.error?.message || '').trim() || `exit ${result.status}`}): this test needs gcc (.ci/run installs it)`);
 }
 
 describe('(c) fsync failing with EIO (LD_PRELOAD shim, built server)', () => {
   const dir = tempDir();
   const shim = buildShim(dir);
-  const itShim = shim ? it : it.skip;
 
-  itShim('when fdatasync fails, then reverse is 503 from then on, even once fsync works again; tokenize goes on', async () => {
+  it('when fdatasync fails, then reverse is 503 from then on, even once fsync works again; tokenize goes on', async () => {
+    if (shim instanceof Error) throw shim;
     const marker = join(dir, 'fail-fsync');
     const auditDir = join(dir, 'audit');
     const server = await startServer({
-      LD_PRELOAD: shim!,
+      LD_PRELOAD: shim,
       SECTOKEN_TEST_FSYNC_FAIL: marker,
       SECTOKEN_AUDIT_DIR: auditDir,
       SECTOKEN_KEYRING: join(dir, 'keyring.json'),

@@ -242,6 +242,33 @@ describe('tampering with a real log', () => {
     expect(report.checkpoints[0]!.reason).toBe('checkpoint signature invalid');
   });
 
+  it('when only the prev link of a record is broken (hash and MAC recomputed with the key), then the chain check finds it', () => {
+    const copy = [...lines];
+    copy[2] = forge(copy[2]!, { prev: 'a'.repeat(64) }, (h) => chainMac(macKey, h));
+    const record = JSON.parse(copy[2]!) as AuditRecord;
+    expect(record.seq).toBe(3);
+    // Record 4 still points at the old record 3, so re-chain it too: only record 3's link is wrong.
+    copy[3] = forge(copy[3]!, { prev: record.hash }, (h) => chainMac(macKey, h));
+    const report = check(join_(copy));
+    expect(report.ok).toBe(false);
+    expect(report.files[0]!.firstBad).toEqual({ line: 3, reason: expect.stringContaining('chain broken') });
+  });
+
+  it.each([
+    ['white space after a colon', (l: string) => l.replace('"act":', '"act": ')],
+    ['an escaped letter', (l: string) => l.replace('"act":"reverse"', '"act":"\\u0072everse"')],
+    ['an escaped space in the purpose', (l: string) => l.replace('"purpose":"tamper test"', '"purpose":"tamper\\u0020test"')],
+  ])('when a line is re-serialized (%s) with the same content, then it is refused as not canonical', (_what, change) => {
+    const copy = [...lines];
+    copy[2] = change(copy[2]!);
+    expect(copy[2]).not.toBe(lines[2]);
+    // Same content: the hash over the parsed fields still matches, only the canonical form differs.
+    expect(chainHash(body(JSON.parse(copy[2]!) as AuditRecord))).toBe((JSON.parse(lines[2]!) as AuditRecord).hash);
+    const report = check(join_(copy));
+    expect(report.ok).toBe(false);
+    expect(report.files[0]!.firstBad).toEqual({ line: 3, reason: expect.stringContaining('canonical form') });
+  });
+
   it('when a checkpoint names an instance whose log was not given, then it fails', () => {
     const report = verifyAudit([{ name: 'audit-other.jsonl', text: '' }], { checkpoints: [headCheckpoint] });
     expect(report.ok).toBe(false);
