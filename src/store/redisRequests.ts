@@ -6,12 +6,17 @@
  * A transition reads, applies the table of src/regulators/requestLife.ts, and writes back only if
  * the value is still the one it read (a Lua compare-and-set). All keys share the hash tag {req}, so
  * on a Redis Cluster the script's keys live in one slot.
+ *
+ * A sealed value stays valid, so a Redis writer who kept an earlier one could put it back (an
+ * approved request after its release). Each instance remembers the requests it has seen closed and
+ * refuses such a value as tampered; on an instance that never saw the close, the second release is
+ * still recorded in the audit, where two releases of one request id show.
  */
 import { randomBytes } from 'node:crypto';
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { SectokenError } from '../errors.js';
 import { requestStateKey } from '../keys/derive.js';
-import { applyEvent, TOMBSTONE_MS, type ActRequest } from '../regulators/requestLife.js';
+import { applyEvent, TOMBSTONE_MS, type ActRequest, type RequestState } from '../regulators/requestLife.js';
 import { noSuchRequest, type RequestStore } from '../regulators/requestStore.js';
 import type { SharedRedis } from './redis.js';
 
@@ -23,6 +28,7 @@ return 1`;
 
 /** A compare-and-set lost to a concurrent writer is retried on the fresh value this many times. */
 const MAX_ATTEMPTS = 5;
+const FINAL: ReadonlySet<RequestState> = new Set(['released', 'denied', 'expired']);
 const utf8 = new TextEncoder();
 
 const unavailable = (cause: unknown): SectokenError =>
@@ -36,6 +42,16 @@ export function redisRequestStore(redis: SharedRedis, root: Uint8Array): Request
   // Every live request by its purge time, for listing and sweeping.
   const indexKey = `${redis.prefix}{req}:live`;
   const aad = (id: string): Uint8Array => utf8.encode(`sectoken/request/1\n${id}`);
+  // Requests seen closed by this instance, until they are purged: a re-opened one is a replay.
+  const closed = new Map<string, number>();
+  const remember = (r: ActRequest): ActRequest => {
+    if (FINAL.has(r.state)) closed.set(r.id, r.expiresAt + TOMBSTONE_MS);
+    else if (closed.has(r.id)) throw tampered();
+    return r;
+  };
+  const forgetPurged = (now: number): void => {
+    for (const [id, purgeAt] of closed) if (purgeAt < now) closed.delete(id);
+  };
 
   const seal = (r: ActRequest): string => {
     const nonce = randomBytes(24);
@@ -53,11 +69,14 @@ export function redisRequestStore(redis: SharedRedis, root: Uint8Array): Request
       throw tampered();
     }
   };
+  const openChecked = (id: string, value: string): ActRequest => remember(open(id, value));
   const guarded = async <T>(work: () => Promise<T>): Promise<T> => {
     try {
       return await work();
     } catch (err) {
       if (err instanceof SectokenError) throw err;
+      // A request key replaced by another type (a hash with a forged state) is tampering, not an outage.
+      if (err instanceof Error && err.message.startsWith('WRONGTYPE')) throw tampered();
       throw unavailable(err);
     }
   };
@@ -65,6 +84,7 @@ export function redisRequestStore(redis: SharedRedis, root: Uint8Array): Request
   return {
     create: (r) =>
       guarded(async () => {
+        forgetPurged(r.createdAt);
         await redis.client
           .multi()
           .set(requestKey(r.id), seal(r), 'PXAT', r.expiresAt + TOMBSTONE_MS, 'NX')
@@ -74,15 +94,15 @@ export function redisRequestStore(redis: SharedRedis, root: Uint8Array): Request
     get: (id) =>
       guarded(async () => {
         const value = await redis.client.get(requestKey(id));
-        return value === null ? undefined : open(id, value);
+        return value === null ? undefined : openChecked(id, value);
       }),
     apply: (id, event, now, by) =>
       guarded(async () => {
         for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
           const value = await redis.client.get(requestKey(id));
           if (value === null) throw noSuchRequest();
-          const next = applyEvent(open(id, value), event, now, by);
-          if ((await redis.client.eval(COMPARE_AND_SET, 1, requestKey(id), value, seal(next))) === 1) return next;
+          const next = applyEvent(openChecked(id, value), event, now, by);
+          if ((await redis.client.eval(COMPARE_AND_SET, 1, requestKey(id), value, seal(next))) === 1) return remember(next);
         }
         throw unavailable(new Error('request changed under every attempt'));
       }),
@@ -97,7 +117,7 @@ export function redisRequestStore(redis: SharedRedis, root: Uint8Array): Request
           const value = values[i];
           if (typeof value !== 'string') return;
           try {
-            found.push(open(id, value));
+            found.push(openChecked(id, value));
           } catch {
             // A tampered request is refused when someone acts on it; a list just leaves it out.
           }
