@@ -5,6 +5,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { Command } from 'commander';
+import { rateAndEta } from '../bulk/progress.js';
 import { BulkError, runBulk } from '../bulk/run.js';
 
 async function countLines(path: string): Promise<number> {
@@ -31,11 +32,25 @@ export function bulkCommand(): Command {
     .option('--resume', 'continue an interrupted run into the same --out', false)
     .option('--max-retries <n>', 'retries of one batch (429, 5xx, network) before giving up', int, 20)
     .action(async (opts: { url: string; sector: string; in: string; out: string; column: number; header: boolean; batchSize: number; concurrency: number; resume: boolean; maxRetries: number }) => {
+      for (const [name, value] of [['--batch-size', opts.batchSize], ['--concurrency', opts.concurrency], ['--column', opts.column]] as const) {
+        if (!Number.isInteger(value) || value < 1) throw new BulkError(`${name} must be a whole number of at least 1`);
+      }
+      if (!Number.isInteger(opts.maxRetries) || opts.maxRetries < 0) throw new BulkError('--max-retries must be a whole number');
+      if (!/^https?:\/\/[^/]+/.test(opts.url)) throw new BulkError(`--url must be the service's http(s) address, e.g. http://127.0.0.1:8080`);
       const apiKey = process.env.SECTOKEN_API_KEY;
       if (!apiKey) throw new BulkError('SECTOKEN_API_KEY is not set: the API key of a service client of the sector');
       const tty = process.stderr.isTTY === true;
-      const total = tty ? (await countLines(opts.in)) - (opts.header ? 1 : 0) : undefined;
+      // An unreadable input is reported by runBulk, in one line.
+      const total = tty ? (await countLines(opts.in).catch(() => 0)) - (opts.header ? 1 : 0) : undefined;
       let lastLine = 0;
+      let rowsDone = 0;
+      // Progress is on disk after every chunk, so stopping here loses nothing: say how to go on.
+      const interrupted = (signal: NodeJS.Signals, code: number): void => {
+        process.stderr.write(`${tty ? '\n' : ''}bulk: interrupted (${signal})${rowsDone > 0 ? ` after ${rowsDone} rows` : ''} in ${opts.out}; rerun the same command with --resume to continue\n`);
+        process.exit(code);
+      };
+      process.once('SIGINT', () => interrupted('SIGINT', 130));
+      process.once('SIGTERM', () => interrupted('SIGTERM', 143));
       const result = await runBulk({
         url: opts.url.replace(/\/$/, ''),
         apiKey,
@@ -48,13 +63,13 @@ export function bulkCommand(): Command {
         concurrency: opts.concurrency,
         resume: opts.resume,
         maxRetries: opts.maxRetries,
-        onProgress: ({ rows, errors, elapsedMs }) => {
-          const rate = rows / Math.max(elapsedMs / 1000, 0.001);
+        onProgress: ({ rows, errors, elapsedMs, resumedFrom }) => {
+          rowsDone = rows;
+          const { rate, etaSeconds } = rateAndEta({ rows, resumedFrom, elapsedMs, ...(total ? { total } : {}) });
           if (tty && total) {
             const share = Math.min(1, rows / total);
             const bar = '#'.repeat(Math.round(share * 30)).padEnd(30, '.');
-            const eta = rate > 0 ? Math.ceil((total - rows) / rate) : 0;
-            process.stderr.write(`\r[${bar}] ${rows}/${total} ${(share * 100).toFixed(1)}%  ${Math.round(rate)} rows/s  ETA ${eta}s  errors ${errors}   `);
+            process.stderr.write(`\r[${bar}] ${rows}/${total} ${(share * 100).toFixed(1)}%  ${Math.round(rate)} rows/s  ETA ${etaSeconds ?? '?'}s  errors ${errors}   `);
           } else if (Date.now() - lastLine > 5000) {
             lastLine = Date.now();
             process.stderr.write(`bulk: ${rows} rows, ${Math.round(rate)} rows/s, ${errors} row errors\n`);

@@ -1,11 +1,14 @@
 /**
  * `sectoken bulk` against a real server process: a 100k-row register, in order, per-row errors in
- * place, equal to tokenizing one by one; refusal to overwrite; resume after a kill; 429 backoff.
+ * place, equal to tokenizing one by one; refusal to overwrite; resume after a kill (counts go on)
+ * and after Ctrl-C (which says how); runs refused at once leave no file; 429 backoff.
  */
 import { spawn } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { rateAndEta } from '../../src/bulk/progress.js';
 import { parseConfig } from '../../src/config/schema.js';
 import { parseKek } from '../../src/keys/seal.js';
 import { openKeyringFile } from '../../src/keys/store.js';
@@ -113,8 +116,110 @@ describe('sectoken bulk', () => {
     const resumed = runCli(bulkArgs(server.url, out, ['--resume']), env);
     expect(resumed.status).toBe(0);
     expect(resumed.stderr).toMatch(new RegExp(`resumed after row ${partial.rows}`));
+    // Counts are of the whole output, not restarted at the resume.
+    expect(resumed.stderr).toMatch(/done, 100000 rows \(99899 tokens, 101 row errors/);
     expect(readFileSync(out, 'utf8')).toBe(readFileSync(join(dir, 'tokens.csv'), 'utf8'));
   }, 120_000);
+});
+
+describe('sectoken bulk: runs that fail at once leave nothing behind', () => {
+  let server: Awaited<ReturnType<typeof startServer>>;
+  const small = join(dir, 'ten.csv');
+  beforeAll(async () => {
+    writeFileSync(small, lines.slice(0, 11).join('\n') + '\n');
+    server = await startServer(serverEnv({ ...devConfig(), rateLimits: { defaults: {}, clients: {} } }));
+  });
+  afterAll(async () => stopServer(server.child));
+  const args = (url: string, out: string, sector = 'health'): string[] => ['bulk', '--url', url, '--sector', sector, '--in', small, '--out', out, '--column', '2', '--header'];
+  const oneLine = (stderr: string): string => {
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).not.toMatch(/\n\s+at /);
+    return stderr.trim();
+  };
+
+  it.each([
+    ['a wrong API key', { SECTOKEN_API_KEY: 'stk_dev_nobody' }, 'health', /refused the API key \(401 unauthenticated\): check SECTOKEN_API_KEY/],
+    ['a client of another sector', { SECTOKEN_API_KEY: 'stk_dev_tax-backend' }, 'health', /may not tokenize in sector "health" \(403 forbidden\)/],
+    ['an unknown sector', env, 'heatlh', /has no sector "heatlh" \(404 unknown_sector\): check --sector/],
+  ])('when refused for %s, then one line, no output, and the corrected rerun just runs', (_what, badEnv, sector, message) => {
+    const out = join(dir, `refused-${sector}-${Math.random().toString(36).slice(2)}.csv`);
+    const r = runCli(args(server.url, out, sector), badEnv);
+    expect(r.status).toBe(1);
+    expect(oneLine(r.stderr)).toMatch(message);
+    expect(existsSync(out)).toBe(false);
+    expect(existsSync(`${out}.progress`)).toBe(false);
+    const again = runCli(args(server.url, out), env);
+    expect(again.status).toBe(0);
+    expect(readFileSync(out, 'utf8').trimEnd().split('\n')).toHaveLength(11);
+  });
+
+  it('when nothing listens at the URL, then it says "connection refused to URL" at once and leaves nothing', async () => {
+    const free = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as AddressInfo;
+        probe.close(() => resolve(port));
+      });
+    });
+    const url = `http://127.0.0.1:${free}`;
+    const out = join(dir, 'refused-connection.csv');
+    const started = Date.now();
+    const r = runCli(args(url, out), env);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(r.status).toBe(1);
+    expect(oneLine(r.stderr)).toContain(`connection refused to ${url}`);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('when the input is missing, then one line naming it and no output', () => {
+    const out = join(dir, 'no-input.csv');
+    const r = runCli(['bulk', '--url', server.url, '--sector', 'health', '--in', join(dir, 'nowhere.csv'), '--out', out], env);
+    expect(r.status).toBe(1);
+    expect(oneLine(r.stderr)).toMatch(/cannot read input .*nowhere\.csv: no such file/);
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe('sectoken bulk interrupted', () => {
+  it('when stopped with Ctrl-C, then it says how to resume, and --resume completes the same output', async () => {
+    const server = await startServer(serverEnv({ ...devConfig(), rateLimits: { defaults: {}, clients: {} } }));
+    try {
+      const small = join(dir, 'six-thousand.csv');
+      writeFileSync(small, lines.slice(0, 6001).join('\n') + '\n');
+      const out = join(dir, 'interrupted.csv');
+      const args = ['bulk', '--url', server.url, '--sector', 'health', '--in', small, '--out', out, '--column', '2', '--header', '--batch-size', '50', '--concurrency', '1'];
+      const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      await new Promise<void>((resolve, reject) => {
+        const poll = setInterval(() => {
+          const progress = existsSync(`${out}.progress`) ? (JSON.parse(readFileSync(`${out}.progress`, 'utf8')) as { rows: number }) : { rows: 0 };
+          if (progress.rows >= 500) {
+            clearInterval(poll);
+            child.kill('SIGINT');
+            resolve();
+          }
+        }, 5);
+        void exited.then(() => {
+          clearInterval(poll);
+          reject(new Error('bulk finished before it could be interrupted'));
+        });
+      });
+      expect(await exited).toBe(130);
+      expect(stderr).toMatch(/bulk: interrupted \(SIGINT\) after \d+ rows in .*interrupted\.csv; rerun the same command with --resume to continue/);
+      const resumed = runCli([...args, '--resume'], env);
+      expect(resumed.status).toBe(0);
+      expect(resumed.stderr).toMatch(/done, 6000 rows/);
+      expect(readFileSync(out, 'utf8')).toBe(readFileSync(join(dir, 'tokens.csv'), 'utf8').split('\n').slice(0, 6001).join('\n') + '\n');
+    } finally {
+      await stopServer(server.child);
+    }
+  }, 60_000);
+
+  it('after --resume, the rate counts only the rows of this run', () => {
+    expect(rateAndEta({ rows: 60_000, resumedFrom: 50_000, elapsedMs: 1000, total: 100_000 })).toEqual({ rate: 10_000, etaSeconds: 4 });
+    expect(rateAndEta({ rows: 50_000, resumedFrom: 50_000, elapsedMs: 10, total: 100_000 }).etaSeconds).toBeUndefined();
+  });
 });
 
 describe('sectoken bulk under a quota', () => {
