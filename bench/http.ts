@@ -103,7 +103,12 @@ export async function httpBench(root: string, repeats: number, seconds: number):
   const env = { SECTOKEN_CONFIG: configPath, SECTOKEN_KEYRING: join(dir, 'dev-keyring.json'), SECTOKEN_AUDIT_DIR: join(dir, 'audit'), LOG_LEVEL: 'info' };
   const cli = join(root, 'dist', 'cli.js');
   const one = await startProcess([cli, 'serve'], { ...env, SECTOKEN_WORKERS: '1', SECTOKEN_INSTANCE_ID: 'bench-1' });
-  const two = await startProcess([cli, 'serve'], { ...env, SECTOKEN_WORKERS: '2', SECTOKEN_INSTANCE_ID: 'bench-2' });
+  // Workers without Redis are refused where dual control is configured; the 2-worker case only tokenizes.
+  const noDualPath = join(dir, 'config-no-dual-control.json');
+  const sectors = Object.fromEntries(Object.entries(config.sectors as Record<string, object>).map(([id, s]) => [id, { ...s, dualControl: false }]));
+  const legalBases = (config.legalBases as object[]).map((b) => ({ ...b, dualControl: false }));
+  writeFileSync(noDualPath, JSON.stringify({ ...config, sectors, legalBases, rateLimits: { defaults: {}, clients: {} } }));
+  const two = await startProcess([cli, 'serve'], { ...env, SECTOKEN_CONFIG: noDualPath, SECTOKEN_WORKERS: '2', SECTOKEN_INSTANCE_ID: 'bench-2' });
   const bare = await startProcess([join(root, 'bench', 'bare-server.mjs')], {});
   try {
     const service = { authorization: 'Bearer stk_dev_welfare-backend' };

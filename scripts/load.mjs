@@ -27,6 +27,7 @@ const CLI = join(ROOT, 'dist', 'cli.js');
 const OPERATIONS = ['tokenize', 'batch', 'reverse', 'translate'];
 const DEV_SERVICE_KEY = 'stk_dev_tax-backend';
 const DEV_REGULATOR_KEY = 'stk_dev_regulator-cndp';
+const DEV_OPERATOR_KEY = 'stk_dev_operator';
 const PREPARED_TOKENS = 200;
 
 const USAGE = `usage: npm run load -- [options]
@@ -46,7 +47,8 @@ const USAGE = `usage: npm run load -- [options]
 
 With --url the API keys come from SECTOKEN_LOAD_SERVICE_KEY (a service client of the sectors) and
 SECTOKEN_LOAD_REGULATOR_KEY (a regulator of tax and social); the defaults are the development keys
-${DEV_SERVICE_KEY} and ${DEV_REGULATOR_KEY}. Reverse uses legal basis LOI-09-08-ART-4 on tax,
+${DEV_SERVICE_KEY} and ${DEV_REGULATOR_KEY}; --soak reads /metrics with SECTOKEN_LOAD_OPERATOR_KEY (an
+operator client; default ${DEV_OPERATOR_KEY}). Reverse uses legal basis LOI-09-08-ART-4 on tax,
 translate tax→social under CSS-FRAUD-2026; a server with the sample rate limits answers most of
 them 429.`;
 
@@ -197,7 +199,9 @@ async function startOwnServer() {
     }
   };
   const serviceKey = addClient(['--id', 'load-service', '--role', 'service', '--sectors', 'tax,social', '--description', 'load test']);
-  const regulatorKey = addClient(['--id', 'load-regulator', '--role', 'regulator', '--sectors', 'tax,social,finance', '--description', 'load test']);
+  const regulatorKey = addClient(['--id', 'load-regulator', '--role', 'regulator', '--sectors', 'tax,social,finance', '--person', 'Load Test', '--organisation', 'Load test', '--description', 'load test']);
+  // /metrics is for operator clients only.
+  const operatorKey = addClient(['--id', 'load-operator', '--role', 'operator', '--description', 'load test: soak readings of /metrics']);
 
   // Its own process group, so that a Ctrl-C stops the run (and prints its summary) rather than
   // the server under it; we stop it ourselves, and kill it if we exit first.
@@ -240,7 +244,7 @@ async function startOwnServer() {
     };
     child.once('exit', onExit);
   });
-  return { child, dir, url, serviceKey, regulatorKey };
+  return { child, dir, url, serviceKey, regulatorKey, operatorKey };
 }
 
 async function stopOwnServer(server) {
@@ -361,8 +365,8 @@ const PERCENTILES = [50, 90, 99, 99.9];
 // soak sampling
 
 /** One reading: RSS (from /proc when we know the pid), heap used and active handles from /metrics. */
-async function readMetrics(base, pid, t) {
-  const res = await fetchChecked(base + '/metrics', { signal: AbortSignal.timeout(10_000) });
+async function readMetrics(base, pid, t, operatorKey) {
+  const res = await fetchChecked(base + '/metrics', { headers: { authorization: `Bearer ${operatorKey}` }, signal: AbortSignal.timeout(10_000) });
   if (res.status !== 200) throw new Error(`GET /metrics answered ${res.status}`);
   const text = await res.text();
   const metric = (re) => {
@@ -378,11 +382,12 @@ async function readMetrics(base, pid, t) {
       // not Linux, or the process is gone: fall back on /metrics
     }
   }
-  rss ??= metric(/^sectoken_process_(?:process_)?resident_memory_bytes(?:\{[^}]*\})? (\S+)$/m);
-  const heap = metric(/^sectoken_process_nodejs_heap_size_used_bytes(?:\{[^}]*\})? (\S+)$/m);
-  const handles = metric(/^sectoken_process_nodejs_active_handles_total(?:\{[^}]*\})? (\S+)$/m);
+  // The service's default metrics are prefixed sectoken_ (earlier versions: sectoken_process_).
+  rss ??= metric(/^sectoken_(?:process_)?process_resident_memory_bytes(?:\{[^}]*\})? (\S+)$/m);
+  const heap = metric(/^sectoken_(?:process_)?nodejs_heap_size_used_bytes(?:\{[^}]*\})? (\S+)$/m);
+  const handles = metric(/^sectoken_(?:process_)?nodejs_active_handles_total(?:\{[^}]*\})? (\S+)$/m);
   if (rss === undefined || heap === undefined || handles === undefined) {
-    throw new Error('GET /metrics lacks sectoken_process_process_resident_memory_bytes, sectoken_process_nodejs_heap_size_used_bytes or sectoken_process_nodejs_active_handles_total');
+    throw new Error('GET /metrics lacks sectoken_process_resident_memory_bytes, sectoken_nodejs_heap_size_used_bytes or sectoken_nodejs_active_handles_total');
   }
   return { t, rss, heap, handles };
 }
@@ -394,8 +399,9 @@ async function readMetrics(base, pid, t) {
  * closest to the heap after a collection: what a leak raises) with its last RSS and handle counts.
  */
 class Soak {
-  constructor({ base, pid, sampleEveryS }) {
+  constructor({ base, pid, sampleEveryS, operatorKey }) {
     this.base = base;
+    this.operatorKey = operatorKey;
     this.pid = pid;
     this.sampleEveryS = sampleEveryS;
     this.readEveryS = Math.min(1, sampleEveryS);
@@ -406,7 +412,7 @@ class Soak {
 
   async reading(t) {
     try {
-      return await readMetrics(this.base, this.pid, t);
+      return await readMetrics(this.base, this.pid, t, this.operatorKey);
     } catch (err) {
       this.errors.push(`${Math.round(t)} s: ${err.message}`);
       process.stderr.write(`[soak ${String(Math.round(t)).padStart(5)} s] reading failed: ${err.message}\n`);
@@ -686,7 +692,8 @@ async function run({ opts, target, targetUrl, pathPrefix, serviceKey, regulatorK
   // soak sampling
   let startedAt;
   const pid = server?.child.pid;
-  const soak = opts.soak ? new Soak({ base: target, pid, sampleEveryS: opts.sampleEveryS }) : undefined;
+  const operatorKey = server?.operatorKey ?? (process.env.SECTOKEN_LOAD_OPERATOR_KEY || DEV_OPERATOR_KEY);
+  const soak = opts.soak ? new Soak({ base: target, pid, sampleEveryS: opts.sampleEveryS, operatorKey }) : undefined;
   if (soak) await soak.single(0, 'before');
 
   const mixText = opts.mix.map((m) => `${m.op}:${m.weight}`).join(',');
@@ -804,7 +811,7 @@ async function run({ opts, target, targetUrl, pathPrefix, serviceKey, regulatorK
     const ok = verdict.ok && errors.length === 0;
     summary.soak = {
       sampleEveryS: opts.sampleEveryS,
-      rssFrom: pid !== undefined ? `/proc/${pid}/status VmRSS` : '/metrics sectoken_process_process_resident_memory_bytes',
+      rssFrom: pid !== undefined ? `/proc/${pid}/status VmRSS` : '/metrics sectoken_process_resident_memory_bytes',
       samples: samples.map((s) => ({ phase: s.phase, t: Math.round(s.t * 10) / 10, rssMb: Number(fmtMb(s.rss)), heapUsedMb: Number(fmtMb(s.heap)), activeHandles: s.handles, ...(s.readings ? { readings: s.readings } : {}) })),
       readingErrors: errors,
       ok,
