@@ -16,6 +16,8 @@ export interface RateLimits {
    * `refusal` is counted per client across sectors: pass REFUSAL_SECTOR.
    */
   consume(clientId: string, sector: string, operation: Operation, points: number): Promise<void>;
+  /** Seconds until the client may act again if a window of `operation` is used up; undefined if not. Consumes nothing. */
+  exhausted(clientId: string, sector: string, operation: Operation): Promise<number | undefined>;
 }
 
 /** The sector of `refusal`: refused acts are counted per client, whatever the sector. */
@@ -53,11 +55,22 @@ export function createRateLimits(config: Pick<Config, 'rateLimits'>, redis: Shar
     return pair.shared && redis?.state() === 'ok' ? pair.shared : pair.memory;
   };
 
+  const windowsOf = (clientId: string, operation: Operation) => {
+    const own = config.rateLimits.clients[clientId]?.[operation];
+    return { windows: own ?? config.rateLimits.defaults[operation] ?? [], scope: own ? `c-${clientId}` : 'default' };
+  };
+
   return {
+    async exhausted(clientId, sector, operation) {
+      const { windows, scope } = windowsOf(clientId, operation);
+      for (const [index, w] of windows.entries()) {
+        const used = await limiterFor(scope, operation, index, w.points, w.perSeconds).get(`${clientId}:${sector}`);
+        if (used && used.consumedPoints >= w.points) return Math.max(1, Math.ceil(used.msBeforeNext / 1000));
+      }
+      return undefined;
+    },
     async consume(clientId, sector, operation, points) {
-      const own = config.rateLimits.clients[clientId]?.[operation];
-      const windows = own ?? config.rateLimits.defaults[operation] ?? [];
-      const scope = own ? `c-${clientId}` : 'default';
+      const { windows, scope } = windowsOf(clientId, operation);
       for (const [index, w] of windows.entries()) {
         try {
           await limiterFor(scope, operation, index, w.points, w.perSeconds).consume(`${clientId}:${sector}`, points);

@@ -11,6 +11,7 @@ import type { RegulatorDeps } from './deps.js';
 import { requireDecider } from './dualControl.js';
 import { refuseIfOverdue } from './expire.js';
 import { readStored } from './readStored.js';
+import { withinRefusalBudget } from './refusalBudget.js';
 import { noSuchRequest } from './requestStore.js';
 
 export async function decide(
@@ -18,7 +19,13 @@ export async function decide(
   principal: Principal,
   requestId: string,
   decision: 'approve' | 'deny',
-): Promise<{ requestId: string; status: 'approved' | 'denied'; auditId: string }> {
+): Promise<Decided> {
+  return withinRefusalBudget(deps.limits, principal, () => decideCounted(deps, principal, requestId, decision));
+}
+
+type Decided = { requestId: string; status: 'approved' | 'denied'; auditId: string };
+
+async function decideCounted(deps: RegulatorDeps, principal: Principal, requestId: string, decision: 'approve' | 'deny'): Promise<Decided> {
   const stored = await readStored(deps, requestId);
   const entry = requestEntry(deps.tokenizer(), decision, principal, requestId, stored.request);
   let claimed = false;

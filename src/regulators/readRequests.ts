@@ -9,6 +9,7 @@ import { authorize, isAllowed } from '../access/rules.js';
 import type { RegulatorDeps } from './deps.js';
 import { cannotDecide, sectorsOf } from './dualControl.js';
 import { readStored } from './readStored.js';
+import { withinRefusalBudget } from './refusalBudget.js';
 import { release, type Released } from './release.js';
 import { publicState, type ActRequest, type Actor, type PublicState } from './requestLife.js';
 
@@ -45,6 +46,10 @@ export async function listRequests(deps: RegulatorDeps, principal: Principal, fi
 
 /** One request's facts; for its requester, once approved, its result (collected once). */
 export async function readRequest(deps: RegulatorDeps, principal: Principal, requestId: string): Promise<RequestView | Released> {
+  return withinRefusalBudget(deps.limits, principal, () => readCounted(deps, principal, requestId));
+}
+
+async function readCounted(deps: RegulatorDeps, principal: Principal, requestId: string): Promise<RequestView | Released> {
   authorize(principal, 'read-requests');
   const stored = await readStored(deps, requestId);
   const request = stored.request;
@@ -66,12 +71,14 @@ export async function collect(
   principal: Principal,
   requestId: string,
 ): Promise<{ status: 'pending'; requestId: string; expiresAt: string } | Released> {
-  const stored = await readStored(deps, requestId);
-  const request = stored.request;
-  if (request && publicState(request.state) === 'pending' && request.requester.client === principal.id && request.expiresAt > deps.now()) {
-    return { status: 'pending', requestId, expiresAt: new Date(request.expiresAt).toISOString() };
-  }
-  return release(deps, principal, requestId, stored);
+  return withinRefusalBudget(deps.limits, principal, async () => {
+    const stored = await readStored(deps, requestId);
+    const request = stored.request;
+    if (request && publicState(request.state) === 'pending' && request.requester.client === principal.id && request.expiresAt > deps.now()) {
+      return { status: 'pending' as const, requestId, expiresAt: new Date(request.expiresAt).toISOString() };
+    }
+    return release(deps, principal, requestId, stored);
+  });
 }
 
 function viewOf(deps: RegulatorDeps, principal: Principal, r: ActRequest, now: number): RequestView {

@@ -10,6 +10,7 @@ import { actEntry } from './actEntry.js';
 import type { ActContext, RegulatorDeps } from './deps.js';
 import { demandsDualControl, openRequest } from './dualControl.js';
 import { requireLegalBasis } from './legalBases.js';
+import { withinRefusalBudget } from './refusalBudget.js';
 
 type ReverseResult =
   | { status: 'done'; nationalId: string; keyVersion: number }
@@ -21,6 +22,10 @@ export async function reverse(
   principal: Principal,
   input: ActContext & { sector: string; token: string },
 ): Promise<ReverseAnswer> {
+  return withinRefusalBudget(deps.limits, principal, () => reverseCounted(deps, principal, input));
+}
+
+async function reverseCounted(deps: RegulatorDeps, principal: Principal, input: ActContext & { sector: string; token: string }): Promise<ReverseAnswer> {
   const entry = actEntry(deps, principal, 'reverse', input);
   const { value, auditId } = await audited<ReverseResult>(deps.audit, entry, async () => {
     authorize(principal, 'reverse');

@@ -12,6 +12,7 @@ import { actEntry } from './actEntry.js';
 import type { ActContext, RegulatorDeps } from './deps.js';
 import { demandsDualControl, openRequest } from './dualControl.js';
 import { requireLegalBasis } from './legalBases.js';
+import { withinRefusalBudget } from './refusalBudget.js';
 
 export interface Translated {
   fromSector: string;
@@ -35,6 +36,10 @@ export async function translate(
   principal: Principal,
   input: ActContext & { fromSector: string; token: string; toSector: string },
 ): Promise<TranslateAnswer> {
+  return withinRefusalBudget(deps.limits, principal, () => translateCounted(deps, principal, input));
+}
+
+async function translateCounted(deps: RegulatorDeps, principal: Principal, input: ActContext & { fromSector: string; token: string; toSector: string }): Promise<TranslateAnswer> {
   const entry = actEntry(deps, principal, 'translate', { ...input, sector: input.fromSector });
   const { value, auditId } = await audited<TranslateResult>(deps.audit, entry, async () => {
     authorize(principal, 'translate');

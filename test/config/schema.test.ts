@@ -39,6 +39,11 @@ describe('configuration validation', () => {
     ['a malformed sector id', (c) => (c.sectors['Bad Sector'] = c.sectors.tax), /sectors\.Bad Sector/],
     ['an auditor with sectors', (c) => (c.clients[6].sectors = ['tax']), /clients\.6\.sectors: an auditor has no sectors/],
     ['a batch size of zero', (c) => (c.limits.maxBatchSize = 0), /limits\.maxBatchSize/],
+    ['a regulator without its accountable person', (c) => delete c.clients.find((x: Raw) => x.id === 'regulator-health').person, /clients\.5\.person: a regulator names its accountable person/],
+    ['a regulator without its organisation', (c) => delete c.clients.find((x: Raw) => x.id === 'regulator-cndp').organisation, /clients\.4\.organisation: a regulator names its accountable organisation/],
+    ['a blank person', (c) => (c.clients.find((x: Raw) => x.id === 'regulator-cndp').person = '   '), /clients\.4\.person: printable text, not blank/],
+    ['a control character in an organisation', (c) => (c.clients.find((x: Raw) => x.id === 'regulator-cndp').organisation = 'CNDP\u0007'), /clients\.4\.organisation/],
+    ['an approver rule that is not a boolean', (c) => (c.legalBases[0].approverFromOtherOrganisation = 'yes'), /legalBases\.0\.approverFromOtherOrganisation/],
   ])('refuses %s, naming the field', (_name, change, message) => {
     expect(problemOf(withChange(change))).toMatch(message);
   });

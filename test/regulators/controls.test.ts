@@ -245,3 +245,31 @@ describe('expiry', () => {
     expect(recordsOf(requestId).map((r) => `${r.act}:${r.outcome}`)).toEqual(['reverse-request:pending', 'approve:ok', 'expire:expired']);
   });
 });
+
+describe('refused acts count against a budget of their own', () => {
+  const limited = startTestService({ config: { ...edgeConfig(), rateLimits: { defaults: { refusal: [{ points: 3, perSeconds: 60 }] }, clients: {} } } });
+
+  it('when a client is refused more often than its budget allows, then it gets 429 with Retry-After and the log stops growing', async () => {
+    const token = (await request(limited.app).post('/v1/tokens').set('Authorization', bearer('svc-permits')).send({ sector: 'permits', nationalId: 'R1' })).body.token as string;
+    const tryReverse = () => request(limited.app).post('/v1/reverse').set('Authorization', bearer('svc-permits')).send({ sector: 'permits', token, legalBasis: 'BASIS-PLAIN', ...act });
+    for (let i = 0; i < 3; i++) expect((await tryReverse()).status).toBe(403);
+    const recorded = auditRecords(limited).length;
+    for (let i = 0; i < 5; i++) {
+      const res = await tryReverse();
+      expect([res.status, res.body.error.code]).toEqual([429, 'rate_limited']);
+      expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+    }
+    expect(auditRecords(limited).length).toBe(recorded);
+    // Another client's budget is its own.
+    const other = await request(limited.app).post('/v1/reverse').set('Authorization', bearer('reg-a1')).send({ sector: 'permits', token, legalBasis: 'BASIS-PLAIN', ...act });
+    expect(other.body.nationalId).toBe('R1');
+  });
+
+  it('when acts succeed, then they do not use the refusal budget', async () => {
+    const token = (await request(limited.app).post('/v1/tokens').set('Authorization', bearer('svc-permits')).send({ sector: 'permits', nationalId: 'R2' })).body.token as string;
+    for (let i = 0; i < 6; i++) {
+      const res = await request(limited.app).post('/v1/reverse').set('Authorization', bearer('reg-b')).send({ sector: 'permits', token, legalBasis: 'BASIS-PLAIN', ...act });
+      expect(res.status).toBe(200);
+    }
+  });
+});
