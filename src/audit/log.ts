@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { SectokenError } from '../errors.js';
 import { acquireChainLock, type ChainLock } from './lock.js';
-import { assertLogHoldsHead, headMarkerWriter, readHeadMarker, writeHeadMarkerSync, type Head } from './marker.js';
+import { assertLogHoldsHead, headMarkerWriter, readHeadMarker, writeHeadMarkerSync, type Head, type HeadMarkerWriter } from './marker.js';
 import { GENESIS, recordLine, sealRecord, type AuditEntry, type AuditRecord } from './record.js';
 import { AuditStartError } from './startError.js';
 
@@ -76,6 +76,7 @@ export function openAuditLog(options: {
   const now = options.now ?? (() => new Date());
   let fd: number | undefined;
   let lock: ChainLock | undefined;
+  let marker: HeadMarkerWriter | undefined;
   let failure: unknown;
   let seq = 0;
   let headHash = GENESIS;
@@ -91,7 +92,8 @@ export function openAuditLog(options: {
     durable = recoverTail(path);
     ({ seq, headHash } = durable);
     fd = openSync(path, 'a', 0o600);
-    if (!marked || marked.seq !== durable.seq || marked.bytes !== durable.bytes) writeHeadMarkerSync(options.dir, options.instance, options.macKey, durable);
+    writeHeadMarkerSync(options.dir, options.instance, options.macKey, durable);
+    marker = headMarkerWriter(options.dir, options.instance, options.macKey, (err) => fail(err));
   } catch (err) {
     if (err instanceof AuditStartError) {
       lock?.release();
@@ -111,7 +113,6 @@ export function openAuditLog(options: {
     queue = [];
     for (const p of waiting) p.reject(unavailable(err));
   };
-  const marker = headMarkerWriter(options.dir, options.instance, options.macKey, fail);
 
   /**
    * The file we write must still be the one at our path, linked, of the size we made it, and the
@@ -119,6 +120,7 @@ export function openAuditLog(options: {
    */
   const integrity = (): Error | undefined => {
     if (!lock?.held()) return changedOnDisk('lock was removed or replaced');
+    if (!marker?.intact()) return changedOnDisk('head marker was removed or replaced');
     let onDisk;
     try {
       onDisk = statSync(path);
@@ -166,7 +168,7 @@ export function openAuditLog(options: {
       const last = batch[batch.length - 1]!.record;
       durable = { seq: last.seq, bytes: durable.bytes + text.length, headHash: last.hash };
       inFlight = 0;
-      marker.update(durable);
+      marker?.update(durable);
       for (const p of batch) p.resolve(p.record);
     }
     flushing = false;
@@ -195,7 +197,8 @@ export function openAuditLog(options: {
     },
     async close() {
       while (flushing) await new Promise((r) => setTimeout(r, 5));
-      await marker.settled();
+      await marker?.close();
+      marker = undefined;
       if (fd !== undefined) closeSync(fd);
       fd = undefined;
       lock?.release();

@@ -2,12 +2,15 @@
  * The head marker `.head-<instance>.json`, kept beside the log but outside it: the seq, byte size
  * and hash of the last durable record, MACed under the audit MAC key. At start a log that is
  * missing, shorter than the marker or no longer holds the marked record refuses to start, so a
- * deleted or replaced file never silently begins a new chain. Written after each durable batch by
- * rename of a synced temporary file, so it is never ahead of the log (a crash leaves it behind,
- * which the start check accepts).
+ * deleted or replaced file never silently begins a new chain. Created at start by rename of a
+ * synced temporary file; then rewritten in place after each durable batch as one fixed 512-byte
+ * block (one sector: no torn write in practice, and a torn one fails its MAC and refuses to start,
+ * never passes), so it needs no new disk space and a full disk fails the log's own write first.
+ * Written only after the log's fsync, it is never ahead of the log (a crash leaves it behind, which
+ * the start check accepts).
  */
-import { closeSync, fdatasyncSync, openSync, readFileSync, readSync, renameSync, writeSync } from 'node:fs';
-import { open, rename } from 'node:fs/promises';
+import { closeSync, fdatasync, fdatasyncSync, fstatSync, openSync, readFileSync, readSync, renameSync, statSync, write, writeSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { chainMac, macMatches } from './record.js';
 import { AuditStartError } from './startError.js';
@@ -24,8 +27,12 @@ export interface Head {
 export const markerFileName = (instance: string): string => `.head-${instance}.json`;
 
 const message = (instance: string, h: Head): string => `${FORMAT}\n${instance}\n${h.seq}\n${h.bytes}\n${h.headHash}`;
-const serialize = (instance: string, macKey: Uint8Array, h: Head): string =>
-  JSON.stringify({ format: FORMAT, instance, seq: h.seq, bytes: h.bytes, headHash: h.headHash, mac: chainMac(macKey, message(instance, h)) }) + '\n';
+const BLOCK = 512;
+/** One fixed-size block: the JSON, padded with spaces (which JSON.parse ignores), then a line end. */
+const serialize = (instance: string, macKey: Uint8Array, h: Head): Buffer =>
+  Buffer.from(JSON.stringify({ format: FORMAT, instance, seq: h.seq, bytes: h.bytes, headHash: h.headHash, mac: chainMac(macKey, message(instance, h)) }).padEnd(BLOCK - 1, ' ') + '\n', 'utf8');
+const writeAsync = promisify(write);
+const datasyncAsync = promisify(fdatasync);
 
 /** The marker's head, undefined when there is none; AuditStartError when it is not one this key wrote for this instance. */
 export function readHeadMarker(dir: string, instance: string, macKey: Uint8Array): Head | undefined {
@@ -103,32 +110,27 @@ export function writeHeadMarkerSync(dir: string, instance: string, macKey: Uint8
 export interface HeadMarkerWriter {
   /** Records a new durable head; writes are serialized, and only the latest waiting head is written. */
   update(head: Head): void;
-  /** Resolves when every update so far is written (or failed). */
-  settled(): Promise<void>;
+  /** False once the marker file at the path is no longer the one being written. */
+  intact(): boolean;
+  /** Resolves when every update so far is written (or failed), then closes the file. */
+  close(): Promise<void>;
 }
 
+/** Keeps the marker written by writeHeadMarkerSync up to date, in place. */
 export function headMarkerWriter(dir: string, instance: string, macKey: Uint8Array, onError: (err: unknown) => void): HeadMarkerWriter {
   const path = join(dir, markerFileName(instance));
+  const fd = openSync(path, 'r+');
+  const ino = fstatSync(fd).ino;
   let next: Head | undefined;
   let running: Promise<void> | undefined;
-  const writeOne = async (head: Head): Promise<void> => {
-    const file = await open(`${path}.tmp`, 'w', 0o600);
-    try {
-      await file.write(serialize(instance, macKey, head));
-      await file.datasync();
-    } finally {
-      await file.close();
-    }
-    await rename(`${path}.tmp`, path);
-  };
   const drain = async (): Promise<void> => {
     while (next !== undefined) {
-      const head = next;
+      const block = serialize(instance, macKey, next);
       next = undefined;
       try {
-        await writeOne(head);
+        await writeAsync(fd, block, 0, block.length, 0);
+        await datasyncAsync(fd);
       } catch (err) {
-        next = undefined;
         onError(err);
       }
     }
@@ -139,8 +141,16 @@ export function headMarkerWriter(dir: string, instance: string, macKey: Uint8Arr
       next = head;
       running ??= drain();
     },
-    settled: async () => {
+    intact() {
+      try {
+        return statSync(path).ino === ino;
+      } catch {
+        return false;
+      }
+    },
+    async close() {
       while (running) await running;
+      closeSync(fd);
     },
   };
 }

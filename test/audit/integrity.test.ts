@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, truncateSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import request from 'supertest';
 import type { Express } from 'express';
 import { acquireChainLock, lockFileName } from '../../src/audit/lock.js';
@@ -91,6 +91,7 @@ describe('(8) a deleted, replaced or cut audit file is noticed while running', (
     }],
     ['cut short', (path: string) => truncateSync(path, 10)],
     ['appended to by someone else', (path: string) => writeFileSync(path, '{"forged":true}\n', { flag: 'a' })],
+    ['left in place but its head marker deleted', (path: string) => unlinkSync(join(dirname(path), markerFileName('test-instance')))],
   ])('when the file is %s, then the next reverse is 503, /readyz 503, and nothing is written into the void', async (_what, tamper) => {
     const service = start();
     expect((await reverse(service.app)).status).toBe(200);
