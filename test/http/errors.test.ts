@@ -284,6 +284,13 @@ describe('not_found (404)', () => {
     ['DELETE', `/v1/requests/${'A'.repeat(22)}`, 'GET'],
     ['HEAD', `/v1/reverse/requests/${'A'.repeat(22)}`, 'GET'],
     ['GET', `/v1/requests/${'A'.repeat(22)}/approve`, 'POST'],
+    ['POST', '/v1/audit', 'GET'],
+    ['HEAD', '/v1/audit/verify', 'GET'],
+    ['PUT', '/v1/audit/checkpoint', 'GET'],
+    ['POST', '/healthz', 'GET, HEAD'],
+    ['DELETE', '/readyz', 'GET, HEAD'],
+    ['POST', '/metrics', 'GET'],
+    ['POST', '/openapi.json', 'GET, HEAD'],
   ])('when %s %s is not one of its methods, then 405 method_not_allowed with Allow', async (method, path, allow) => {
     const res = await request(service.app)[method.toLowerCase() as 'get'](path).set('Authorization', HOSPITAL);
     expect([res.status, res.headers.allow]).toEqual([405, allow]);

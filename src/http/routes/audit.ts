@@ -8,6 +8,7 @@ import { queryAudit } from '../../audit/read.js';
 import type { RefusalRecorder } from '../../audit/refusals.js';
 import type { Logger } from '../../log.js';
 import { principalOf } from '../auth.js';
+import { resource } from '../resource.js';
 import { auditQuery } from '../schemas.js';
 import { parseBody } from '../validate.js';
 
@@ -26,23 +27,29 @@ export function auditRoutes(deps: AuditDeps): Router {
   // Kept in memory: a rewritten file cannot take back a checkpoint this process signed.
   let lastIssued: Checkpoint | undefined;
 
-  router.get('/v1/audit', (req, res) => {
-    authorize(principalOf(res), 'read-audit');
-    const query = parseBody(auditQuery, { ...(req.query as object) });
-    res.json({ ...queryAudit(deps.dir, query), offset: query.offset });
+  resource(router, '/v1/audit', {
+    get: (req, res) => {
+      authorize(principalOf(res), 'read-audit');
+      const query = parseBody(auditQuery, { ...(req.query as object) });
+      res.json({ ...queryAudit(deps.dir, query), offset: query.offset });
+    },
   });
 
-  router.get('/v1/audit/verify', (_req, res) => {
-    authorize(principalOf(res), 'read-audit');
-    res.json(verifyLive({ dir: deps.dir, log: deps.log, macKey: deps.macKey, publicKey: deps.signer.publicKey, lastCheckpoint: lastIssued }));
+  resource(router, '/v1/audit/verify', {
+    get: (_req, res) => {
+      authorize(principalOf(res), 'read-audit');
+      res.json(verifyLive({ dir: deps.dir, log: deps.log, macKey: deps.macKey, publicKey: deps.signer.publicKey, lastCheckpoint: lastIssued }));
+    },
   });
 
-  router.get('/v1/audit/checkpoint', (_req, res) => {
-    authorize(principalOf(res), 'read-audit');
-    const checkpoint = deps.signer.sign({ instance: deps.log.instance, ...deps.log.head(), time: new Date().toISOString() });
-    lastIssued = checkpoint;
-    deps.logger.info({ checkpoint: { instance: checkpoint.instance, size: checkpoint.size, headHash: checkpoint.headHash, time: checkpoint.time, signature: checkpoint.signature } }, 'audit checkpoint');
-    res.json(checkpoint);
+  resource(router, '/v1/audit/checkpoint', {
+    get: (_req, res) => {
+      authorize(principalOf(res), 'read-audit');
+      const checkpoint = deps.signer.sign({ instance: deps.log.instance, ...deps.log.head(), time: new Date().toISOString() });
+      lastIssued = checkpoint;
+      deps.logger.info({ checkpoint: { instance: checkpoint.instance, size: checkpoint.size, headHash: checkpoint.headHash, time: checkpoint.time, signature: checkpoint.signature } }, 'audit checkpoint');
+      res.json(checkpoint);
+    },
   });
 
   return router;

@@ -7,6 +7,7 @@ import type { Registry } from 'prom-client';
 import type { ClientDirectory } from '../../access/apiKeys.js';
 import { authorize } from '../../access/rules.js';
 import { SectokenError } from '../../errors.js';
+import { resource } from '../resource.js';
 
 export interface Readiness {
   status: 'ready' | 'not_ready';
@@ -15,22 +16,28 @@ export interface Readiness {
 
 export function healthRoutes(readiness: () => Readiness, openApi: object, metrics: Registry, clients: ClientDirectory): Router {
   const router = Router();
-  router.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
+  const probe = { head: true };
+  resource(router, '/healthz', { get: (_req, res) => void res.json({ status: 'ok' }) }, probe);
+  resource(
+    router,
+    '/readyz',
+    {
+      get: (_req, res) => {
+        const state = readiness();
+        res.status(state.status === 'ready' ? 200 : 503).json(state);
+      },
+    },
+    probe,
+  );
+  resource(router, '/metrics', {
+    get: async (req, res) => {
+      const principal = clients.authenticate(req.headers.authorization);
+      if (!principal) throw new SectokenError('unauthenticated', 'a valid API key is required (Authorization: Bearer …)');
+      authorize(principal, 'read-metrics');
+      res.locals.principal = principal;
+      res.type(metrics.contentType).send(await metrics.metrics());
+    },
   });
-  router.get('/readyz', (_req, res) => {
-    const state = readiness();
-    res.status(state.status === 'ready' ? 200 : 503).json(state);
-  });
-  router.get('/metrics', async (req, res) => {
-    const principal = clients.authenticate(req.headers.authorization);
-    if (!principal) throw new SectokenError('unauthenticated', 'a valid API key is required (Authorization: Bearer …)');
-    authorize(principal, 'read-metrics');
-    res.locals.principal = principal;
-    res.type(metrics.contentType).send(await metrics.metrics());
-  });
-  router.get('/openapi.json', (_req, res) => {
-    res.json(openApi);
-  });
+  resource(router, '/openapi.json', { get: (_req, res) => void res.json(openApi) }, probe);
   return router;
 }
