@@ -10,6 +10,8 @@ import type { AddressInfo } from 'node:net';
 import { readSettings, type Settings } from './config/env.js';
 import { loadKeyring } from './keys/store.js';
 import { createLogger, type Logger } from './log.js';
+import { ConfigError } from './config/schema.js';
+import { drainable } from './shutdown.js';
 import { checkWorkers, createService, loadServiceConfig } from './service.js';
 
 export async function serve(): Promise<void> {
@@ -51,6 +53,9 @@ function runPrimary(settings: Settings, logger: Logger): void {
   process.on('SIGTERM', stop);
 }
 
+/** Requests still unanswered this long after SIGTERM are cut off. */
+const SHUTDOWN_DEADLINE_MS = 10_000;
+
 async function runInstance(settings: Settings, logger: Logger): Promise<void> {
   const service = createService(settings, logger);
   for (const notice of service.notices) logger.warn(notice);
@@ -58,17 +63,27 @@ async function runInstance(settings: Settings, logger: Logger): Promise<void> {
   const server = service.app.listen(settings.port, settings.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
-    server.once('error', reject);
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      // Operator mistakes, in one line with the fix (cli.ts prints ConfigError without a stack).
+      if (err.code === 'EADDRINUSE') reject(new ConfigError(`port ${settings.port} on ${settings.host} is in use: stop whatever listens there, or set PORT to a free port`));
+      else if (err.code === 'EACCES') reject(new ConfigError(`not allowed to listen on port ${settings.port} on ${settings.host}: set PORT to 1024 or above`));
+      else if (err.code === 'EADDRNOTAVAIL') reject(new ConfigError(`HOST ${settings.host} is not an address of this machine: set HOST to one (127.0.0.1, 0.0.0.0)`));
+      else reject(err);
+    });
   });
+  const drain = drainable(server);
   const { port } = server.address() as AddressInfo;
   const url = `http://${settings.host.includes(':') ? `[${settings.host}]` : settings.host}:${port}`;
-  logger.info({ url, instance: settings.instanceId, sectors: service.tokenizer().sectorIds(), development: service.development }, 'sectoken listening');
+  // The process to signal: `npm start` puts npm in front, and workers take signals from their primary.
+  const pid = cluster.isWorker ? process.ppid : process.pid;
+  logger.info({ url, pid, instance: settings.instanceId, sectors: service.tokenizer().sectorIds(), development: service.development }, `sectoken listening (pid ${pid}; reload keys: kill -HUP ${pid}; stop: kill ${pid})`);
   const firstWorker = !cluster.isWorker || process.env.SECTOKEN_WORKER_NUMBER === '1';
   if (service.development && firstWorker) {
     process.stderr.write(
-      `\n  sectoken (DEVELOPMENT keyring and configuration) on ${url}\n  try:\n` +
+      `\n  sectoken (DEVELOPMENT keyring and configuration) on ${url}, pid ${pid}\n  try:\n` +
         `    curl -s ${url}/v1/tokens -H 'Authorization: Bearer stk_dev_hospital-backend' \\\n` +
-        `      -H 'Content-Type: application/json' -d '{"sector":"health","nationalId":"AB123456"}'\n\n`,
+        `      -H 'Content-Type: application/json' -d '{"sector":"health","nationalId":"AB123456"}'\n` +
+        `  reload the keyring after \`keys rotate\`: kill -HUP ${pid}    stop: kill ${pid} (or Ctrl-C)\n\n`,
     );
   }
 
@@ -92,13 +107,17 @@ async function runInstance(settings: Settings, logger: Logger): Promise<void> {
   const shutdown = (signal: string): void => {
     if (closing) return;
     closing = true;
-    logger.info({ signal }, 'shutting down');
+    logger.info({ signal }, 'shutting down: accepting no more connections, answering requests in flight');
     clearInterval(sweeper);
-    server.close(() => {
-      void service.close().finally(() => process.exit(0));
-    });
-    server.closeIdleConnections();
-    setTimeout(() => process.exit(0), 10_000).unref();
+    // Exit as soon as the last answer is written; only stuck requests wait for the deadline.
+    void drain
+      .close(SHUTDOWN_DEADLINE_MS)
+      .then(({ stuck }) => {
+        if (stuck > 0) logger.warn({ stuck }, 'shutdown deadline reached: cut off requests still in flight');
+        return service.close();
+      })
+      .finally(() => process.exit(0));
+    setTimeout(() => process.exit(0), SHUTDOWN_DEADLINE_MS + 5_000).unref();
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
