@@ -33,13 +33,18 @@ export interface AppDeps {
 }
 
 /** A caller's request id is kept only if it is a UUID: nothing else (an ID, a token) can reach the logs that way. */
-/** The route's pattern (or "(unmatched)") and the authenticated client, for the completion log line. */
-function completionProps(req: unknown, res: unknown): { route: string; clientId?: string } {
+/** The route's pattern (or "(unmatched)"), the authenticated client and the error code, for the completion log line. */
+function completionProps(req: unknown, res: unknown): { route: string; clientId?: string; errorCode?: string } {
   const matched = (req as express.Request).route as { path?: unknown } | undefined;
   const route = typeof matched?.path === 'string' ? matched.path : '(unmatched)';
-  const principal = (res as { locals?: { principal?: { id: string } } }).locals?.principal;
-  return principal ? { route, clientId: principal.id } : { route };
+  const locals = (res as { locals?: { principal?: { id: string }; errorCode?: string } }).locals;
+  return {
+    route,
+    ...(locals?.principal ? { clientId: locals.principal.id } : {}),
+    ...(locals?.errorCode ? { errorCode: locals.errorCode } : {}),
+  };
 }
+const errorCodeOf = (res: unknown): string | undefined => (res as { locals?: { errorCode?: string } }).locals?.errorCode;
 
 const REQUEST_ID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
@@ -66,8 +71,15 @@ export function createApp(deps: AppDeps): Express {
       },
       // Added when the request completes, once the route is known.
       customSuccessObject: (req, res, value: object) => ({ ...value, ...completionProps(req, res) }),
-      customErrorObject: (req, res, _err, value: object) => ({ ...value, ...completionProps(req, res) }),
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      // An answered error carries its code; pino-http's own "failed with status code" error and
+      // its stack say nothing more (unexpected errors are logged with theirs by errorHandler).
+      customErrorObject: (req, res, err, value: object) => {
+        const { err: _synthetic, ...rest } = value as { err?: unknown };
+        return { ...(errorCodeOf(res) ? rest : { ...rest, err }), ...completionProps(req, res) };
+      },
+      customErrorMessage: (_req, res, err) => `request failed: ${errorCodeOf(res) ?? err.message}`,
+      // A 4xx is the caller's mistake, not a fault of the service: info, like any answer.
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
     }),
   );
   app.use(helmet());
