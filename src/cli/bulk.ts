@@ -42,7 +42,8 @@ export function bulkCommand(): Command {
       const tty = process.stderr.isTTY === true;
       // An unreadable input is reported by runBulk, in one line.
       const total = tty ? (await countLines(opts.in).catch(() => 0)) - (opts.header ? 1 : 0) : undefined;
-      let lastLine = 0;
+      // Without a terminal, a line every 5 s: a short run prints only its result.
+      let lastLine = Date.now();
       let rowsDone = 0;
       // Progress is on disk after every chunk, so stopping here loses nothing: say how to go on.
       const interrupted = (signal: NodeJS.Signals, code: number): void => {
