@@ -21,7 +21,11 @@ export interface RefusalRecorder {
 }
 
 export const REFUSAL_INTERVAL_MS = 60_000;
-export const MAX_REFUSAL_SOURCES = 1_000;
+/**
+ * The bound on what unauthenticated callers can write: at most 2 × (this + 1) × acts records per
+ * interval, however many addresses they use (about 1000 records a minute, some 100 KB).
+ */
+export const MAX_REFUSAL_SOURCES = 100;
 const OVERFLOW = '*';
 
 /** An IPv4 address as is; an IPv6 address by its /64 (one host holds a whole /64); anything else "*". */
