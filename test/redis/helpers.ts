@@ -296,7 +296,7 @@ export async function sharedRedis(): Promise<SharedTestRedis> {
   };
 }
 
-export const redisSettings = (redis: { url?: string; clusterNodes?: string[] }, prefix: string, commandTimeoutMs = 1000): Settings['redis'] => ({
+export const redisSettings = (redis: { url?: string | undefined; clusterNodes?: string[] | undefined }, prefix: string, commandTimeoutMs = 1000): Settings['redis'] => ({
   url: redis.url,
   clusterNodes: redis.clusterNodes,
   prefix,
