@@ -28,6 +28,7 @@
  * the only one left in the round loop.
  */
 import { aesEcb, type BlockCipher } from './aes.js';
+import { writeNumerals } from './numerals.js';
 
 export interface FF1 {
   /** Encrypts a numeral string (digits in [0, radix)); returns a new string of the same length. */
@@ -428,20 +429,6 @@ function bigNumberOf(x: readonly number[], radix: number, from: number, to: numb
     acc = acc * BigInt(radix ** (end - pos)) + BigInt(numberOf(x, radix, pos, end));
   }
   return acc;
-}
-
-/** STR^(to−from)_radix(value) into out[from..to), most significant numeral first; value < 2^53. */
-function writeNumerals(out: number[], from: number, to: number, value: number, radix: number): void {
-  for (let k = to - 1; k >= from; k--) {
-    let q = Math.floor(value / radix);
-    let digit = value - q * radix;
-    if (digit < 0) {
-      q -= 1;
-      digit += radix;
-    }
-    out[k] = digit;
-    value = q;
-  }
 }
 
 /** STR^m_radix(value) for a BigInt value, as many numerals at a time as a number holds exactly. */

@@ -55,8 +55,8 @@ export const readinessResponse = z
   .strictObject({
     status: z.enum(['ready', 'not_ready']),
     checks: z.strictObject({
-      keys: z.enum(['ok', 'missing']),
-      audit: z.enum(['ok', 'unavailable', 'disk_low', 'disabled']).meta({ description: 'disk_low: less free space on the audit disk than SECTOKEN_AUDIT_MIN_FREE_MB' }),
+      keys: z.literal('ok').meta({ description: 'the keyring is loaded (the service does not start without it)' }),
+      audit: z.enum(['ok', 'unavailable', 'disk_low']).meta({ description: 'disk_low: less free space on the audit disk than SECTOKEN_AUDIT_MIN_FREE_MB' }),
       redis: z.enum(['ok', 'degraded', 'disabled']),
     }),
   })

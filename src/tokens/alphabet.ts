@@ -2,6 +2,8 @@
  * The token alphabets a sector may choose (docs/DERIVATION.md §4). Every radix is even, which the
  * ISO/IEC 7064 hybrid check character needs (2 must be invertible mod radix+1).
  */
+import { asciiUpper } from './ascii.js';
+
 export const ALPHABET_NAMES = ['digits', 'alphanumeric', 'crockford32', 'hex'] as const;
 export type AlphabetName = (typeof ALPHABET_NAMES)[number];
 
@@ -16,7 +18,6 @@ export interface Alphabet {
   fromNumerals(numerals: readonly number[]): string;
 }
 
-const upper = (s: string): string => s.replace(/[a-z]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 32));
 
 function alphabet(name: AlphabetName, symbols: string, normalize: (token: string) => string): Alphabet {
   const values = new Map<string, number>([...symbols].map((symbol, value) => [symbol, value]));
@@ -44,10 +45,10 @@ function alphabet(name: AlphabetName, symbols: string, normalize: (token: string
 
 export const ALPHABETS: Readonly<Record<AlphabetName, Alphabet>> = {
   digits: alphabet('digits', '0123456789', (t) => t),
-  alphanumeric: alphabet('alphanumeric', '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ', upper),
+  alphanumeric: alphabet('alphanumeric', '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ', asciiUpper),
   // Crockford: I and L read as 1, O as 0 (https://www.crockford.com/base32.html).
   crockford32: alphabet('crockford32', '0123456789ABCDEFGHJKMNPQRSTVWXYZ', (t) =>
-    upper(t).replace(/[IL]/g, '1').replace(/O/g, '0'),
+    asciiUpper(t).replace(/[IL]/g, '1').replace(/O/g, '0'),
   ),
-  hex: alphabet('hex', '0123456789ABCDEF', upper),
+  hex: alphabet('hex', '0123456789ABCDEF', asciiUpper),
 };

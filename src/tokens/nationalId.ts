@@ -4,6 +4,7 @@
  * canonical national IDs and the integers [0, NATIONAL_ID_COUNT).
  */
 import { SectokenError } from '../errors.js';
+import { asciiUpper } from './ascii.js';
 
 /** ASCII only: a Cyrillic 'А' or a full-width '１' never matches, so look-alikes are refused. */
 const CANONICAL = /^([A-Z]{1,2})([0-9]{1,6})$/;
@@ -20,10 +21,8 @@ const DIGIT_OFFSET = [0, 0, 10, 110, 1_110, 11_110, 111_110];
 export function canonicalNationalId(input: unknown): string {
   if (typeof input !== 'string' || input.length > 64) throw invalidNationalId();
   // ASCII only, so the rule is the same in every language: String#trim's set depends on the
-  // Unicode version, and String#toUpperCase would turn 'ı' into 'I' and 'ß' into 'SS'.
-  const candidate = input
-    .replace(/^[\t\n\v\f\r ]+|[\t\n\v\f\r ]+$/g, '')
-    .replace(/[a-z]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 32));
+  // Unicode version, and String#toUpperCase maps letters of other scripts.
+  const candidate = asciiUpper(input.replace(/^[\t\n\v\f\r ]+|[\t\n\v\f\r ]+$/g, ''));
   if (!CANONICAL.test(candidate)) throw invalidNationalId();
   return candidate;
 }

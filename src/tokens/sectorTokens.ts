@@ -5,6 +5,7 @@
  * round together (src/crypto/ff1.ts).
  */
 import { ff1, type FF1 } from '../crypto/ff1.js';
+import { writeNumerals } from '../crypto/numerals.js';
 import { hmacSha256, numeralsMod } from '../crypto/hmac.js';
 import { invalidToken } from '../errors.js';
 import { sectorFf1Key, sectorHmacKey } from '../keys/derive.js';
@@ -114,29 +115,20 @@ function reversibleBodies(cipher: FF1, radix: number, bodyLength: number, number
   if (numberPath) {
     return (tnis, out) => {
       const bodies = cipher.encryptInts(tnis, bodyLength);
-      for (let k = 0; k < out.length; k++) writeNumerals(bodies[k]!, radix, bodyLength, out[k]!);
+      for (let k = 0; k < out.length; k++) writeNumerals(out[k]!, 1, 1 + bodyLength, bodies[k]!, radix);
     };
   }
   // Bodies too long for doubles: numeral arrays through the BigInt path of FF1.
   return (tnis, out) => {
     const inputs = Array.from({ length: out.length }, (_, k) => {
       const x = new Array<number>(bodyLength);
-      writeNumerals(tnis[k]!, radix, bodyLength, x, 0);
+      writeNumerals(x, 0, bodyLength, tnis[k]!, radix);
       return x;
     });
     cipher.encryptMany(inputs).forEach((body, k) => {
       for (let i = 0; i < bodyLength; i++) out[k]![1 + i] = body[i]!;
     });
   };
-}
-
-/** The `length` numerals of `value` in `radix`, most significant first, from out[offset]. */
-function writeNumerals(value: number, radix: number, length: number, out: number[], offset = 1): void {
-  for (let k = offset + length - 1; k >= offset; k--) {
-    const q = Math.floor(value / radix);
-    out[k] = value - q * radix;
-    value = q;
-  }
 }
 
 function numeralValue(numerals: readonly number[], radix: number): bigint {

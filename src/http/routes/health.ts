@@ -11,7 +11,7 @@ import { resource } from '../resource.js';
 
 export interface Readiness {
   status: 'ready' | 'not_ready';
-  checks: { keys: 'ok' | 'missing'; audit: 'ok' | 'unavailable' | 'disk_low' | 'disabled'; redis: 'ok' | 'degraded' | 'disabled' };
+  checks: { keys: 'ok'; audit: 'ok' | 'unavailable' | 'disk_low'; redis: 'ok' | 'degraded' | 'disabled' };
 }
 
 export function healthRoutes(readiness: () => Readiness, openApi: object, metrics: Registry, clients: ClientDirectory): Router {
