@@ -24,6 +24,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+COPY console ./console
 RUN npm run build \
  && rm -f dist/.tsbuildinfo \
  && npm prune --omit=dev --ignore-scripts \

@@ -15,6 +15,7 @@
  *   batch API (`batchTokens` below: ranks → encryptInts → encryptInts → strings), checked equal to
  *   the tokenizer's before timing; and two of its stages alone (ranks; the cryptography), the
  *   rest being the strings (numerals, check character, symbols).
+ * - GET /v1/audit/stats on a 100,000-record log (bench/auditStats.ts; goal under a second).
  * - A one-way token the same ways, against bare node:crypto createHmac of the same 9-byte message,
  *   and the HMAC-SHA256 primitives alone (noble keyed clone, createHmac, createHash copies of the
  *   pads, src/crypto/hmac.ts).
@@ -36,6 +37,7 @@ import { checkValue } from '../src/tokens/checkCharacter.js';
 import { tokenFormat, type TokenFormat } from '../src/tokens/format.js';
 import { canonicalNationalId, rankNationalId } from '../src/tokens/nationalId.js';
 import { createTokenizer } from '../src/tokens/tokenizer.js';
+import { auditStatsBench } from './auditStats.js';
 import { cacheBench, httpBench } from './http.js';
 
 const BATCH = 1000;
@@ -337,6 +339,7 @@ async function main(): Promise<void> {
   console.log(`in-process cases done; now HTTP (${REPEATS} × ${httpSeconds} s per case) and cache tiers …`);
   const http = await httpBench(root, REPEATS, httpSeconds);
   const cache = await cacheBench(root, REPEATS);
+  const stats = await auditStatsBench(root, REPEATS);
   const rps = (prefix: string): number => http.find((h) => h.name.startsWith(prefix))!.requestsPerSecond;
   const tokenizeRps = rps('sectoken POST /v1/tokens (one-way), 1 worker');
   const httpRatios = {
@@ -354,6 +357,7 @@ async function main(): Promise<void> {
     'audited reverse ≥ 0.7× tokenize': { value: Number(httpRatios['audited reverse vs tokenize (1 worker)'].toFixed(2)), met: httpRatios['audited reverse vs tokenize (1 worker)'] >= 0.7 },
     '2 workers ≥ 1.6× one': { value: Number(httpRatios['2 workers vs 1 (POST /v1/tokens)'].toFixed(2)), met: httpRatios['2 workers vs 1 (POST /v1/tokens)'] >= 1.6 },
   });
+  Object.assign(goals, { 'GET /v1/audit/stats on 100,000 records < 1000 ms (median)': { value: stats.httpMs.median, met: stats.httpMs.median < 1000 } });
   const memory = process.memoryUsage();
 
   // The table.
@@ -369,6 +373,7 @@ async function main(): Promise<void> {
   for (const h of http) console.log(`  ${h.name.padEnd(58)} c=${String(h.connections).padStart(2)}  ${Math.round(h.requestsPerSecond).toLocaleString('en-US').padStart(8)} req/s  ${Math.round(h.itemsPerSecond).toLocaleString('en-US').padStart(9)} tokens/s  p50 ${h.p50Ms} ms  p99 ${h.p99Ms} ms`);
   console.log('\ncache tiers (µs per token, median):');
   for (const c of cache) console.log(`  ${c.tier.padEnd(62)} ${c.medianUsPerToken.toFixed(2)}`);
+  console.log(`\naudit stats, ${stats.records.toLocaleString('en-US')} records (${stats.fileMiB} MiB): GET /v1/audit/stats median ${stats.httpMs.median} ms (max ${stats.httpMs.max}); in process: read + count ${stats.inProcessMs.readAndCount} ms, count only ${stats.inProcessMs.countOnly} ms`);
   console.log('\nratios (same run):');
   for (const [name, value] of Object.entries(ratios)) console.log(`  ${name}: ${value.toFixed(1)}×`);
   console.log('\ngoals:');
@@ -392,6 +397,7 @@ async function main(): Promise<void> {
         results,
         http,
         cache,
+        auditStats: stats,
         ratios,
         goals,
         memory: { rssBytes: memory.rss, heapUsedBytes: memory.heapUsed },

@@ -16,7 +16,11 @@ import { authenticate } from './auth.js';
 import { errorHandler, notFound } from './errors.js';
 import { openApiDocument } from './openapi.js';
 import { auditRoutes, type AuditDeps } from './routes/audit.js';
+import { auditStatsRoutes } from './routes/auditStats.js';
+import { consoleRoutes } from './routes/console.js';
 import { healthRoutes, type Readiness } from './routes/health.js';
+import { legalBasisRoutes } from './routes/legalBases.js';
+import { meRoutes } from './routes/me.js';
 import { auditedActOf, regulatorRoutes } from './routes/regulators.js';
 import { tokenRoutes } from './routes/tokens.js';
 
@@ -95,6 +99,8 @@ export function createApp(deps: AppDeps): Express {
   });
 
   app.use(healthRoutes(deps.readiness, openApiDocument(deps.config.limits.maxBatchSize, deps.version), deps.metrics.registry, deps.clients));
+  // The console's static files are open (its data comes from /v1 with the person's key).
+  app.use(consoleRoutes());
 
   const recordRefusal = async (req: express.Request): Promise<void> => {
     const act = auditedActOf(req.path.startsWith('/v1') ? req.path : `/v1${req.path}`);
@@ -106,6 +112,9 @@ export function createApp(deps: AppDeps): Express {
   app.use(tokenRoutes(deps.tokens, deps.config.limits.maxBatchSize));
   app.use(regulatorRoutes(deps.regulators));
   app.use(auditRoutes(deps.audit));
+  app.use(auditStatsRoutes(deps.audit.dir));
+  app.use(meRoutes());
+  app.use(legalBasisRoutes(deps.config.legalBases));
 
   app.use(notFound);
   app.use(errorHandler);

@@ -4,8 +4,8 @@ import { z } from 'zod';
 import type { ErrorCode } from '../errors.js';
 import { HTTP_STATUS } from './errors.js';
 import {
-  auditPage, auditQuery, batchRequest, batchResponse, checkpointResponse, decisionResponse, errorResponse, healthResponse,
-  readinessResponse, releasedResponse, requestIdParams, requestAccepted, requestList, requestListQuery, requestView, reversePending, reverseRequest, reverseResponse, tokenRequest,
+  auditPage, auditQuery, auditStatsQuery, auditStatsResponse, batchRequest, batchResponse, checkpointResponse, decisionResponse, errorResponse, healthResponse,
+  legalBasesResponse, meResponse, readinessResponse, releasedResponse, requestIdParams, requestAccepted, requestList, requestListQuery, requestView, reversePending, reverseRequest, reverseResponse, tokenRequest,
   tokenResponse, translateRequest, translateResponse, upgradeRequest, upgradeResponse, verifyResponse,
 } from './schemas.js';
 
@@ -138,7 +138,7 @@ export function openApiDocument(maxBatchSize: number, version: string): object {
       },
       '/v1/audit': {
         get: {
-          summary: 'Auditors read the audit log, filtered by time, client and case, paged',
+          summary: 'Auditors read the audit log, filtered by time, client, case, legal basis, act and outcome, paged',
           security: [{ bearer: [] }],
           requestParams: { query: auditQuery },
           responses: { '200': { description: 'A page of records', content: json(auditPage) }, ...errors('forbidden') },
@@ -149,6 +149,28 @@ export function openApiDocument(maxBatchSize: number, version: string): object {
           summary: "Auditors check every instance's chain (hashes, order, MACs)",
           security: [{ bearer: [] }],
           responses: { '200': { description: 'The verification report', content: json(verifyResponse) }, ...errors('forbidden') },
+        },
+      },
+      '/v1/audit/stats': {
+        get: {
+          summary: 'Auditors: counts for charts, computed on the server from every instance\'s file — acts per day by regulator and legal basis, refusals per day by code, how requests ended',
+          security: [{ bearer: [] }],
+          requestParams: { query: auditStatsQuery },
+          responses: { '200': { description: 'The counts', content: json(auditStatsResponse) }, ...errors('forbidden') },
+        },
+      },
+      '/v1/me': {
+        get: {
+          summary: 'Who the API key belongs to: client, role, person, organisation, sectors (any authenticated client)',
+          security: [{ bearer: [] }],
+          responses: { '200': { description: 'The caller', content: json(meResponse) }, ...errors('forbidden') },
+        },
+      },
+      '/v1/legal-bases': {
+        get: {
+          summary: 'Regulators: the configured legal bases and what each covers (acts, sectors, sector pairs, dual control)',
+          security: [{ bearer: [] }],
+          responses: { '200': { description: 'The legal bases', content: json(legalBasesResponse) }, ...errors('forbidden') },
         },
       },
       '/v1/audit/checkpoint': {

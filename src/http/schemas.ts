@@ -4,8 +4,9 @@
  */
 import { z } from 'zod';
 import 'zod-openapi';
+import { AUDIT_ACTS } from '../audit/record.js';
 import { ERROR_CODES } from '../errors.js';
-import { LEGAL_BASIS_ID } from '../config/schema.js';
+import { LEGAL_ACTS, LEGAL_BASIS_ID, ROLES } from '../config/schema.js';
 import { PUBLIC_STATES, REQUEST_ID } from '../regulators/requestLife.js';
 
 const sector = z.string().min(1).max(64).meta({ description: 'A configured sector id', example: 'health' });
@@ -141,6 +142,9 @@ export const auditQuery = z.strictObject({
   to: z.iso.datetime().optional(),
   client: z.string().max(64).optional(),
   caseId: z.string().max(64).optional(),
+  legalBasis: z.string().max(64).optional(),
+  act: z.enum(AUDIT_ACTS).optional(),
+  outcome: z.string().max(64).optional().meta({ description: '"ok", "pending", "expired" or an error code' }),
   limit: z.coerce.number().int().min(1).max(500).default(100),
   offset: z.coerce.number().int().min(0).default(0),
 });
@@ -182,3 +186,47 @@ export const checkpointResponse = z
     publicKey: z.string().meta({ description: 'Ed25519 public key, base64url' }), signature: z.string().meta({ description: 'Ed25519 signature, base64url' }),
   })
   .meta({ id: 'Checkpoint' });
+
+/** GET /v1/me: who the API key belongs to. */
+export const meResponse = z
+  .strictObject({
+    client: z.string(),
+    role: z.enum(ROLES),
+    person: z.string().nullable().meta({ description: 'The accountable person (regulators); null for backends' }),
+    organisation: z.string().nullable(),
+    sectors: z.array(sector),
+  })
+  .meta({ id: 'Me' });
+
+/** GET /v1/legal-bases: what each basis covers, for regulators choosing one. */
+export const legalBasesResponse = z
+  .strictObject({
+    legalBases: z.array(
+      z.strictObject({
+        id: z.string(),
+        title: z.string(),
+        reference: z.string().meta({ description: "The law's reference" }),
+        acts: z.array(z.enum(LEGAL_ACTS)),
+        sectors: z.array(sector).meta({ description: 'Sectors where it allows reverse' }),
+        sectorPairs: z.array(z.tuple([sector, sector])).meta({ description: 'Ordered [from, to] pairs where it allows translate' }),
+        dualControl: z.boolean(),
+        approverFromOtherOrganisation: z.boolean(),
+      }),
+    ),
+  })
+  .meta({ id: 'LegalBases' });
+
+export const auditStatsQuery = z.strictObject({ from: z.iso.datetime().optional(), to: z.iso.datetime().optional() });
+const dayCounts = z.array(z.strictObject({ day: z.string().meta({ description: 'UTC day, YYYY-MM-DD' }), key: z.string(), count: z.number().int() }));
+export const auditStatsResponse = z
+  .strictObject({
+    from: z.string().nullable(),
+    to: z.string().nullable(),
+    records: z.number().int().meta({ description: 'Records in the range' }),
+    days: z.array(z.string()).meta({ description: 'Every UTC day from the first to the last counted one' }),
+    actsByRegulator: dayCounts.meta({ description: 'Reverses and translations accepted (done or made pending), per day, by client' }),
+    actsByLegalBasis: dayCounts.meta({ description: 'The same acts per day, by legal basis' }),
+    refusalsByCode: dayCounts.meta({ description: 'Refused acts per day, by error code' }),
+    requestsEnded: z.strictObject({ released: z.number().int(), denied: z.number().int(), expired: z.number().int() }),
+  })
+  .meta({ id: 'AuditStats' });

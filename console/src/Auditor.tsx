@@ -1,0 +1,45 @@
+/** The auditor's dashboard: chain verification, signed checkpoint, charts, and the record search. */
+import { useEffect, useState } from 'preact/hooks';
+import type { AuditRecord, AuditStats, Checkpoint, Verification as Report } from './api.js';
+import { query } from './api.js';
+import { Charts } from './Charts.js';
+import { CheckpointPanel } from './CheckpointPanel.js';
+import { ErrorLine } from './ErrorLine.js';
+import { useI18n } from './i18n.js';
+import { Records } from './Records.js';
+import { apiCaller } from './useApi.js';
+import { Verification } from './Verification.js';
+
+export function Auditor({ apiKey, onAuthLost }: { apiKey: string; onAuthLost: () => void }) {
+  const { t } = useI18n();
+  const [error, setError] = useState<string | null>(null);
+  const [report, setReport] = useState<Report | null>(null);
+  // Bumped by "verify again": the records and charts are read again too.
+  const [refreshKey, setRefreshKey] = useState(0);
+  const api = apiCaller(apiKey, onAuthLost, setError);
+
+  const verify = async () => {
+    const res = await api<Report>('GET', '/v1/audit/verify');
+    if (res) setReport(res.body);
+  };
+  useEffect(() => void verify(), [apiKey, refreshKey]);
+
+  return (
+    <main id="main" class="auditor">
+      <h1 class="visually-hidden">{t('audit.heading')}</h1>
+      <ErrorLine code={error} />
+      <div class="columns">
+        <Verification report={report} onVerify={() => setRefreshKey((k) => k + 1)} />
+        <CheckpointPanel
+          take={async () => {
+            const cp = (await api<Checkpoint>('GET', '/v1/audit/checkpoint'))?.body;
+            if (cp) void verify(); // the new checkpoint is now the one the chain is checked against
+            return cp;
+          }}
+        />
+      </div>
+      <Charts load={async (from, to) => (await api<AuditStats>('GET', `/v1/audit/stats${query({ from, to })}`))?.body} refreshKey={refreshKey} />
+      <Records search={async (q) => (await api<{ total: number; records: AuditRecord[] }>('GET', `/v1/audit${q}`))?.body} refreshKey={refreshKey} />
+    </main>
+  );
+}

@@ -1,0 +1,69 @@
+/**
+ * Download a signed checkpoint of this instance's head, and show the fingerprint of the key that
+ * signed it (SHA-256 of the raw Ed25519 public key), to compare with the key pinned elsewhere.
+ */
+import { sha256 } from '@noble/hashes/sha2.js';
+import { useState } from 'preact/hooks';
+import type { Checkpoint } from './api.js';
+import { formatTime } from './format.js';
+import { useI18n } from './i18n.js';
+
+function base64urlBytes(text: string): Uint8Array {
+  const b64 = text.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(text.length / 4) * 4, '=');
+  return Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+}
+
+export const fingerprint = (publicKey: string): string =>
+  Array.from(sha256(base64urlBytes(publicKey)), (b) => b.toString(16).padStart(2, '0'))
+    .join('')
+    .replace(/(.{4})(?!$)/g, '$1 ');
+
+function download(checkpoint: Checkpoint): void {
+  const blob = new Blob([JSON.stringify(checkpoint, null, 2) + '\n'], { type: 'application/json' });
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = `checkpoint-${checkpoint.instance}-${checkpoint.size}.json`;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+export function CheckpointPanel({ take }: { take: () => Promise<Checkpoint | undefined> }) {
+  const { lang, t } = useI18n();
+  const [checkpoint, setCheckpoint] = useState<Checkpoint | null>(null);
+  const onClick = async () => {
+    const cp = await take();
+    if (!cp) return;
+    setCheckpoint(cp);
+    download(cp);
+  };
+  return (
+    <section aria-labelledby="checkpoint-title" class="panel">
+      <h2 id="checkpoint-title">{t('audit.checkpoint')}</h2>
+      <p>{t('audit.checkpointIntro')}</p>
+      <button type="button" class="primary" onClick={() => void onClick()}>
+        {t('audit.download')}
+      </button>
+      {checkpoint && (
+        <dl class="facts stacked" data-testid="checkpoint">
+          <dt>{t('audit.fingerprint')}</dt>
+          <dd class="mono" data-testid="fingerprint">
+            {fingerprint(checkpoint.publicKey)}
+          </dd>
+          <dt>{t('audit.publicKey')}</dt>
+          <dd class="mono">{checkpoint.publicKey}</dd>
+          <dt>{t('audit.instance')}</dt>
+          <dd>{checkpoint.instance}</dd>
+          <dt>{t('audit.size')}</dt>
+          <dd>{checkpoint.size}</dd>
+          <dt>{t('audit.headHash')}</dt>
+          <dd class="mono">{checkpoint.headHash}</dd>
+          <dt>{t('audit.time')}</dt>
+          <dd>{formatTime(lang, checkpoint.time)}</dd>
+        </dl>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,223 @@
+/**
+ * The regulator's view: the requests awaiting a second pair of eyes, a detail view to decide on
+ * (approve or deny after a confirmation naming the case), their own requests with their state and
+ * the one-time collection of a released result, and a form for a new reverse or translate.
+ *
+ * The list (GET /v1/requests) is what tells states. GET /v1/requests/{id} is called for another
+ * person's request (facts only), and for one's own only when the person clicks "collect": for the
+ * requester of an approved request that call hands the result out, once.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import type { Me, Released, RequestView } from './api.js';
+import { ConfirmDialog } from './ConfirmDialog.js';
+import { ErrorLine } from './ErrorLine.js';
+import { useI18n } from './i18n.js';
+import { NewRequest } from './NewRequest.js';
+import { RequestFacts, sectorsText, TimeLeft } from './RequestFacts.js';
+import { ResultOnce } from './ResultOnce.js';
+import { apiCaller } from './useApi.js';
+
+const REFRESH_MS = 15_000;
+
+export function Regulator({ apiKey, me, onAuthLost }: { apiKey: string; me: Me; onAuthLost: () => void }) {
+  const { t } = useI18n();
+  const [requests, setRequests] = useState<RequestView[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [detail, setDetail] = useState<RequestView | null>(null);
+  const [confirm, setConfirm] = useState<{ decision: 'approve' | 'deny'; r: RequestView } | null>(null);
+  const [result, setResult] = useState<{ caseId: string; released: Released } | null>(null);
+  const [now, setNow] = useState(Date.now());
+  const api = apiCaller(apiKey, onAuthLost, setError);
+
+  const load = async () => {
+    const res = await api<{ requests: RequestView[] }>('GET', '/v1/requests');
+    if (res) setRequests(res.body.requests);
+    setNow(Date.now());
+  };
+  useEffect(() => {
+    void load();
+    const timer = setInterval(() => void load(), REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [apiKey]);
+
+  const queue = (requests ?? []).filter((r) => !r.mine && r.state === 'pending');
+  const mine = (requests ?? []).filter((r) => r.mine);
+
+  const openDetail = async (r: RequestView) => {
+    setNotice(null);
+    if (r.mine) return setDetail(r); // never GET one's own request here: it could collect the result
+    const res = await api<RequestView>('GET', `/v1/requests/${encodeURIComponent(r.requestId)}`);
+    if (res) setDetail(res.body);
+  };
+
+  const decide = async () => {
+    if (!confirm) return;
+    const { decision, r } = confirm;
+    setConfirm(null);
+    const res = await api<{ status: string }>('POST', `/v1/requests/${encodeURIComponent(r.requestId)}/${decision}`, {});
+    if (res) {
+      setNotice(t(decision === 'approve' ? 'req.approved' : 'req.denied', { caseId: r.caseId }));
+      setDetail(null);
+    }
+    await load();
+  };
+
+  const collect = async (r: RequestView) => {
+    setNotice(null);
+    const res = await api<Released>('GET', `/v1/requests/${encodeURIComponent(r.requestId)}`);
+    if (res && ('nationalId' in res.body || 'token' in res.body)) setResult({ caseId: r.caseId, released: res.body });
+    setDetail(null);
+    await load();
+  };
+
+  return (
+    <main id="main" class="regulator">
+      <h1 class="visually-hidden">{t('app.title')}</h1>
+      <ErrorLine code={error} />
+      {notice && (
+        <p class="notice" role="status">
+          {notice}
+        </p>
+      )}
+      {result && <ResultOnce caseId={result.caseId} result={result.released} onDone={() => setResult(null)} />}
+
+      <section aria-labelledby="queue-title" class="panel">
+        <div class="panel-head">
+          <h2 id="queue-title">{t('req.queue')}</h2>
+          <button type="button" onClick={() => void load()}>
+            {t('common.refresh')}
+          </button>
+        </div>
+        {requests === null ? (
+          <p>{t('common.loading')}</p>
+        ) : queue.length === 0 ? (
+          <p>{t('req.queueEmpty')}</p>
+        ) : (
+          <RequestTable id="queue" caption={t('req.queue')} rows={queue} now={now} onDetail={openDetail} />
+        )}
+      </section>
+
+      {detail && (
+        <section aria-labelledby="detail-title" class="panel detail" data-testid="detail">
+          <div class="panel-head">
+            <h2 id="detail-title">{t('req.detailsOf', { caseId: detail.caseId })}</h2>
+            <button type="button" onClick={() => setDetail(null)}>
+              {t('common.close')}
+            </button>
+          </div>
+          <RequestFacts r={detail} now={now} />
+          {detail.canDecide ? (
+            <div class="actions">
+              <button type="button" class="primary" onClick={() => setConfirm({ decision: 'approve', r: detail })}>
+                {t('req.approve')}
+              </button>
+              <button type="button" class="danger" onClick={() => setConfirm({ decision: 'deny', r: detail })}>
+                {t('req.deny')}
+              </button>
+            </div>
+          ) : detail.mine && detail.state === 'approved' ? (
+            <CollectButton onCollect={() => void collect(detail)} />
+          ) : (
+            !detail.mine && detail.state === 'pending' && <p>{t('req.cannotDecide')}</p>
+          )}
+        </section>
+      )}
+
+      <section aria-labelledby="mine-title" class="panel">
+        <h2 id="mine-title">{t('req.mine')}</h2>
+        {requests === null ? (
+          <p>{t('common.loading')}</p>
+        ) : mine.length === 0 ? (
+          <p>{t('req.mineEmpty')}</p>
+        ) : (
+          <RequestTable id="mine" caption={t('req.mine')} rows={mine} now={now} onDetail={openDetail} onCollect={(r) => void collect(r)} />
+        )}
+      </section>
+
+      <NewRequest apiKey={apiKey} me={me} onAuthLost={onAuthLost} onDone={(caseId, released) => (released ? setResult({ caseId, released }) : void load())} />
+
+      {confirm && (
+        <ConfirmDialog
+          title={t(confirm.decision === 'approve' ? 'req.confirmApprove' : 'req.confirmDeny', { caseId: confirm.r.caseId })}
+          confirmLabel={t(confirm.decision === 'approve' ? 'req.approve' : 'req.deny')}
+          danger={confirm.decision === 'deny'}
+          onConfirm={() => void decide()}
+          onCancel={() => setConfirm(null)}
+        >
+          <RequestFacts r={confirm.r} now={now} />
+          <p>{t('req.confirmText', { person: me.person ?? me.client, organisation: me.organisation ?? '' })}</p>
+        </ConfirmDialog>
+      )}
+    </main>
+  );
+}
+
+function CollectButton({ onCollect }: { onCollect: () => void }) {
+  const { t } = useI18n();
+  return (
+    <div class="actions">
+      <button type="button" class="primary" onClick={onCollect}>
+        {t('req.collect')}
+      </button>
+      <span class="hint">{t('req.collectHint')}</span>
+    </div>
+  );
+}
+
+function RequestTable(props: { id: string; caption: string; rows: RequestView[]; now: number; onDetail: (r: RequestView) => void; onCollect?: (r: RequestView) => void }) {
+  const { t } = useI18n();
+  return (
+    <div class="scroll" role="region" aria-label={props.caption} tabIndex={0}>
+      <table id={props.id}>
+        <thead>
+          <tr>
+            <th scope="col">{t('req.case')}</th>
+            <th scope="col">{t('req.act')}</th>
+            <th scope="col">{t('req.sectors')}</th>
+            <th scope="col">{t('req.basis')}</th>
+            <th scope="col">{t('req.purpose')}</th>
+            <th scope="col">{t('req.requester')}</th>
+            <th scope="col">{t('req.state')}</th>
+            <th scope="col">{t('req.timeLeft')}</th>
+            <th scope="col">
+              <span class="visually-hidden">{t('req.details')}</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.rows.map((r) => (
+            <tr key={r.requestId} data-request={r.requestId}>
+              <th scope="row">{r.caseId}</th>
+              <td>{t(`act.${r.act}`)}</td>
+              <td>{sectorsText(r)}</td>
+              <td>
+                <abbr title={`${r.legalBasis.title} — ${r.legalBasis.reference}`}>{r.legalBasis.id}</abbr>
+                <div class="reference">{r.legalBasis.reference}</div>
+              </td>
+              <td>{r.purpose}</td>
+              <td>
+                {r.requester.person}
+                <div class="reference">{r.requester.organisation}</div>
+              </td>
+              <td>{t(`state.${r.state}`)}</td>
+              <td>
+                <TimeLeft r={r} now={props.now} />
+              </td>
+              <td class="row-actions">
+                <button type="button" onClick={() => props.onDetail(r)} aria-label={`${t('req.details')}: ${r.caseId}`}>
+                  {t('req.details')}
+                </button>
+                {props.onCollect && r.state === 'approved' && (
+                  <button type="button" class="primary" onClick={() => props.onCollect!(r)} aria-label={`${t('req.collect')}: ${r.caseId}`}>
+                    {t('req.collect')}
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,12 @@
+/** GET /v1/legal-bases: the bases a regulator may cite and what each covers. */
+import { Router } from 'express';
+import type { LegalBasis } from '../../config/schema.js';
+import { listLegalBases } from '../../regulators/listLegalBases.js';
+import { principalOf } from '../auth.js';
+import { resource } from '../resource.js';
+
+export function legalBasisRoutes(bases: readonly LegalBasis[]): Router {
+  const router = Router();
+  resource(router, '/v1/legal-bases', { get: (_req, res) => void res.json(listLegalBases(bases, principalOf(res))) });
+  return router;
+}

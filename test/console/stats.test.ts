@@ -1,0 +1,57 @@
+/** auditStats, the pure aggregate behind GET /v1/audit/stats. */
+import type { AuditRecord } from '../../src/audit/record.js';
+import { auditStats } from '../../src/audit/stats.js';
+
+let seq = 0;
+const rec = (time: string, fields: Partial<AuditRecord>): AuditRecord =>
+  ({
+    v: 1, id: `i:${++seq}`, seq, time, instance: 'i', act: 'reverse', client: 'reg-a', person: 'A', organisation: 'O', sector: 'tax', toSector: null, token: null,
+    legalBasis: 'B1', caseId: 'C', purpose: 'P', requestId: null, outcome: 'ok', count: null, prev: '', hash: '', mac: '', ...fields,
+  }) as AuditRecord;
+
+describe('auditStats', () => {
+  const records = [
+    rec('2026-03-01T10:00:00.000Z', {}),
+    rec('2026-03-01T11:00:00.000Z', { act: 'translate-request', outcome: 'pending', client: 'reg-b', legalBasis: 'B2' }),
+    rec('2026-03-03T09:00:00.000Z', { act: 'translate', client: 'reg-b' }),
+    rec('2026-03-03T09:30:00.000Z', { act: 'reverse', outcome: 'forbidden' }),
+    rec('2026-03-03T09:31:00.000Z', { act: 'reverse', outcome: 'unauthenticated', client: null, count: 7 }),
+    rec('2026-03-03T10:00:00.000Z', { act: 'approve', outcome: 'ok' }),
+    rec('2026-03-03T10:01:00.000Z', { act: 'release', outcome: 'ok' }),
+    rec('2026-03-03T10:02:00.000Z', { act: 'release', outcome: 'request_closed' }),
+    rec('2026-03-04T00:00:00.000Z', { act: 'deny', outcome: 'ok' }),
+    rec('2026-03-04T00:10:00.000Z', { act: 'expire', outcome: 'expired', client: null }),
+  ];
+
+  it('when given records, then it counts accepted acts by regulator and basis, refusals by code (aggregates by their count), and ends, over a continuous span of days', () => {
+    const s = auditStats(records);
+    expect(s.days).toEqual(['2026-03-01', '2026-03-02', '2026-03-03', '2026-03-04']);
+    expect(s.records).toBe(10);
+    expect(s.actsByRegulator).toEqual([
+      { day: '2026-03-01', key: 'reg-a', count: 1 },
+      { day: '2026-03-01', key: 'reg-b', count: 1 },
+      { day: '2026-03-03', key: 'reg-b', count: 1 },
+    ]);
+    expect(s.actsByLegalBasis).toEqual([
+      { day: '2026-03-01', key: 'B1', count: 1 },
+      { day: '2026-03-01', key: 'B2', count: 1 },
+      { day: '2026-03-03', key: 'B1', count: 1 },
+    ]);
+    expect(s.refusalsByCode).toEqual([
+      { day: '2026-03-03', key: 'forbidden', count: 1 },
+      { day: '2026-03-03', key: 'request_closed', count: 1 },
+      { day: '2026-03-03', key: 'unauthenticated', count: 7 },
+    ]);
+    expect(s.requestsEnded).toEqual({ released: 1, denied: 1, expired: 1 });
+  });
+
+  it('when a range is given, then it is [from, to)', () => {
+    const s = auditStats(records, { from: '2026-03-03T00:00:00.000Z', to: '2026-03-04T00:00:00.000Z' });
+    expect([s.from, s.to, s.records, s.days]).toEqual(['2026-03-03T00:00:00.000Z', '2026-03-04T00:00:00.000Z', 6, ['2026-03-03']]);
+    expect(s.requestsEnded).toEqual({ released: 1, denied: 0, expired: 0 });
+  });
+
+  it('when there is nothing, then empty series', () => {
+    expect(auditStats([])).toEqual({ from: null, to: null, records: 0, days: [], actsByRegulator: [], actsByLegalBasis: [], refusalsByCode: [], requestsEnded: { released: 0, denied: 0, expired: 0 } });
+  });
+});
