@@ -2,10 +2,12 @@
  * The verifier (docs/AUDIT.md §5): walks each instance's chain and reports the first bad record;
  * then checks that each given checkpoint is validly signed and that the log still extends it.
  * One instance has one chain in one file named for it: a file named for another instance, or two
- * files of one instance (a rewritten copy beside the original), are refused.
+ * files of one instance (a rewritten copy beside the original), are refused. Values are checked
+ * against §1's rules and checkpoints against §4's form (src/audit/recordRules.ts).
  */
 import { body, chainHash, FIELDS, GENESIS, macMatches, recordLine, type AuditRecord } from './record.js';
 import { checkpointSignatureValid, type Checkpoint } from './checkpoint.js';
+import { checkpointValueProblem, recordValueProblem } from './recordRules.js';
 
 export interface FileReport {
   name: string;
@@ -76,6 +78,8 @@ export function verifyChain(name: string, text: string, macKey?: Uint8Array): Fi
     if (chainHash(body(record)) !== record.hash) return bad('record modified (hash does not match its content)');
     if (recordLine(record) !== `${lines[i]}\n`) return bad('record not in its canonical form (white space or escapes changed)');
     if (macKey && !macMatches(macKey, record.hash, String(record.mac))) return bad('MAC invalid (forged or modified record)');
+    const valueProblem = recordValueProblem(record as unknown as Record<string, unknown>);
+    if (valueProblem) return bad(`value not allowed: ${valueProblem}`);
     if (report.instance === null) report.instance = record.instance;
     if (named !== null && record.instance !== named) return bad(`record of instance ${String(record.instance)} in the file of instance ${named}`);
     if (record.instance !== report.instance || record.id !== `${record.instance}:${record.seq}`) return bad('record of another instance');
@@ -104,6 +108,9 @@ export function verifyAudit(
   }
   const checkpoints = (options.checkpoints ?? []).map((cp): CheckpointReport => {
     const result = (ok: boolean, reason?: string): CheckpointReport => ({ instance: cp.instance, size: cp.size, ok, ...(reason ? { reason } : {}) });
+    // A checkpoint of another format or form is not one this document describes: refused, not guessed at.
+    const formProblem = checkpointValueProblem(cp);
+    if (formProblem) return result(false, `not a sectoken checkpoint: ${formProblem}`);
     if (!checkpointSignatureValid(cp, options.trustedPublicKey ?? cp.publicKey)) return result(false, 'checkpoint signature invalid');
     const candidates = reports.filter((r) => r.instance === cp.instance);
     if (candidates.length === 0) return result(false, 'no log of this instance was given');

@@ -121,5 +121,18 @@ export function keysCommand(): Command {
       process.stdout.write(openKeyringFor(readSettings()).auditSigning.x + '\n');
     });
 
+  keys
+    .command('audit-mac-key')
+    .description("print the raw audit MAC key (32 bytes, hex) for an independent verifier's MAC check (docs/AUDIT.md §2); a secret")
+    .action(() => {
+      const key = openKeyringFor(readSettings()).auditMac;
+      // The key goes to stdout alone (to be redirected into a file); the warning to the terminal.
+      process.stderr.write(
+        'sectoken: this is the audit MAC key, a secret: whoever holds it can write records whose MACs verify (only checkpoints catch a rewritten chain). ' +
+          'Give it only to an auditor entitled to check MACs, over a protected channel; never to a regulator or service.\n',
+      );
+      process.stdout.write(Buffer.from(key).toString('hex') + '\n');
+    });
+
   return keys;
 }

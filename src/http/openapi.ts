@@ -4,27 +4,44 @@ import { z } from 'zod';
 import type { ErrorCode } from '../errors.js';
 import { HTTP_STATUS } from './errors.js';
 import {
-  auditPage, auditQuery, auditStatsQuery, auditStatsResponse, batchRequest, batchResponse, checkpointResponse, decisionResponse, errorResponse, healthResponse,
+  auditPage, auditQuery, checkpointQuery, auditStatsQuery, auditStatsResponse, batchRequest, batchResponse, checkpointResponse, decisionResponse, errorResponse, healthResponse,
   legalBasesResponse, meResponse, readinessResponse, releasedResponse, requestIdParams, requestAccepted, requestList, requestListQuery, requestView, reversePending, reverseRequest, reverseResponse, tokenRequest,
   tokenResponse, translateRequest, translateResponse, upgradeRequest, upgradeResponse, verifyResponse,
 } from './schemas.js';
 
 const json = (schema: unknown) => ({ 'application/json': { schema } }) as never;
 
+/** The headers that come with some error statuses (src/http/errors.ts, src/http/resource.ts). */
+const ERROR_HEADERS: Partial<Record<number, Record<string, { description: string; schema: object }>>> = {
+  401: { 'WWW-Authenticate': { description: 'Bearer', schema: { type: 'string' } } },
+  405: { Allow: { description: 'The methods this path answers', schema: { type: 'string' } } },
+  429: { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer', minimum: 0 } } },
+};
+
 /** Error responses grouped by status, each listing the codes a route can answer with. */
-function errors(...codes: ErrorCode[]): ZodOpenApiResponsesObject {
+function errorResponses(codes: ErrorCode[]): ZodOpenApiResponsesObject {
   const byStatus = new Map<number, ErrorCode[]>();
-  for (const code of [...codes, 'invalid_request', 'unauthenticated', 'payload_too_large', 'internal'] as ErrorCode[]) {
+  for (const code of codes) {
     const status = HTTP_STATUS[code];
     byStatus.set(status, [...new Set([...(byStatus.get(status) ?? []), code])]);
   }
   return Object.fromEntries(
-    [...byStatus].map(([status, list]) => [String(status), { description: `Error: ${list.join(', ')}`, content: json(errorResponse) }]),
+    [...byStatus].map(([status, list]) => [
+      String(status),
+      { description: `Error: ${list.join(', ')}`, content: json(errorResponse), ...(ERROR_HEADERS[status] ? { headers: ERROR_HEADERS[status] as never } : {}) },
+    ]),
   );
 }
 
+/** What any /v1 path can answer: behind authentication and the JSON body parser, one resource each. */
+const V1_ERRORS: ErrorCode[] = ['invalid_request', 'unauthenticated', 'method_not_allowed', 'payload_too_large', 'internal'];
+/** A /v1 route's errors: the common ones and its own. test/http/openapi.test.ts drives each. */
+const errors = (...codes: ErrorCode[]): ZodOpenApiResponsesObject => errorResponses([...codes, ...V1_ERRORS]);
+/** An open route outside /v1 (no authentication, no body parser): another method, or a bug. */
+const openErrors = (...codes: ErrorCode[]): ZodOpenApiResponsesObject => errorResponses([...codes, 'method_not_allowed', 'internal']);
+
 const ACT_ERRORS: ErrorCode[] = ['invalid_token', 'legal_basis_required', 'forbidden', 'unknown_sector', 'not_reversible', 'rate_limited', 'audit_unavailable', 'dual_control_unavailable'];
-const REQUEST_ERRORS: ErrorCode[] = ['forbidden', 'not_found', 'request_closed', 'request_expired', 'request_tampered', 'invalid_token', 'audit_unavailable', 'dual_control_unavailable'];
+const REQUEST_ERRORS: ErrorCode[] = ['forbidden', 'not_found', 'request_closed', 'request_expired', 'request_tampered', 'invalid_token', 'rate_limited', 'audit_unavailable', 'dual_control_unavailable'];
 
 /** approve and deny under `base`; the /v1/reverse/requests paths are deprecated aliases. */
 function decisionPaths(base: string, deprecated: boolean): Record<string, object> {
@@ -59,7 +76,7 @@ export function openApiDocument(maxBatchSize: number, version: string): object {
           summary: "A person's token in one of the caller's sectors",
           security: [{ bearer: [] }],
           requestBody: { required: true, content: json(tokenRequest) },
-          responses: { '200': { description: 'The token', content: json(tokenResponse) }, ...errors('invalid_national_id', 'forbidden', 'unknown_sector') },
+          responses: { '200': { description: 'The token', content: json(tokenResponse) }, ...errors('invalid_national_id', 'forbidden', 'unknown_sector', 'rate_limited') },
         },
       },
       '/v1/tokens/batch': {
@@ -67,7 +84,7 @@ export function openApiDocument(maxBatchSize: number, version: string): object {
           summary: `Tokens of up to ${maxBatchSize} people, in input order`,
           security: [{ bearer: [] }],
           requestBody: { required: true, content: json(batchRequest(maxBatchSize)) },
-          responses: { '200': { description: 'One result per national ID', content: json(batchResponse) }, ...errors('forbidden', 'unknown_sector') },
+          responses: { '200': { description: 'One result per national ID', content: json(batchResponse) }, ...errors('forbidden', 'unknown_sector', 'rate_limited') },
         },
       },
       '/v1/tokens/upgrade': {
@@ -75,7 +92,7 @@ export function openApiDocument(maxBatchSize: number, version: string): object {
           summary: "Re-issue a service's stored reversible tokens under the sector's current key version",
           security: [{ bearer: [] }],
           requestBody: { required: true, content: json(upgradeRequest(maxBatchSize)) },
-          responses: { '200': { description: 'One result per token, in input order', content: json(upgradeResponse) }, ...errors('forbidden', 'unknown_sector', 'not_reversible') },
+          responses: { '200': { description: 'One result per token, in input order', content: json(upgradeResponse) }, ...errors('forbidden', 'unknown_sector', 'not_reversible', 'rate_limited') },
         },
       },
       '/v1/reverse': {
@@ -107,7 +124,7 @@ export function openApiDocument(maxBatchSize: number, version: string): object {
           summary: 'Dual-control requests the caller made or could decide (in scope of all their sectors), newest first',
           security: [{ bearer: [] }],
           requestParams: { query: requestListQuery },
-          responses: { '200': { description: 'The requests, facts only', content: json(requestList) }, ...errors('forbidden', 'dual_control_unavailable') },
+          responses: { '200': { description: 'The requests, facts only', content: json(requestList) }, ...errors('forbidden', 'rate_limited', 'dual_control_unavailable') },
         },
       },
       '/v1/requests/{id}': {
@@ -175,18 +192,20 @@ export function openApiDocument(maxBatchSize: number, version: string): object {
       },
       '/v1/audit/checkpoint': {
         get: {
-          summary: "A signed checkpoint of this instance's log head (Ed25519), to keep off-host",
+          summary: "A signed checkpoint (Ed25519) of the log head of this instance, or with ?instance= of another chain of the directory (each worker's), to keep off-host",
           security: [{ bearer: [] }],
-          responses: { '200': { description: 'The checkpoint', content: json(checkpointResponse) }, ...errors('forbidden') },
+          requestParams: { query: checkpointQuery },
+          responses: { '200': { description: 'The checkpoint', content: json(checkpointResponse) }, ...errors('forbidden', 'not_found', 'audit_unavailable') },
         },
       },
-      '/healthz': { get: { summary: 'Liveness', responses: { '200': { description: 'Alive', content: json(healthResponse) } } } },
+      '/healthz': { get: { summary: 'Liveness', responses: { '200': { description: 'Alive', content: json(healthResponse) }, ...openErrors() } } },
       '/readyz': {
         get: {
           summary: 'Readiness: keys loaded, audit writable; Redis reported, not required',
           responses: {
             '200': { description: 'Ready', content: json(readinessResponse) },
             '503': { description: 'Not ready', content: json(readinessResponse) },
+            ...openErrors(),
           },
         },
       },
@@ -196,11 +215,11 @@ export function openApiDocument(maxBatchSize: number, version: string): object {
           security: [{ bearer: [] }],
           responses: {
             '200': { description: 'Prometheus text exposition format', content: { 'text/plain': { schema: { type: 'string' } } } as never },
-            ...errors('unauthenticated', 'forbidden'),
+            ...openErrors('unauthenticated', 'forbidden'),
           },
         },
       },
-      '/openapi.json': { get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1 document' } } } },
+      '/openapi.json': { get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1 document' }, ...openErrors() } } },
     },
   });
 }

@@ -180,6 +180,14 @@ export const verifyResponse = z
       .meta({ description: "This instance's own file, checked against what the running process knows" }),
   })
   .meta({ id: 'AuditVerification' });
+/** GET /v1/audit/checkpoint: which chain (under workers, each worker has its own); default: the answering instance's. */
+export const checkpointQuery = z.strictObject({
+  instance: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/)
+    .optional()
+    .meta({ description: 'The instance whose chain to checkpoint (a worker is `<instance>-w<n>`); default: the instance that answers' }),
+});
 export const checkpointResponse = z
   .strictObject({
     format: z.literal('sectoken-checkpoint/1'), instance: z.string(), size: z.number().int(), headHash: z.string(), time: z.string(),

@@ -7,6 +7,7 @@
  */
 import request from 'supertest';
 import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import AjvModule from 'ajv/dist/2020.js';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { bearer, devConfig, startTestService, type TestService } from '../helpers/service.js';
@@ -242,5 +243,159 @@ describe('regulator and auditor responses match the documented schemas', () => {
     expectDocumented('/v1/audit/verify', 'get', await auditor.get('/v1/audit/verify'));
     expectDocumented('/v1/audit/checkpoint', 'get', await auditor.get('/v1/audit/checkpoint'));
     expectDocumented('/v1/audit', 'get', await as('regulator-cndp').get('/v1/audit'));
+  });
+});
+
+/**
+ * Every error the service can answer on a route is declared for that route: each documented
+ * operation is driven into the refusals every route has (no key, another method, bad or oversized
+ * body, a role without the right), and each route into its own (its sectors, tokens, legal bases,
+ * requests, limits, a failed audit log); every answer must be documented with its status.
+ */
+describe('every error a route answers is declared for it', () => {
+  /** The documented path template a URL falls under, e.g. /v1/requests/{id}. */
+  function templateOf(url: string): string {
+    const path = url.split('?')[0]!;
+    const found = Object.keys(doc.paths).find((t) => new RegExp(`^${t.replace(/\{[^}]+\}/g, '[^/]+')}$`).test(path));
+    if (!found) throw new Error(`${path} is not a documented path`);
+    return found;
+  }
+  const seen: string[] = [];
+  function check(method: string, url: string, res: request.Response): void {
+    const path = templateOf(url);
+    seen.push(`${method} ${path} ${res.status}`);
+    // A 405 is documented on the path's own operations (the method asked for has none).
+    const ops = method === 'head' || !doc.paths[path]![method] ? Object.keys(doc.paths[path]!) : [method];
+    // A HEAD answer has no body: its status alone must be documented.
+    for (const op of ops) method === 'head' ? responseSchema(path, op, res.status) : expectDocumented(path, op, res);
+  }
+  const send = (method: 'get' | 'post' | 'put' | 'delete' | 'head', url: string, auth?: string, body?: string | object): Promise<request.Response> => {
+    let req = request(service.app)[method](url);
+    if (auth) req = req.set('Authorization', auth);
+    if (typeof body === 'string') req = req.set('Content-Type', 'application/json').send(body);
+    else if (body !== undefined) req = req.send(body);
+    return req;
+  };
+  const concrete = (template: string): string => template.replace('{id}', 'AAAAAAAAAAAAAAAAAAAAAA');
+
+  it('when statically read, then every /v1 operation declares 400, 401, 405, 413 and 500, and every open one 405 and 500', () => {
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(ops)) {
+        const wanted = path.startsWith('/v1') ? ['400', '401', '405', '413', '500'] : ['405', '500'];
+        expect({ op: `${method} ${path}`, missing: wanted.filter((s) => !op.responses[s]) }).toEqual({ op: `${method} ${path}`, missing: [] });
+      }
+    }
+    for (const path of ['/v1/tokens', '/v1/tokens/batch', '/v1/tokens/upgrade', '/v1/reverse', '/v1/translate', '/v1/requests', '/v1/requests/{id}']) {
+      const op = Object.values(doc.paths[path]!)[0]!;
+      expect({ path, retryAfter: Object.keys((op.responses['429'] as { headers?: object } | undefined)?.headers ?? {}) }).toEqual({ path, retryAfter: ['Retry-After'] });
+    }
+    expect(Object.keys(doc.paths)).toContain('/metrics');
+  });
+
+  it('when any operation is asked without a key, with another method, with broken or oversized JSON, or by a role without the right, then each answer is documented', async () => {
+    const big = JSON.stringify({ x: 'a'.repeat(300 * 1024) });
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      const url = concrete(path);
+      const [method] = Object.keys(ops) as Array<'get' | 'post'>;
+      const other = method === 'get' ? 'delete' : 'put';
+      check(other, url, await send(other, url, bearer('auditor')));
+      if (method === 'get' && path !== '/healthz' && path !== '/readyz' && path !== '/openapi.json') check('head', url, await send('head', url, bearer('auditor')));
+      if (!path.startsWith('/v1') && path !== '/metrics') continue;
+      check(method!, url, await send(method!, url));
+      check(method!, url, await send(method!, url, 'Bearer stk_unknown'));
+      if (path === '/metrics') {
+        check(method!, url, await send(method!, url, bearer('auditor')));
+        continue;
+      }
+      check(method!, url, await send(method!, url, bearer('operator'), '{"sector":'));
+      check(method!, url, await send(method!, url, bearer('operator'), big));
+      check(method!, url, await send(method!, url, bearer('operator'), method === 'post' ? {} : undefined));
+    }
+  });
+
+  it("when each route is driven into its own refusals, then each answer is documented", async () => {
+    const cndp = bearer('regulator-cndp');
+    const tax = (await send('post', '/v1/tokens', bearer('tax-backend'), { sector: 'tax', nationalId: 'AB123456' })).body.token as string;
+    const social = (await send('post', '/v1/tokens', bearer('welfare-backend'), { sector: 'social', nationalId: 'AB123456' })).body.token as string;
+    const health = (await send('post', '/v1/tokens', bearer('hospital-backend'), { sector: 'health', nationalId: 'AB123456' })).body.token as string;
+    const basis = { legalBasis: 'LOI-09-08-ART-4', caseId: 'C-1', purpose: 'p' };
+    const steps: Array<['get' | 'post', string, string, object | undefined]> = [
+      ['post', '/v1/tokens', bearer('hospital-backend'), { sector: 'health', nationalId: 'ABC' }],
+      ['post', '/v1/tokens', bearer('hospital-backend'), { sector: 'nowhere', nationalId: 'AB1' }],
+      ['post', '/v1/tokens/batch', bearer('hospital-backend'), { sector: 'health', nationalIds: Array(1001).fill('A1') }],
+      ['post', '/v1/tokens/upgrade', bearer('welfare-backend'), { sector: 'social', tokens: [social] }],
+      ['post', '/v1/tokens/upgrade', bearer('tax-backend'), { sector: 'nowhere', tokens: [tax] }],
+      ['post', '/v1/reverse', cndp, { sector: 'tax', token: tax, caseId: 'C-1', purpose: 'p' }],
+      ['post', '/v1/reverse', cndp, { sector: 'tax', token: 'X', ...basis }],
+      ['post', '/v1/reverse', cndp, { sector: 'nowhere', token: tax, ...basis }],
+      ['post', '/v1/reverse', cndp, { sector: 'social', token: social, ...basis, legalBasis: 'CNDP-D-97-2020' }],
+      ['post', '/v1/reverse', cndp, { sector: 'tax', token: tax, ...basis, legalBasis: 'NO-SUCH-BASIS' }],
+      ['post', '/v1/translate', cndp, { fromSector: 'social', token: social, toSector: 'tax', ...basis, legalBasis: 'CSS-FRAUD-2026' }],
+      ['post', '/v1/translate', bearer('regulator-health'), { fromSector: 'tax', token: tax, toSector: 'social', ...basis, legalBasis: 'CSS-FRAUD-2026' }],
+      ['get', '/v1/requests?state=nonsense', cndp, undefined],
+      ['get', '/v1/requests/not-an-id', cndp, undefined],
+      ['get', '/v1/requests/AAAAAAAAAAAAAAAAAAAAAA', cndp, undefined],
+      ['post', '/v1/requests/AAAAAAAAAAAAAAAAAAAAAA/approve', bearer('regulator-health'), undefined],
+      ['post', '/v1/reverse/requests/AAAAAAAAAAAAAAAAAAAAAA/deny', bearer('regulator-health'), undefined],
+      ['get', '/v1/reverse/requests/AAAAAAAAAAAAAAAAAAAAAA', cndp, undefined],
+      ['get', '/v1/audit?limit=0', bearer('auditor'), undefined],
+      ['get', '/v1/audit/checkpoint?instance=nobody', bearer('auditor'), undefined],
+      ['get', '/v1/audit/checkpoint?instance=no/such', bearer('auditor'), undefined],
+      ['get', '/v1/legal-bases', bearer('tax-backend'), undefined],
+    ];
+    for (const [method, url, auth, body] of steps) {
+      const res = await send(method, url, auth, body);
+      expect(res.status).toBeGreaterThanOrEqual(400);
+      check(method, url, res);
+    }
+    // A request's life: its requester may not decide it; decided twice; collected twice.
+    const pending = await send('post', '/v1/reverse', cndp, { sector: 'health', token: health, ...basis, legalBasis: 'CNDP-D-97-2020' });
+    expect(pending.status).toBe(202);
+    const id = pending.body.requestId as string;
+    check('post', `/v1/requests/${id}/approve`, await send('post', `/v1/requests/${id}/approve`, cndp));
+    check('post', `/v1/requests/${id}/approve`, await send('post', `/v1/requests/${id}/approve`, bearer('regulator-health')));
+    check('post', `/v1/requests/${id}/deny`, await send('post', `/v1/requests/${id}/deny`, bearer('regulator-health')));
+    check('get', `/v1/requests/${id}`, await send('get', `/v1/requests/${id}`, cndp));
+    check('get', `/v1/reverse/requests/${id}`, await send('get', `/v1/reverse/requests/${id}`, cndp));
+    expect(seen).toEqual(expect.arrayContaining(['post /v1/tokens 400', 'post /v1/tokens/upgrade 422', 'post /v1/reverse 403', 'post /v1/requests/{id}/approve 403', 'post /v1/requests/{id}/deny 409', 'get /v1/requests/{id} 404', 'get /v1/audit/checkpoint 404']));
+  });
+
+  it('when limits, the refusal budget and a failed audit log refuse, then 429 and 503 are documented', async () => {
+    const config = devConfig() as Record<string, unknown>;
+    const limited = startTestService({
+      config: { ...config, rateLimits: { defaults: { identities: [{ points: 1, perSeconds: 60 }], reverse: [{ points: 1, perSeconds: 60 }], translate: [{ points: 1, perSeconds: 60 }], refusal: [{ points: 1, perSeconds: 60 }] }, clients: {} } },
+    });
+    try {
+      const as = (client: string, url: string, body?: object) => {
+        const req = body ? request(limited.app).post(url) : request(limited.app).get(url);
+        return req.set('Authorization', bearer(client)).send(body);
+      };
+      const tax = (await as('tax-backend', '/v1/tokens', { sector: 'tax', nationalId: 'AB123456' })).body.token as string;
+      check('post', '/v1/tokens', await as('tax-backend', '/v1/tokens', { sector: 'tax', nationalId: 'AB123457' }));
+      check('post', '/v1/tokens/batch', await as('tax-backend', '/v1/tokens/batch', { sector: 'tax', nationalIds: ['AB1'] }));
+      check('post', '/v1/tokens/upgrade', await as('tax-backend', '/v1/tokens/upgrade', { sector: 'tax', tokens: [tax] }));
+      const act = { sector: 'tax', token: tax, legalBasis: 'LOI-09-08-ART-4', caseId: 'C', purpose: 'p' };
+      await as('regulator-cndp', '/v1/reverse', act);
+      check('post', '/v1/reverse', await as('regulator-cndp', '/v1/reverse', act));
+      const move = { fromSector: 'tax', token: tax, toSector: 'social', legalBasis: 'CSS-FRAUD-2026', caseId: 'C', purpose: 'p' };
+      await as('regulator-cndp', '/v1/translate', move);
+      check('post', '/v1/translate', await as('regulator-cndp', '/v1/translate', move));
+      // Two refusals spend the refusal budget of 1: the next read of requests is 429.
+      await as('regulator-health', '/v1/requests/AAAAAAAAAAAAAAAAAAAAAA');
+      await as('regulator-health', '/v1/requests/AAAAAAAAAAAAAAAAAAAAAA');
+      check('get', '/v1/requests', await as('regulator-health', '/v1/requests'));
+      check('get', '/v1/requests/{id}', await as('regulator-health', '/v1/requests/AAAAAAAAAAAAAAAAAAAAAA'));
+      expect(seen.filter((s) => s.endsWith(' 429')).length).toBeGreaterThanOrEqual(6);
+
+      // The audit file removed behind the log's back: audited acts answer 503 audit_unavailable.
+      rmSync(join(limited.settings.auditDir, 'audit-test-instance.jsonl'));
+      check('post', '/v1/reverse', await as('regulator-health', '/v1/reverse', act));
+      check('post', '/v1/reverse', await request(limited.app).post('/v1/reverse').send(act));
+      check('get', '/v1/audit/checkpoint', await as('auditor', '/v1/audit/checkpoint?instance=test-instance'));
+      expect(seen).toEqual(expect.arrayContaining(['post /v1/reverse 503']));
+    } finally {
+      await limited.close();
+      rmSync(limited.dir, { recursive: true, force: true });
+    }
   });
 });

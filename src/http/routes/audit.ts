@@ -4,12 +4,13 @@ import { authorize } from '../../access/rules.js';
 import type { Checkpoint, CheckpointSigner } from '../../audit/checkpoint.js';
 import { verifyLive } from '../../audit/live.js';
 import type { AuditLog } from '../../audit/log.js';
+import { peerHead } from '../../audit/peerHead.js';
 import { queryAudit } from '../../audit/read.js';
 import type { RefusalRecorder } from '../../audit/refusals.js';
 import type { Logger } from '../../log.js';
 import { principalOf } from '../auth.js';
 import { resource } from '../resource.js';
-import { auditQuery } from '../schemas.js';
+import { auditQuery, checkpointQuery } from '../schemas.js';
 import { parseBody } from '../validate.js';
 
 export interface AuditDeps {
@@ -43,10 +44,15 @@ export function auditRoutes(deps: AuditDeps): Router {
   });
 
   resource(router, '/v1/audit/checkpoint', {
-    get: (_req, res) => {
+    get: (req, res) => {
       authorize(principalOf(res), 'read-audit');
-      const checkpoint = deps.signer.sign({ instance: deps.log.instance, ...deps.log.head(), time: new Date().toISOString() });
-      lastIssued = checkpoint;
+      const { instance = deps.log.instance } = parseBody(checkpointQuery, { ...(req.query as object) });
+      // Own chain: the head held in memory. Another worker's chain of this directory: its head
+      // marker, once its chain verifies up to it (src/audit/peerHead.ts).
+      const own = instance === deps.log.instance;
+      const head = own ? deps.log.head() : peerHead(deps.dir, instance, deps.macKey);
+      const checkpoint = deps.signer.sign({ instance, ...head, time: new Date().toISOString() });
+      if (own) lastIssued = checkpoint;
       deps.logger.info({ checkpoint: { instance: checkpoint.instance, size: checkpoint.size, headHash: checkpoint.headHash, time: checkpoint.time, signature: checkpoint.signature } }, 'audit checkpoint');
       res.json(checkpoint);
     },
