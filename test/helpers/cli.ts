@@ -20,7 +20,9 @@ function cleanEnv(env: Record<string, string>): NodeJS.ProcessEnv {
 }
 
 export function runCli(args: string[], env: Record<string, string> = {}): CliResult {
-  const result = spawnSync(process.execPath, [CLI, ...args], { env: cleanEnv(env), encoding: 'utf8', timeout: 120_000 });
+  // A serve that gets as far as opening the audit log writes its chain: never into the clone's audit/.
+  const audit = args[0] === 'serve' ? { SECTOKEN_AUDIT_DIR: mkdtempSync(join(tmpdir(), 'sectoken-audit-')) } : {};
+  const result = spawnSync(process.execPath, [CLI, ...args], { env: cleanEnv({ ...audit, ...env }), encoding: 'utf8', timeout: 120_000 });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

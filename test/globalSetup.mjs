@@ -1,0 +1,2 @@
+import { setup } from './cleanClone.mjs';
+export default setup;

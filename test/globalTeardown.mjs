@@ -1,0 +1,2 @@
+import { teardown } from './cleanClone.mjs';
+export default teardown;
