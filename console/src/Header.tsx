@@ -13,11 +13,12 @@ export function Header({ me, onSignOut, onLang }: { me: Me | null; onSignOut: ()
       </div>
       {me && (
         <div class="who" data-testid="who">
-          <span class="label">{t('who.signedInAs')} </span>
-          <strong>{me.person ?? me.client}</strong>
-          {me.organisation && <span> ({me.organisation})</span>}
-          <span class="detail"> · {t('who.client', { client: me.client, role: t(`role.${me.role}`) })}</span>
-          {me.sectors.length > 0 && <span class="detail"> · {t('who.sectors', { sectors: me.sectors.join(', ') })}</span>}
+          <span>
+            {t('who.signedInAs')} <strong>{me.person ?? me.client}</strong>
+            {me.organisation && ` (${me.organisation})`}
+          </span>
+          <span class="detail">{t('who.client', { client: me.client, role: t(`role.${me.role}`) })}</span>
+          {me.sectors.length > 0 && <span class="detail">{t('who.sectors', { sectors: me.sectors.join(', ') })}</span>}
         </div>
       )}
       <div class="tools">

@@ -99,7 +99,7 @@ export function Regulator({ apiKey, me, onAuthLost }: { apiKey: string; me: Me; 
       </section>
 
       {detail && (
-        <section aria-labelledby="detail-title" class="panel detail" data-testid="detail">
+        <section aria-labelledby="detail-title" class="panel detail-panel" data-testid="detail">
           <div class="panel-head">
             <h2 id="detail-title">{t('req.detailsOf', { caseId: detail.caseId })}</h2>
             <button type="button" onClick={() => setDetail(null)}>
