@@ -22,3 +22,11 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
   };
   return destination ? pino(options, destination) : pino(options);
 }
+
+/**
+ * The logger of the per-request completion line (src/http/requestEdge.ts), without redaction:
+ * that line's keys are fixed by code (req.id, req.method, res.statusCode, responseTime, route,
+ * clientId, errorCode, err) and none is a redacted path, so redaction could never change it, and
+ * walking the paths on every request cost about 3 % of a request's CPU (measured, --cpu-prof).
+ */
+export const completionLogger = (logger: Logger): Logger => logger.child({}, { redact: [] });

@@ -7,11 +7,13 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { ClientDirectory, Principal } from '../access/apiKeys.js';
 import { SectokenError } from '../errors.js';
 
-export function authenticate(clients: ClientDirectory, recordRefusal: (req: Request) => Promise<void>): RequestHandler {
+/** `then` runs next for an authenticated request (the body parser): one middleware layer, not two. */
+export function authenticate(clients: ClientDirectory, recordRefusal: (req: Request) => Promise<void>, then?: RequestHandler): RequestHandler {
   return (req, res, next) => {
     const principal = clients.authenticate(req.headers.authorization);
     if (principal) {
       res.locals.principal = principal;
+      if (then) return void then(req, res, next);
       return next();
     }
     const refused = new SectokenError('unauthenticated', 'a valid API key is required (Authorization: Bearer …)');

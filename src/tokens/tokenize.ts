@@ -35,15 +35,29 @@ export interface BatchAnswer {
   results: BatchItem[];
 }
 
+/** A batch's tokens in input order, undefined for an invalid national ID: for callers that present them themselves. */
+export interface BatchTokens {
+  sector: string;
+  keyVersion: number;
+  schemeVersion: number;
+  tokens: Array<string | undefined>;
+}
+
 export async function tokenizeOne(deps: TokenDeps, principal: Principal, input: { sector: string; nationalId: string }): Promise<TokenAnswer> {
-  const batch = await tokenizeBatch(deps, principal, { sector: input.sector, nationalIds: [input.nationalId] });
-  const [result] = batch.results;
-  if (!result || 'error' in result) throw invalidNationalId();
-  return { sector: batch.sector, token: result.token, keyVersion: batch.keyVersion, schemeVersion: SCHEME_VERSION };
+  const batch = await tokenizeBatchTokens(deps, principal, { sector: input.sector, nationalIds: [input.nationalId] });
+  const [token] = batch.tokens;
+  if (token === undefined) throw invalidNationalId();
+  return { sector: batch.sector, token, keyVersion: batch.keyVersion, schemeVersion: SCHEME_VERSION };
 }
 
 /** Results in input order; an invalid national ID fails its own item, not the batch. */
 export async function tokenizeBatch(deps: TokenDeps, principal: Principal, input: { sector: string; nationalIds: string[] }): Promise<BatchAnswer> {
+  const { sector, keyVersion, schemeVersion, tokens } = await tokenizeBatchTokens(deps, principal, input);
+  const results = tokens.map((token): BatchItem => (token === undefined ? { error: 'invalid_national_id' } : { token }));
+  return { sector, keyVersion, schemeVersion, results };
+}
+
+export async function tokenizeBatchTokens(deps: TokenDeps, principal: Principal, input: { sector: string; nationalIds: string[] }): Promise<BatchTokens> {
   const tokenizer = deps.tokenizer();
   const sector = tokenizer.sector(input.sector);
   authorize(principal, 'tokenize', [input.sector]);
@@ -72,7 +86,5 @@ export async function tokenizeBatch(deps: TokenDeps, principal: Principal, input
   missing.forEach((k, j) => (tokens[valid[k]!] = derived[j]));
   await deps.cache.setMany(policy, missing.map((k, j) => [indexes[k]!, derived[j]!] as const));
   deps.metrics.tokensIssued.inc({ sector: input.sector, policy }, valid.length);
-
-  const results = tokens.map((token): BatchItem => (token === undefined ? { error: 'invalid_national_id' } : { token }));
-  return { sector: input.sector, keyVersion: version, schemeVersion: SCHEME_VERSION, results };
+  return { sector: input.sector, keyVersion: version, schemeVersion: SCHEME_VERSION, tokens };
 }
