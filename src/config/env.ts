@@ -1,6 +1,7 @@
 /**
  * Settings read from the environment: each has its variable, a doc line and a default (secrets
- * have none). `sectoken serve --help` and the README list them from SETTINGS_DOC.
+ * have none). `sectoken serve --help` lists them from SETTINGS_DOC, and the README's table is
+ * generated from it (test/docs/readme.test.ts checks it).
  */
 import { availableParallelism, hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -31,21 +32,21 @@ export interface Settings {
 }
 
 export const SETTINGS_DOC: ReadonlyArray<{ env: string; doc: string; fallback: string }> = [
-  { env: 'NODE_ENV', doc: '"production" enforces a real keyring, KEK and configuration', fallback: 'development' },
+  { env: 'NODE_ENV', doc: '`production` enforces a real keyring, KEK and configuration', fallback: 'development' },
   { env: 'PORT', doc: 'TCP port to listen on', fallback: '8080' },
-  { env: 'HOST', doc: 'address to bind (the container image sets 0.0.0.0)', fallback: '127.0.0.1' },
-  { env: 'SECTOKEN_CONFIG', doc: 'configuration file (sectors, clients, limits)', fallback: 'development: config/sectoken.dev.json; production: required' },
-  { env: 'SECTOKEN_KEYRING', doc: 'sealed keyring file', fallback: 'development: keys/dev-keyring.json; production: keys/keyring.json' },
-  { env: 'SECTOKEN_KEK', doc: 'key-encryption key, 32 bytes as 64 hex digits or base64url (secret)', fallback: 'none' },
-  { env: 'SECTOKEN_KEK_FILE', doc: 'file holding the key-encryption key, instead of SECTOKEN_KEK', fallback: 'development: keys/dev.kek' },
-  { env: 'SECTOKEN_AUDIT_DIR', doc: 'directory of the audit log (one file per instance)', fallback: 'audit/ in the package root' },
-  { env: 'SECTOKEN_INSTANCE_ID', doc: "this instance's name in audit records: letters, digits, '.', '_', '-'", fallback: 'the host name' },
-  { env: 'SECTOKEN_AUDIT_MIN_FREE_MB', doc: 'free space (MiB) to keep on the audit disk: below it /readyz reports audit disk_low', fallback: '64' },
-  { env: 'SECTOKEN_WORKERS', doc: 'node:cluster workers sharing the port, each with its own audit chain (<instance>-w<n>)', fallback: 'production with Redis: the core count; otherwise 1 (production refuses more without Redis)' },
-  { env: 'REDIS_URL', doc: 'one Redis server, e.g. redis://127.0.0.1:6379/0; unset with no cluster means no Redis', fallback: 'none' },
-  { env: 'REDIS_CLUSTER_NODES', doc: 'a Redis Cluster instead: comma-separated host:port seeds', fallback: 'none' },
-  { env: 'SECTOKEN_REDIS_PREFIX', doc: 'prefix of every Redis key of this deployment', fallback: 'sectoken:' },
-  { env: 'REDIS_COMMAND_TIMEOUT_MS', doc: 'a Redis command slower than this fails and the service goes on without it', fallback: '50' },
+  { env: 'HOST', doc: 'address to bind', fallback: '127.0.0.1 (the container image sets 0.0.0.0)' },
+  { env: 'SECTOKEN_CONFIG', doc: 'configuration file (sectors, clients, limits, legal bases)', fallback: 'development: `config/sectoken.dev.json`; production: required' },
+  { env: 'SECTOKEN_KEYRING', doc: 'sealed keyring file', fallback: 'development: `keys/dev-keyring.json`; production: `keys/keyring.json`' },
+  { env: 'SECTOKEN_KEK', doc: 'key-encryption key: 32 bytes as 64 hex digits or base64url (secret)', fallback: 'none' },
+  { env: 'SECTOKEN_KEK_FILE', doc: 'file holding the key-encryption key, instead of `SECTOKEN_KEK` (setting both is refused)', fallback: 'development: `keys/dev.kek`' },
+  { env: 'SECTOKEN_AUDIT_DIR', doc: 'directory of the audit log, one chain (file) per instance', fallback: '`audit/` in the package root' },
+  { env: 'SECTOKEN_INSTANCE_ID', doc: "this instance's name in audit records (1–64 letters, digits, `.`, `_`, `-`); one process per instance and audit directory (a second one refuses to start)", fallback: 'the host name' },
+  { env: 'SECTOKEN_AUDIT_MIN_FREE_MB', doc: 'free space to keep on the audit disk, in MiB: below it `/readyz` reports `audit: disk_low` (0: no check)', fallback: '64' },
+  { env: 'SECTOKEN_WORKERS', doc: 'node:cluster workers sharing the port, each with its own audit chain (`<instance>-w<n>`); production refuses more than one without Redis', fallback: 'production with Redis: one per core; otherwise 1' },
+  { env: 'REDIS_URL', doc: 'one Redis server, e.g. `redis://127.0.0.1:6379/0`; neither this nor a cluster set means no Redis', fallback: 'none' },
+  { env: 'REDIS_CLUSTER_NODES', doc: 'a Redis Cluster instead: comma-separated `host:port` seeds', fallback: 'none' },
+  { env: 'SECTOKEN_REDIS_PREFIX', doc: 'prefix of every Redis key of this deployment', fallback: '`sectoken:`' },
+  { env: 'REDIS_COMMAND_TIMEOUT_MS', doc: 'a Redis command slower than this fails, and the service goes on without it', fallback: '50' },
   { env: 'LOG_LEVEL', doc: 'pino level: fatal, error, warn, info, debug, trace, silent', fallback: 'info' },
 ];
 

@@ -88,7 +88,7 @@ describe('README', () => {
     }
     expect(ran).toEqual(['keys new-kek', 'keys init', 'clients add', 'clients add', 'keys add-sector', 'keys rotate', 'keys min-version', 'keys public-key', 'serve']);
     expect(serviceKey).toMatch(/^stk_/);
-    expect(readFileSync(join(tmp, 'audit-signing.pub'), 'utf8').trim()).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(readFileSync(join(tmp, 'secure', 'audit-signing.pub'), 'utf8').trim()).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const config = JSON.parse(readFileSync(configPath, 'utf8')) as { clients: Array<{ id: string; person?: string }> };
     expect(config.clients.map((c) => c.id)).toEqual(['lab-results', 'cndp-inspector-1']);
   }, 120_000);
@@ -100,8 +100,9 @@ describe('README', () => {
     try {
       const block = blockAfter('## Bulk onboarding');
       const [line] = commands(block);
-      const r = run(cli(line!.replace('http://127.0.0.1:8080', server.url)), tmp, {});
-      const shown = /^# (bulk: done.*)$/m.exec(block)![1]!;
+      // The example's directory outside the clone becomes the temporary one.
+      const r = run(cli(line!.replace('http://127.0.0.1:8080', server.url)).replaceAll('/srv/onboarding/', `${tmp}/`), tmp, {});
+      const shown = /^# (bulk: done.*)$/m.exec(block)![1]!.replaceAll('/srv/onboarding/', `${tmp}/`);
       expect(r.stderr.trim()).toBe(shown);
       const rows = readFileSync(join(tmp, 'tokens.csv'), 'utf8').trimEnd().split('\n');
       expect(rows[0]).toBe('recordId,nationalId,token,error');
