@@ -10,8 +10,8 @@ import { resource } from '../resource.js';
 import { batchRequest, tokenRequest, upgradeRequest } from '../schemas.js';
 import { parseBody } from '../validate.js';
 
-export function tokenRoutes(deps: TokenDeps, maxBatchSize: number): Router {
-  const router = Router();
+/** On `router` if given (the app's own: one router fewer to walk), else on a new one. */
+export function tokenRoutes(deps: TokenDeps, maxBatchSize: number, router: Router = Router()): Router {
   const batchSchema = batchRequest(maxBatchSize);
   const upgradeSchema = upgradeRequest(maxBatchSize);
   const refuseOversized = (items: unknown): void => {
