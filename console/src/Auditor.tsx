@@ -7,7 +7,7 @@ import { CheckpointPanel } from './CheckpointPanel.js';
 import { ErrorLine } from './ErrorLine.js';
 import { useI18n } from './i18n.js';
 import { Records } from './Records.js';
-import { apiCaller } from './useApi.js';
+import { apiCaller } from './apiCaller.js';
 import { Verification } from './Verification.js';
 
 export function Auditor({ apiKey, onAuthLost }: { apiKey: string; onAuthLost: () => void }) {

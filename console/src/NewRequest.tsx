@@ -7,7 +7,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { LegalBasis, Me, Released } from './api.js';
 import { ErrorLine } from './ErrorLine.js';
 import { useI18n } from './i18n.js';
-import { apiCaller } from './useApi.js';
+import { apiCaller } from './apiCaller.js';
 
 type Act = 'reverse' | 'translate';
 

@@ -15,7 +15,7 @@ import { useI18n } from './i18n.js';
 import { NewRequest } from './NewRequest.js';
 import { RequestFacts, sectorsText, TimeLeft } from './RequestFacts.js';
 import { ResultOnce } from './ResultOnce.js';
-import { apiCaller } from './useApi.js';
+import { apiCaller } from './apiCaller.js';
 
 const REFRESH_MS = 15_000;
 
