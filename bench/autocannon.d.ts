@@ -17,6 +17,8 @@ declare module 'autocannon' {
     average: number;
     p50: number;
     p99: number;
+    /** Requests: how many completed in the run. */
+    total: number;
   }
   interface Result {
     requests: Histogram;

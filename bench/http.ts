@@ -6,11 +6,17 @@
  * Servers: `sectoken serve` (dist/, development keyring, rate limits off, logs and metrics on, one
  * worker and two workers) and bench/bare-server.mjs (express 5 + the same JSON parsing + one
  * createHmac per request, no auth, no validation, no logs).
+ *
+ * Pinned (when taskset exists): every one-process server on CPU 0, this process (autocannon) on
+ * CPU 1, so that a server's figures are one core's. Beside req/s, each case gives the server's CPU
+ * time per request (utime + stime from /proc/<pid>/stat over the repeat, workers included): the
+ * per-core cost, which a noisy neighbour on the machine disturbs far less than req/s. The
+ * 2-worker case cannot be pinned apart from the load generator on two cores: it runs on both.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { parseConfig } from '../src/config/schema.js';
@@ -28,7 +34,12 @@ export interface HttpResult {
   itemsPerSecond: number;
   p50Ms: number;
   p99Ms: number;
+  /** Median over the repeats of the server's CPU time per request (µs), all its processes. */
+  cpuUsPerRequest: number;
+  /** The CPUs the server ran on ("0", or "0-1" unpinned). */
+  serverCpus: string;
   repeats: number[];
+  cpuRepeats: number[];
 }
 
 export interface CacheResult {
@@ -61,12 +72,44 @@ async function waitHealthy(url: string): Promise<void> {
   throw new Error(`bench: ${url} did not come up`);
 }
 
-async function startProcess(args: string[], env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
+const TASKSET = ['/usr/bin/taskset', '/bin/taskset'].find((p) => existsSync(p));
+const CLOCK_TICKS = ((): number => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** utime + stime of a process and its live children (cluster workers), in µs. */
+function cpuMicros(pid: number): number {
+  const ticks = (p: number): number => {
+    try {
+      const fields = readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return Number(fields[11]) + Number(fields[12]);
+    } catch {
+      return 0;
+    }
+  };
+  let children: number[] = [];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    // no /proc children list: the process alone
+  }
+  return ((ticks(pid) + children.reduce((sum, c) => sum + ticks(c), 0)) * 1e6) / CLOCK_TICKS;
+}
+
+async function startProcess(args: string[], env: Record<string, string>, cpus = '0'): Promise<{ url: string; child: ChildProcess; cpus: string }> {
   const port = await freePort();
-  const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: 'ignore' });
+  const fullEnv = { PATH: process.env.PATH, HOME: process.env.HOME, ...env, PORT: String(port), HOST: '127.0.0.1' };
+  // taskset execs node: the child's pid is the server's.
+  const child = TASKSET
+    ? spawn(TASKSET, ['-c', cpus, process.execPath, ...args], { env: fullEnv, stdio: 'ignore' })
+    : spawn(process.execPath, args, { env: fullEnv, stdio: 'ignore' });
   const url = `http://127.0.0.1:${port}`;
   await waitHealthy(url);
-  return { url, child };
+  return { url, child, cpus: TASKSET ? cpus : 'unpinned' };
 }
 
 /** A national ID per request, so that no cache answers for the computation. */
@@ -78,6 +121,7 @@ function randomId(): string {
 interface HttpCase {
   name: string;
   url: string;
+  server: { child: ChildProcess; cpus: string };
   path: string;
   connections: number;
   items: number;
@@ -85,14 +129,16 @@ interface HttpCase {
   body: () => string;
 }
 
-async function drive(c: HttpCase, seconds: number): Promise<{ rps: number; p50: number; p99: number; errors: number }> {
+async function drive(c: HttpCase, seconds: number): Promise<{ rps: number; p50: number; p99: number; errors: number; cpuUs: number }> {
+  const cpuBefore = cpuMicros(c.server.child.pid!);
   const result = await autocannon({
     url: c.url,
     connections: c.connections,
     duration: seconds,
     requests: [{ method: 'POST', path: c.path, headers: { 'content-type': 'application/json', ...c.headers }, setupRequest: (req) => ({ ...req, body: c.body() }) }],
   });
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.non2xx + result.errors };
+  const cpuUs = (cpuMicros(c.server.child.pid!) - cpuBefore) / Math.max(1, result.requests.total);
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.non2xx + result.errors, cpuUs };
 }
 
 export async function httpBench(root: string, repeats: number, seconds: number): Promise<HttpResult[]> {
@@ -102,13 +148,15 @@ export async function httpBench(root: string, repeats: number, seconds: number):
   writeFileSync(configPath, JSON.stringify({ ...config, rateLimits: { defaults: {}, clients: {} } }));
   const env = { SECTOKEN_CONFIG: configPath, SECTOKEN_KEYRING: join(dir, 'dev-keyring.json'), SECTOKEN_AUDIT_DIR: join(dir, 'audit'), LOG_LEVEL: 'info' };
   const cli = join(root, 'dist', 'cli.js');
+  // The load generator (this process, all its threads) on CPU 1; one-process servers on CPU 0.
+  if (TASKSET) execFileSync(TASKSET, ['-a', '-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
   const one = await startProcess([cli, 'serve'], { ...env, SECTOKEN_WORKERS: '1', SECTOKEN_INSTANCE_ID: 'bench-1' });
   // Workers without Redis are refused where dual control is configured; the 2-worker case only tokenizes.
   const noDualPath = join(dir, 'config-no-dual-control.json');
   const sectors = Object.fromEntries(Object.entries(config.sectors as Record<string, object>).map(([id, s]) => [id, { ...s, dualControl: false }]));
   const legalBases = (config.legalBases as object[]).map((b) => ({ ...b, dualControl: false }));
   writeFileSync(noDualPath, JSON.stringify({ ...config, sectors, legalBases, rateLimits: { defaults: {}, clients: {} } }));
-  const two = await startProcess([cli, 'serve'], { ...env, SECTOKEN_CONFIG: noDualPath, SECTOKEN_WORKERS: '2', SECTOKEN_INSTANCE_ID: 'bench-2' });
+  const two = await startProcess([cli, 'serve'], { ...env, SECTOKEN_CONFIG: noDualPath, SECTOKEN_WORKERS: '2', SECTOKEN_INSTANCE_ID: 'bench-2' }, '0-1');
   const bare = await startProcess([join(root, 'bench', 'bare-server.mjs')], {});
   try {
     const service = { authorization: 'Bearer stk_dev_welfare-backend' };
@@ -118,13 +166,14 @@ export async function httpBench(root: string, repeats: number, seconds: number):
     const taxTokens = prepared.results.map((r) => r.token);
     let n = 0;
     const cases: HttpCase[] = [
-      { name: 'bare express + createHmac, POST', url: bare.url, path: '/v1/tokens', connections: 20, items: 1, headers: {}, body: () => JSON.stringify({ sector: 'social', nationalId: randomId() }) },
-      { name: 'sectoken POST /v1/tokens (one-way), 1 worker', url: one.url, path: '/v1/tokens', connections: 20, items: 1, headers: service, body: () => JSON.stringify({ sector: 'social', nationalId: randomId() }) },
-      { name: 'sectoken POST /v1/tokens (one-way), 2 workers', url: two.url, path: '/v1/tokens', connections: 20, items: 1, headers: service, body: () => JSON.stringify({ sector: 'social', nationalId: randomId() }) },
-      { name: 'sectoken POST /v1/tokens (reversible tax), 1 worker', url: one.url, path: '/v1/tokens', connections: 20, items: 1, headers: tax, body: () => JSON.stringify({ sector: 'tax', nationalId: randomId() }) },
+      { name: 'bare express + createHmac, POST', url: bare.url, server: bare, path: '/v1/tokens', connections: 20, items: 1, headers: {}, body: () => JSON.stringify({ sector: 'social', nationalId: randomId() }) },
+      { name: 'sectoken POST /v1/tokens (one-way), 1 worker', url: one.url, server: one, path: '/v1/tokens', connections: 20, items: 1, headers: service, body: () => JSON.stringify({ sector: 'social', nationalId: randomId() }) },
+      { name: 'sectoken POST /v1/tokens (one-way), 2 workers', url: two.url, server: two, path: '/v1/tokens', connections: 20, items: 1, headers: service, body: () => JSON.stringify({ sector: 'social', nationalId: randomId() }) },
+      { name: 'sectoken POST /v1/tokens (reversible tax), 1 worker', url: one.url, server: one, path: '/v1/tokens', connections: 20, items: 1, headers: tax, body: () => JSON.stringify({ sector: 'tax', nationalId: randomId() }) },
       {
         name: 'sectoken POST /v1/tokens/batch of 1000 (tax), 1 worker',
         url: one.url,
+        server: one,
         path: '/v1/tokens/batch',
         connections: 4,
         items: 1000,
@@ -134,6 +183,7 @@ export async function httpBench(root: string, repeats: number, seconds: number):
       {
         name: 'sectoken POST /v1/reverse (audited, fsync), 1 worker',
         url: one.url,
+        server: one,
         path: '/v1/reverse',
         connections: 20,
         items: 1,
@@ -141,7 +191,7 @@ export async function httpBench(root: string, repeats: number, seconds: number):
         body: () => JSON.stringify({ sector: 'tax', token: taxTokens[n++ % taxTokens.length], legalBasis: 'LOI-09-08-ART-4', caseId: 'BENCH-1', purpose: 'benchmark' }),
       },
     ];
-    const samples = cases.map(() => [] as Array<{ rps: number; p50: number; p99: number; errors: number }>);
+    const samples = cases.map(() => [] as Array<{ rps: number; p50: number; p99: number; errors: number; cpuUs: number }>);
     for (const c of cases) await drive(c, 1); // warm-up
     for (let r = 0; r < repeats; r++) {
       for (const [k, c] of cases.entries()) samples[k]!.push(await drive(c, seconds));
@@ -150,10 +200,22 @@ export async function httpBench(root: string, repeats: number, seconds: number):
       const s = samples[k]!;
       if (s.some((x) => x.errors > 0)) throw new Error(`bench: ${c.name} had non-2xx answers`);
       const rps = median(s.map((x) => x.rps));
-      return { name: c.name, connections: c.connections, requestsPerSecond: rps, itemsPerSecond: rps * c.items, p50Ms: median(s.map((x) => x.p50)), p99Ms: median(s.map((x) => x.p99)), repeats: s.map((x) => Math.round(x.rps)) };
+      return {
+        name: c.name,
+        connections: c.connections,
+        requestsPerSecond: rps,
+        itemsPerSecond: rps * c.items,
+        p50Ms: median(s.map((x) => x.p50)),
+        p99Ms: median(s.map((x) => x.p99)),
+        cpuUsPerRequest: median(s.map((x) => x.cpuUs)),
+        serverCpus: c.server.cpus,
+        repeats: s.map((x) => Math.round(x.rps)),
+        cpuRepeats: s.map((x) => Number(x.cpuUs.toFixed(1))),
+      };
     });
   } finally {
     for (const p of [one, two, bare]) p.child.kill('SIGTERM');
+    if (TASKSET) execFileSync(TASKSET, ['-a', '-p', '-c', `0-${Math.max(0, cpus().length - 1)}`, String(process.pid)], { stdio: 'ignore' });
   }
 }
 

@@ -38,6 +38,7 @@ import { tokenFormat, type TokenFormat } from '../src/tokens/format.js';
 import { canonicalNationalId, rankNationalId } from '../src/tokens/nationalId.js';
 import { createTokenizer } from '../src/tokens/tokenizer.js';
 import { auditStatsBench } from './auditStats.js';
+import { batchStagesBench } from './batchStages.js';
 import { cacheBench, httpBench } from './http.js';
 
 const BATCH = 1000;
@@ -338,12 +339,21 @@ async function main(): Promise<void> {
   const httpSeconds = Math.max(2, Number(process.env.BENCH_HTTP_SECONDS ?? 3));
   console.log(`in-process cases done; now HTTP (${REPEATS} × ${httpSeconds} s per case) and cache tiers …`);
   const http = await httpBench(root, REPEATS, httpSeconds);
+  const stages = await batchStagesBench(root, REPEATS);
   const cache = await cacheBench(root, REPEATS);
   const stats = await auditStatsBench(root, REPEATS);
   const rps = (prefix: string): number => http.find((h) => h.name.startsWith(prefix))!.requestsPerSecond;
+  const cpuUs = (prefix: string): number => http.find((h) => h.name.startsWith(prefix))!.cpuUsPerRequest;
   const tokenizeRps = rps('sectoken POST /v1/tokens (one-way), 1 worker');
+  // Per core: requests one core can answer = 1 / CPU time per request (the servers are pinned to one core).
+  const perCore = cpuUs('bare express') / cpuUs('sectoken POST /v1/tokens (one-way), 1 worker');
+  const batchPerCore = (1e6 / cpuUs('sectoken POST /v1/tokens/batch')) * 1000;
+  const stage = (name: string): number => stages.find((x) => x.stage === name)!.medianUsPerBatch;
+  const edgeVsTokenize = (stage('parse') + stage('validate') + stage('serialize')) / stage('tokenize');
   const httpRatios = {
-    'POST /v1/tokens vs bare express endpoint': tokenizeRps / rps('bare express'),
+    'POST /v1/tokens vs bare express endpoint, per core (CPU time per request)': perCore,
+    'POST /v1/tokens vs bare express endpoint, req/s': tokenizeRps / rps('bare express'),
+    'batch of 1000: parse + validate + serialize vs tokenize (in process)': edgeVsTokenize,
     'audited reverse vs tokenize (1 worker)': rps('sectoken POST /v1/reverse') / tokenizeRps,
     '2 workers vs 1 (POST /v1/tokens)': rps('sectoken POST /v1/tokens (one-way), 2 workers') / tokenizeRps,
   };
@@ -351,9 +361,10 @@ async function main(): Promise<void> {
   const batchTokensPerSecond = http.find((h) => h.name.includes('batch of 1000'))!.itemsPerSecond;
   const tokenizeP99 = http.find((h) => h.name.startsWith('sectoken POST /v1/tokens (one-way), 1 worker'))!.p99Ms;
   Object.assign(goals, {
-    'POST /v1/tokens ≥ 0.8× bare express': { value: Number(httpRatios['POST /v1/tokens vs bare express endpoint'].toFixed(2)), met: httpRatios['POST /v1/tokens vs bare express endpoint'] >= 0.8 },
+    'POST /v1/tokens ≥ 0.8× bare express per core (CPU time per request, pinned)': { value: Number(perCore.toFixed(2)), met: perCore >= 0.8 },
     'POST /v1/tokens p99 ≤ 10 ms at 20 connections': { value: tokenizeP99, met: tokenizeP99 <= 10 },
-    'POST /v1/tokens/batch of 1000 ≥ 300k tokens/s': { value: Math.round(batchTokensPerSecond), met: batchTokensPerSecond >= 3e5 },
+    'POST /v1/tokens/batch of 1000 ≥ 300k tokens/s per core (from CPU time per request)': { value: Math.round(batchPerCore), met: batchPerCore >= 3e5 },
+    'POST /v1/tokens/batch of 1000 ≥ 300k tokens/s (req/s × 1000, server pinned to one core)': { value: Math.round(batchTokensPerSecond), met: batchTokensPerSecond >= 3e5 },
     'audited reverse ≥ 0.7× tokenize': { value: Number(httpRatios['audited reverse vs tokenize (1 worker)'].toFixed(2)), met: httpRatios['audited reverse vs tokenize (1 worker)'] >= 0.7 },
     '2 workers ≥ 1.6× one': { value: Number(httpRatios['2 workers vs 1 (POST /v1/tokens)'].toFixed(2)), met: httpRatios['2 workers vs 1 (POST /v1/tokens)'] >= 1.6 },
   });
@@ -369,13 +380,15 @@ async function main(): Promise<void> {
   console.log(line(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const row of rows) console.log(line(row));
-  console.log('\nHTTP (autocannon on loopback, medians of the repeats):');
-  for (const h of http) console.log(`  ${h.name.padEnd(58)} c=${String(h.connections).padStart(2)}  ${Math.round(h.requestsPerSecond).toLocaleString('en-US').padStart(8)} req/s  ${Math.round(h.itemsPerSecond).toLocaleString('en-US').padStart(9)} tokens/s  p50 ${h.p50Ms} ms  p99 ${h.p99Ms} ms`);
+  console.log('\nHTTP (autocannon on loopback from CPU 1, servers on the CPUs shown; medians of the repeats; CPU = server utime+stime per request):');
+  for (const h of http) console.log(`  ${h.name.padEnd(58)} cpu ${h.serverCpus.padEnd(3)} c=${String(h.connections).padStart(2)}  ${Math.round(h.requestsPerSecond).toLocaleString('en-US').padStart(8)} req/s  ${Math.round(h.itemsPerSecond).toLocaleString('en-US').padStart(9)} tokens/s  p50 ${h.p50Ms} ms  p99 ${h.p99Ms} ms  CPU ${h.cpuUsPerRequest.toFixed(0).padStart(6)} µs/req`);
+  console.log('\nPOST /v1/tokens/batch of 1000 by stage, in process (µs per batch, median):');
+  for (const x of stages) console.log(`  ${x.stage.padEnd(62)} ${x.medianUsPerBatch.toFixed(0).padStart(7)}`);
   console.log('\ncache tiers (µs per token, median):');
   for (const c of cache) console.log(`  ${c.tier.padEnd(62)} ${c.medianUsPerToken.toFixed(2)}`);
   console.log(`\naudit stats, ${stats.records.toLocaleString('en-US')} records (${stats.fileMiB} MiB): GET /v1/audit/stats median ${stats.httpMs.median} ms (max ${stats.httpMs.max}); in process: read + count ${stats.inProcessMs.readAndCount} ms, count only ${stats.inProcessMs.countOnly} ms`);
   console.log('\nratios (same run):');
-  for (const [name, value] of Object.entries(ratios)) console.log(`  ${name}: ${value.toFixed(1)}×`);
+  for (const [name, value] of Object.entries(ratios)) console.log(`  ${name}: ${value.toFixed(value < 10 ? 2 : 1)}×`);
   console.log('\ngoals:');
   for (const [name, g] of Object.entries(goals)) console.log(`  ${g.met ? 'MET ' : 'MISS'} ${name}: ${g.value.toLocaleString('en-US')}`);
   console.log(`\nRSS at the end: ${(memory.rss / 2 ** 20).toFixed(1)} MiB (heap used ${(memory.heapUsed / 2 ** 20).toFixed(1)} MiB)`);
@@ -398,6 +411,7 @@ async function main(): Promise<void> {
         http,
         cache,
         auditStats: stats,
+        batchStages: stages,
         ratios,
         goals,
         memory: { rssBytes: memory.rss, heapUsedBytes: memory.heapUsed },
