@@ -24,8 +24,8 @@ import { generateKeyring } from '../src/keys/keyring.js';
 import { createMetrics } from '../src/metrics.js';
 import { connectRedis } from '../src/store/redis.js';
 import { createTokenCache } from '../src/store/tokenCache.js';
-import { canonicalNationalId } from '../src/tokens/nationalId.js';
-import { createTokenizer } from '../src/tokens/tokenizer.js';
+import { canonicalNationalId } from '../src/derivation/nationalId.js';
+import { createTokenizer } from '../src/derivation/tokenizer.js';
 
 export interface HttpResult {
   name: string;

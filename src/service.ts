@@ -13,7 +13,7 @@ import { auditDiskLow } from './audit/disk.js';
 import { openAuditLog, type AuditLog } from './audit/log.js';
 import { refusalRecorder, type RefusalRecorder } from './audit/refusals.js';
 import { PACKAGE_ROOT, type Settings } from './config/env.js';
-import { hasPublishedKey } from './config/devKeys.js';
+import { hasPublishedKey } from './access/devKeys.js';
 import { ConfigError, loadConfigFile, type Config } from './config/schema.js';
 import { createApp } from './http/app.js';
 import type { Readiness } from './http/routes/health.js';
@@ -21,14 +21,14 @@ import { loadKeyring } from './keys/store.js';
 import { createRateLimits } from './limits/rateLimits.js';
 import type { Logger } from './log.js';
 import { createMetrics, type Metrics } from './metrics.js';
-import type { RegulatorDeps } from './regulators/deps.js';
-import { memoryRequestStore } from './regulators/requestStore.js';
-import { expireOverdue } from './regulators/expire.js';
+import type { RegulatorDeps } from './acts/deps.js';
+import { memoryRequestStore } from './requests/requestStore.js';
+import { expireOverdue } from './acts/expire.js';
 import { connectRedis, type SharedRedis } from './store/redis.js';
 import { redisRequestStore } from './store/redisRequests.js';
 import { createTokenCache } from './store/tokenCache.js';
-import type { TokenDeps } from './tokens/tokenize.js';
-import { createTokenizer, type Tokenizer } from './tokens/tokenizer.js';
+import type { TokenDeps } from './acts/tokenize.js';
+import { createTokenizer, type Tokenizer } from './derivation/tokenizer.js';
 
 export interface Service {
   app: Express;
@@ -158,7 +158,7 @@ export function createService(settings: Settings, logger: Logger): Service {
     logger,
     readiness,
     regulators,
-    audit: { dir: settings.auditDir, log: audit, macKey: keyring.auditMac, signer: checkpointSigner(keyring.auditSigning), logger, refusals },
+    audit: { dir: settings.auditDir, log: audit, macKey: keyring.auditMac, signer: checkpointSigner(keyring.auditSigning), logger, refusals, issued: { last: undefined } },
     version: VERSION,
   });
   return {

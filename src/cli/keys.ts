@@ -6,7 +6,7 @@ import { loadConfigFile, type Config } from '../config/schema.js';
 import { addSector, generateKeyring, KeyringError, rotateSector, type Keyring } from '../keys/keyring.js';
 import { newKek, kekFingerprint } from '../keys/seal.js';
 import { devKekPath, openKeyringFile, readKek, requireKek, saveKeyring } from '../keys/store.js';
-import { ALPHABETS } from '../tokens/alphabet.js';
+import { ALPHABETS } from '../derivation/alphabet.js';
 import { CliError } from './errors.js';
 
 /** Production needs SECTOKEN_KEK(_FILE); development falls back to the generated keys/dev.kek. */

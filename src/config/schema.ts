@@ -4,8 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { ALPHABET_NAMES } from '../tokens/alphabet.js';
-import { formatProblem, POLICIES } from '../tokens/format.js';
+import { ALPHABET_NAMES } from '../derivation/alphabet.js';
+import { formatProblem, POLICIES } from '../derivation/format.js';
 import { jsonSyntaxError } from './jsonError.js';
 
 export const SECTOR_ID = /^[a-z][a-z0-9-]{0,31}$/;

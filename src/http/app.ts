@@ -5,17 +5,18 @@
  */
 import express, { type Express } from 'express';
 import type { ClientDirectory } from '../access/apiKeys.js';
+import type { AuditDeps } from '../acts/auditDeps.js';
+import type { RegulatorDeps } from '../acts/deps.js';
+import { recordRefusal } from '../acts/recordRefusal.js';
+import type { TokenDeps } from '../acts/tokenize.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
-import type { RegulatorDeps } from '../regulators/deps.js';
-import type { TokenDeps } from '../tokens/tokenize.js';
 import { authenticate } from './auth.js';
 import { errorHandler, notFound } from './errors.js';
 import { openApiDocument } from './openapi.js';
 import { requestEdge } from './requestEdge.js';
-import { auditRoutes, type AuditDeps } from './routes/audit.js';
-import { auditStatsRoutes } from './routes/auditStats.js';
+import { auditRoutes } from './routes/audit.js';
 import { consoleRoutes } from './routes/console.js';
 import { healthRoutes, type Readiness } from './routes/health.js';
 import { legalBasisRoutes } from './routes/legalBases.js';
@@ -44,13 +45,10 @@ export function createApp(deps: AppDeps): Express {
   // Request id, security headers, the completion log line and metrics: one layer (src/http/requestEdge.ts).
   app.use(requestEdge(app.request, deps.logger, deps.metrics));
 
-  const recordRefusal = async (req: express.Request): Promise<void> => {
-    const act = auditedActOf(req.path.startsWith('/v1') ? req.path : `/v1${req.path}`);
-    // Aggregated per source and interval (src/audit/refusals.ts): anonymous callers cannot grow the log at will.
-    if (act) await deps.audit.refusals.refuse(req.socket.remoteAddress, act);
-  };
+  const refuseAnonymous = (req: express.Request): Promise<void> =>
+    recordRefusal(deps.audit, req.socket.remoteAddress, auditedActOf(req.path.startsWith('/v1') ? req.path : `/v1${req.path}`));
   // Authentication, then the bounded JSON body: one layer.
-  app.use('/v1', authenticate(deps.clients, recordRefusal, express.json({ limit: deps.config.limits.maxBodyBytes, strict: true, type: 'application/json' })));
+  app.use('/v1', authenticate(deps.clients, refuseAnonymous, express.json({ limit: deps.config.limits.maxBodyBytes, strict: true, type: 'application/json' })));
   // The token routes sit on the app's own router, first: the busiest requests walk no other router.
   tokenRoutes(deps.tokens, deps.config.limits.maxBatchSize, app.router);
   app.use(healthRoutes(deps.readiness, openApiDocument(deps.config.limits.maxBatchSize, deps.version), deps.metrics.registry, deps.clients));
@@ -59,7 +57,6 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(regulatorRoutes(deps.regulators));
   app.use(auditRoutes(deps.audit));
-  app.use(auditStatsRoutes(deps.audit.dir));
   app.use(meRoutes());
   app.use(legalBasisRoutes(deps.config.legalBases));
 

@@ -7,7 +7,7 @@ import 'zod-openapi';
 import { AUDIT_ACTS } from '../audit/record.js';
 import { ERROR_CODES } from '../errors.js';
 import { LEGAL_ACTS, LEGAL_BASIS_ID, ROLES } from '../config/schema.js';
-import { PUBLIC_STATES, REQUEST_ID } from '../regulators/requestLife.js';
+import { PUBLIC_STATES, REQUEST_ID } from '../requests/requestLife.js';
 
 const sector = z.string().min(1).max(64).meta({ description: 'A configured sector id', example: 'health' });
 const nationalId = z.string().max(256).meta({

@@ -5,9 +5,16 @@
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Settings } from '../config/env.js';
 import { addSector, generateKeyring, KeyringError, parseKeyring, serializeKeyring, type Keyring } from './keyring.js';
 import { newKek, openKeyring, parseKek, sealKeyring } from './seal.js';
+
+/** What the keyring store needs of the settings (src/config/env.ts): kept here so that keys/ imports nothing above it. */
+export interface KeyringSettings {
+  production: boolean;
+  keyringPath: string;
+  kek: string | undefined;
+  kekFile: string | undefined;
+}
 
 export interface LoadedKeyring {
   keyring: Keyring;
@@ -29,7 +36,7 @@ export function saveKeyring(path: string, keyring: Keyring, kek: Uint8Array): vo
 }
 
 /** The KEK from SECTOKEN_KEK or SECTOKEN_KEK_FILE; undefined when neither is set. */
-export function readKek(settings: Pick<Settings, 'kek' | 'kekFile'>): Uint8Array | undefined {
+export function readKek(settings: Pick<KeyringSettings, 'kek' | 'kekFile'>): Uint8Array | undefined {
   // Two sources would leave the operator guessing which one sealed the keyring.
   if (settings.kek && settings.kekFile) throw new KeyringError('both SECTOKEN_KEK and SECTOKEN_KEK_FILE are set: unset one of them');
   if (settings.kek) return parseKek(settings.kek, 'SECTOKEN_KEK');
@@ -46,9 +53,9 @@ export function readKek(settings: Pick<Settings, 'kek' | 'kekFile'>): Uint8Array
 }
 
 /** Where development keeps its generated KEK: beside the keyring. */
-export const devKekPath = (settings: Pick<Settings, 'keyringPath'>): string => join(dirname(settings.keyringPath), 'dev.kek');
+export const devKekPath = (settings: Pick<KeyringSettings, 'keyringPath'>): string => join(dirname(settings.keyringPath), 'dev.kek');
 
-export function requireKek(settings: Pick<Settings, 'kek' | 'kekFile'>): Uint8Array {
+export function requireKek(settings: Pick<KeyringSettings, 'kek' | 'kekFile'>): Uint8Array {
   const kek = readKek(settings);
   if (!kek) {
     throw new KeyringError('no key-encryption key: set SECTOKEN_KEK or SECTOKEN_KEK_FILE (make one with `sectoken keys new-kek > kek && chmod 600 kek`)');
@@ -73,11 +80,11 @@ export function openKeyringFile(path: string, kek: Uint8Array): Keyring {
   return keyring;
 }
 
-export function loadKeyring(settings: Settings, sectorIds: readonly string[]): LoadedKeyring {
+export function loadKeyring(settings: KeyringSettings, sectorIds: readonly string[]): LoadedKeyring {
   return settings.production ? loadProduction(settings, sectorIds) : loadDevelopment(settings, sectorIds);
 }
 
-function loadProduction(settings: Settings, sectorIds: readonly string[]): LoadedKeyring {
+function loadProduction(settings: KeyringSettings, sectorIds: readonly string[]): LoadedKeyring {
   const kek = requireKek(settings);
   const keyring = openKeyringFile(settings.keyringPath, kek);
   if (keyring.development) {
@@ -91,7 +98,7 @@ function loadProduction(settings: Settings, sectorIds: readonly string[]): Loade
   return { keyring, kek, notices: [] };
 }
 
-function loadDevelopment(settings: Settings, sectorIds: readonly string[]): LoadedKeyring {
+function loadDevelopment(settings: KeyringSettings, sectorIds: readonly string[]): LoadedKeyring {
   const notices: string[] = [];
   let kek = readKek(settings);
   if (!kek) {

@@ -14,7 +14,7 @@ import type { Config } from '../config/schema.js';
 import { hmacSha256 } from '../crypto/hmac.js';
 import { cacheIndexKey, cacheValueKey } from '../keys/derive.js';
 import type { Metrics } from '../metrics.js';
-import type { Policy } from '../tokens/format.js';
+import type { Policy } from '../derivation/format.js';
 import type { SharedRedis } from './redis.js';
 
 export interface TokenCache {

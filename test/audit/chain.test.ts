@@ -219,8 +219,7 @@ describe('audit records never hold a national ID', () => {
     }
   });
 
-  // KNOWN BUG (src/regulators/reverse.ts, translate.ts): the `token` field is recorded as given, so a
-  // national ID sent by mistake where a token goes is written to the log (outcome invalid_token).
+  // A national ID sent by mistake where a token goes must not reach the log (src/audit/tokenForAudit.ts).
   it('when a caller sends a national ID in the token field, then the refusal is audited without it', async () => {
     const nationalId = 'QW271828';
     const before = readFileSync(join(service.settings.auditDir, 'audit-test-instance.jsonl'), 'utf8').split('\n').filter(Boolean).length;

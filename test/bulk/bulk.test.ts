@@ -12,8 +12,8 @@ import { rateAndEta } from '../../src/bulk/progress.js';
 import { parseConfig } from '../../src/config/schema.js';
 import { parseKek } from '../../src/keys/seal.js';
 import { openKeyringFile } from '../../src/keys/store.js';
-import { unrankNationalId, NATIONAL_ID_COUNT } from '../../src/tokens/nationalId.js';
-import { createTokenizer } from '../../src/tokens/tokenizer.js';
+import { unrankNationalId, NATIONAL_ID_COUNT } from '../../src/derivation/nationalId.js';
+import { createTokenizer } from '../../src/derivation/tokenizer.js';
 import { CLI, runCli, startServer, stopServer } from '../helpers/cli.js';
 import { devConfig } from '../helpers/service.js';
 

@@ -9,7 +9,7 @@ import AjvModule from 'ajv/dist/2020.js';
 import request from 'supertest';
 import { CONSOLE_CSP, CONSOLE_DIR } from '../../src/http/routes/console.js';
 import { bearer, startTestService, type TestService } from '../helpers/service.js';
-import { act, tokenOf } from '../regulators/helpers.js';
+import { act, tokenOf } from '../acts/helpers.js';
 
 type Json = Record<string, unknown>;
 const Ajv2020 = AjvModule.default;

@@ -46,7 +46,7 @@ describe('README', () => {
     const layout = readme.slice(readme.indexOf('Layout:'), readme.indexOf('Tests mirror'));
     const folders = readdirSync(join(PACKAGE_ROOT, 'src')).filter((name) => statSync(join(PACKAGE_ROOT, 'src', name)).isDirectory());
     expect(folders.length).toBeGreaterThan(5);
-    expect(folders.filter((f) => !layout.includes(`\`src/${f}\``))).toEqual([]);
+    expect(folders.filter((f) => !layout.includes(`src/${f}/`))).toEqual([]);
   });
 
   it('has a configuration example that passes validation as pasted', () => {

@@ -6,8 +6,8 @@
 import request from 'supertest';
 import { rmSync } from 'node:fs';
 import { openKeyringFile } from '../../src/keys/store.js';
-import { canonicalNationalId, rankNationalId } from '../../src/tokens/nationalId.js';
-import { tniAscii, tniCipher } from '../../src/tokens/tni.js';
+import { canonicalNationalId, rankNationalId } from '../../src/derivation/nationalId.js';
+import { tniAscii, tniCipher } from '../../src/derivation/tni.js';
 import { bearer, devConfig, startTestService, type TestService } from '../helpers/service.js';
 
 /** Distinctive national IDs, each used only in this file; some sent in lower or mixed case. */

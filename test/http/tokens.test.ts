@@ -8,8 +8,8 @@ import { rmSync } from 'node:fs';
 import type { Express } from 'express';
 import { createLogger } from '../../src/log.js';
 import { createService } from '../../src/service.js';
-import { ALPHABETS, type AlphabetName } from '../../src/tokens/alphabet.js';
-import { hasValidCheck } from '../../src/tokens/checkCharacter.js';
+import { ALPHABETS, type AlphabetName } from '../../src/derivation/alphabet.js';
+import { hasValidCheck } from '../../src/derivation/checkCharacter.js';
 import { bearer, devConfig, startTestService, type TestService } from '../helpers/service.js';
 
 interface SectorSettings {

@@ -17,7 +17,7 @@ import type { Settings } from '../../src/config/env.js';
 import { createLogger } from '../../src/log.js';
 import { createService, type Service } from '../../src/service.js';
 import { bearer, devConfig, type TestService } from '../helpers/service.js';
-import { SERVICE_OF } from '../regulators/helpers.js';
+import { SERVICE_OF } from '../acts/helpers.js';
 
 const run = promisify(execFile);
 export const SHARED_REDIS_PORT = 6379;

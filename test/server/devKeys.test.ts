@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SAMPLE_CLIENT_IDS } from '../../src/config/devKeys.js';
+import { SAMPLE_CLIENT_IDS } from '../../src/access/devKeys.js';
 import { runCli } from '../helpers/cli.js';
 import { DEV_CONFIG_PATH, devConfig } from '../helpers/service.js';
 

@@ -1,21 +1,14 @@
 /** Regulators: reverse, translate, and the dual-control requests. Parse, call the use case, answer. */
 import { Router, type Response } from 'express';
-import { SectokenError } from '../../errors.js';
-import { decide } from '../../regulators/decide.js';
-import type { RegulatorDeps } from '../../regulators/deps.js';
-import { collect, listRequests, readRequest } from '../../regulators/readRequests.js';
-import { REQUEST_ID } from '../../regulators/requestLife.js';
-import { reverse } from '../../regulators/reverse.js';
-import { translate } from '../../regulators/translate.js';
+import { decide } from '../../acts/decide.js';
+import type { RegulatorDeps } from '../../acts/deps.js';
+import { collect, listRequests, readRequest } from '../../acts/readRequests.js';
+import { reverse } from '../../acts/reverse.js';
+import { translate } from '../../acts/translate.js';
 import { principalOf } from '../auth.js';
 import { resource } from '../resource.js';
 import { decisionRequest, requestListQuery, reverseRequest, translateRequest } from '../schemas.js';
-import { parseBody } from '../validate.js';
-
-const requestIdParam = (value: unknown): string => {
-  if (typeof value !== 'string' || !REQUEST_ID.test(value)) throw new SectokenError('invalid_request', 'malformed request id');
-  return value;
-};
+import { parseBody, requestIdParam } from '../validate.js';
 
 /** A pending act answers 202 with its request; a done one 200 without the status marker. */
 function answerAct(res: Response, answer: { status: 'pending' | 'done' }): void {

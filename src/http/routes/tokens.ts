@@ -1,8 +1,8 @@
 /** POST /v1/tokens, /v1/tokens/batch and /v1/tokens/upgrade: parse, call the use case, answer. */
 import { Router } from 'express';
 import { SectokenError } from '../../errors.js';
-import { tokenizeBatchTokens, tokenizeOne, type TokenDeps } from '../../tokens/tokenize.js';
-import { upgradeTokens } from '../../tokens/upgrade.js';
+import { tokenizeBatchTokens, tokenizeOne, type TokenDeps } from '../../acts/tokenize.js';
+import { upgradeTokens } from '../../acts/upgrade.js';
 import { principalOf } from '../auth.js';
 import { batchAnswerJson } from '../batchAnswer.js';
 import { fastBatchRequest, fastTokenRequest } from '../batchBody.js';

@@ -1,5 +1,5 @@
 /**
- * Where dual-control requests live. Every store applies the one table of src/regulators/requestLife.ts
+ * Where dual-control requests live. Every store applies the one table of src/requests/requestLife.ts
  * atomically (a compare-and-set), so two approvals or two releases racing never both win. The
  * in-process store is the default; src/store/redisRequests.ts shares requests across instances.
  */

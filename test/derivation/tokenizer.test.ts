@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { parseConfig } from '../../src/config/schema.js';
 import { generateKeyring, rotateSector } from '../../src/keys/keyring.js';
-import { unrankNationalId, NATIONAL_ID_COUNT } from '../../src/tokens/nationalId.js';
-import { createTokenizer } from '../../src/tokens/tokenizer.js';
+import { unrankNationalId, NATIONAL_ID_COUNT } from '../../src/derivation/nationalId.js';
+import { createTokenizer } from '../../src/derivation/tokenizer.js';
 import { devConfig } from '../helpers/service.js';
 
 const config = parseConfig(devConfig(), 'sample');

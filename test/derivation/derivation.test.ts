@@ -5,8 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { parseConfig } from '../../src/config/schema.js';
 import { parseKeyring } from '../../src/keys/keyring.js';
-import { canonicalNationalId, rankNationalId } from '../../src/tokens/nationalId.js';
-import { createTokenizer } from '../../src/tokens/tokenizer.js';
+import { canonicalNationalId, rankNationalId } from '../../src/derivation/nationalId.js';
+import { createTokenizer } from '../../src/derivation/tokenizer.js';
 import { devConfig } from '../helpers/service.js';
 
 const read = (name: string): string => readFileSync(new URL(`../vectors/${name}`, import.meta.url), 'utf8');

@@ -8,8 +8,8 @@ import type { Principal } from '../access/apiKeys.js';
 import type { RateLimits } from '../limits/rateLimits.js';
 import type { Metrics } from '../metrics.js';
 import type { TokenCache } from '../store/tokenCache.js';
-import { canonicalNationalId, invalidNationalId } from './nationalId.js';
-import { SCHEME_VERSION, type Tokenizer } from './tokenizer.js';
+import { canonicalNationalId, invalidNationalId } from '../derivation/nationalId.js';
+import { SCHEME_VERSION, type Tokenizer } from '../derivation/tokenizer.js';
 
 export interface TokenDeps {
   /** Read per call: SIGHUP may swap it. */

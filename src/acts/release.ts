@@ -10,10 +10,10 @@ import { audited } from '../audit/audited.js';
 import { SectokenError } from '../errors.js';
 import { requestEntry } from './actEntry.js';
 import type { RegulatorDeps } from './deps.js';
-import { sectorsOf } from './dualControl.js';
+import { sectorsOf } from '../requests/dualControl.js';
 import { refuseIfOverdue } from './expire.js';
-import type { ActRequest } from './requestLife.js';
-import { noSuchRequest } from './requestStore.js';
+import type { ActRequest } from '../requests/requestLife.js';
+import { noSuchRequest } from '../requests/requestStore.js';
 import type { Stored } from './readStored.js';
 import { translateToken, type Translated } from './translate.js';
 

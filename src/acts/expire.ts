@@ -5,7 +5,7 @@
 import { SectokenError } from '../errors.js';
 import { requestEntry } from './actEntry.js';
 import type { RegulatorDeps } from './deps.js';
-import { publicState, type ActRequest } from './requestLife.js';
+import { publicState, type ActRequest } from '../requests/requestLife.js';
 
 /** Closes every request whose time is over; the number closed. */
 export async function expireOverdue(deps: RegulatorDeps): Promise<number> {

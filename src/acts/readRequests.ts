@@ -2,16 +2,16 @@
  * What regulators see of dual-control requests (SPEC "informed approval"): the requests they could
  * decide or made, and each one's facts — act, sectors, legal basis, case, purpose, requester,
  * expiry — never a national ID or a token. The requester reading an approved request collects its
- * result here, once (src/regulators/release.ts).
+ * result here, once (src/acts/release.ts).
  */
 import type { Principal } from '../access/apiKeys.js';
 import { authorize, isAllowed } from '../access/rules.js';
 import type { RegulatorDeps } from './deps.js';
-import { cannotDecide, sectorsOf } from './dualControl.js';
+import { cannotDecide, sectorsOf } from '../requests/dualControl.js';
 import { readStored } from './readStored.js';
 import { withinRefusalBudget } from './refusalBudget.js';
 import { release, type Released } from './release.js';
-import { publicState, type ActRequest, type Actor, type PublicState } from './requestLife.js';
+import { publicState, type ActRequest, type Actor, type PublicState } from '../requests/requestLife.js';
 
 export interface RequestView {
   requestId: string;

@@ -5,8 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { SectokenError } from '../../src/errors.js';
-import { CLAIM_GRACE_MS, REQUEST_EVENTS, REQUEST_STATES, TRANSITIONS, newRequestId, publicState, type ActRequest, type RequestEvent, type RequestState } from '../../src/regulators/requestLife.js';
-import { memoryRequestStore, type RequestStore } from '../../src/regulators/requestStore.js';
+import { CLAIM_GRACE_MS, REQUEST_EVENTS, REQUEST_STATES, TRANSITIONS, newRequestId, publicState, type ActRequest, type RequestEvent, type RequestState } from '../../src/requests/requestLife.js';
+import { memoryRequestStore, type RequestStore } from '../../src/requests/requestStore.js';
 import { connectRedis, type SharedRedis } from '../../src/store/redis.js';
 import { redisRequestStore } from '../../src/store/redisRequests.js';
 import { redisSettings, sharedRedis, waitFor, type SharedTestRedis } from '../redis/helpers.js';

@@ -7,11 +7,12 @@
 import type { Principal } from '../access/apiKeys.js';
 import { authorize } from '../access/rules.js';
 import { audited } from '../audit/audited.js';
-import { SCHEME_VERSION, type Tokenizer } from '../tokens/tokenizer.js';
+import { SCHEME_VERSION, type Tokenizer } from '../derivation/tokenizer.js';
 import { actEntry } from './actEntry.js';
 import type { ActContext, RegulatorDeps } from './deps.js';
-import { demandsDualControl, openRequest } from './dualControl.js';
-import { requireLegalBasis } from './legalBases.js';
+import { demandsDualControl } from '../requests/dualControl.js';
+import { openRequest } from './openRequest.js';
+import { requireLegalBasis } from '../access/legalBases.js';
 import { withinRefusalBudget } from './refusalBudget.js';
 
 export interface Translated {

@@ -8,18 +8,23 @@ import type { Principal } from '../access/apiKeys.js';
 import { isAllowed } from '../access/rules.js';
 import type { Config, LegalBasis } from '../config/schema.js';
 import { SectokenError } from '../errors.js';
-import { actorOf } from './actEntry.js';
-import type { RegulatorDeps } from './deps.js';
-import { newRequestId, type ActRequest } from './requestLife.js';
+import type { ActRequest, Actor } from './requestLife.js';
 
 export function demandsDualControl(sectors: Config['sectors'], basis: LegalBasis, touched: readonly string[]): boolean {
   return basis.dualControl || touched.some((sector) => sectors[sector]?.dualControl === true);
 }
 
+/** The accountable person behind a regulator client (configuration guarantees both fields). */
+export const actorOf = (principal: Principal): Actor => ({
+  client: principal.id,
+  person: principal.person ?? principal.id,
+  organisation: principal.organisation ?? principal.id,
+});
+
 export const sectorsOf = (request: ActRequest): string[] => (request.toSector === null ? [request.sector] : [request.sector, request.toSector]);
 
 /** Why `principal` may not decide `request`, or undefined if they may. */
-export function cannotDecide(deps: Pick<RegulatorDeps, 'config'>, principal: Principal, request: ActRequest): string | undefined {
+export function cannotDecide(deps: { config: Pick<Config, 'legalBases'> }, principal: Principal, request: ActRequest): string | undefined {
   if (!isAllowed(principal, 'decide', sectorsOf(request))) return 'this client may not decide requests in these sectors';
   const approver = actorOf(principal);
   if (approver.person === request.requester.person) return 'a request is decided by a second person, not its requester';
@@ -30,27 +35,7 @@ export function cannotDecide(deps: Pick<RegulatorDeps, 'config'>, principal: Pri
   return undefined;
 }
 
-export function requireDecider(deps: Pick<RegulatorDeps, 'config'>, principal: Principal, request: ActRequest): void {
+export function requireDecider(deps: { config: Pick<Config, 'legalBases'> }, principal: Principal, request: ActRequest): void {
   const why = cannotDecide(deps, principal, request);
   if (why) throw new SectokenError('forbidden', why);
-}
-
-/** Opens a pending request for an act that passed every check but the second person's. */
-export async function openRequest(
-  deps: RegulatorDeps,
-  principal: Principal,
-  facts: Pick<ActRequest, 'act' | 'sector' | 'toSector' | 'token' | 'legalBasis' | 'caseId' | 'purpose'>,
-): Promise<{ status: 'pending'; requestId: string; expiresAt: string }> {
-  const now = deps.now();
-  const request: ActRequest = {
-    ...facts,
-    id: newRequestId(),
-    requester: actorOf(principal),
-    createdAt: now,
-    expiresAt: now + deps.config.limits.reverseRequestTtlSeconds * 1000,
-    state: 'pending',
-    decidedBy: null,
-  };
-  await deps.requests.create(request);
-  return { status: 'pending', requestId: request.id, expiresAt: new Date(request.expiresAt).toISOString() };
 }

@@ -7,10 +7,10 @@
 import type { Principal } from '../access/apiKeys.js';
 import type { AuditAct, AuditEntry } from '../audit/record.js';
 import type { LegalBasis } from '../config/schema.js';
-import type { Tokenizer } from '../tokens/tokenizer.js';
-import { tokenForAudit } from './auditedToken.js';
+import type { Tokenizer } from '../derivation/tokenizer.js';
+import { tokenForAudit } from '../audit/tokenForAudit.js';
 import type { ActContext } from './deps.js';
-import type { ActRequest, Actor } from './requestLife.js';
+import type { ActRequest } from '../requests/requestLife.js';
 
 export type Entry = Omit<AuditEntry, 'outcome'>;
 
@@ -26,13 +26,6 @@ export const who = (principal: Principal): Pick<AuditEntry, 'client' | 'person' 
   client: principal.id,
   person: principal.person,
   organisation: principal.organisation,
-});
-
-/** The accountable person behind a regulator client (configuration guarantees both fields). */
-export const actorOf = (principal: Principal): Actor => ({
-  client: principal.id,
-  person: principal.person ?? principal.id,
-  organisation: principal.organisation ?? principal.id,
 });
 
 /** The record of a reverse or translate as asked, before anything is checked. */

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { ALPHABETS, type AlphabetName } from '../../src/tokens/alphabet.js';
-import { checkValue, hasValidCheck } from '../../src/tokens/checkCharacter.js';
+import { ALPHABETS, type AlphabetName } from '../../src/derivation/alphabet.js';
+import { checkValue, hasValidCheck } from '../../src/derivation/checkCharacter.js';
 
 const { cases } = JSON.parse(readFileSync(new URL('../vectors/iso7064-check.json', import.meta.url), 'utf8')) as {
   cases: Array<{ alphabet: AlphabetName; input: string; check: string }>;

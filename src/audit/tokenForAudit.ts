@@ -4,8 +4,8 @@
  * ID by mistake or on purpose) never reaches the log unless it is shaped like a token, and a
  * national ID's shape never is recorded.
  */
-import { NATIONAL_ID_PATTERN } from '../tokens/nationalId.js';
-import type { Tokenizer } from '../tokens/tokenizer.js';
+import { NATIONAL_ID_PATTERN } from '../derivation/nationalId.js';
+import type { Tokenizer } from '../derivation/tokenizer.js';
 
 export const MALFORMED = '(malformed)';
 

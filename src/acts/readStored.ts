@@ -4,7 +4,7 @@
  * so that the refusal is recorded like any other.
  */
 import type { RegulatorDeps } from './deps.js';
-import type { ActRequest } from './requestLife.js';
+import type { ActRequest } from '../requests/requestLife.js';
 
 export interface Stored {
   /** The request as read, for the audit record; undefined if unknown or unreadable. */

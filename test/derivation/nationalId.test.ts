@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { canonicalNationalId, NATIONAL_ID_COUNT, rankNationalId, unrankNationalId } from '../../src/tokens/nationalId.js';
+import { canonicalNationalId, NATIONAL_ID_COUNT, rankNationalId, unrankNationalId } from '../../src/derivation/nationalId.js';
 
 describe('national ID', () => {
   it('trims and upper-cases', () => {

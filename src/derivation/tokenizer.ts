@@ -2,10 +2,10 @@
  * All sectors' tokens from one keyring: national ID → rank → TNI → sector token, and back for
  * reversible sectors (docs/DERIVATION.md §1). Pure computation: no access rules, no I/O.
  */
-import type { Config } from '../config/schema.js';
 import { invalidToken, SectokenError } from '../errors.js';
 import type { Keyring } from '../keys/keyring.js';
 import { canonicalNationalId, rankNationalId, unrankNationalId } from './nationalId.js';
+import type { FormatSettings } from './format.js';
 import { sectorTokens, type IssuedToken, type SectorTokens } from './sectorTokens.js';
 import { tniCipher, type TniCipher } from './tni.js';
 
@@ -26,7 +26,8 @@ export interface Tokenizer {
   tniOfToken(sector: string, token: string): { tni: number; keyVersion: number };
 }
 
-export function createTokenizer(config: Pick<Config, 'sectors'>, keyring: Keyring): Tokenizer {
+/** Takes the configured sectors' formats (a configuration's `sectors` fits): the derivation reads no configuration itself. */
+export function createTokenizer(config: { sectors: Readonly<Record<string, FormatSettings>> }, keyring: Keyring): Tokenizer {
   const tni: TniCipher = tniCipher(keyring.root);
   const sectors = new Map<string, SectorTokens>();
   for (const [id, settings] of Object.entries(config.sectors)) {

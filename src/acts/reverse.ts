@@ -8,8 +8,9 @@ import { authorize } from '../access/rules.js';
 import { audited } from '../audit/audited.js';
 import { actEntry } from './actEntry.js';
 import type { ActContext, RegulatorDeps } from './deps.js';
-import { demandsDualControl, openRequest } from './dualControl.js';
-import { requireLegalBasis } from './legalBases.js';
+import { demandsDualControl } from '../requests/dualControl.js';
+import { openRequest } from './openRequest.js';
+import { requireLegalBasis } from '../access/legalBases.js';
 import { withinRefusalBudget } from './refusalBudget.js';
 
 type ReverseResult =

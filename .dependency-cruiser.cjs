@@ -1,0 +1,76 @@
+/**
+ * The allowed arrows between the folders of src/ (README "Layout"), checked by `npm run deps`,
+ * which `npm test` runs first. Each layer may import only layers below it; the pure floors
+ * (derivation, crypto) import nothing with state or I/O.
+ *
+ *   composition  cli/ cli.ts server.ts service.ts shutdown.ts bulk/
+ *   edge         http/
+ *   use cases    acts/
+ *   stores       store/ limits/
+ *   domain       requests/ audit/ access/
+ *   settings     config/
+ *   pure         derivation/ → keys/ → crypto/
+ *   ground       errors.ts log.ts metrics.ts
+ */
+const LAYERS = [
+  ['ground', '^src/(errors|log|metrics)\\.ts$'],
+  ['crypto', '^src/crypto/'],
+  ['keys', '^src/keys/'],
+  ['derivation', '^src/derivation/'],
+  ['config', '^src/config/'],
+  ['domain', '^src/(access|audit|requests)/'],
+  ['stores', '^src/(store|limits)/'],
+  ['acts', '^src/acts/'],
+  ['http', '^src/http/'],
+  ['composition', '^src/(cli/|bulk/|cli\\.ts$|server\\.ts$|service\\.ts$|shutdown\\.ts$)'],
+];
+
+/** No layer imports one above it. */
+const upward = LAYERS.slice(0, -1).map(([name, path], i) => ({
+  name: `no-up-from-${name}`,
+  comment: `${name} imports only the layers below it`,
+  severity: 'error',
+  from: { path },
+  to: { path: LAYERS.slice(i + 1).map(([, above]) => above).join('|') },
+}));
+
+module.exports = {
+  forbidden: [
+    ...upward,
+    {
+      name: 'derivation-is-pure',
+      comment: 'the derivation imports nothing but crypto/, keys/, the error union, node:crypto and @noble',
+      severity: 'error',
+      from: { path: '^src/derivation/' },
+      to: { path: '^src/', pathNot: '^src/(derivation|crypto|keys)/|^src/errors\\.ts$' },
+    },
+    {
+      name: 'derivation-without-io',
+      comment: 'the derivation reads no file, network, process or clock',
+      severity: 'error',
+      from: { path: '^src/(derivation|crypto)/' },
+      to: { dependencyTypes: ['npm', 'core'], pathNot: '^(node:)?crypto$|^@noble/' },
+    },
+    {
+      name: 'routes-call-use-cases',
+      comment: 'a route parses, calls a use case and presents: it reaches the domain only through acts/',
+      severity: 'error',
+      from: { path: '^src/http/routes/' },
+      to: { path: '^src/(audit|requests|store|limits|derivation|crypto|keys)/' },
+    },
+    {
+      name: 'no-circular',
+      comment: 'no file imports itself through others',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^(test|bench|console|scripts|dist)/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.build.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'], extensions: ['.ts', '.js'] },
+  },
+};

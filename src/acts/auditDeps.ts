@@ -1,0 +1,17 @@
+import type { Checkpoint, CheckpointSigner } from '../audit/checkpoint.js';
+import type { AuditLog } from '../audit/log.js';
+import type { RefusalRecorder } from '../audit/refusals.js';
+import type { Logger } from '../log.js';
+
+/** What the auditors' use cases, and the recording of anonymous refusals, work with. */
+export interface AuditDeps {
+  dir: string;
+  log: AuditLog;
+  macKey: Uint8Array;
+  signer: CheckpointSigner;
+  logger: Logger;
+  /** Refusals of unauthenticated callers, aggregated (src/audit/refusals.ts). */
+  refusals: RefusalRecorder;
+  /** The last checkpoint this process signed of its own chain, kept in memory: a rewritten file cannot take it back. */
+  issued: { last: Checkpoint | undefined };
+}
