@@ -18,8 +18,8 @@ import { generateKeyring } from '../src/keys/keyring.js';
 import { createRateLimits } from '../src/limits/rateLimits.js';
 import { createMetrics } from '../src/metrics.js';
 import { createTokenCache } from '../src/store/tokenCache.js';
-import { tokenizeBatchTokens, type TokenDeps } from '../src/tokens/tokenize.js';
-import { createTokenizer } from '../src/tokens/tokenizer.js';
+import { tokenizeBatchTokens, type TokenDeps } from '../src/acts/tokenize.js';
+import { createTokenizer } from '../src/derivation/tokenizer.js';
 
 export interface StageResult {
   stage: string;

@@ -1,7 +1,7 @@
 /**
  * The JSON of a batch answer built as one string, in the key order res.json gave the
  * BatchAnswer object (sector, keyVersion, schemeVersion, results), without 1000 result objects.
- * Tokens are written from the fixed alphabets of src/tokens/alphabet.ts, [0-9A-Z], which need no
+ * Tokens are written from the fixed alphabets of src/derivation/alphabet.ts, [0-9A-Z], which need no
  * escaping (anything else is still escaped): JSON.stringify per token cost more than the rest.
  */
 import type { BatchTokens } from '../acts/tokenize.js';
