@@ -45,11 +45,3 @@ export function memoryRequestStore(): RequestStore {
     },
   };
 }
-
-/** Several workers without Redis would each hold their own requests: refuse rather than split them. */
-export function unavailableRequestStore(): RequestStore {
-  const refuse = async (): Promise<never> => {
-    throw new SectokenError('dual_control_unavailable', 'dual control across several workers needs Redis (REDIS_URL)');
-  };
-  return { create: refuse, get: refuse, apply: refuse, live: async () => [] };
-}
