@@ -20,6 +20,8 @@ import type { SharedRedis } from './redis.js';
 export interface TokenCache {
   /** The blind index of a person's token in a sector and key version. */
   indexOf(sector: string, keyVersion: number, canonicalNationalId: string): string;
+  /** Whether tokens of this policy are shared through Redis (configured and reachable). */
+  shared(policy: Policy): boolean;
   getMany(policy: Policy, indexes: readonly string[]): Promise<Array<string | undefined>>;
   setMany(policy: Policy, entries: ReadonlyArray<readonly [string, string]>): Promise<void>;
 }
@@ -53,6 +55,7 @@ export function createTokenCache(
   const redisKey = (index: string): string => `${redis!.prefix}tok:${index}`;
 
   return {
+    shared: useRedis,
     indexOf(sector, keyVersion, canonicalNationalId) {
       // 128 bits of HMAC-SHA256, base64url: unlinkable to the ID without the key.
       return Buffer.from(mac.mac(new TextEncoder().encode(`${sector}\n${keyVersion}\n${canonicalNationalId}`))).toString('base64url').slice(0, 22);
