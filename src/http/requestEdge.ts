@@ -22,7 +22,7 @@ declare module 'http' {
 }
 
 /** A caller's request id is kept only if it is a UUID: nothing else (an ID, a token) can reach the logs that way. */
-const REQUEST_ID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+const CALLER_REQUEST_ID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 interface Locals {
   principal?: { id: string };
@@ -69,7 +69,7 @@ export function requestEdge(appRequest: object, logger: Logger, metrics: Metrics
   return (req, res, next) => {
     const start = performance.now();
     const given = req.headers['x-request-id'];
-    const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    const id = typeof given === 'string' && CALLER_REQUEST_ID.test(given) ? given : randomUUID();
     req.id = id;
     res.setHeader('X-Request-Id', id);
     applySecurityHeaders(res, headers);
