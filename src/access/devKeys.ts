@@ -3,8 +3,8 @@
  * `stk_dev_<client id>`, printed in the README. Production refuses any client holding one, so a
  * copy of the sample with `"development": false` cannot serve under keys anyone can read.
  */
-import { hashApiKey } from './apiKeys.js';
 import type { ClientConfig } from '../config/schema.js';
+import { hashApiKey } from './apiKeys.js';
 
 /** The clients of config/sectoken.dev.json (a test keeps this list and the file in step). */
 export const SAMPLE_CLIENT_IDS = [

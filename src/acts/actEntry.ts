@@ -6,11 +6,11 @@
  */
 import type { Principal } from '../access/apiKeys.js';
 import type { AuditAct, AuditEntry } from '../audit/record.js';
+import { tokenForAudit } from '../audit/tokenForAudit.js';
 import type { LegalBasis } from '../config/schema.js';
 import type { Tokenizer } from '../derivation/tokenizer.js';
-import { tokenForAudit } from '../audit/tokenForAudit.js';
-import type { ActContext } from './deps.js';
 import type { ActRequest } from '../requests/requestLife.js';
+import type { ActContext } from './deps.js';
 
 export type Entry = Omit<AuditEntry, 'outcome'>;
 

@@ -6,13 +6,13 @@
 import type { Principal } from '../access/apiKeys.js';
 import { authorize } from '../access/rules.js';
 import { audited } from '../audit/audited.js';
+import { actorOf, requireDecider } from '../requests/dualControl.js';
+import { noSuchRequest } from '../requests/requestStore.js';
 import { requestEntry } from './actEntry.js';
 import type { RegulatorDeps } from './deps.js';
-import { actorOf, requireDecider } from '../requests/dualControl.js';
 import { refuseIfOverdue } from './expire.js';
 import { readStored } from './readStored.js';
 import { withinRefusalBudget } from './refusalBudget.js';
-import { noSuchRequest } from '../requests/requestStore.js';
 
 export async function decide(
   deps: RegulatorDeps,

@@ -3,9 +3,9 @@
  * whoever acts on one late. The store's compare-and-set makes sure only one instance records it.
  */
 import { SectokenError } from '../errors.js';
+import { publicState, type ActRequest } from '../requests/requestLife.js';
 import { requestEntry } from './actEntry.js';
 import type { RegulatorDeps } from './deps.js';
-import { publicState, type ActRequest } from '../requests/requestLife.js';
 
 /** Closes every request whose time is over; the number closed. */
 export async function expireOverdue(deps: RegulatorDeps): Promise<number> {

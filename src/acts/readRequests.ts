@@ -6,12 +6,12 @@
  */
 import type { Principal } from '../access/apiKeys.js';
 import { authorize, isAllowed } from '../access/rules.js';
-import type { RegulatorDeps } from './deps.js';
 import { cannotDecide, sectorsOf } from '../requests/dualControl.js';
+import { publicState, type ActRequest, type Actor, type PublicState } from '../requests/requestLife.js';
+import type { RegulatorDeps } from './deps.js';
 import { readStored } from './readStored.js';
 import { withinRefusalBudget } from './refusalBudget.js';
 import { release, type Released } from './release.js';
-import { publicState, type ActRequest, type Actor, type PublicState } from '../requests/requestLife.js';
 
 export interface RequestView {
   requestId: string;

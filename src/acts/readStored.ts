@@ -3,8 +3,8 @@
  * check (or a store that cannot be reached) is not thrown yet: the act throws it, inside audited(),
  * so that the refusal is recorded like any other.
  */
-import type { RegulatorDeps } from './deps.js';
 import type { ActRequest } from '../requests/requestLife.js';
+import type { RegulatorDeps } from './deps.js';
 
 export interface Stored {
   /** The request as read, for the audit record; undefined if unknown or unreadable. */

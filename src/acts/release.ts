@@ -8,12 +8,12 @@ import type { Principal } from '../access/apiKeys.js';
 import { authorize } from '../access/rules.js';
 import { audited } from '../audit/audited.js';
 import { SectokenError } from '../errors.js';
-import { requestEntry } from './actEntry.js';
-import type { RegulatorDeps } from './deps.js';
 import { sectorsOf } from '../requests/dualControl.js';
-import { refuseIfOverdue } from './expire.js';
 import type { ActRequest } from '../requests/requestLife.js';
 import { noSuchRequest } from '../requests/requestStore.js';
+import { requestEntry } from './actEntry.js';
+import type { RegulatorDeps } from './deps.js';
+import { refuseIfOverdue } from './expire.js';
 import type { Stored } from './readStored.js';
 import { translateToken, type Translated } from './translate.js';
 

@@ -4,13 +4,13 @@
  * Every outcome is audited before the answer (src/audit/audited.ts).
  */
 import type { Principal } from '../access/apiKeys.js';
+import { requireLegalBasis } from '../access/legalBases.js';
 import { authorize } from '../access/rules.js';
 import { audited } from '../audit/audited.js';
+import { demandsDualControl } from '../requests/dualControl.js';
 import { actEntry } from './actEntry.js';
 import type { ActContext, RegulatorDeps } from './deps.js';
-import { demandsDualControl } from '../requests/dualControl.js';
 import { openRequest } from './openRequest.js';
-import { requireLegalBasis } from '../access/legalBases.js';
 import { withinRefusalBudget } from './refusalBudget.js';
 
 type ReverseResult =

@@ -3,13 +3,13 @@
  * Steps: the sector exists, the client may tokenize there, look in the cache, derive what is
  * missing, remember it, present.
  */
-import { authorize } from '../access/rules.js';
 import type { Principal } from '../access/apiKeys.js';
+import { authorize } from '../access/rules.js';
+import { canonicalNationalId, invalidNationalId } from '../derivation/nationalId.js';
+import { SCHEME_VERSION, type Tokenizer } from '../derivation/tokenizer.js';
 import type { RateLimits } from '../limits/rateLimits.js';
 import type { Metrics } from '../metrics.js';
 import type { TokenCache } from '../store/tokenCache.js';
-import { canonicalNationalId, invalidNationalId } from '../derivation/nationalId.js';
-import { SCHEME_VERSION, type Tokenizer } from '../derivation/tokenizer.js';
 
 export interface TokenDeps {
   /** Read per call: SIGHUP may swap it. */

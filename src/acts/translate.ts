@@ -5,14 +5,14 @@
  * source token only, so the audit log is no linkage table between sectors.
  */
 import type { Principal } from '../access/apiKeys.js';
+import { requireLegalBasis } from '../access/legalBases.js';
 import { authorize } from '../access/rules.js';
 import { audited } from '../audit/audited.js';
 import { SCHEME_VERSION, type Tokenizer } from '../derivation/tokenizer.js';
+import { demandsDualControl } from '../requests/dualControl.js';
 import { actEntry } from './actEntry.js';
 import type { ActContext, RegulatorDeps } from './deps.js';
-import { demandsDualControl } from '../requests/dualControl.js';
 import { openRequest } from './openRequest.js';
-import { requireLegalBasis } from '../access/legalBases.js';
 import { withinRefusalBudget } from './refusalBudget.js';
 
 export interface Translated {

@@ -4,9 +4,9 @@
  */
 import type { Principal } from '../access/apiKeys.js';
 import { authorize } from '../access/rules.js';
+import { SCHEME_VERSION, type Tokenizer } from '../derivation/tokenizer.js';
 import { SectokenError } from '../errors.js';
 import type { RateLimits } from '../limits/rateLimits.js';
-import { SCHEME_VERSION, type Tokenizer } from '../derivation/tokenizer.js';
 
 export type UpgradeItem = { token: string; keyVersion: number } | { error: 'invalid_token' };
 

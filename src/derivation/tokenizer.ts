@@ -4,8 +4,8 @@
  */
 import { invalidToken, SectokenError } from '../errors.js';
 import type { Keyring } from '../keys/keyring.js';
-import { canonicalNationalId, rankNationalId, unrankNationalId } from './nationalId.js';
 import type { FormatSettings } from './format.js';
+import { canonicalNationalId, rankNationalId, unrankNationalId } from './nationalId.js';
 import { sectorTokens, type IssuedToken, type SectorTokens } from './sectorTokens.js';
 import { tniCipher, type TniCipher } from './tni.js';
 

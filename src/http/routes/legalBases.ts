@@ -1,8 +1,8 @@
 /** GET /v1/legal-bases: the bases a regulator may cite and what each covers. */
 import { Router } from 'express';
-import type { LegalBasis } from '../../config/schema.js';
 import { listLegalBases } from '../../acts/listLegalBases.js';
 import { principalOf } from '../auth.js';
+import type { LegalBasis } from '../../config/schema.js';
 import { resource } from '../resource.js';
 
 export function legalBasisRoutes(bases: readonly LegalBasis[]): Router {

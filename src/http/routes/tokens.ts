@@ -1,11 +1,11 @@
 /** POST /v1/tokens, /v1/tokens/batch and /v1/tokens/upgrade: parse, call the use case, answer. */
 import { Router } from 'express';
-import { SectokenError } from '../../errors.js';
 import { tokenizeBatchTokens, tokenizeOne, type TokenDeps } from '../../acts/tokenize.js';
 import { upgradeTokens } from '../../acts/upgrade.js';
 import { principalOf } from '../auth.js';
 import { batchAnswerJson } from '../batchAnswer.js';
 import { fastBatchRequest, fastTokenRequest } from '../batchBody.js';
+import { SectokenError } from '../../errors.js';
 import { resource } from '../resource.js';
 import { batchRequest, tokenRequest, upgradeRequest } from '../schemas.js';
 import { parseBody } from '../validate.js';
