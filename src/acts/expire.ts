@@ -3,7 +3,7 @@
  * whoever acts on one late. The store's compare-and-set makes sure only one instance records it.
  */
 import { SectokenError } from '../errors.js';
-import { publicState, type ActRequest } from '../requests/requestLife.js';
+import { isFinal, type ActRequest } from '../requests/requestLife.js';
 import { requestEntry } from './actEntry.js';
 import type { RegulatorDeps } from './deps.js';
 
@@ -28,8 +28,7 @@ async function expireOne(deps: RegulatorDeps, request: ActRequest): Promise<bool
 
 /** Refuses with request_expired once a still-open request's time is over, closing it first. */
 export async function refuseIfOverdue(deps: RegulatorDeps, request: ActRequest): Promise<void> {
-  const open = publicState(request.state) === 'pending' || publicState(request.state) === 'approved';
-  if (!open || request.expiresAt > deps.now()) return;
+  if (isFinal(request.state) || request.expiresAt > deps.now()) return;
   await expireOne(deps, request);
   throw new SectokenError('request_expired', 'the request has expired');
 }

@@ -1,8 +1,10 @@
 /**
  * Opens a dual-control request: the act passed every check but the second person's, and waits
- * for one (src/requests/requestLife.ts).
+ * for one (src/requests/requestLife.ts). Its outcome is the act's: pending, recorded as
+ * `<act>-request` with the request's id.
  */
 import type { Principal } from '../access/apiKeys.js';
+import type { Outcome } from '../audit/audited.js';
 import { actorOf } from '../requests/dualControl.js';
 import { newRequestId, type ActRequest } from '../requests/requestLife.js';
 import type { RegulatorDeps } from './deps.js';
@@ -11,10 +13,12 @@ export async function openRequest(
   deps: RegulatorDeps,
   principal: Principal,
   facts: Pick<ActRequest, 'act' | 'sector' | 'toSector' | 'token' | 'legalBasis' | 'caseId' | 'purpose'>,
-): Promise<{ status: 'pending'; requestId: string; expiresAt: string }> {
+): Promise<Outcome<Pending>> {
   const now = deps.now();
   const request: ActRequest = {
     ...facts,
+    // Canonical, so that every record of the request holds the token in one form.
+    token: deps.tokenizer().sector(facts.sector).format.symbols.normalize(facts.token),
     id: newRequestId(),
     requester: actorOf(principal),
     createdAt: now,
@@ -23,5 +27,15 @@ export async function openRequest(
     decidedBy: null,
   };
   await deps.requests.create(request);
-  return { status: 'pending', requestId: request.id, expiresAt: new Date(request.expiresAt).toISOString() };
+  return {
+    value: { status: 'pending', requestId: request.id, expiresAt: new Date(request.expiresAt).toISOString() },
+    outcome: 'pending',
+    extra: { act: `${facts.act}-request`, requestId: request.id },
+  };
+}
+
+export interface Pending {
+  status: 'pending';
+  requestId: string;
+  expiresAt: string;
 }

@@ -7,7 +7,7 @@
 import type { Principal } from '../access/apiKeys.js';
 import { authorize, isAllowed } from '../access/rules.js';
 import { cannotDecide, sectorsOf } from '../requests/dualControl.js';
-import { publicState, type ActRequest, type Actor, type PublicState } from '../requests/requestLife.js';
+import { isFinal, publicState, type ActRequest, type Actor, type PublicState } from '../requests/requestLife.js';
 import type { RegulatorDeps } from './deps.js';
 import { readStored } from './readStored.js';
 import { withinRefusalBudget } from './refusalBudget.js';
@@ -83,8 +83,7 @@ export async function collect(
 
 function viewOf(deps: RegulatorDeps, principal: Principal, r: ActRequest, now: number): RequestView {
   const basis = deps.config.legalBases.find((b) => b.id === r.legalBasis);
-  const open = publicState(r.state) === 'pending' || publicState(r.state) === 'approved';
-  const state = open && r.expiresAt <= now ? 'expired' : publicState(r.state);
+  const state = !isFinal(r.state) && r.expiresAt <= now ? 'expired' : publicState(r.state);
   return {
     requestId: r.id,
     act: r.act,

@@ -10,12 +10,10 @@ import { audited } from '../audit/audited.js';
 import { demandsDualControl } from '../requests/dualControl.js';
 import { actEntry } from './actEntry.js';
 import type { ActContext, RegulatorDeps } from './deps.js';
-import { openRequest } from './openRequest.js';
+import { openRequest, type Pending } from './openRequest.js';
 import { withinRefusalBudget } from './refusalBudget.js';
 
-type ReverseResult =
-  | { status: 'done'; nationalId: string; keyVersion: number }
-  | { status: 'pending'; requestId: string; expiresAt: string };
+type ReverseResult = { status: 'done'; nationalId: string; keyVersion: number } | Pending;
 export type ReverseAnswer = ReverseResult & { auditId: string };
 
 export async function reverse(
@@ -31,24 +29,16 @@ async function reverseCounted(deps: RegulatorDeps, principal: Principal, input: 
   const { value, auditId } = await audited<ReverseResult>(deps.audit, entry, async () => {
     authorize(principal, 'reverse');
     const basis = requireLegalBasis(deps.config.legalBases, input.legalBasis, { kind: 'reverse', sector: input.sector });
-    const sector = deps.tokenizer().sector(input.sector);
+    const tokenizer = deps.tokenizer();
+    tokenizer.sector(input.sector);
     authorize(principal, 'reverse', [input.sector]);
     await deps.limits.consume(principal.id, input.sector, 'reverse', 1);
     // Checks the token now (not_reversible, invalid_token), so a second person never approves a bad one.
-    const { nationalId, keyVersion } = deps.tokenizer().reverse(input.sector, input.token);
+    const { nationalId, keyVersion } = tokenizer.reverse(input.sector, input.token);
     if (!demandsDualControl(deps.config.sectors, basis, [input.sector])) {
       return { value: { status: 'done' as const, nationalId, keyVersion }, outcome: 'ok' };
     }
-    const pending = await openRequest(deps, principal, {
-      act: 'reverse',
-      sector: input.sector,
-      toSector: null,
-      token: sector.format.symbols.normalize(input.token),
-      legalBasis: basis.id,
-      caseId: input.caseId,
-      purpose: input.purpose,
-    });
-    return { value: pending, outcome: 'pending', extra: { act: 'reverse-request' as const, requestId: pending.requestId } };
+    return openRequest(deps, principal, { act: 'reverse', sector: input.sector, toSector: null, token: input.token, legalBasis: basis.id, caseId: input.caseId, purpose: input.purpose });
   });
   return { ...value, auditId };
 }

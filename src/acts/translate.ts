@@ -12,7 +12,7 @@ import { SCHEME_VERSION, type Tokenizer } from '../derivation/tokenizer.js';
 import { demandsDualControl } from '../requests/dualControl.js';
 import { actEntry } from './actEntry.js';
 import type { ActContext, RegulatorDeps } from './deps.js';
-import { openRequest } from './openRequest.js';
+import { openRequest, type Pending } from './openRequest.js';
 import { withinRefusalBudget } from './refusalBudget.js';
 
 export interface Translated {
@@ -22,7 +22,7 @@ export interface Translated {
   keyVersion: number;
   schemeVersion: number;
 }
-type TranslateResult = ({ status: 'done' } & Translated) | { status: 'pending'; requestId: string; expiresAt: string };
+type TranslateResult = ({ status: 'done' } & Translated) | Pending;
 export type TranslateAnswer = TranslateResult & { auditId: string };
 
 /** The target token of a source token: through the TNI, which stays in this function. */
@@ -46,7 +46,7 @@ async function translateCounted(deps: RegulatorDeps, principal: Principal, input
     authorize(principal, 'translate');
     const basis = requireLegalBasis(deps.config.legalBases, input.legalBasis, { kind: 'translate', from: input.fromSector, to: input.toSector });
     const tokenizer = deps.tokenizer();
-    const source = tokenizer.sector(input.fromSector);
+    tokenizer.sector(input.fromSector);
     tokenizer.sector(input.toSector);
     authorize(principal, 'translate', [input.fromSector, input.toSector]);
     await deps.limits.consume(principal.id, input.fromSector, 'translate', 1);
@@ -55,16 +55,8 @@ async function translateCounted(deps: RegulatorDeps, principal: Principal, input
     if (!demandsDualControl(deps.config.sectors, basis, [input.fromSector, input.toSector])) {
       return { value: { status: 'done' as const, ...translated }, outcome: 'ok' };
     }
-    const pending = await openRequest(deps, principal, {
-      act: 'translate',
-      sector: input.fromSector,
-      toSector: input.toSector,
-      token: source.format.symbols.normalize(input.token),
-      legalBasis: basis.id,
-      caseId: input.caseId,
-      purpose: input.purpose,
-    });
-    return { value: pending, outcome: 'pending', extra: { act: 'translate-request' as const, requestId: pending.requestId } };
+    const { fromSector: sector, toSector, token, caseId, purpose } = input;
+    return openRequest(deps, principal, { act: 'translate', sector, toSector, token, legalBasis: basis.id, caseId, purpose });
   });
   return { ...value, auditId };
 }

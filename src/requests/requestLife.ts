@@ -42,6 +42,8 @@ const PUBLIC: Readonly<Record<RequestState, PublicState>> = {
   expired: 'expired',
 };
 export const publicState = (state: RequestState): PublicState => PUBLIC[state];
+/** Released, denied or expired: no event leads out of it. */
+export const isFinal = (state: RequestState): boolean => Object.keys(TRANSITIONS[state]).length === 0;
 
 /** A claim left by an instance that died mid-act is expired this long after the request's time. */
 export const CLAIM_GRACE_MS = 60_000;

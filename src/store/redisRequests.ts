@@ -16,7 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { SectokenError } from '../errors.js';
 import { requestStateKey } from '../keys/derive.js';
-import { applyEvent, TOMBSTONE_MS, type ActRequest, type RequestState } from '../requests/requestLife.js';
+import { applyEvent, isFinal, TOMBSTONE_MS, type ActRequest } from '../requests/requestLife.js';
 import { noSuchRequest, type RequestStore } from '../requests/requestStore.js';
 import type { SharedRedis } from './redis.js';
 
@@ -28,7 +28,6 @@ return 1`;
 
 /** A compare-and-set lost to a concurrent writer is retried on the fresh value this many times. */
 const MAX_ATTEMPTS = 5;
-const FINAL: ReadonlySet<RequestState> = new Set(['released', 'denied', 'expired']);
 const utf8 = new TextEncoder();
 
 const unavailable = (cause: unknown): SectokenError =>
@@ -45,7 +44,7 @@ export function redisRequestStore(redis: SharedRedis, root: Uint8Array): Request
   // Requests seen closed by this instance, until they are purged: a re-opened one is a replay.
   const closed = new Map<string, number>();
   const remember = (r: ActRequest): ActRequest => {
-    if (FINAL.has(r.state)) closed.set(r.id, r.expiresAt + TOMBSTONE_MS);
+    if (isFinal(r.state)) closed.set(r.id, r.expiresAt + TOMBSTONE_MS);
     else if (closed.has(r.id)) throw tampered();
     return r;
   };
