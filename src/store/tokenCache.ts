@@ -17,6 +17,9 @@ import type { Metrics } from '../metrics.js';
 import type { Policy } from '../derivation/format.js';
 import type { SharedRedis } from './redis.js';
 
+/** One encoder for every index and tag: these run on each token served. */
+const utf8 = new TextEncoder();
+
 export interface TokenCache {
   /** The blind index of a person's token in a sector and key version. */
   indexOf(sector: string, keyVersion: number, canonicalNationalId: string): string;
@@ -39,7 +42,7 @@ export function createTokenCache(
   const valueMac = hmacSha256(valueKey);
   valueKey.fill(0);
   // 128 bits of HMAC-SHA256 of index and token.
-  const tagOf = (index: string, token: string): Buffer => Buffer.from(valueMac.mac(new TextEncoder().encode(`${index}\n${token}`))).subarray(0, 16);
+  const tagOf = (index: string, token: string): Buffer => Buffer.from(valueMac.mac(utf8.encode(`${index}\n${token}`))).subarray(0, 16);
   const seal = (index: string, token: string): string => `${token}.${tagOf(index, token).toString('base64url')}`;
   /** The token of a Redis value, or undefined when its tag does not bind it to this index. */
   const open = (index: string, value: string): string | undefined => {
@@ -58,7 +61,7 @@ export function createTokenCache(
     shared: useRedis,
     indexOf(sector, keyVersion, canonicalNationalId) {
       // 128 bits of HMAC-SHA256, base64url: unlinkable to the ID without the key.
-      return Buffer.from(mac.mac(new TextEncoder().encode(`${sector}\n${keyVersion}\n${canonicalNationalId}`))).toString('base64url').slice(0, 22);
+      return Buffer.from(mac.mac(utf8.encode(`${sector}\n${keyVersion}\n${canonicalNationalId}`))).toString('base64url').slice(0, 22);
     },
     async getMany(policy, indexes) {
       const found: Array<string | undefined> = indexes.map((i) => lru?.get(i));
