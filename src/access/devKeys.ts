@@ -16,6 +16,7 @@ export const SAMPLE_CLIENT_IDS = [
   'regulator-health',
   'auditor',
   'operator',
+  'regulator-cndp-b',
 ] as const;
 
 export const devApiKey = (clientId: string): string => `stk_dev_${clientId}`;

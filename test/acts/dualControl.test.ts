@@ -91,6 +91,23 @@ describe('dual control', () => {
     }
   });
 
+  it('when a translation in the sample configuration is under dual control (tax → finance, CNDP-D-97-2020), then a second CNDP person can decide it', async () => {
+    const token = await tokenOf(service, 'tax', 'TF77');
+    const asked = await request(service.app)
+      .post('/v1/translate')
+      .set('Authorization', bearer('regulator-cndp'))
+      .send({ fromSector: 'tax', token, toSector: 'finance', legalBasis: 'CNDP-D-97-2020', ...act });
+    expect(asked.status).toBe(202);
+    const id = asked.body.requestId as string;
+    // The health inspectorate is out of tax's scope; the other CNDP investigator is not.
+    const pending = await request(service.app).get('/v1/requests?state=pending').set('Authorization', bearer('regulator-cndp-b'));
+    expect(pending.body.requests.find((r: { requestId: string }) => r.requestId === id)).toMatchObject({ canDecide: true, requester: { person: 'Amina Benali (investigator)' } });
+    expect((await decide(service, 'regulator-health', id, 'approve')).status).toBe(403);
+    expect((await decide(service, 'regulator-cndp-b', id, 'approve')).status).toBe(200);
+    const released = await request(service.app).get(`/v1/requests/${id}`).set('Authorization', bearer('regulator-cndp'));
+    expect(released.body).toMatchObject({ status: 'released', fromSector: 'tax', toSector: 'finance', token: await tokenOf(service, 'finance', 'TF77') });
+  });
+
   it('refuses malformed and unknown request ids', async () => {
     for (const id of ['..%2F..%2Fetc', 'short', 'A'.repeat(23)]) {
       const res = await fetchResult(service, 'regulator-cndp', id);
