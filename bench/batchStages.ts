@@ -18,6 +18,7 @@ import { generateKeyring } from '../src/keys/keyring.js';
 import { createRateLimits } from '../src/limits/rateLimits.js';
 import { createMetrics } from '../src/metrics.js';
 import { createTokenCache } from '../src/store/tokenCache.js';
+import { createDerivationQueue } from '../src/acts/derivationQueue.js';
 import { tokenizeBatchTokens, type TokenDeps } from '../src/acts/tokenize.js';
 import { createTokenizer } from '../src/derivation/tokenizer.js';
 
@@ -45,6 +46,7 @@ export async function batchStagesBench(root: string, repeats: number): Promise<S
     cache: createTokenCache(config, keyring.cacheIndex, undefined, metrics),
     metrics,
     limits: createRateLimits(config, undefined, () => {}),
+    queue: createDerivationQueue(),
   };
   const principal: Principal = { id: 'bench', role: 'service', sectors: new Set(['tax']), person: null, organisation: null };
   const schema = batchRequest(config.limits.maxBatchSize);

@@ -10,6 +10,7 @@ import type { Express } from 'express';
 import { clientDirectory } from './access/apiKeys.js';
 import { hasPublishedKey } from './access/devKeys.js';
 import type { RegulatorDeps } from './acts/deps.js';
+import { createDerivationQueue } from './acts/derivationQueue.js';
 import { expireOverdue } from './acts/expire.js';
 import type { TokenDeps } from './acts/tokenize.js';
 import { checkpointSigner } from './audit/checkpoint.js';
@@ -133,7 +134,7 @@ export function createService(settings: Settings, logger: Logger): Service {
       ),
   };
   const limits = createRateLimits(config, redis, (operation) => metrics.rateLimited.inc({ operation }));
-  const tokens: TokenDeps = { tokenizer: currentTokenizer, cache: createTokenCache(config, keyring.cacheIndex, redis, metrics), metrics, limits };
+  const tokens: TokenDeps = { tokenizer: currentTokenizer, cache: createTokenCache(config, keyring.cacheIndex, redis, metrics), metrics, limits, queue: createDerivationQueue() };
   const regulators: RegulatorDeps = {
     tokenizer: currentTokenizer,
     config,

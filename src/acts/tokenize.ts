@@ -5,11 +5,12 @@
  */
 import type { Principal } from '../access/apiKeys.js';
 import { authorize } from '../access/rules.js';
-import { canonicalNationalId, invalidNationalId } from '../derivation/nationalId.js';
+import { canonicalNationalId } from '../derivation/nationalId.js';
 import { SCHEME_VERSION, type Tokenizer } from '../derivation/tokenizer.js';
 import type { RateLimits } from '../limits/rateLimits.js';
 import type { Metrics } from '../metrics.js';
 import type { TokenCache } from '../store/tokenCache.js';
+import type { DerivationQueue } from './derivationQueue.js';
 
 export interface TokenDeps {
   /** Read per call: SIGHUP may swap it. */
@@ -17,6 +18,8 @@ export interface TokenDeps {
   cache: TokenCache;
   metrics: Metrics;
   limits: RateLimits;
+  /** Where single requests without a cache are derived, together with the others of their turn. */
+  queue: DerivationQueue;
 }
 
 export interface TokenAnswer {
@@ -26,16 +29,7 @@ export interface TokenAnswer {
   schemeVersion: number;
 }
 
-export type BatchItem = { token: string } | { error: 'invalid_national_id' };
-
-export interface BatchAnswer {
-  sector: string;
-  keyVersion: number;
-  schemeVersion: number;
-  results: BatchItem[];
-}
-
-/** A batch's tokens in input order, undefined for an invalid national ID: for callers that present them themselves. */
+/** A batch's tokens in input order, undefined for an invalid national ID: the caller presents them. */
 export interface BatchTokens {
   sector: string;
   keyVersion: number;
@@ -44,17 +38,27 @@ export interface BatchTokens {
 }
 
 export async function tokenizeOne(deps: TokenDeps, principal: Principal, input: { sector: string; nationalId: string }): Promise<TokenAnswer> {
-  const batch = await tokenizeBatchTokens(deps, principal, { sector: input.sector, nationalIds: [input.nationalId] });
-  const [token] = batch.tokens;
-  if (token === undefined) throw invalidNationalId();
-  return { sector: batch.sector, token, keyVersion: batch.keyVersion, schemeVersion: SCHEME_VERSION };
-}
-
-/** Results in input order; an invalid national ID fails its own item, not the batch. */
-export async function tokenizeBatch(deps: TokenDeps, principal: Principal, input: { sector: string; nationalIds: string[] }): Promise<BatchAnswer> {
-  const { sector, keyVersion, schemeVersion, tokens } = await tokenizeBatchTokens(deps, principal, input);
-  const results = tokens.map((token): BatchItem => (token === undefined ? { error: 'invalid_national_id' } : { token }));
-  return { sector, keyVersion, schemeVersion, results };
+  const tokenizer = deps.tokenizer();
+  const sector = tokenizer.sector(input.sector);
+  authorize(principal, 'tokenize', [input.sector]);
+  await deps.limits.consume(principal.id, input.sector, 'identities', 1);
+  const canonical = canonicalNationalId(input.nationalId);
+  const { policy } = sector.format;
+  const keyVersion = sector.currentVersion;
+  let token: string | undefined;
+  if (deps.cache.enabled(policy)) {
+    const index = deps.cache.indexOf(input.sector, keyVersion, canonical);
+    [token] = await deps.cache.getMany(policy, [index]);
+    if (token === undefined) {
+      [token] = tokenizer.tokenizeMany(input.sector, [canonical]);
+      await deps.cache.setMany(policy, [[index, token!]]);
+    }
+  } else {
+    // Derived together with the other single requests of this turn (src/acts/derivationQueue.ts).
+    token = await deps.queue.token(tokenizer, input.sector, canonical);
+  }
+  deps.metrics.tokensIssued.inc({ sector: input.sector, policy }, 1);
+  return { sector: input.sector, token: token!, keyVersion, schemeVersion: SCHEME_VERSION };
 }
 
 export async function tokenizeBatchTokens(deps: TokenDeps, principal: Principal, input: { sector: string; nationalIds: string[] }): Promise<BatchTokens> {
@@ -77,8 +81,8 @@ export async function tokenizeBatchTokens(deps: TokenDeps, principal: Principal,
   const valid = canonical.flatMap((c, i) => (c === undefined ? [] : [i]));
   // A batch derives all its tokens in one pass, each FF1 round once for all of it: there the
   // in-process cache costs more than it saves (per 1000 IDs, blind index and LRU 3.7 ms against
-  // 1.2 ms of derivation, bench/batchStages.ts), so only single requests and a shared cache use it.
-  const useCache = input.nationalIds.length === 1 || deps.cache.shared(policy);
+  // 1.2 ms of derivation, bench/batchStages.ts), so only a shared cache is asked.
+  const useCache = deps.cache.shared(policy);
   const indexes = useCache ? valid.map((i) => deps.cache.indexOf(input.sector, version, canonical[i]!)) : [];
   const cached = useCache ? await deps.cache.getMany(policy, indexes) : [];
 

@@ -76,8 +76,13 @@ const rateLimitsSchema = z.strictObject({
 export type OperationLimits = z.infer<typeof operationLimitsSchema>;
 
 const cacheSchema = z.strictObject({
-  /** Entries of the in-process LRU of derived tokens; 0 turns it off. */
-  lruEntries: z.number().int().min(0).max(10_000_000).default(100_000),
+  /**
+   * Entries of the in-process LRU of derived tokens; 0 (the default) turns it off. Deriving costs
+   * less than the LRU's blind index and bookkeeping, and single requests without a cache are
+   * derived together (src/acts/derivationQueue.ts); 100,000 entries held ~30 MB of heap, which V8
+   * multiplied into ~100 MB of RSS under load. Worth it only in front of the Redis tier.
+   */
+  lruEntries: z.number().int().min(0).max(10_000_000).default(0),
   /** Whether tokens of each policy are also cached in Redis (when Redis is configured). */
   redis: z.strictObject({ reversible: z.boolean().default(false), 'one-way': z.boolean().default(false) }).default({ reversible: false, 'one-way': false }),
   ttlSeconds: z.number().int().min(1).max(30 * 86400).default(86400),
@@ -111,7 +116,7 @@ export const configSchema = z
     limits: limitsSchema.default({ maxBatchSize: 1000, maxBodyBytes: 256 * 1024, reverseRequestTtlSeconds: 900 }),
     legalBases: z.array(legalBasisSchema).default([]),
     rateLimits: rateLimitsSchema.default({ defaults: {}, clients: {} }),
-    cache: cacheSchema.default({ lruEntries: 100_000, redis: { reversible: false, 'one-way': false }, ttlSeconds: 86400 }),
+    cache: cacheSchema.default({ lruEntries: 0, redis: { reversible: false, 'one-way': false }, ttlSeconds: 86400 }),
   })
   .superRefine((config, ctx) => {
     for (const [id, sector] of Object.entries(config.sectors)) {

@@ -25,6 +25,8 @@ export interface TokenCache {
   indexOf(sector: string, keyVersion: number, canonicalNationalId: string): string;
   /** Whether tokens of this policy are shared through Redis (configured and reachable). */
   shared(policy: Policy): boolean;
+  /** Whether any tier holds tokens of this policy (the LRU, or Redis as `shared`). */
+  enabled(policy: Policy): boolean;
   getMany(policy: Policy, indexes: readonly string[]): Promise<Array<string | undefined>>;
   setMany(policy: Policy, entries: ReadonlyArray<readonly [string, string]>): Promise<void>;
 }
@@ -59,6 +61,7 @@ export function createTokenCache(
 
   return {
     shared: useRedis,
+    enabled: (policy) => lru !== undefined || useRedis(policy),
     indexOf(sector, keyVersion, canonicalNationalId) {
       // 128 bits of HMAC-SHA256, base64url: unlinkable to the ID without the key.
       return Buffer.from(mac.mac(utf8.encode(`${sector}\n${keyVersion}\n${canonicalNationalId}`))).toString('base64url').slice(0, 22);

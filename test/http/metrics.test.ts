@@ -10,7 +10,9 @@ import { bearer, devConfig, startTestService, type TestService } from '../helper
 
 let service: TestService;
 beforeAll(() => {
-  service = startTestService();
+  // The LRU on (off by default): a repeated lookup must not show in what is served even when it hits.
+  const sample = devConfig() as { cache: object };
+  service = startTestService({ config: { ...sample, rateLimits: { defaults: {}, clients: {} }, cache: { ...sample.cache, lruEntries: 1000 } } });
 });
 afterAll(async () => {
   await service.close();

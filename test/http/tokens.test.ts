@@ -174,6 +174,36 @@ describe('POST /v1/tokens', () => {
   });
 });
 
+describe('POST /v1/tokens, many at once', () => {
+  it('when single requests of every sector arrive together (derived together), then each gets the token a batch gives that person', async () => {
+    const server = service.app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    try {
+      const { port } = server.address() as { port: number };
+      const asked = SECTOR_IDS.flatMap((sector) => PEOPLE.map((id) => [sector, id] as const));
+      const answers = await Promise.all(
+        asked.map(async ([sector, nationalId]) => {
+          const res = await fetch(`http://127.0.0.1:${port}/v1/tokens`, {
+            method: 'POST',
+            headers: { authorization: bearer(serviceClientOf(sector)), 'content-type': 'application/json' },
+            body: JSON.stringify({ sector, nationalId }),
+          });
+          return { status: res.status, body: (await res.json()) as { sector: string; token: string } };
+        }),
+      );
+      for (const sector of SECTOR_IDS) {
+        const batch = await tokenizeBatch(service.app, sector, PEOPLE);
+        const mine = answers.filter((_a, k) => asked[k]![0] === sector);
+        expect(mine.map((a) => a.status)).toEqual(PEOPLE.map(() => 200));
+        expect(mine.map((a) => a.body.sector)).toEqual(PEOPLE.map(() => sector));
+        expect(mine.map((a) => a.body.token)).toEqual((batch.body as { results: Array<{ token: string }> }).results.map((r) => r.token));
+      }
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
+
 describe('POST /v1/tokens/batch', () => {
   const INPUT = ['AB123456', 'not-an-id', ' zz000000 ', '', 'A0', 'ABC123', 'AB123456', 'A1234567', 'K1'];
   const INVALID = new Set([1, 3, 5, 7]);
