@@ -24,6 +24,7 @@ import { generateKeyring } from '../src/keys/keyring.js';
 import { createMetrics } from '../src/metrics.js';
 import { connectRedis } from '../src/store/redis.js';
 import { createTokenCache } from '../src/store/tokenCache.js';
+import { createDerivationQueue } from '../src/acts/derivationQueue.js';
 import { canonicalNationalId } from '../src/derivation/nationalId.js';
 import { createTokenizer } from '../src/derivation/tokenizer.js';
 
@@ -235,6 +236,7 @@ export async function cacheBench(root: string, repeats: number): Promise<CacheRe
   const lru = createTokenCache(cacheConfig, keyring.cacheIndex, undefined, createMetrics(false));
   const redisOnly = createTokenCache({ cache: { ...cacheConfig.cache, lruEntries: 0 } }, keyring.cacheIndex, withRedis ? redis : undefined, createMetrics(false));
   const ids = Array.from({ length: 500 }, () => canonicalNationalId(randomId()));
+  const queue = createDerivationQueue();
   const results: CacheResult[] = [];
   try {
     for (const [policy, sector] of [['reversible', 'tax'], ['one-way', 'social']] as const) {
@@ -244,6 +246,10 @@ export async function cacheBench(root: string, repeats: number): Promise<CacheRe
       if (withRedis) await redisOnly.setMany(policy, indexes.map((index, k) => [index, tokens[k]!] as const));
       const tiers: Array<[string, () => Promise<unknown>]> = [
         [`${policy} (${sector}): recompute`, async () => { for (const id of ids) await Promise.resolve(tokenizer.tokenizeMany(sector, [id])); }],
+        // What single requests cost without a cache under load: several per turn, derived together.
+        [`${policy} (${sector}): recompute, 10 requests per turn (derivation queue)`, async () => {
+          for (let i = 0; i < ids.length; i += 10) await Promise.all(ids.slice(i, i + 10).map((id) => queue.token(tokenizer, sector, id)));
+        }],
         [`${policy} (${sector}): LRU hit (blind index + lookup)`, async () => { for (const id of ids) await lru.getMany(policy, [lru.indexOf(sector, 1, id)]); }],
       ];
       if (withRedis) tiers.push([`${policy} (${sector}): Redis hit (blind index + GET, sequential)`, async () => { for (const id of ids) await redisOnly.getMany(policy, [redisOnly.indexOf(sector, 1, id)]); }]);

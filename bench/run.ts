@@ -385,7 +385,7 @@ async function main(): Promise<void> {
   console.log('\nPOST /v1/tokens/batch of 1000 by stage, in process (µs per batch, median):');
   for (const x of stages) console.log(`  ${x.stage.padEnd(62)} ${x.medianUsPerBatch.toFixed(0).padStart(7)}`);
   console.log('\ncache tiers (µs per token, median):');
-  for (const c of cache) console.log(`  ${c.tier.padEnd(62)} ${c.medianUsPerToken.toFixed(2)}`);
+  for (const c of cache) console.log(`  ${c.tier.padEnd(72)} ${c.medianUsPerToken.toFixed(2)}`);
   console.log(`\naudit stats, ${stats.records.toLocaleString('en-US')} records (${stats.fileMiB} MiB): GET /v1/audit/stats median ${stats.httpMs.median} ms (max ${stats.httpMs.max}); in process: read + count ${stats.inProcessMs.readAndCount} ms, count only ${stats.inProcessMs.countOnly} ms`);
   console.log('\nratios (same run):');
   for (const [name, value] of Object.entries(ratios)) console.log(`  ${name}: ${value.toFixed(value < 10 ? 2 : 1)}×`);
