@@ -13,7 +13,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readAuditRecords } from '../src/audit/read.js';
+import { auditRecords } from '../src/audit/read.js';
 import { GENESIS, recordLine, sealRecord, type AuditAct } from '../src/audit/record.js';
 import { auditStats } from '../src/audit/stats.js';
 
@@ -69,10 +69,10 @@ export async function auditStatsBench(root: string, repeats: number, count = 100
   const fileMiB = makeLog(auditDir, count);
 
   const inProcess = { readAndCount: [] as number[], countOnly: [] as number[] };
-  const records = readAuditRecords(auditDir);
+  const records = [...auditRecords(auditDir)];
   for (let r = 0; r < repeats; r++) {
     let t = performance.now();
-    auditStats(readAuditRecords(auditDir));
+    auditStats(auditRecords(auditDir));
     inProcess.readAndCount.push(performance.now() - t);
     t = performance.now();
     auditStats(records);

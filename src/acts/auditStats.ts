@@ -1,11 +1,11 @@
 /** The auditors' charts: counted on the server from every instance's file (src/audit/stats.ts). */
 import type { Principal } from '../access/apiKeys.js';
 import { authorize } from '../access/rules.js';
-import { readAuditRecords } from '../audit/read.js';
+import { auditRecords } from '../audit/read.js';
 import { auditStats, type AuditStats } from '../audit/stats.js';
 import type { AuditDeps } from './auditDeps.js';
 
 export function auditStatsOf(deps: Pick<AuditDeps, 'dir'>, principal: Principal, range: { from?: string | undefined; to?: string | undefined }): AuditStats {
   authorize(principal, 'read-audit');
-  return auditStats(readAuditRecords(deps.dir), range);
+  return auditStats(auditRecords(deps.dir), range);
 }

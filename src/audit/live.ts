@@ -6,6 +6,7 @@
  */
 import type { Checkpoint } from './checkpoint.js';
 import { auditFileName, type AuditLog } from './log.js';
+import { fileLines } from './lines.js';
 import { auditFiles } from './read.js';
 import { verifyAudit, type LiveReport, type VerifyReport } from './verify.js';
 
@@ -23,7 +24,7 @@ export function verifyLive(options: { dir: string; log: AuditLog; macKey: Uint8A
   const head = log.head();
   const bytes = log.durableBytes();
   const own = auditFileName(log.instance);
-  const files = auditFiles(options.dir).map((f) => (f.name === own ? { name: f.name, text: Buffer.from(f.text, 'utf8').subarray(0, bytes).toString('utf8') } : f));
+  const files = auditFiles(options.dir).map((f) => (f.name === own ? { name: f.name, text: fileLines(f.path, bytes) } : f));
   const report = verifyAudit(files, {
     macKey: options.macKey,
     checkpoints: lastCheckpoint ? [lastCheckpoint] : [],

@@ -5,9 +5,9 @@
  * the one that chain's head marker records, taken only once the marker's MAC holds, the file still
  * holds the marked record where the marker says, and the chain up to it verifies with MACs.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SectokenError } from '../errors.js';
+import { fileLines } from './lines.js';
 import { auditFileName } from './log.js';
 import { assertLogHoldsHead, readHeadMarker, type Head } from './marker.js';
 import { verifyChain } from './verify.js';
@@ -26,13 +26,12 @@ export function peerHead(dir: string, instance: string, macKey: Uint8Array): { s
     throw noCheckpoint(instance, 'its head marker or its file does not hold together');
   }
   if (!head) throw new SectokenError('not_found', 'no audit chain of that instance in this audit directory');
-  let text: string;
+  let report;
   try {
-    text = readFileSync(join(dir, name)).subarray(0, head.bytes).toString('utf8');
+    report = verifyChain(name, fileLines(join(dir, name), head.bytes), macKey);
   } catch {
     throw noCheckpoint(instance, 'its file cannot be read');
   }
-  const report = verifyChain(name, text, macKey);
   if (report.firstBad || report.records !== head.seq || report.headHash !== head.headHash) throw noCheckpoint(instance, 'its chain does not verify up to its head');
   return { size: head.seq, headHash: head.headHash };
 }

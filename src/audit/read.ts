@@ -1,19 +1,22 @@
 /**
  * Reading the audit directory for auditors: every instance's file, filtered and paged. Files are
- * read whole; at the record sizes here that is a few MB per million acts.
+ * read line by line in chunks (src/audit/lines.ts), never whole: a million records would not fit
+ * in one string.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileLines, type LineSource } from './lines.js';
 import type { AuditRecord } from './record.js';
 
-export const auditFiles = (dir: string): Array<{ name: string; text: string }> => {
+/** Every instance's file of the directory, by name, its lines read when asked for. */
+export const auditFiles = (dir: string): Array<{ name: string; path: string; text: LineSource }> => {
   let names: string[];
   try {
     names = readdirSync(dir).filter((n) => /^audit-[A-Za-z0-9._-]+\.jsonl$/.test(n)).sort();
   } catch {
     return [];
   }
-  return names.map((name) => ({ name, text: readFileSync(join(dir, name), 'utf8') }));
+  return names.map((name) => ({ name, path: join(dir, name), text: fileLines(join(dir, name)) }));
 };
 
 export interface AuditQuery {
@@ -28,20 +31,23 @@ export interface AuditQuery {
   offset: number;
 }
 
-/** Every record of every instance's file, in file order; a damaged line is the verifier's business and is skipped here. */
-export function readAuditRecords(dir: string): AuditRecord[] {
-  const records: AuditRecord[] = [];
+/**
+ * Every record of every instance's file, in file order, one at a time. A damaged line, or a last
+ * one without its line end (a batch being written), is the verifier's business and is skipped here.
+ */
+export function* auditRecords(dir: string): Generator<AuditRecord> {
   for (const { text } of auditFiles(dir)) {
-    for (const line of text.split('\n')) {
+    for (const line of text.lines()) {
       if (!line) continue;
+      let record: AuditRecord;
       try {
-        records.push(JSON.parse(line) as AuditRecord);
+        record = JSON.parse(line) as AuditRecord;
       } catch {
-        // skipped: see above
+        continue; // skipped: see above
       }
+      yield record;
     }
   }
-  return records;
 }
 
 /**
@@ -57,10 +63,11 @@ export const inRange = (r: AuditRecord, from: string | undefined, to: string | u
 export function queryAudit(dir: string, q: AuditQuery): { total: number; records: AuditRecord[] } {
   const equal = (want: string | undefined, have: string | null): boolean => want === undefined || have === want;
   const [from, to] = [timeBound(q.from), timeBound(q.to)];
-  const selected = readAuditRecords(dir)
-    .filter((r) => inRange(r, from, to))
-    .filter((r) => equal(q.client, r.client) && equal(q.caseId, r.caseId) && equal(q.legalBasis, r.legalBasis))
-    .filter((r) => equal(q.act, r.act) && equal(q.outcome, r.outcome))
-    .sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : a.id < b.id ? -1 : 1));
+  const selected: AuditRecord[] = [];
+  for (const r of auditRecords(dir)) {
+    if (!inRange(r, from, to)) continue;
+    if (equal(q.client, r.client) && equal(q.caseId, r.caseId) && equal(q.legalBasis, r.legalBasis) && equal(q.act, r.act) && equal(q.outcome, r.outcome)) selected.push(r);
+  }
+  selected.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : a.id < b.id ? -1 : 1));
   return { total: selected.length, records: selected.slice(q.offset, q.offset + q.limit) };
 }

@@ -7,6 +7,7 @@
  */
 import { body, chainHash, FIELDS, GENESIS, macMatches, recordLine, type AuditRecord } from './record.js';
 import { checkpointSignatureValid, type Checkpoint } from './checkpoint.js';
+import { textLines, type LineSource } from './lines.js';
 import { checkpointValueProblem, recordValueProblem } from './recordRules.js';
 
 export interface FileReport {
@@ -58,25 +59,30 @@ export function notExtending(file: FileReport, size: number, headHash: string, w
   return undefined;
 }
 
-export function verifyChain(name: string, text: string, macKey?: Uint8Array): FileReport {
+/** An audit file's content: its text, or its lines read from disk (src/audit/lines.ts). */
+export type AuditContent = string | LineSource;
+
+export function verifyChain(name: string, content: AuditContent, macKey?: Uint8Array): FileReport {
   const named = instanceOfFileName(name);
   const report: FileReport = { name, instance: named, records: 0, headHash: GENESIS, hashes: [] };
-  const lines = text.split('\n');
-  if (lines[lines.length - 1] === '') lines.pop();
-  else if (lines.length > 0) {
-    return { ...report, firstBad: { line: lines.length, reason: 'the last record is cut short (no line end)' } };
+  const source = typeof content === 'string' ? textLines(content) : content;
+  if (!source.endsCleanly()) {
+    let cut = 1;
+    for (const _line of source.lines()) cut += 1;
+    return { ...report, firstBad: { line: cut, reason: 'the last record is cut short (no line end)' } };
   }
-  for (let i = 0; i < lines.length; i++) {
+  let i = 0;
+  for (const line of source.lines()) {
     const bad = (reason: string): FileReport => ({ ...report, firstBad: { line: i + 1, reason } });
     let record: AuditRecord;
     try {
-      record = JSON.parse(lines[i]!) as AuditRecord;
+      record = JSON.parse(line) as AuditRecord;
     } catch {
       return bad('not a JSON record');
     }
     if (typeof record !== 'object' || record === null || Object.keys(record).join(',') !== FIELDS.join(',')) return bad('fields missing, added or out of order');
     if (chainHash(body(record)) !== record.hash) return bad('record modified (hash does not match its content)');
-    if (recordLine(record) !== `${lines[i]}\n`) return bad('record not in its canonical form (white space or escapes changed)');
+    if (recordLine(record) !== `${line}\n`) return bad('record not in its canonical form (white space or escapes changed)');
     if (macKey && !macMatches(macKey, record.hash, String(record.mac))) return bad('MAC invalid (forged or modified record)');
     const valueProblem = recordValueProblem(record as unknown as Record<string, unknown>);
     if (valueProblem) return bad(`value not allowed: ${valueProblem}`);
@@ -88,12 +94,13 @@ export function verifyChain(name: string, text: string, macKey?: Uint8Array): Fi
     report.records += 1;
     report.headHash = record.hash;
     report.hashes.push(record.hash);
+    i += 1;
   }
   return report;
 }
 
 export function verifyAudit(
-  files: Array<{ name: string; text: string }>,
+  files: Array<{ name: string; text: AuditContent }>,
   options: { macKey?: Uint8Array; checkpoints?: Checkpoint[]; trustedPublicKey?: string; live?: { instance: string; size: number; headHash: string } } = {},
 ): VerifyReport {
   const reports = files.map((f) => verifyChain(f.name, f.text, options.macKey));

@@ -8,15 +8,16 @@ import { basename } from 'node:path';
 import { Command } from 'commander';
 import type { Checkpoint } from '../audit/checkpoint.js';
 import { macMatches } from '../audit/record.js';
+import type { LineSource } from '../audit/lines.js';
 import { verifyAudit } from '../audit/verify.js';
 import { readSettings } from '../config/env.js';
 import { openKeyringFile, readKek } from '../keys/store.js';
-import { CliError, readNamedFile } from './errors.js';
+import { CliError, namedFileLines, readNamedFile } from './errors.js';
 
 /** True when some record of the log has a MAC valid under the key: none means another keyring wrote it. */
-function anyMacMatches(text: string, macKey: Uint8Array): boolean {
+function anyMacMatches(log: LineSource, macKey: Uint8Array): boolean {
   let records = 0;
-  for (const line of text.split('\n')) {
+  for (const line of log.lines()) {
     if (!line) continue;
     try {
       const record = JSON.parse(line) as { hash?: unknown; mac?: unknown };
@@ -51,7 +52,7 @@ export function auditCommand(): Command {
       if (opts.publicKey !== undefined && !/^[A-Za-z0-9_-]{43}$/.test(opts.publicKey)) {
         throw new CliError('--public-key must be an Ed25519 public key in base64url (43 characters), as `sectoken keys public-key` prints it');
       }
-      const logs = files.map((f) => ({ name: basename(f), text: readNamedFile(f, 'audit log') }));
+      const logs = files.map((f) => ({ name: basename(f), text: namedFileLines(f, 'audit log') }));
       const checkpoints = opts.checkpoint.map(readCheckpoint);
       // MACs are checked only under a keyring named explicitly: a guessed one would call every
       // record forged. Without, hashes, order and checkpoints only, and the report says so.

@@ -1,5 +1,6 @@
 /** A command-line mistake: cli.ts prints its message as one line and exits 1, never a stack. */
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, statSync } from 'node:fs';
+import { fileLines, type LineSource } from '../audit/lines.js';
 
 export class CliError extends Error {
   override name = 'CliError';
@@ -24,4 +25,15 @@ export function readNamedFile(path: string, what: string): string {
   } catch (err) {
     throw new CliError(`cannot read ${what} ${path}: ${fileReason(err)}`);
   }
+}
+
+/** The lines of a file the operator named, read in chunks (an audit log may be larger than one string), or a one-line refusal. */
+export function namedFileLines(path: string, what: string): LineSource {
+  try {
+    if (statSync(path).isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
+    closeSync(openSync(path, 'r'));
+  } catch (err) {
+    throw new CliError(`cannot read ${what} ${path}: ${fileReason(err)}`);
+  }
+  return fileLines(path);
 }

@@ -1,0 +1,86 @@
+/**
+ * Audit files are read in chunks (src/audit/lines.ts), never as one string: what the chunked reader
+ * gives must be exactly what splitting the whole text gave, whatever the chunk size and wherever a
+ * multi-byte character or a line end falls, and the verifier must report the same on either.
+ */
+import fc from 'fast-check';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileLines, textLines } from '../../src/audit/lines.js';
+import { GENESIS, recordLine, sealRecord, type AuditEntry, type AuditRecord } from '../../src/audit/record.js';
+import { verifyChain } from '../../src/audit/verify.js';
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'sectoken-lines-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const written = (name: string, content: string | Buffer): string => {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+};
+
+/** Text of lines with ASCII, two-, three- and four-byte characters and empty lines. */
+const someText = fc
+  .array(fc.oneof(fc.constantFrom('\n', '\n\n', 'é', '€', '𝄞', '{"a":1}', 'Ⅻ'), fc.string({ maxLength: 12 })), { maxLength: 40 })
+  .map((parts) => parts.join(''));
+
+describe('the chunked line reader', () => {
+  it('gives the complete lines of a file exactly as splitting its text does, for any chunk size', () => {
+    let n = 0;
+    fc.assert(
+      fc.property(someText, fc.integer({ min: 1, max: 17 }), (text, chunkBytes) => {
+        const path = written(`t${n++}.txt`, text);
+        const expected = text.split('\n').slice(0, -1);
+        const source = fileLines(path, undefined, chunkBytes);
+        expect([...source.lines()]).toEqual(expected);
+        expect([...textLines(text).lines()]).toEqual(expected);
+        expect(source.endsCleanly()).toBe(text === '' || text.endsWith('\n'));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('reads only the first `bytes` bytes when told (a live log up to its durable size)', () => {
+    let n = 0;
+    fc.assert(
+      fc.property(someText, fc.nat(), fc.integer({ min: 1, max: 9 }), (text, cutAt, chunkBytes) => {
+        const bytes = Buffer.from(text, 'utf8');
+        const limit = bytes.length === 0 ? 0 : cutAt % (bytes.length + 1);
+        const path = written(`c${n++}.txt`, bytes);
+        const head = bytes.subarray(0, limit);
+        const source = fileLines(path, limit, chunkBytes);
+        expect([...source.lines()]).toEqual(head.toString('utf8').split('\n').slice(0, -1));
+        expect(source.endsCleanly()).toBe(limit === 0 || head[limit - 1] === 0x0a);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('the verifier on a file read in chunks', () => {
+  const macKey = new Uint8Array(32).fill(3);
+  const entry: AuditEntry = { act: 'reverse', client: 'regulator-cndp', person: 'Amina Benali', organisation: 'CNDP', sector: 'tax', token: '1ABC', legalBasis: 'L', caseId: 'C-1', purpose: 'contrôle fiscal — vérification', outcome: 'ok' };
+  const chain = (n: number): AuditRecord[] => {
+    const out: AuditRecord[] = [];
+    for (let seq = 1; seq <= n; seq++) out.push(sealRecord(macKey, entry, { instance: 'i1', seq, time: `2026-11-30T10:00:${String(seq).padStart(2, '0')}.000Z`, prev: out.at(-1)?.hash ?? GENESIS }));
+    return out;
+  };
+  const text = chain(12).map(recordLine).join('');
+  const variants: Array<[string, string]> = [
+    ['a whole chain', text],
+    ['a byte changed in record 5', text.replace('"seq":5,', '"seq":6,')],
+    ['the last record cut short', text.slice(0, -40)],
+    ['a blank line inside', text.replace('\n', '\n\n')],
+    ['nothing', ''],
+  ];
+
+  it.each(variants)('reports on %s exactly what it reports on the whole text, for chunks of 1 byte to 1 MiB', (_what, content) => {
+    const path = written('audit-i1.jsonl', content);
+    const whole = verifyChain('audit-i1.jsonl', content, macKey);
+    for (const chunkBytes of [1, 7, 100, 1 << 20]) expect(verifyChain('audit-i1.jsonl', fileLines(path, undefined, chunkBytes), macKey)).toEqual(whole);
+  });
+});
