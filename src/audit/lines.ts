@@ -29,19 +29,20 @@ export function textLines(text: string): LineSource {
 
 /** Lines of the file at `path`, up to `bytes` (default: its size when read). */
 export function fileLines(path: string, bytes?: number, chunkBytes = CHUNK_BYTES): LineSource {
-  const withFile = <T>(use: (fd: number, size: number) => T): T => {
+  /** The file opened for reading, and how much of it to read. */
+  const open = (): { fd: number; size: number } => {
     const fd = openSync(path, 'r');
     try {
-      return use(fd, Math.min(bytes ?? Number.POSITIVE_INFINITY, fstatSync(fd).size));
-    } finally {
+      return { fd, size: Math.min(bytes ?? Number.POSITIVE_INFINITY, fstatSync(fd).size) };
+    } catch (err) {
       closeSync(fd);
+      throw err;
     }
   };
   return {
     *lines() {
-      const fd = openSync(path, 'r');
+      const { fd, size } = open();
       try {
-        const size = Math.min(bytes ?? Number.POSITIVE_INFINITY, fstatSync(fd).size);
         const chunk = Buffer.allocUnsafe(chunkBytes);
         let carried: Buffer[] = [];
         for (let at = 0; at < size; ) {
@@ -61,12 +62,14 @@ export function fileLines(path: string, bytes?: number, chunkBytes = CHUNK_BYTES
         closeSync(fd);
       }
     },
-    endsCleanly: () =>
-      withFile((fd, size) => {
-        if (size === 0) return true;
+    endsCleanly() {
+      const { fd, size } = open();
+      try {
         const last = Buffer.alloc(1);
-        readSync(fd, last, 0, 1, size - 1);
-        return last[0] === NEWLINE;
-      }),
+        return size === 0 || (readSync(fd, last, 0, 1, size - 1) === 1 && last[0] === NEWLINE);
+      } finally {
+        closeSync(fd);
+      }
+    },
   };
 }
