@@ -10,6 +10,13 @@ import { Records } from './Records.js';
 import { apiCaller } from './apiCaller.js';
 import { Verification } from './Verification.js';
 
+/** The instances with a chain in the directory, the answering one first. */
+const chainsOf = (report: Report | null): string[] => {
+  if (!report) return [];
+  const others = report.files.flatMap((f) => (f.instance !== null && f.instance !== report.live.instance ? [f.instance] : []));
+  return [report.live.instance, ...new Set(others)];
+};
+
 export function Auditor({ apiKey, onAuthLost }: { apiKey: string; onAuthLost: () => void }) {
   const { t } = useI18n();
   const [error, setError] = useState<string | null>(null);
@@ -31,8 +38,9 @@ export function Auditor({ apiKey, onAuthLost }: { apiKey: string; onAuthLost: ()
       <div class="columns">
         <Verification report={report} onVerify={() => setRefreshKey((k) => k + 1)} />
         <CheckpointPanel
-          take={async () => {
-            const cp = (await api<Checkpoint>('GET', '/v1/audit/checkpoint'))?.body;
+          instances={chainsOf(report)}
+          take={async (instance) => {
+            const cp = (await api<Checkpoint>('GET', `/v1/audit/checkpoint${query({ instance })}`))?.body;
             if (cp) void verify(); // the new checkpoint is now the one the chain is checked against
             return cp;
           }}

@@ -1,6 +1,7 @@
 /**
- * Download a signed checkpoint of this instance's head, and show the fingerprint of the key that
- * signed it (SHA-256 of the raw Ed25519 public key), to compare with the key pinned elsewhere.
+ * Download a signed checkpoint of a chain's head (this instance's, or another worker's chain in the
+ * same audit directory when there are several), and show the fingerprint of the key that signed it
+ * (SHA-256 of the raw Ed25519 public key), to compare with the key pinned elsewhere.
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { useState } from 'preact/hooks';
@@ -30,11 +31,14 @@ function download(checkpoint: Checkpoint): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-export function CheckpointPanel({ take }: { take: () => Promise<Checkpoint | undefined> }) {
+/** `instances`: the chains of the directory, this instance's first; a choice is offered when there are several. */
+export function CheckpointPanel({ instances, take }: { instances: string[]; take: (instance: string | undefined) => Promise<Checkpoint | undefined> }) {
   const { lang, t } = useI18n();
   const [checkpoint, setCheckpoint] = useState<Checkpoint | null>(null);
+  const [chosen, setChosen] = useState<string | undefined>(undefined);
+  const instance = chosen !== undefined && instances.includes(chosen) ? chosen : instances[0];
   const onClick = async () => {
-    const cp = await take();
+    const cp = await take(instance);
     if (!cp) return;
     setCheckpoint(cp);
     download(cp);
@@ -43,6 +47,18 @@ export function CheckpointPanel({ take }: { take: () => Promise<Checkpoint | und
     <section aria-labelledby="checkpoint-title" class="panel">
       <h2 id="checkpoint-title">{t('audit.checkpoint')}</h2>
       <p>{t('audit.checkpointIntro')}</p>
+      {instances.length > 1 && (
+        <p>
+          <label for="cp-instance">{t('audit.checkpointOf')}</label>{' '}
+          <select id="cp-instance" value={instance} onChange={(e) => setChosen(e.currentTarget.value)}>
+            {instances.map((i) => (
+              <option key={i} value={i}>
+                {i}
+              </option>
+            ))}
+          </select>
+        </p>
+      )}
       <button type="button" class="primary" onClick={() => void onClick()}>
         {t('audit.download')}
       </button>
