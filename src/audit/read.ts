@@ -7,6 +7,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileLines, type LineSource } from './lines.js';
 import type { AuditRecord } from './record.js';
+import { smallest } from './smallest.js';
 
 /** Every instance's file of the directory, by name, its lines read when asked for. */
 export const auditFiles = (dir: string): Array<{ name: string; path: string; text: LineSource }> => {
@@ -60,14 +61,22 @@ export const timeBound = (iso: string | undefined): string | undefined => (iso =
 export const inRange = (r: AuditRecord, from: string | undefined, to: string | undefined): boolean =>
   (from === undefined || r.time >= from) && (to === undefined || r.time < to);
 
+/** Time order; records of the same millisecond by id (unique, so never a tie). */
+export const byTimeThenId = (a: AuditRecord, b: AuditRecord): number => (a.time < b.time ? -1 : a.time > b.time ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
 export function queryAudit(dir: string, q: AuditQuery): { total: number; records: AuditRecord[] } {
   const equal = (want: string | undefined, have: string | null): boolean => want === undefined || have === want;
   const [from, to] = [timeBound(q.from), timeBound(q.to)];
-  const selected: AuditRecord[] = [];
-  for (const r of auditRecords(dir)) {
-    if (!inRange(r, from, to)) continue;
-    if (equal(q.client, r.client) && equal(q.caseId, r.caseId) && equal(q.legalBasis, r.legalBasis) && equal(q.act, r.act) && equal(q.outcome, r.outcome)) selected.push(r);
+  let total = 0;
+  function* selected(): Generator<AuditRecord> {
+    for (const r of auditRecords(dir)) {
+      if (!inRange(r, from, to)) continue;
+      if (!(equal(q.client, r.client) && equal(q.caseId, r.caseId) && equal(q.legalBasis, r.legalBasis) && equal(q.act, r.act) && equal(q.outcome, r.outcome))) continue;
+      total += 1;
+      yield r;
+    }
   }
-  selected.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : a.id < b.id ? -1 : 1));
-  return { total: selected.length, records: selected.slice(q.offset, q.offset + q.limit) };
+  // Only the records up to the end of the page are held, never the whole log.
+  const page = smallest(selected(), q.offset + q.limit, byTimeThenId).slice(q.offset);
+  return { total, records: page };
 }

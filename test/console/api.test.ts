@@ -138,6 +138,9 @@ describe('GET /v1/audit/stats and the audit filters', () => {
     expect(refusals.body.total).toBe(1);
     const paged = await get('auditor', '/v1/audit?legalBasis=CNDP-D-97-2020&limit=2&offset=2');
     expect([paged.body.total, paged.body.offset, paged.body.records.length]).toEqual([5, 2, 2]);
+    // A page is that slice of the whole sorted listing (only offset + limit records are held to make it).
+    const whole = await get('auditor', '/v1/audit?legalBasis=CNDP-D-97-2020');
+    expect(paged.body.records.map((r: { id: string }) => r.id)).toEqual(whole.body.records.slice(2, 4).map((r: { id: string }) => r.id));
     const bad = await get('auditor', '/v1/audit?act=tokenize');
     expect([bad.status, bad.body.error.code]).toEqual([400, 'invalid_request']);
   });
