@@ -13,6 +13,7 @@ import type { RegulatorDeps } from './acts/deps.js';
 import { createDerivationQueue } from './acts/derivationQueue.js';
 import { expireOverdue } from './acts/expire.js';
 import type { TokenDeps } from './acts/tokenize.js';
+import { auditReader } from './audit/auditReader.js';
 import { checkpointSigner } from './audit/checkpoint.js';
 import { auditDiskLow } from './audit/disk.js';
 import { openAuditLog, type AuditLog } from './audit/log.js';
@@ -145,6 +146,8 @@ export function createService(settings: Settings, logger: Logger): Service {
     now: Date.now,
   };
   const refusals = refusalRecorder(audit);
+  // Reads of the whole log (queries, charts, verification) run off the event loop.
+  const reader = auditReader(PACKAGE_ROOT);
   const readiness = (): Readiness => {
     // writable() also notices a deleted, replaced or cut file; a low disk is reported before it fills.
     const auditState = !rawAudit.writable() ? 'unavailable' : auditDiskLow(settings.auditDir, settings.auditMinFreeMb) ? 'disk_low' : 'ok';
@@ -159,7 +162,7 @@ export function createService(settings: Settings, logger: Logger): Service {
     logger,
     readiness,
     regulators,
-    audit: { dir: settings.auditDir, log: audit, macKey: keyring.auditMac, signer: checkpointSigner(keyring.auditSigning), logger, refusals, issued: { last: undefined } },
+    audit: { dir: settings.auditDir, log: audit, macKey: keyring.auditMac, signer: checkpointSigner(keyring.auditSigning), logger, refusals, issued: { last: undefined }, reader },
     version: VERSION,
   });
   return {
@@ -179,6 +182,7 @@ export function createService(settings: Settings, logger: Logger): Service {
     },
     expireRequests: () => expireOverdue(regulators),
     async close() {
+      await reader.close();
       await refusals.close();
       await rawAudit.close();
       await redis?.close();

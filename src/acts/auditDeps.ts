@@ -1,3 +1,4 @@
+import type { AuditReader } from '../audit/auditReader.js';
 import type { Checkpoint, CheckpointSigner } from '../audit/checkpoint.js';
 import type { AuditLog } from '../audit/log.js';
 import type { RefusalRecorder } from '../audit/refusals.js';
@@ -14,4 +15,6 @@ export interface AuditDeps {
   refusals: RefusalRecorder;
   /** The last checkpoint this process signed of its own chain, kept in memory: a rewritten file cannot take it back. */
   issued: { last: Checkpoint | undefined };
+  /** Where the reads that walk the whole log run: a thread of their own (src/audit/auditReader.ts). */
+  reader: AuditReader;
 }

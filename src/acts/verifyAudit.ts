@@ -4,7 +4,7 @@ import { authorize } from '../access/rules.js';
 import { verifyLive, type LiveVerification } from '../audit/live.js';
 import type { AuditDeps } from './auditDeps.js';
 
-export function verifyAudit(deps: AuditDeps, principal: Principal): LiveVerification {
+export async function verifyAudit(deps: AuditDeps, principal: Principal): Promise<LiveVerification> {
   authorize(principal, 'read-audit');
-  return verifyLive({ dir: deps.dir, log: deps.log, macKey: deps.macKey, publicKey: deps.signer.publicKey, lastCheckpoint: deps.issued.last });
+  return verifyLive({ dir: deps.dir, log: deps.log, macKey: deps.macKey, publicKey: deps.signer.publicKey, lastCheckpoint: deps.issued.last, reader: deps.reader });
 }

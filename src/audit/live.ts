@@ -2,13 +2,12 @@
  * GET /v1/audit/verify for a running instance: every file of the directory, plus this instance's
  * own file against what the process knows and a file cannot fake: the durable head it holds in
  * memory, and the last checkpoint it signed. Its own file is read only up to the durable size, so
- * a batch being written is not mistaken for a cut record.
+ * a batch being written is not mistaken for a cut record. The walk runs on the reader thread.
  */
+import type { AuditReader } from './auditReader.js';
 import type { Checkpoint } from './checkpoint.js';
 import { auditFileName, type AuditLog } from './log.js';
-import { fileLines } from './lines.js';
-import { auditFiles } from './read.js';
-import { verifyAudit, type LiveReport, type VerifyReport } from './verify.js';
+import type { LiveReport, VerifyReport } from './verify.js';
 
 export interface LiveVerification extends VerifyReport {
   live: LiveReport & {
@@ -19,17 +18,16 @@ export interface LiveVerification extends VerifyReport {
   };
 }
 
-export function verifyLive(options: { dir: string; log: AuditLog; macKey: Uint8Array; publicKey: string; lastCheckpoint: Checkpoint | undefined }): LiveVerification {
+export async function verifyLive(options: { dir: string; log: AuditLog; macKey: Uint8Array; publicKey: string; lastCheckpoint: Checkpoint | undefined; reader: AuditReader }): Promise<LiveVerification> {
   const { log, lastCheckpoint } = options;
-  const head = log.head();
-  const bytes = log.durableBytes();
-  const own = auditFileName(log.instance);
-  const files = auditFiles(options.dir).map((f) => (f.name === own ? { name: f.name, text: fileLines(f.path, bytes) } : f));
-  const report = verifyAudit(files, {
+  const report = await options.reader.run({
+    kind: 'verify',
+    dir: options.dir,
+    own: { name: auditFileName(log.instance), bytes: log.durableBytes() },
     macKey: options.macKey,
     checkpoints: lastCheckpoint ? [lastCheckpoint] : [],
     trustedPublicKey: options.publicKey,
-    live: { instance: log.instance, ...head },
+    live: { instance: log.instance, ...log.head() },
   });
   return {
     ...report,

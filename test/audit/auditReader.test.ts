@@ -1,0 +1,72 @@
+/**
+ * The auditors' reads run on a thread of their own (src/audit/auditReader.ts): while a long chain
+ * is verified, tokens go on being served; a read cut off by close() fails, and the next one works.
+ */
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Server } from 'node:http';
+import { auditReader } from '../../src/audit/auditReader.js';
+import { GENESIS, recordLine, sealRecord, type AuditEntry, type AuditRecord } from '../../src/audit/record.js';
+import { PACKAGE_ROOT } from '../../src/config/env.js';
+import { openKeyringFile } from '../../src/keys/store.js';
+import { bearer, startTestService, type TestService } from '../helpers/service.js';
+
+const RECORDS = 30_000;
+let service: TestService;
+let server: Server;
+let url: string;
+
+beforeAll(async () => {
+  service = startTestService();
+  // Another instance's chain in the same directory, sealed under this keyring: verified record by record, MACs included.
+  const macKey = openKeyringFile(service.settings.keyringPath, new Uint8Array(Buffer.from(service.settings.kek!, 'hex'))).auditMac;
+  const entry: AuditEntry = { act: 'reverse', client: 'regulator-cndp', person: 'Amina Benali', organisation: 'CNDP', sector: 'tax', token: '1ABC', legalBasis: 'LOI-09-08-ART-4', caseId: 'C-1', purpose: 'p', outcome: 'ok' };
+  const lines: string[] = [];
+  let prev = GENESIS;
+  for (let seq = 1; seq <= RECORDS; seq++) {
+    const record: AuditRecord = sealRecord(macKey, entry, { instance: 'peer', seq, time: new Date(Date.UTC(2026, 10, 1) + seq * 1000).toISOString(), prev });
+    prev = record.hash;
+    lines.push(recordLine(record));
+  }
+  writeFileSync(join(service.settings.auditDir, 'audit-peer.jsonl'), lines.join(''));
+  server = service.app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+}, 60_000);
+
+afterAll(async () => {
+  await new Promise((resolve) => server.close(resolve));
+  await service.close();
+  rmSync(service.dir, { recursive: true, force: true });
+});
+
+describe('the audit reader thread', () => {
+  it('verifies a long chain while tokens go on being served: every token request is answered before the verification', async () => {
+    let verified = false;
+    const verification = fetch(`${url}/v1/audit/verify`, { headers: { authorization: bearer('auditor') } }).then(async (res) => {
+      verified = true;
+      return { status: res.status, body: (await res.json()) as { files: Array<{ name: string; records: number; firstBad?: unknown }> } };
+    });
+    const answeredBefore: boolean[] = [];
+    for (let i = 0; i < 10; i++) {
+      const res = await fetch(`${url}/v1/tokens`, { method: 'POST', headers: { authorization: bearer('tax-backend'), 'content-type': 'application/json' }, body: JSON.stringify({ sector: 'tax', nationalId: `AB${100000 + i}` }) });
+      expect(res.status).toBe(200);
+      answeredBefore.push(!verified);
+    }
+    const { status, body } = await verification;
+    expect(status).toBe(200);
+    expect(body.files.find((f) => f.name === 'audit-peer.jsonl')).toMatchObject({ records: RECORDS });
+    expect(body.files.find((f) => f.name === 'audit-peer.jsonl')?.firstBad).toBeUndefined();
+    expect(answeredBefore).toEqual(Array.from({ length: 10 }, () => true));
+  }, 60_000);
+
+  it('fails a read cut off by close(), and starts again for the next one', async () => {
+    const reader = auditReader(PACKAGE_ROOT);
+    const cut = reader.run({ kind: 'stats', dir: service.settings.auditDir, range: {} });
+    await reader.close();
+    await expect(cut).rejects.toThrow(/the audit reader stopped: closed/);
+    const again = await reader.run({ kind: 'stats', dir: service.settings.auditDir, range: {} });
+    expect(again.records).toBeGreaterThanOrEqual(RECORDS);
+    await reader.close();
+  });
+});
