@@ -2,11 +2,12 @@
  * The auditors' reads run on a thread of their own (node:worker_threads), never on the event loop:
  * verifying 100,000 records with their MACs takes about 2 s, counting them for the charts 0.26 s,
  * and while the event loop did that no token was served. One thread, started on the first read,
- * unreferenced (it never keeps the process alive), started again if it dies; a read it was doing
- * then fails, the next one works. It runs the built code (dist/audit/readerThread.js).
+ * holding the process open only while a read is under way, started again if it dies; a read it
+ * was doing then fails, the next one works. It runs the built code (dist/audit/readerThread.js).
  */
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { SectokenError, type ErrorCode } from '../errors.js';
 import type { ReaderJob, ReaderResults } from './readerJobs.js';
 
 export interface AuditReader {
@@ -34,13 +35,13 @@ export function auditReader(packageRoot: string): AuditReader {
     if (worker) return worker;
     // Nothing of the parent's command line (a test runner's or an inspector's flags) reaches the thread.
     const w = new Worker(entry, { execArgv: [] });
-    w.unref();
-    w.on('message', ({ id, result, error }: { id: number; result?: unknown; error?: string }) => {
+    w.on('message', ({ id, result, error, code }: { id: number; result?: unknown; error?: string; code?: ErrorCode }) => {
       const p = pending.get(id);
       if (!p) return;
       pending.delete(id);
+      if (pending.size === 0) w.unref();
       if (error === undefined) p.resolve(result as never);
-      else p.reject(new Error(error));
+      else p.reject(code === undefined ? new Error(error) : new SectokenError(code, error));
     });
     w.on('error', (err) => {
       if (worker === w) failAll(err.message);
@@ -55,6 +56,8 @@ export function auditReader(packageRoot: string): AuditReader {
     run(job) {
       const w = started();
       const id = nextId++;
+      // Held open while a read is under way (listeners alone would hold it for ever).
+      if (pending.size === 0) w.ref();
       return new Promise((resolve, reject) => {
         pending.set(id, { resolve: resolve as (r: never) => void, reject });
         w.postMessage({ id, job });

@@ -1,9 +1,11 @@
 /**
  * What the audit reader thread does (src/audit/readerThread.ts): the auditors' reads, which walk
  * every record of every file (a query, the charts' counts, the verification of every chain with
- * its hashes and MACs). Plain data in, plain data out, so that they can run off the event loop.
+ * its hashes and MACs, another worker's head for a checkpoint). Plain data in, plain data out, so
+ * that they can run off the event loop.
  */
 import { fileLines } from './lines.js';
+import { peerHead } from './peerHead.js';
 import { auditFiles, auditRecords, queryAudit, type AuditQuery } from './read.js';
 import type { AuditRecord } from './record.js';
 import { auditStats, type AuditStats } from './stats.js';
@@ -22,12 +24,14 @@ export type ReaderJob =
       checkpoints: Checkpoint[];
       trustedPublicKey: string;
       live: { instance: string; size: number; headHash: string };
-    };
+    }
+  | { kind: 'peerHead'; dir: string; instance: string; macKey: Uint8Array };
 
 export interface ReaderResults {
   query: { total: number; records: AuditRecord[] };
   stats: AuditStats;
   verify: VerifyReport;
+  peerHead: { size: number; headHash: string };
 }
 
 export function runReaderJob(job: ReaderJob): ReaderResults[ReaderJob['kind']] {
@@ -40,5 +44,7 @@ export function runReaderJob(job: ReaderJob): ReaderResults[ReaderJob['kind']] {
       const files = auditFiles(job.dir).map((f) => (f.name === job.own.name ? { name: f.name, text: fileLines(f.path, job.own.bytes) } : f));
       return verifyAudit(files, { macKey: job.macKey, checkpoints: job.checkpoints, trustedPublicKey: job.trustedPublicKey, live: job.live });
     }
+    case 'peerHead':
+      return peerHead(job.dir, job.instance, job.macKey);
   }
 }

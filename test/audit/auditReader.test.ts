@@ -2,6 +2,7 @@
  * The auditors' reads run on a thread of their own (src/audit/auditReader.ts): while a long chain
  * is verified, tokens go on being served; a read cut off by close() fails, and the next one works.
  */
+import { execFileSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Server } from 'node:http';
@@ -68,5 +69,13 @@ describe('the audit reader thread', () => {
     const again = await reader.run({ kind: 'stats', dir: service.settings.auditDir, range: {} });
     expect(again.records).toBeGreaterThanOrEqual(RECORDS);
     await reader.close();
+  });
+
+  it('never keeps a process alive: one that used the reader and never closed it exits by itself', () => {
+    const script = `const { auditReader } = await import(${JSON.stringify(join(PACKAGE_ROOT, 'dist', 'audit', 'auditReader.js'))});
+      const stats = await auditReader(${JSON.stringify(PACKAGE_ROOT)}).run({ kind: 'stats', dir: ${JSON.stringify(service.settings.auditDir)}, range: {} });
+      console.log(stats.records);`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000 });
+    expect(Number(out.trim())).toBeGreaterThanOrEqual(RECORDS);
   });
 });

@@ -17,7 +17,7 @@ export function auditRoutes(deps: AuditDeps): Router {
   resource(router, '/v1/audit', { get: async (req, res) => void res.json(await readAudit(deps, principalOf(res), parseBody(auditQuery, query(req)))) });
   resource(router, '/v1/audit/verify', { get: async (_req, res) => void res.json(await verifyAudit(deps, principalOf(res))) });
   resource(router, '/v1/audit/checkpoint', {
-    get: (req, res) => void res.json(takeCheckpoint(deps, principalOf(res), parseBody(checkpointQuery, query(req)).instance)),
+    get: async (req, res) => void res.json(await takeCheckpoint(deps, principalOf(res), parseBody(checkpointQuery, query(req)).instance)),
   });
   resource(router, '/v1/audit/stats', { get: async (req, res) => void res.json(await auditStatsOf(deps, principalOf(res), parseBody(auditStatsQuery, query(req)))) });
   return router;
