@@ -45,20 +45,23 @@ export async function tokenizeOne(deps: TokenDeps, principal: Principal, input: 
   const canonical = canonicalNationalId(input.nationalId);
   const { policy } = sector.format;
   const keyVersion = sector.currentVersion;
-  let token: string | undefined;
-  if (deps.cache.enabled(policy)) {
-    const index = deps.cache.indexOf(input.sector, keyVersion, canonical);
-    [token] = await deps.cache.getMany(policy, [index]);
-    if (token === undefined) {
-      [token] = tokenizer.tokenizeMany(input.sector, [canonical]);
-      await deps.cache.setMany(policy, [[index, token!]]);
-    }
-  } else {
-    // Derived together with the other single requests of this turn (src/acts/derivationQueue.ts).
-    token = await deps.queue.token(tokenizer, input.sector, canonical);
-  }
+  const token = deps.cache.enabled(policy)
+    ? await cachedToken(deps, tokenizer, input.sector, keyVersion, canonical)
+    : // Derived together with the other single requests of this turn (src/acts/derivationQueue.ts).
+      await deps.queue.token(tokenizer, input.sector, canonical);
   deps.metrics.tokensIssued.inc({ sector: input.sector, policy }, 1);
-  return { sector: input.sector, token: token!, keyVersion, schemeVersion: SCHEME_VERSION };
+  return { sector: input.sector, token, keyVersion, schemeVersion: SCHEME_VERSION };
+}
+
+/** A token from the cache, or derived and remembered there. */
+async function cachedToken(deps: TokenDeps, tokenizer: Tokenizer, sector: string, keyVersion: number, canonical: string): Promise<string> {
+  const { policy } = tokenizer.sector(sector).format;
+  const index = deps.cache.indexOf(sector, keyVersion, canonical);
+  const [found] = await deps.cache.getMany(policy, [index]);
+  if (found !== undefined) return found;
+  const [derived] = tokenizer.tokenizeMany(sector, [canonical]);
+  await deps.cache.setMany(policy, [[index, derived!]]);
+  return derived!;
 }
 
 export async function tokenizeBatchTokens(deps: TokenDeps, principal: Principal, input: { sector: string; nationalIds: string[] }): Promise<BatchTokens> {
