@@ -4,12 +4,12 @@
  * its hashes and MACs, another worker's head for a checkpoint). Plain data in, plain data out, so
  * that they can run off the event loop.
  */
+import type { Checkpoint } from './checkpoint.js';
 import { fileLines } from './lines.js';
 import { peerHead } from './peerHead.js';
 import { auditFiles, auditRecords, queryAudit, type AuditQuery } from './read.js';
 import type { AuditRecord } from './record.js';
 import { auditStats, type AuditStats } from './stats.js';
-import type { Checkpoint } from './checkpoint.js';
 import { verifyAudit, type VerifyReport } from './verify.js';
 
 export type ReaderJob =
