@@ -24,6 +24,12 @@ describe('configuration validation', () => {
     expect(config.limits.maxBatchSize).toBe(1000);
   });
 
+  it('leaves the in-process token LRU off unless configured, in the sample as by default (README, Performance: it cost more than it saved)', () => {
+    expect(parseConfig(devConfig(), 'sample').cache).toEqual({ lruEntries: 0, redis: { reversible: false, 'one-way': false }, ttlSeconds: 86400 });
+    const { cache: _cache, ...withoutCache } = devConfig() as Record<string, unknown>;
+    expect(parseConfig(withoutCache, 'no cache section').cache.lruEntries).toBe(0);
+  });
+
   it.each<[string, (c: Raw) => void, RegExp]>([
     ['an unknown policy', (c) => (c.sectors.health.policy = 'magic'), /sectors\.health\.policy/],
     ['an unknown alphabet', (c) => (c.sectors.tax.alphabet = 'emoji'), /sectors\.tax\.alphabet/],
