@@ -30,13 +30,26 @@ export function Auditor({ apiKey, onAuthLost }: { apiKey: string; onAuthLost: ()
     if (res) setReport(res.body);
   };
   useEffect(() => void verify(), [apiKey, refreshKey]);
+  // Checkpoints the auditor kept off-host, read from the files chosen (nothing leaves but their content).
+  const verifyKept = async (files: File[]) => {
+    if (files.length === 0) return;
+    let checkpoints: Checkpoint[];
+    try {
+      checkpoints = await Promise.all(files.map(async (f) => JSON.parse(await f.text()) as Checkpoint));
+    } catch {
+      setError('not_a_checkpoint');
+      return;
+    }
+    const res = await api<Report>('POST', '/v1/audit/verify', { checkpoints });
+    if (res) setReport(res.body);
+  };
 
   return (
     <main id="main" class="auditor">
       <h1 class="visually-hidden">{t('audit.heading')}</h1>
       <ErrorLine code={error} />
       <div class="columns">
-        <Verification report={report} onVerify={() => setRefreshKey((k) => k + 1)} />
+        <Verification report={report} onVerify={() => setRefreshKey((k) => k + 1)} onKept={(files) => void verifyKept(files)} />
         <CheckpointPanel
           instances={chainsOf(report)}
           take={async (instance) => {

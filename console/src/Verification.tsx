@@ -1,10 +1,15 @@
-/** The verification state of every instance's chain, against the last checkpoint this instance issued. */
+/**
+ * The verification state of every instance's chain, against the last checkpoint this instance
+ * issued and any the auditor kept elsewhere and gives back here (one result each).
+ */
 import type { Verification as Report } from './api.js';
 import { formatTime } from './format.js';
 import { useI18n } from './i18n.js';
 
-export function Verification({ report, onVerify }: { report: Report | null; onVerify: () => void }) {
+export function Verification({ report, onVerify, onKept }: { report: Report | null; onVerify: () => void; onKept: (files: File[]) => void }) {
   const { lang, t } = useI18n();
+  // The last checkpoint issued comes first; the ones the auditor gave follow.
+  const kept = report ? report.checkpoints.slice(report.live.lastCheckpoint ? 1 : 0) : [];
   return (
     <section aria-labelledby="chain-title" class="panel" data-testid="verification">
       <div class="panel-head">
@@ -55,6 +60,20 @@ export function Verification({ report, onVerify }: { report: Report | null; onVe
                   }`
                 : t('audit.noCheckpoint')}
             </dd>
+            {kept.length > 0 && (
+              <>
+                <dt>{t('audit.kept')}</dt>
+                <dd>
+                  <ul data-testid="kept-checkpoints">
+                    {kept.map((c, i) => (
+                      <li key={i} class={c.ok ? 'ok' : 'bad'}>
+                        {`${c.instance} · ${c.size} · ${c.ok ? t('audit.checkpointOk') : t('audit.checkpointBad', { reason: c.reason ?? '' })}`}
+                      </li>
+                    ))}
+                  </ul>
+                </dd>
+              </>
+            )}
             <dt>{t('audit.writable')}</dt>
             <dd>{report.live.writable ? t('common.yes') : t('common.no')}</dd>
             <dt>{t('audit.macChecked')}</dt>
@@ -72,6 +91,16 @@ export function Verification({ report, onVerify }: { report: Report | null; onVe
               </>
             )}
           </dl>
+          <p>
+            <label for="kept-files">{t('audit.keptPick')}</label>{' '}
+            <input id="kept-files" type="file" accept="application/json,.json" multiple onChange={(e) => {
+                // Emptied once read, so that the same file can be given again after a change on disk.
+                const input = e.currentTarget;
+                onKept([...(input.files ?? [])]);
+                input.value = '';
+              }}
+            />
+          </p>
         </>
       )}
     </section>

@@ -2,7 +2,8 @@
  * GET /v1/audit/verify for a running instance: every file of the directory, plus this instance's
  * own file against what the process knows and a file cannot fake: the durable head it holds in
  * memory, and the last checkpoint it signed. Its own file is read only up to the durable size, so
- * a batch being written is not mistaken for a cut record. The walk runs on the reader thread.
+ * a batch being written is not mistaken for a cut record. Checkpoints an auditor kept are checked
+ * after the last one issued (which stays first). The walk runs on the reader thread.
  */
 import type { AuditReader } from './auditReader.js';
 import type { Checkpoint } from './checkpoint.js';
@@ -18,14 +19,14 @@ export interface LiveVerification extends VerifyReport {
   };
 }
 
-export async function verifyLive(options: { dir: string; log: AuditLog; macKey: Uint8Array; publicKey: string; lastCheckpoint: Checkpoint | undefined; reader: AuditReader }): Promise<LiveVerification> {
+export async function verifyLive(options: { dir: string; log: AuditLog; macKey: Uint8Array; publicKey: string; lastCheckpoint: Checkpoint | undefined; kept?: Checkpoint[]; reader: AuditReader }): Promise<LiveVerification> {
   const { log, lastCheckpoint } = options;
   const report = await options.reader.run({
     kind: 'verify',
     dir: options.dir,
     own: { name: auditFileName(log.instance), bytes: log.durableBytes() },
     macKey: options.macKey,
-    checkpoints: lastCheckpoint ? [lastCheckpoint] : [],
+    checkpoints: [...(lastCheckpoint ? [lastCheckpoint] : []), ...(options.kept ?? [])],
     trustedPublicKey: options.publicKey,
     live: { instance: log.instance, ...log.head() },
   });

@@ -6,7 +6,7 @@ import { HTTP_STATUS } from './errors.js';
 import {
   auditPage, auditQuery, checkpointQuery, auditStatsQuery, auditStatsResponse, batchRequest, batchResponse, checkpointResponse, decisionResponse, errorResponse, healthResponse,
   legalBasesResponse, meResponse, readinessResponse, releasedResponse, requestIdParams, requestAccepted, requestList, requestListQuery, requestView, reversePending, reverseRequest, reverseResponse, tokenRequest,
-  tokenResponse, translateRequest, translateResponse, upgradeRequest, upgradeResponse, verifyResponse,
+  tokenResponse, translateRequest, translateResponse, upgradeRequest, upgradeResponse, verifyRequest, verifyResponse,
 } from './schemas.js';
 
 const json = (schema: unknown) => ({ 'application/json': { schema } }) as never;
@@ -166,6 +166,12 @@ export function openApiDocument(maxBatchSize: number, version: string): object {
           summary: "Auditors check every instance's chain (hashes, order, MACs)",
           security: [{ bearer: [] }],
           responses: { '200': { description: 'The verification report', content: json(verifyResponse) }, ...errors('forbidden') },
+        },
+        post: {
+          summary: "The same, and whether the chains extend checkpoints the auditor kept off-host (signed by this service's audit key)",
+          security: [{ bearer: [] }],
+          requestBody: { required: true, content: json(verifyRequest) },
+          responses: { '200': { description: 'The verification report, with a result per checkpoint given', content: json(verifyResponse) }, ...errors('forbidden') },
         },
       },
       '/v1/audit/stats': {

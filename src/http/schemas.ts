@@ -180,6 +180,25 @@ export const verifyResponse = z
       .meta({ description: "This instance's own file, checked against what the running process knows" }),
   })
   .meta({ id: 'AuditVerification' });
+/**
+ * POST /v1/audit/verify: checkpoints the auditor kept off-host, to check the chains against. Their
+ * values (format, instance, hash, time) and signatures are the verifier's to judge, each reported
+ * on its own; here only their shape and sizes.
+ */
+export const verifyRequest = z
+  .strictObject({
+    checkpoints: z
+      .array(
+        z.strictObject({
+          format: z.string().max(64), instance: z.string().max(64), size: z.number().int().min(0), headHash: z.string().max(128), time: z.string().max(64),
+          publicKey: z.string().max(128), signature: z.string().max(256),
+        }),
+      )
+      .min(1)
+      .max(100),
+  })
+  .meta({ id: 'VerifyRequest' });
+
 /** GET /v1/audit/checkpoint: which chain (under workers, each worker has its own); default: the answering instance's. */
 export const checkpointQuery = z.strictObject({
   instance: z

@@ -3,10 +3,12 @@
  * GET /v1/audit/stats, the new filters of GET /v1/audit, and the console's static files with their
  * Content-Security-Policy. Every answer of the new endpoints matches what /openapi.json documents.
  */
+import { generateKeyPairSync, sign } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import AjvModule from 'ajv/dist/2020.js';
 import request from 'supertest';
+import { checkpointMessage, type Checkpoint } from '../../src/audit/checkpoint.js';
 import { CONSOLE_CSP, CONSOLE_DIR } from '../../src/http/routes/console.js';
 import { bearer, startTestService, type TestService } from '../helpers/service.js';
 import { act, tokenOf } from '../acts/helpers.js';
@@ -28,8 +30,8 @@ const get = (client: string, path: string) => request(service.app).get(path).set
 const post = (client: string, path: string, body: object = {}) => request(service.app).post(path).set('Authorization', bearer(client)).send(body);
 
 /** The answer is documented for its path and status, and its body matches the documented schema. */
-function expectDocumented(path: string, res: request.Response): void {
-  const schema = doc.paths[path]?.get?.responses[String(res.status)]?.content?.['application/json']?.schema;
+function expectDocumented(path: string, res: request.Response, method: 'get' | 'post' = 'get'): void {
+  const schema = doc.paths[path]?.[method]?.responses[String(res.status)]?.content?.['application/json']?.schema;
   expect(schema).toBeDefined();
   const validate = ajv.compile({ ...schema!, components: doc.components });
   const valid = validate(res.body);
@@ -143,6 +145,53 @@ describe('GET /v1/audit/stats and the audit filters', () => {
     expect(paged.body.records.map((r: { id: string }) => r.id)).toEqual(whole.body.records.slice(2, 4).map((r: { id: string }) => r.id));
     const bad = await get('auditor', '/v1/audit?act=tokenize');
     expect([bad.status, bad.body.error.code]).toEqual([400, 'invalid_request']);
+  });
+});
+
+describe('POST /v1/audit/verify', () => {
+  type Report = { ok: boolean; checkpoints: Array<{ instance: string; size: number; ok: boolean; reason?: string }>; live: { lastCheckpoint: unknown } };
+
+  it('when an auditor gives checkpoints kept off-host, then each is judged: one of this log holds, a changed or foreign one does not', async () => {
+    const reversed = await post('regulator-cndp', '/v1/reverse', { sector: 'tax', token: await tokenOf(service, 'tax', 'EF222222'), legalBasis: 'LOI-09-08-ART-4', caseId: 'KEPT-1', purpose: 'a record to checkpoint' });
+    expect(reversed.status).toBe(200);
+    const kept = (await get('auditor', '/v1/audit/checkpoint')).body as Json;
+    const changed = { ...kept, size: (kept.size as number) + 1 };
+    // Well formed and validly signed, but by another key than this service's.
+    const other = generateKeyPairSync('ed25519');
+    const publicKey = (other.publicKey.export({ format: 'jwk' }) as { x: string }).x;
+    const foreign = { ...kept, publicKey, signature: sign(null, checkpointMessage(kept as unknown as Checkpoint), other.privateKey).toString('base64url') };
+    const res = await post('auditor', '/v1/audit/verify', { checkpoints: [kept, changed, foreign] });
+    expect(res.status).toBe(200);
+    expectDocumented('/v1/audit/verify', res, 'post');
+    const report = res.body as Report;
+    // The last one this process issued comes first, then the given ones in order.
+    expect(report.checkpoints.map((c) => c.ok)).toEqual([true, true, false, false]);
+    expect(report.checkpoints[2]!.reason).toMatch(/signature invalid/);
+    expect(report.checkpoints[3]!.reason).toMatch(/signature invalid/);
+    expect(report.ok).toBe(false);
+    expect((await post('auditor', '/v1/audit/verify', { checkpoints: [kept] })).body.ok).toBe(true);
+  });
+
+  it.each<[string, object]>([
+    ['no checkpoints', {}],
+    ['an empty list', { checkpoints: [] }],
+    ['101 checkpoints', { checkpoints: Array(101).fill({ format: 'f', instance: 'i', size: 0, headHash: 'h', time: 't', publicKey: 'k', signature: 's' }) }],
+    ['an unknown field', { checkpoints: [{ format: 'f', instance: 'i', size: 0, headHash: 'h', time: 't', publicKey: 'k', signature: 's', extra: 1 }] }],
+    ['a negative size', { checkpoints: [{ format: 'f', instance: 'i', size: -1, headHash: 'h', time: 't', publicKey: 'k', signature: 's' }] }],
+  ])('when the body has %s, then 400 invalid_request', async (_what, body) => {
+    const res = await post('auditor', '/v1/audit/verify', body);
+    expect([res.status, res.body.error.code]).toEqual([400, 'invalid_request']);
+  });
+
+  it('when the checkpoint is not a sectoken checkpoint, then it is reported as such, not guessed at', async () => {
+    const res = await post('auditor', '/v1/audit/verify', { checkpoints: [{ format: 'other/2', instance: 'x', size: 0, headHash: '0'.repeat(64), time: '2026-11-30T00:00:00.000Z', publicKey: 'k', signature: 's' }] });
+    expect(res.status).toBe(200);
+    expect((res.body as Report).checkpoints.at(-1)).toMatchObject({ ok: false, reason: expect.stringMatching(/not a sectoken checkpoint/) });
+  });
+
+  it('when anyone but an auditor asks, then 403', async () => {
+    const res = await post('regulator-cndp', '/v1/audit/verify', { checkpoints: [{ format: 'f', instance: 'i', size: 0, headHash: 'h', time: 't', publicKey: 'k', signature: 's' }] });
+    expect([res.status, res.body.error.code]).toEqual([403, 'forbidden']);
   });
 });
 

@@ -34,6 +34,8 @@ const requested: string[] = [];
 const consoleErrors: string[] = [];
 const violations: Array<{ view: string; violations: AxeViolation[] }> = [];
 let requestId = '';
+/** The checkpoint the auditor downloads, kept as a file to give back later. */
+let keptCheckpoint = '';
 
 async function api(client: string, method: string, path: string, body?: object): Promise<{ status: number; body: any }> {
   const res = await fetch(server.url + path, {
@@ -197,11 +199,16 @@ it('an auditor sees the records, a chart with those acts, the chain verified, an
   expect(await auditor.getByTestId('chart-ended').locator('tbody').textContent()).toBe('released1');
 
   const [download] = await Promise.all([auditor.waitForEvent('download'), auditor.getByRole('button', { name: 'Download a signed checkpoint' }).click()]);
-  const checkpoint = JSON.parse(readFileSync((await download.path())!, 'utf8')) as { publicKey: string; instance: string; signature: string };
+  keptCheckpoint = join(dir, 'kept-checkpoint.json');
+  await download.saveAs(keptCheckpoint);
+  const checkpoint = JSON.parse(readFileSync(keptCheckpoint, 'utf8')) as { publicKey: string; instance: string; signature: string; size: number };
   expect(checkpoint.instance).toBe('console');
   const expected = createHash('sha256').update(Buffer.from(checkpoint.publicKey, 'base64url')).digest('hex').replace(/(.{4})(?!$)/g, '$1 ');
   expect(await text(auditor, '[data-testid=fingerprint]')).toBe(expected);
   await auditor.locator('[data-testid=chain-status][data-ok=true]').waitFor();
+  // The checkpoint kept "off-host" is given back: the chain extends it.
+  await auditor.getByLabel('Check the chains against checkpoints you kept (JSON files)').setInputFiles(keptCheckpoint);
+  await auditor.getByTestId('kept-checkpoints').getByText(`console · ${checkpoint.size} · the log extends it`).waitFor();
   await axe(auditor, 'auditor: dashboard');
   await auditor.screenshot({ path: join(shots, 'console-auditor-dashboard.png'), fullPage: true });
 }, STEP_MS);
@@ -218,6 +225,9 @@ it("after a byte of a record is changed on disk, the auditor's view shows the ch
   await auditor.locator('[data-testid=chain-status][data-ok=false]').waitFor();
   expect(await text(auditor, '[data-testid=chain-status]')).toContain('The audit log is broken.');
   expect(await text(auditor, '[data-testid=file-status]')).toContain(`first bad record: line ${at + 1}`);
+  // The kept checkpoint no longer holds: the record it covers was changed.
+  await auditor.getByLabel('Check the chains against checkpoints you kept (JSON files)').setInputFiles(keptCheckpoint);
+  await auditor.getByTestId('kept-checkpoints').getByText(/does not hold: the log is invalid at record/).waitFor();
   await axe(auditor, 'auditor: broken chain');
 }, STEP_MS);
 

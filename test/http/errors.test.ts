@@ -285,7 +285,7 @@ describe('not_found (404)', () => {
     ['HEAD', `/v1/reverse/requests/${'A'.repeat(22)}`, 'GET'],
     ['GET', `/v1/requests/${'A'.repeat(22)}/approve`, 'POST'],
     ['POST', '/v1/audit', 'GET'],
-    ['HEAD', '/v1/audit/verify', 'GET'],
+    ['HEAD', '/v1/audit/verify', 'GET, POST'],
     ['PUT', '/v1/audit/checkpoint', 'GET'],
     ['POST', '/healthz', 'GET, HEAD'],
     ['DELETE', '/readyz', 'GET, HEAD'],

@@ -7,7 +7,7 @@ import { takeCheckpoint } from '../../acts/takeCheckpoint.js';
 import { verifyAudit } from '../../acts/verifyAudit.js';
 import { principalOf } from '../auth.js';
 import { resource } from '../resource.js';
-import { auditQuery, auditStatsQuery, checkpointQuery } from '../schemas.js';
+import { auditQuery, auditStatsQuery, checkpointQuery, verifyRequest } from '../schemas.js';
 import { parseBody } from '../validate.js';
 
 export function auditRoutes(deps: AuditDeps): Router {
@@ -15,7 +15,10 @@ export function auditRoutes(deps: AuditDeps): Router {
   const query = (req: { query: unknown }) => ({ ...(req.query as object) });
 
   resource(router, '/v1/audit', { get: async (req, res) => void res.json(await readAudit(deps, principalOf(res), parseBody(auditQuery, query(req)))) });
-  resource(router, '/v1/audit/verify', { get: async (_req, res) => void res.json(await verifyAudit(deps, principalOf(res))) });
+  resource(router, '/v1/audit/verify', {
+    get: async (_req, res) => void res.json(await verifyAudit(deps, principalOf(res))),
+    post: async (req, res) => void res.json(await verifyAudit(deps, principalOf(res), parseBody(verifyRequest, req.body).checkpoints)),
+  });
   resource(router, '/v1/audit/checkpoint', {
     get: async (req, res) => void res.json(await takeCheckpoint(deps, principalOf(res), parseBody(checkpointQuery, query(req)).instance)),
   });
