@@ -5,7 +5,7 @@
  * files of one instance (a rewritten copy beside the original), are refused. Values are checked
  * against §1's rules and checkpoints against §4's form (src/audit/recordRules.ts).
  */
-import { body, chainHash, FIELDS, GENESIS, macMatches, recordLine, type AuditRecord } from './record.js';
+import { body, chainHash, FIELDS, GENESIS, lineOfBody, macMatches, type AuditRecord } from './record.js';
 import { checkpointSignatureValid, type Checkpoint } from './checkpoint.js';
 import { textLines, type LineSource } from './lines.js';
 import { checkpointValueProblem, recordValueProblem } from './recordRules.js';
@@ -81,8 +81,9 @@ export function verifyChain(name: string, content: AuditContent, macKey?: Uint8A
       return bad('not a JSON record');
     }
     if (typeof record !== 'object' || record === null || Object.keys(record).join(',') !== FIELDS.join(',')) return bad('fields missing, added or out of order');
-    if (chainHash(body(record)) !== record.hash) return bad('record modified (hash does not match its content)');
-    if (recordLine(record) !== `${line}\n`) return bad('record not in its canonical form (white space or escapes changed)');
+    const bodyText = body(record);
+    if (chainHash(bodyText) !== record.hash) return bad('record modified (hash does not match its content)');
+    if (lineOfBody(bodyText, record.hash, record.mac) !== `${line}\n`) return bad('record not in its canonical form (white space or escapes changed)');
     if (macKey && !macMatches(macKey, record.hash, String(record.mac))) return bad('MAC invalid (forged or modified record)');
     const valueProblem = recordValueProblem(record as unknown as Record<string, unknown>);
     if (valueProblem) return bad(`value not allowed: ${valueProblem}`);
