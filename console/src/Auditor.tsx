@@ -30,7 +30,7 @@ export function Auditor({ apiKey, onAuthLost }: { apiKey: string; onAuthLost: ()
     if (res) setReport(res.body);
   };
   useEffect(() => void verify(), [apiKey, refreshKey]);
-  // Checkpoints the auditor kept off-host, read from the files chosen (nothing leaves but their content).
+  // Checkpoints the auditor kept off-host, read from the files chosen; only their content is sent.
   const verifyKept = async (files: File[]) => {
     if (files.length === 0) return;
     let checkpoints: Checkpoint[];

@@ -93,7 +93,12 @@ export function Verification({ report, onVerify, onKept }: { report: Report | nu
           </dl>
           <p>
             <label for="kept-files">{t('audit.keptPick')}</label>{' '}
-            <input id="kept-files" type="file" accept="application/json,.json" multiple onChange={(e) => {
+            <input
+              id="kept-files"
+              type="file"
+              accept="application/json,.json"
+              multiple
+              onChange={(e) => {
                 // Emptied once read, so that the same file can be given again after a change on disk.
                 const input = e.currentTarget;
                 onKept([...(input.files ?? [])]);
