@@ -9,13 +9,13 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { auditRecords } from '../src/audit/read.js';
 import { GENESIS, recordLine, sealRecord, type AuditAct } from '../src/audit/record.js';
 import { auditStats } from '../src/audit/stats.js';
+import { freePort, median, waitHealthy } from './common.js';
 
 export interface StatsBenchResult {
   records: number;
@@ -23,8 +23,6 @@ export interface StatsBenchResult {
   httpMs: { median: number; max: number; repeats: number[] };
   inProcessMs: { readAndCount: number; countOnly: number };
 }
-
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** A log of `count` records: what a year of a busy authority's acts and refusals could look like. */
 function makeLog(dir: string, count: number): number {
@@ -52,16 +50,6 @@ function makeLog(dir: string, count: number): number {
   return Buffer.byteLength(text) / 2 ** 20;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 export async function auditStatsBench(root: string, repeats: number, count = 100_000): Promise<StatsBenchResult> {
   const dir = mkdtempSync(join(tmpdir(), 'sectoken-bench-stats-'));
   const auditDir = join(dir, 'audit');
@@ -84,14 +72,7 @@ export async function auditStatsBench(root: string, repeats: number, count = 100
   const child = spawn(process.execPath, [join(root, 'dist', 'cli.js'), 'serve'], { env, stdio: 'ignore' });
   const url = `http://127.0.0.1:${port}`;
   try {
-    for (let i = 0; ; i++) {
-      try {
-        if ((await fetch(`${url}/healthz`)).ok) break;
-      } catch {
-        if (i > 300) throw new Error('bench: the stats server did not come up');
-      }
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await waitHealthy(url, 300);
     const ask = async (): Promise<number> => {
       const t = performance.now();
       const res = await fetch(`${url}/v1/audit/stats?from=2026-01-01T00:00:00Z&to=2026-04-01T00:00:00Z`, { headers: { authorization: 'Bearer stk_dev_auditor' } });

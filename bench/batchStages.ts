@@ -21,6 +21,7 @@ import { createTokenCache } from '../src/store/tokenCache.js';
 import { createDerivationQueue } from '../src/acts/derivationQueue.js';
 import { tokenizeBatchTokens, type TokenDeps } from '../src/acts/tokenize.js';
 import { createTokenizer } from '../src/derivation/tokenizer.js';
+import { median, randomId } from './common.js';
 
 export interface StageResult {
   stage: string;
@@ -29,12 +30,6 @@ export interface StageResult {
 }
 
 const BATCH = 1000;
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
-function randomId(): string {
-  const letters = String.fromCharCode(65 + Math.floor(Math.random() * 26), 65 + Math.floor(Math.random() * 26));
-  return letters + String(Math.floor(Math.random() * 1e6)).padStart(6, '0');
-}
 
 export async function batchStagesBench(root: string, repeats: number): Promise<StageResult[]> {
   const config = parseConfig({ ...JSON.parse(readFileSync(join(root, 'config', 'sectoken.dev.json'), 'utf8')), rateLimits: { defaults: {}, clients: {} } }, 'sample');

@@ -15,10 +15,10 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { freePort, median, randomId, waitHealthy } from './common.js';
 import { parseConfig } from '../src/config/schema.js';
 import { generateKeyring } from '../src/keys/keyring.js';
 import { createMetrics } from '../src/metrics.js';
@@ -47,30 +47,6 @@ export interface CacheResult {
   tier: string;
   medianUsPerToken: number;
   repeats: number[];
-}
-
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitHealthy(url: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`bench: ${url} did not come up`);
 }
 
 const TASKSET = ['/usr/bin/taskset', '/bin/taskset'].find((p) => existsSync(p));
@@ -111,12 +87,6 @@ async function startProcess(args: string[], env: Record<string, string>, cpus = 
   const url = `http://127.0.0.1:${port}`;
   await waitHealthy(url);
   return { url, child, cpus: TASKSET ? cpus : 'unpinned' };
-}
-
-/** A national ID per request, so that no cache answers for the computation. */
-function randomId(): string {
-  const letters = String.fromCharCode(65 + Math.floor(Math.random() * 26), 65 + Math.floor(Math.random() * 26));
-  return letters + String(Math.floor(Math.random() * 1e6)).padStart(6, '0');
 }
 
 interface HttpCase {
