@@ -5,6 +5,7 @@
  */
 import type { Principal } from '../access/apiKeys.js';
 import { authorize } from '../access/rules.js';
+import type { Policy } from '../derivation/format.js';
 import { canonicalNationalId } from '../derivation/nationalId.js';
 import { SCHEME_VERSION, type Tokenizer } from '../derivation/tokenizer.js';
 import type { RateLimits } from '../limits/rateLimits.js';
@@ -46,7 +47,7 @@ export async function tokenizeOne(deps: TokenDeps, principal: Principal, input: 
   const { policy } = sector.format;
   const keyVersion = sector.currentVersion;
   const token = deps.cache.enabled(policy)
-    ? await cachedToken(deps, tokenizer, input.sector, keyVersion, canonical)
+    ? await cachedToken(deps, tokenizer, { sector: input.sector, policy, keyVersion }, canonical)
     : // Derived together with the other single requests of this turn (src/acts/derivationQueue.ts).
       await deps.queue.token(tokenizer, input.sector, canonical);
   deps.metrics.tokensIssued.inc({ sector: input.sector, policy }, 1);
@@ -54,8 +55,7 @@ export async function tokenizeOne(deps: TokenDeps, principal: Principal, input: 
 }
 
 /** A token from the cache, or derived and remembered there. */
-async function cachedToken(deps: TokenDeps, tokenizer: Tokenizer, sector: string, keyVersion: number, canonical: string): Promise<string> {
-  const { policy } = tokenizer.sector(sector).format;
+async function cachedToken(deps: TokenDeps, tokenizer: Tokenizer, { sector, policy, keyVersion }: { sector: string; policy: Policy; keyVersion: number }, canonical: string): Promise<string> {
   const index = deps.cache.indexOf(sector, keyVersion, canonical);
   const [found] = await deps.cache.getMany(policy, [index]);
   if (found !== undefined) return found;
