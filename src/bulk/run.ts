@@ -6,6 +6,7 @@
  */
 import { accessSync, closeSync, constants, createReadStream, existsSync, fsyncSync, ftruncateSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { fileReason } from '../cli/errors.js';
 
 export interface BulkOptions {
   url: string;
@@ -83,8 +84,7 @@ export async function runBulk(options: BulkOptions): Promise<BulkResult> {
   try {
     accessSync(options.input, constants.R_OK);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new BulkError(`cannot read input ${options.input}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code}`);
+    throw new BulkError(`cannot read input ${options.input}: ${fileReason(err)}`);
   }
   let done: Progress = { rows: 0, bytes: 0 };
   const fresh = !existsSync(options.output) && !existsSync(progressPath);
