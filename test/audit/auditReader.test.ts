@@ -5,16 +5,15 @@
 import { execFileSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Server } from 'node:http';
 import { auditReader } from '../../src/audit/auditReader.js';
 import { GENESIS, recordLine, sealRecord, type AuditEntry, type AuditRecord } from '../../src/audit/record.js';
 import { PACKAGE_ROOT } from '../../src/config/env.js';
 import { openKeyringFile } from '../../src/keys/store.js';
-import { bearer, startTestService, type TestService } from '../helpers/service.js';
+import { bearer, listening, startTestService, type TestService } from '../helpers/service.js';
 
 const RECORDS = 30_000;
 let service: TestService;
-let server: Server;
+let closeServer: () => Promise<void>;
 let url: string;
 
 beforeAll(async () => {
@@ -30,13 +29,11 @@ beforeAll(async () => {
     lines.push(recordLine(record));
   }
   writeFileSync(join(service.settings.auditDir, 'audit-peer.jsonl'), lines.join(''));
-  server = service.app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  ({ url, close: closeServer } = await listening(service.app));
 }, 60_000);
 
 afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
+  await closeServer();
   await service.close();
   rmSync(service.dir, { recursive: true, force: true });
 });

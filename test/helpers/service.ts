@@ -65,3 +65,11 @@ export function startTestService(options: { config?: Record<string, unknown>; di
   const service = createService(settings, logger);
   return { ...service, dir, settings, logs: () => lines.join('') };
 }
+
+/** The app on a real socket (loopback, a free port): its URL, and how to close it. */
+export async function listening(app: Service['app']): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const { port } = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}

@@ -10,7 +10,7 @@ import { createLogger } from '../../src/log.js';
 import { createService } from '../../src/service.js';
 import { ALPHABETS, type AlphabetName } from '../../src/derivation/alphabet.js';
 import { hasValidCheck } from '../../src/derivation/checkCharacter.js';
-import { bearer, devConfig, startTestService, type TestService } from '../helpers/service.js';
+import { bearer, devConfig, listening, startTestService, type TestService } from '../helpers/service.js';
 
 interface SectorSettings {
   policy: 'reversible' | 'one-way';
@@ -176,14 +176,12 @@ describe('POST /v1/tokens', () => {
 
 describe('POST /v1/tokens, many at once', () => {
   it('when single requests of every sector arrive together (derived together), then each gets the token a batch gives that person', async () => {
-    const server = service.app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
+    const server = await listening(service.app);
     try {
-      const { port } = server.address() as { port: number };
       const asked = SECTOR_IDS.flatMap((sector) => PEOPLE.map((id) => [sector, id] as const));
       const answers = await Promise.all(
         asked.map(async ([sector, nationalId]) => {
-          const res = await fetch(`http://127.0.0.1:${port}/v1/tokens`, {
+          const res = await fetch(`${server.url}/v1/tokens`, {
             method: 'POST',
             headers: { authorization: bearer(serviceClientOf(sector)), 'content-type': 'application/json' },
             body: JSON.stringify({ sector, nationalId }),
@@ -199,7 +197,7 @@ describe('POST /v1/tokens, many at once', () => {
         expect(mine.map((a) => a.body.token)).toEqual((batch.body as { results: Array<{ token: string }> }).results.map((r) => r.token));
       }
     } finally {
-      await new Promise((resolve) => server.close(resolve));
+      await server.close();
     }
   });
 });
