@@ -311,19 +311,20 @@ class Sector:
         self.r = len(self.alphabet)
         self.length = fmt["length"]
         self.has_check = bool(fmt["checkCharacter"])
-        self.n = self.length - 1 - (1 if self.has_check else 0)  # §4
+        self.k = fmt.get("versionCharacters", 1)  # §4: k version characters, 1 by default
+        self.n = self.length - self.k - (1 if self.has_check else 0)  # §4
         self.current = ring["current"]
         self.min_version = ring["minVersion"]
         self.keys = {int(v): b64url_key(k) for v, k in ring["versions"].items()}
         self._check_limits()
 
     def _check_limits(self):
-        # §3: every version in [minVersion, current] is present; §4: the window fits in r.
+        # §3: every version in [minVersion, current] is present; §4: at most r^k versions ever.
         live = self.live_versions()
         if not live or any(v not in self.keys for v in live):
             raise ValueError(f"{self.id}: a live key version is missing")
-        if len(live) > self.r:
-            raise ValueError(f"{self.id}: more live versions than the radix")
+        if self.current > self.r ** self.k:
+            raise ValueError(f"{self.id}: more versions made than version values")
         # §4 Format limits.
         if self.length > 64:
             raise ValueError(f"{self.id}: length > 64")
@@ -340,17 +341,19 @@ class Sector:
     def live_versions(self):
         return list(range(self.min_version, self.current + 1))
 
-    def version_char(self, v):
-        """§4 V: the symbol of value v mod r."""
-        return self.alphabet[v % self.r]
+    def version_values(self, v):
+        """§4 V: numerals of (v mod r^k) in radix r, length k."""
+        return numerals(v % self.r ** self.k, self.r, self.k)
 
-    def version_from_char(self, value):
-        """§4 Version window: v = minVersion + ((value(V) − minVersion) mod r), if v <= current.
-
-        `mod` is the mathematical (non-negative) remainder, as Python's % is.
-        """
-        v = self.min_version + ((value - self.min_version) % self.r)
-        return v if v <= self.current else None
+    def version_of(self, values):
+        """§4 Reading V: w = NUM_r(V); v = w if w >= 1 else r^k. Returns (v, verdict)."""
+        w = num(values, self.r)
+        v = w if w >= 1 else self.r ** self.k
+        if v > self.current:
+            return v, "version"
+        if v < self.min_version:
+            return v, "retired"
+        return v, None
 
     def tweak(self, v):
         """§5 tweak: ASCII("sectoken/v1/token/" + s + "/" + v)."""
@@ -399,7 +402,7 @@ def check_iso7064_known_answer():
 
 def make_token(sector, v, t):
     """token = V || B || C (§4); B per §5; C per §6 over the values of V || B."""
-    values = [v % sector.r] + body(sector, v, t)
+    values = sector.version_values(v) + body(sector, v, t)
     if sector.has_check:
         values.append(check_value(values, sector.r))
     return "".join(sector.alphabet[x] for x in values)
@@ -437,12 +440,12 @@ def read_token(sector, token, tni_key):
     values = [sector.alphabet.index(c) for c in token]
     if sector.has_check and check_value(values[:-1], sector.r) != values[-1]:
         raise InvalidToken("check")
-    v = sector.version_from_char(values[0])                            # step 3
-    if v is None:
-        raise InvalidToken("version")
+    v, verdict = sector.version_of(values[:sector.k])                  # step 3
+    if verdict is not None:
+        raise InvalidToken(verdict)  # "retired" is answered token_retired, the rest invalid_token
     if sector.policy != "reversible":                                  # step 4
         raise NotReversible(v)
-    B = values[1:1 + sector.n]                                         # step 5
+    B = values[sector.k:sector.k + sector.n]                           # step 5
     t = num(FF1(k_ff1(sector.keys[v], sector.id, v), sector.r).decrypt(sector.tweak(v), B),
             sector.r)
     if t >= TNI_SPACE:
@@ -551,12 +554,19 @@ def invalid_vectors(sector, rng, tni_key, valid_tokens):
         new = alpha[(old + 1 + rng.randrange(r - 1)) % r]
         out.append(expect_reason(sector, tok[:pos] + new + tok[pos + 1:], tni_key, "check"))
 
-    # version: a valid body under a version character outside [minVersion, current],
-    # with the check character recomputed.
-    dead = [x for x in range(r) if sector.version_from_char(x) is None]
-    for x in dead[:2]:
-        values = [x] + [alpha.index(c) for c in base[1:1 + sector.n]]
-        out.append(expect_reason(sector, with_check(sector, values), tni_key, "version"))
+    # version: a valid body under version values never made (v > current), with the check
+    # character recomputed; retired: tokens of versions below minVersion, real ones where the
+    # keyring still has the retired key, else a random body.
+    k, body_of_base = sector.k, [alpha.index(c) for c in base[sector.k:sector.k + sector.n]]
+    for reason in ("version", "retired"):
+        values_of = [w for w in range(r ** k) if sector.version_of(numerals(w, r, k))[1] == reason]
+        for w in values_of[:2]:
+            v = w if w >= 1 else r ** k
+            if v in sector.keys:
+                tok = make_token(sector, v, tni_of_rank(tni_key, rng.randrange(ID_COUNT)))
+            else:
+                tok = with_check(sector, numerals(w, r, k) + body_of_base)
+            out.append(expect_reason(sector, tok, tni_key, reason))
 
     # tni-range and rank-range: random bodies (with a correct check character) until the body
     # decrypts to a TNI >= 10^9, resp. to a TNI whose rank is >= 779 999 220. One per live version.
@@ -570,7 +580,7 @@ def invalid_vectors(sector, rng, tni_key, valid_tokens):
                     break
                 if reason == "rank-range" and t < TNI_SPACE and rank_of_tni(tni_key, t) >= ID_COUNT:
                     break
-            tok = with_check(sector, [v % r] + B)
+            tok = with_check(sector, sector.version_values(v) + B)
             out.append(expect_reason(sector, tok, tni_key, reason))
     return out
 

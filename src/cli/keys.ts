@@ -6,7 +6,7 @@ import { loadConfigFile, type Config } from '../config/schema.js';
 import { addSector, generateKeyring, KeyringError, rotateSector, type Keyring } from '../keys/keyring.js';
 import { newKek, kekFingerprint } from '../keys/seal.js';
 import { devKekPath, openKeyringFile, readKek, requireKek, saveKeyring } from '../keys/store.js';
-import { ALPHABETS } from '../derivation/alphabet.js';
+import { tokenFormat } from '../derivation/format.js';
 import { CliError } from './errors.js';
 
 /** Production needs SECTOKEN_KEK(_FILE); development falls back to the generated keys/dev.kek. */
@@ -87,27 +87,28 @@ export function keysCommand(): Command {
     .requiredOption('--sector <id>', 'sector id')
     .action((opts: { sector: string }) => {
       updateKeyring((settings, keyring) => {
-        const { radix } = ALPHABETS[configuredSector(settings, opts.sector).alphabet];
-        return `sector "${opts.sector}" now issues tokens under key version ${rotateSector(keyring, opts.sector, radix)}`;
+        const { maxVersions } = tokenFormat(configuredSector(settings, opts.sector));
+        return `sector "${opts.sector}" now issues tokens under key version ${rotateSector(keyring, opts.sector, maxVersions)}`;
       });
     });
 
   keys
     .command('min-version')
-    .description('refuse tokens of a sector made under key versions below N (after upgrading them)')
+    .description('retire the key versions of a sector below N: their tokens are refused as token_retired (after upgrading them)')
     .requiredOption('--sector <id>', 'sector id')
     // Not --version: commander's program-wide --version would take it and print the version.
     .requiredOption('--min <n>', 'the oldest key version still accepted', positiveInt)
     .action((opts: { sector: string; min: number }) => {
       updateKeyring((settings, keyring) => {
-        const { radix } = ALPHABETS[configuredSector(settings, opts.sector).alphabet];
+        configuredSector(settings, opts.sector);
         const keys = keyring.sectors.get(opts.sector);
         if (!keys) throw new KeyringError(`the keyring has no keys for sector "${opts.sector}": run \`sectoken keys add-sector --sector ${opts.sector}\``);
         if (!Number.isInteger(opts.min) || opts.min > keys.current) {
           throw new CliError(`--min must be a whole number between 1 and the current version ${keys.current}`);
         }
-        if (keys.current - opts.min >= radix) {
-          throw new CliError(`--min ${opts.min} would leave ${keys.current - opts.min + 1} live versions; sector "${opts.sector}" tells apart at most ${radix}: use --min ${keys.current - radix + 1} or more`);
+        const missing = Array.from({ length: keys.current - opts.min + 1 }, (_, i) => opts.min + i).find((v) => !keys.versions.has(v));
+        if (missing !== undefined) {
+          throw new CliError(`the keyring no longer holds the key of version ${missing} of sector "${opts.sector}": --min must be ${keys.minVersion} or more`);
         }
         keys.minVersion = opts.min;
         return `sector "${opts.sector}" now accepts key versions ${opts.min}..${keys.current}`;

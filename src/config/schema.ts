@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ALPHABET_NAMES } from '../derivation/alphabet.js';
-import { formatProblem, POLICIES } from '../derivation/format.js';
+import { formatProblem, POLICIES, VERSION_CHARACTERS } from '../derivation/format.js';
 import { jsonSyntaxError } from './jsonError.js';
 
 export const SECTOR_ID = /^[a-z][a-z0-9-]{0,31}$/;
@@ -22,6 +22,8 @@ const sectorSchema = z.strictObject({
   alphabet: z.enum(ALPHABET_NAMES),
   length: z.number().int().min(3),
   checkCharacter: z.boolean().default(true),
+  /** Symbols that carry the key version: 1 (r versions over the sector's life) or 2 (r²); DERIVATION.md §4. */
+  versionCharacters: z.union(VERSION_CHARACTERS.map((k) => z.literal(k))).default(1),
   /** Reversals in this sector need a second regulator's approval. */
   dualControl: z.boolean().default(false),
 });

@@ -133,7 +133,7 @@ export const upgradeResponse = z
     sector,
     keyVersion,
     schemeVersion,
-    results: z.array(z.union([z.strictObject({ token, keyVersion }), z.strictObject({ error: z.literal('invalid_token') })])),
+    results: z.array(z.union([z.strictObject({ token, keyVersion }), z.strictObject({ error: z.enum(['invalid_token', 'token_retired']) })])),
   })
   .meta({ id: 'UpgradeResponse' });
 

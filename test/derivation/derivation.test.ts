@@ -46,11 +46,13 @@ describe('DERIVATION.md vectors', () => {
   });
 
   it.each(vectors.invalid.map((v) => [v.sector, v.reason, v.token, v] as const))('%s: refuses a token failing at %s (%s)', (_s, _r, _t, v) => {
-    expect(() => tokenizer.reverse(v.sector, v.token)).toThrow(expect.objectContaining({ code: 'invalid_token', message: 'not a valid token of this sector' }));
+    // DERIVATION.md §7 step 3: a retired version has its own code, every other failure the generic one.
+    const expected = v.reason === 'retired' ? { code: 'token_retired' } : { code: 'invalid_token', message: 'not a valid token of this sector' };
+    expect(() => tokenizer.reverse(v.sector, v.token)).toThrow(expect.objectContaining(expected));
   });
 
   it('has invalid tokens of every reason', () => {
-    expect(new Set(vectors.invalid.map((v) => v.reason))).toEqual(new Set(['length', 'alphabet', 'check', 'version', 'tni-range', 'rank-range']));
+    expect(new Set(vectors.invalid.map((v) => v.reason))).toEqual(new Set(['length', 'alphabet', 'check', 'version', 'retired', 'tni-range', 'rank-range']));
   });
 
   it.each(vectors.lookalikes.map((v) => [v.typed, v] as const))('reads the typed look-alike %s', (_t, v) => {
