@@ -429,7 +429,7 @@ def with_check(sector, values_without_check):
 # ---------------------------------------------------------------------------------------------
 
 def normalize(sector, token):
-    """§7 step 1. Upper-casing is ASCII only here (a–z), for crockford32 too (see report)."""
+    """§7 step 1. Upper-casing is ASCII only (a–z, Notation), for crockford32 too."""
     if sector.alphabet_name == "digits":
         return token
     up = "".join(chr(ord(c) - 32) if "a" <= c <= "z" else c for c in token)
