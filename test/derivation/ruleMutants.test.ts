@@ -104,6 +104,7 @@ interface Rules {
   readV(values: number[], r: number): number;
   versionOf(w: number, sector: Sector, r: number): { v: number; verdict?: 'version' | 'retired' };
   // §5 body
+  bodyInput(tni: number, r: number, n: number): number[];
   tokenTweak(s: string, v: number): string;
   macMessage(tni: number): Uint8Array;
   reduce(mac: Uint8Array, r: number, n: number): number[];
@@ -116,6 +117,7 @@ interface Rules {
   order: Step2Test[];
   versionBeforeStep2: boolean;
   oneWay: 'after-step-3' | 'before-step-3' | 'before-step-1';
+  bodyOf(values: number[], k: number, n: number): number[];
   tniInRange(t: bigint): boolean;
   tNumerals(t: number): number[];
   rankInRange(rank: number): boolean;
@@ -175,6 +177,7 @@ const REFERENCE: Rules = {
     if (v < sector.minVersion) return { v, verdict: 'retired' };
     return { v };
   },
+  bodyInput: (tni, r, n) => numerals(tni, r, n),
   tokenTweak: (s, v) => `sectoken/v1/token/${s}/${v}`,
   macMessage: (tni) => utf8(String(tni).padStart(9, '0')),
   reduce: (mac, r, n) => numerals(BigInt(`0x${Buffer.from(mac).toString('hex')}`) % BigInt(r) ** BigInt(n), r, n),
@@ -189,6 +192,7 @@ const REFERENCE: Rules = {
   order: ['length', 'alphabet', 'check'],
   versionBeforeStep2: false,
   oneWay: 'after-step-3',
+  bodyOf: (values, k, n) => values.slice(k, k + n),
   tniInRange: (t) => t < BigInt(TNI_SPACE),
   tNumerals: (t) => numerals(t, 10, 9),
   rankInRange: (rank) => rank < ID_COUNT,
@@ -226,7 +230,7 @@ function derivation(rules: Rules): Derivation {
     const V = numerals(rules.versionValue(v, r, s.k), r, s.k);
     const B =
       s.policy === 'reversible'
-        ? sectorCipher(s, v).encrypt(numerals(tni, r, n))
+        ? sectorCipher(s, v).encrypt(rules.bodyInput(tni, r, n))
         : rules.reduce(hmacSha256(derive(s.keys.get(v)!, rules.sectorInfo(s.id, v, 'hmac'))).mac(rules.macMessage(tni)), r, n);
     const values = [...V, ...B];
     if (s.check) values.push(rules.checkValue(rules.checked(values, s.k), r));
@@ -257,7 +261,7 @@ function derivation(rules: Rules): Derivation {
     if (verdict) return { reason: verdict };
     if (s.policy === 'one-way') return 'not_reversible'; // step 4
     const n = rules.bodyLength(s);
-    const t = NUM(sectorCipher(s, v).decrypt(values.slice(s.k, s.k + n)), r); // step 5
+    const t = NUM(sectorCipher(s, v).decrypt(rules.bodyOf(values, s.k, n)), r); // step 5
     if (!rules.tniInRange(t)) return { reason: 'tni-range' };
     const rank = Number(NUM(tniCipher.decrypt(rules.tNumerals(Number(t % BigInt(TNI_SPACE)))), 10)); // step 6
     if (!rules.rankInRange(rank)) return { reason: 'rank-range' };
@@ -362,6 +366,7 @@ const MUTANTS: Array<[rule: string, mutant: string, change: Partial<Rules>]> = [
   ['§3 HKDF salt ASCII("sectoken/v1")', 'empty salt', { salt: '' }],
   ['§3 K_tni info "sectoken/v1/tni/ff1"', '"sectoken/v1/tni"', { tniInfo: 'sectoken/v1/tni' }],
   ['§3 K_ff1 info binds the version', 'without the version', { sectorInfo: (s, _v, use) => `sectoken/v1/sector/${s}/${use}` }],
+  ['§3 v written in decimal without leading zeros', 'zero-padded to 2 digits', { sectorInfo: (s, v, use) => `sectoken/v1/sector/${s}/${String(v).padStart(2, '0')}/${use}` }],
   ['§3 K_mac info ends "/hmac"', '"/ff1", the key of FF1', { sectorInfo: (s, v) => `sectoken/v1/sector/${s}/${v}/ff1` }],
   ['§4 reversible sectors need r^n ≥ 10^9', 'r^n > 10^9', { accepts: (s) => REFERENCE.accepts(s) && !(s.policy === 'reversible' && SYMBOLS[s.alphabet].length ** REFERENCE.bodyLength(s) === TNI_SPACE) }],
   ['§4 one-way sectors need 96 ≤ n·log2(r) ≤ 128', 'below 128', { accepts: (s) => REFERENCE.accepts(s) && !(s.policy === 'one-way' && REFERENCE.bodyLength(s) * Math.log2(SYMBOLS[s.alphabet].length) >= 128) }],
@@ -383,6 +388,7 @@ const MUTANTS: Array<[rule: string, mutant: string, change: Partial<Rules>]> = [
   ['§4 a version below minVersion is retired', 'answered as never made', { versionOf: (w, s, r) => { const got = REFERENCE.versionOf(w, s, r); return got.verdict === 'retired' ? { v: got.v, verdict: 'version' } : got; } }],
   ['§4 v > current is invalid', 'v ≥ current', { versionOf: (w, s, r) => (REFERENCE.versionOf(w, s, r).v === s.current ? { v: s.current, verdict: 'version' } : REFERENCE.versionOf(w, s, r)) }],
   ['§4 v < minVersion is retired', 'v ≤ minVersion', { versionOf: (w, s, r) => (REFERENCE.versionOf(w, s, r).v === s.minVersion ? { v: s.minVersion, verdict: 'retired' } : REFERENCE.versionOf(w, s, r)) }],
+  ['§5 X = numerals of the TNI in radix r, length n', 'least significant first', { bodyInput: (tni, r, n) => numerals(tni, r, n).reverse() }],
   ['§5 tweak ASCII("sectoken/v1/token/" + s + "/" + v)', 'without the version', { tokenTweak: (s) => `sectoken/v1/token/${s}` }],
   ['§5 HMAC message: the TNI as 9 decimal digits, zero-padded', 'not zero-padded', { macMessage: (tni) => utf8(String(tni)) }],
   ['§5 HMAC message: the TNI as 9 decimal digits, zero-padded', 'padded with spaces', { macMessage: (tni) => utf8(String(tni).padStart(9, ' ')) }],
@@ -412,6 +418,7 @@ const MUTANTS: Array<[rule: string, mutant: string, change: Partial<Rules>]> = [
   ['§7.3 the version after steps 1–2', 'before step 2', { versionBeforeStep2: true }],
   ['§7.4 one-way tokens stop after step 3', 'refused before step 1', { oneWay: 'before-step-1' }],
   ['§7.4 one-way tokens stop after step 3', 'stop before step 3', { oneWay: 'before-step-3' }],
+  ['§7.5 B is the n symbols after V', 'the last n symbols', { bodyOf: (values, _k, n) => values.slice(-n) }],
   ['§7.5 t ≥ 10^9 is invalid', 'not tested (t mod 10^9)', { tniInRange: () => true }],
   ['§7.6 numerals of t, length 9', 'as many numerals as t has digits', { tNumerals: (t) => numerals(t, 10, Math.max(1, String(t).length)) }],
   ['§7.6 numerals of t, length 9', 'at least 6 (the FF1 minimum)', { tNumerals: (t) => numerals(t, 10, Math.max(6, String(t).length)) }],
