@@ -101,6 +101,8 @@ export function sectorTokens(sector: string, settings: FormatSettings, keys: Sec
     issueMany,
     open(token) {
       const canonical = symbols.normalize(token);
+      // §7 step 2 counts code points, .length UTF-16 units: the verdict is the same, since every
+      // symbol is ASCII and a character outside the BMP fails this test or the alphabet's.
       if (canonical.length !== format.length) throw invalidToken();
       const numerals = symbols.toNumerals(canonical);
       if (!numerals) throw invalidToken();
