@@ -87,7 +87,7 @@ describe('README', () => {
       if (/clients add .*--role service/.test(line)) serviceKey = r.stdout.trim();
       ran.push(/dist\/cli\.js (\S+ \S+)/.exec(line)?.[1] ?? line);
     }
-    expect(ran).toEqual(['keys new-kek', 'keys init', 'clients add', 'clients add', 'keys add-sector', 'keys rotate', 'keys min-version', 'keys public-key', 'serve']);
+    expect(ran).toEqual(['keys new-kek', 'keys init', 'keys fingerprint', 'clients add', 'clients add', 'keys add-sector', 'keys rotate', 'keys min-version', 'keys public-key', 'serve']);
     expect(serviceKey).toMatch(/^stk_/);
     expect(readFileSync(join(tmp, 'secure', 'audit-signing.pub'), 'utf8').trim()).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const config = JSON.parse(readFileSync(configPath, 'utf8')) as { clients: Array<{ id: string; person?: string }> };
