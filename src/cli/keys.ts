@@ -76,7 +76,11 @@ export function keysCommand(): Command {
       saveKeyring(settings.keyringPath, keyring, kek);
       const fingerprint = keyringFingerprint(keyring);
       process.stderr.write(`created keyring ${settings.keyringPath} (sectors: ${[...keyring.sectors.keys()].join(', ')}; KEK fingerprint ${kekFingerprint(kek)}; keyring fingerprint ${fingerprint})\n`);
-      process.stderr.write(`${pinInConfiguration(settings.configPath, fingerprint)}\n`);
+      // The development sample (a tracked file) is left as it is: it needs no pin.
+      const pinned = config.development
+        ? `${settings.configPath} is a development configuration, which needs no pin: to pin this keyring, add "keyringFingerprint": "${fingerprint}"`
+        : pinInConfiguration(settings.configPath, fingerprint);
+      process.stderr.write(`${pinned}\n`);
       process.stdout.write(fingerprint + '\n');
     });
 
