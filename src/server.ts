@@ -7,7 +7,9 @@
  */
 import cluster from 'node:cluster';
 import type { AddressInfo } from 'node:net';
+import { assertAuditDirWritable } from './audit/auditDir.js';
 import { readSettings, type Settings } from './config/env.js';
+import { keyringTerms } from './config/keyringTerms.js';
 import { loadKeyring } from './keys/store.js';
 import { createLogger, type Logger } from './log.js';
 import { ConfigError } from './config/schema.js';
@@ -25,7 +27,8 @@ function runPrimary(settings: Settings, logger: Logger): void {
   // Check configuration and keys once, and make the development keyring before any worker races to.
   const config = loadServiceConfig(settings);
   const unshared = checkWorkers(settings, config);
-  const { notices } = loadKeyring(settings, Object.keys(config.sectors));
+  const { notices } = loadKeyring(settings, keyringTerms(settings, config));
+  assertAuditDirWritable(settings.auditDir);
   for (const notice of unshared ? [...notices, unshared] : notices) logger.warn(notice);
   let stopping = false;
   const fork = (n: number): void => {

@@ -19,6 +19,7 @@ import { auditDiskLow } from './audit/disk.js';
 import { openAuditLog, type AuditLog } from './audit/log.js';
 import { refusalRecorder, type RefusalRecorder } from './audit/refusals.js';
 import { PACKAGE_ROOT, type Settings } from './config/env.js';
+import { keyringTerms } from './config/keyringTerms.js';
 import { ConfigError, loadConfigFile, type Config } from './config/schema.js';
 import { createTokenizer, type Tokenizer } from './derivation/tokenizer.js';
 import { createApp } from './http/app.js';
@@ -29,6 +30,7 @@ import type { Logger } from './log.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { memoryRequestStore } from './requests/requestStore.js';
 import { connectRedis, type SharedRedis } from './store/redis.js';
+import { redisAddress, warnIfUnreachableAtStart } from './store/redisStart.js';
 import { redisRequestStore } from './store/redisRequests.js';
 import { createTokenCache } from './store/tokenCache.js';
 
@@ -97,12 +99,18 @@ export function checkWorkers(settings: Settings, config: Config): string | undef
 export function createService(settings: Settings, logger: Logger): Service {
   const config = loadServiceConfig(settings);
   checkWorkers(settings, config); // the primary says the warning once
-  const sectorIds = Object.keys(config.sectors);
-  const { keyring, notices } = loadKeyring(settings, sectorIds);
+  const { keyring, fingerprint, notices } = loadKeyring(settings, keyringTerms(settings, config));
+  let keyringFingerprint = fingerprint;
   let tokenizer = createTokenizer(config, keyring);
   const currentTokenizer = (): Tokenizer => tokenizer;
   const metrics = createMetrics(Boolean(settings.redis.url || settings.redis.clusterNodes));
 
+  const rawAudit = openAuditLog({
+    dir: settings.auditDir,
+    instance: settings.instanceId,
+    macKey: keyring.auditMac,
+    onFailure: (err) => logger.error({ err: { code: (err as NodeJS.ErrnoException).code, message: (err as Error).message } }, 'audit log failed: audited acts are refused until restart'),
+  });
   const redis = connectRedis(settings.redis, {
     onStateChange: (state) => {
       metrics.redisUp?.set(state === 'ok' ? 1 : 0);
@@ -113,13 +121,8 @@ export function createService(settings: Settings, logger: Logger): Service {
     onError: () => metrics.redisErrors.inc(),
   });
   metrics.redisUp?.set(0);
+  if (redis) warnIfUnreachableAtStart(redis, (reason) => logger.warn({ redis: redisAddress(settings.redis), reason }, 'Redis unreachable at start: going on without it'));
 
-  const rawAudit = openAuditLog({
-    dir: settings.auditDir,
-    instance: settings.instanceId,
-    macKey: keyring.auditMac,
-    onFailure: (err) => logger.error({ err: { code: (err as NodeJS.ErrnoException).code, message: (err as Error).message } }, 'audit log failed: audited acts are refused until restart'),
-  });
   const audit: AuditLog = {
     ...rawAudit,
     append: (entry) =>
@@ -152,7 +155,7 @@ export function createService(settings: Settings, logger: Logger): Service {
     // writable() also notices a deleted, replaced or cut file; a low disk is reported before it fills.
     const auditState = !rawAudit.writable() ? 'unavailable' : auditDiskLow(settings.auditDir, settings.auditMinFreeMb) ? 'disk_low' : 'ok';
     // Redis is reported, not required: tokenization goes on without it.
-    return { status: auditState === 'ok' ? 'ready' : 'not_ready', checks: { keys: 'ok', audit: auditState, redis: redis ? redis.state() : 'disabled' } };
+    return { status: auditState === 'ok' ? 'ready' : 'not_ready', keyringFingerprint, checks: { keys: 'ok', audit: auditState, redis: redis ? redis.state() : 'disabled' } };
   };
   const app = createApp({
     config,
@@ -178,7 +181,9 @@ export function createService(settings: Settings, logger: Logger): Service {
     development: keyring.development,
     notices,
     reloadKeys() {
-      tokenizer = createTokenizer(config, loadKeyring(settings, sectorIds).keyring);
+      const reloaded = loadKeyring(settings, keyringTerms(settings, config));
+      tokenizer = createTokenizer(config, reloaded.keyring);
+      keyringFingerprint = reloaded.fingerprint;
     },
     expireRequests: () => expireOverdue(regulators),
     async close() {

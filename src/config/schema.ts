@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ALPHABET_NAMES } from '../derivation/alphabet.js';
 import { formatProblem, POLICIES, VERSION_CHARACTERS } from '../derivation/format.js';
+import { FINGERPRINT } from '../keys/fingerprint.js';
 import { jsonSyntaxError } from './jsonError.js';
 
 export const SECTOR_ID = /^[a-z][a-z0-9-]{0,31}$/;
@@ -113,6 +114,8 @@ export const configSchema = z
     $comment: z.string().optional(),
     /** Marks the sample configuration, whose API keys are published: production refuses it. */
     development: z.boolean().default(false),
+    /** The keyring this configuration is served with (src/keys/fingerprint.ts); required in production. */
+    keyringFingerprint: z.string().regex(FINGERPRINT, '32 lower-case hex digits, as `sectoken keys fingerprint` prints').optional(),
     sectors: z.record(z.string().regex(SECTOR_ID, 'sector ids are lower-case, start with a letter, at most 32'), sectorSchema),
     clients: z.array(clientSchema).default([]),
     limits: limitsSchema.default({ maxBatchSize: 1000, maxBodyBytes: 256 * 1024, reverseRequestTtlSeconds: 900 }),

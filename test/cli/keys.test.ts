@@ -97,8 +97,9 @@ describe('keys rotate and add-sector', () => {
   });
 
   it('when a keyring has had more versions than its version character tells apart, then serve refuses in one line', () => {
-    const keyring = generateKeyring(['health', 'tax', 'finance', 'social', 'telecom', 'education'], false);
-    for (let i = 0; i < 11; i++) rotateSector(keyring, 'health');
+    // The keyring the configuration pins, grown past what one version character tells apart.
+    const keyring = keyringOf(env);
+    while (keyring.sectors.get('health')!.current < 12) rotateSector(keyring, 'health');
     keyring.sectors.get('health')!.minVersion = 11;
     const overfull = join(dir, 'overfull.json');
     saveKeyring(overfull, keyring, parseKek(env.SECTOKEN_KEK!, 'test'));
