@@ -12,7 +12,7 @@ import { act, auditFollower } from './helpers.js';
 const service = startTestService({ config: edgeConfig() });
 const tokens = new Map<EdgeSector, string>();
 const NATIONAL_ID = 'HK4321';
-/** About 1,300 real acts over HTTP in the two generated tests: their time follows the machine's load, so no tight limit. */
+/** Some 2,000 real acts over HTTP in the two generated tests: their time follows the machine's load, so no tight limit. */
 const GENERATED_MS = 180_000;
 /** The records appended since the last read, read from the bytes added (linear, however many acts). */
 const newRecords = auditFollower(service);
