@@ -2,19 +2,24 @@
  * GET /v1/audit/stats on a 100,000-record log (goal: an answer in under a second). The log is
  * made here — sealed, chained records of one instance over 90 days, a mix of acts, clients, bases
  * and outcomes — then a real `sectoken serve` (dist/) of another instance answers from the same
- * directory; the pure aggregate is also timed in process, with and without reading the files.
+ * directory, verifying every record (MACs included) before counting it; the pure aggregate is also
+ * timed in process, with and without reading and verifying the files. The log is sealed under the
+ * keyring the server is given, so that every record verifies.
  *
  *   npm run build && npx tsc -p tsconfig.bench.json && node .bench-dist/bench/auditStats.js   (this case alone)
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { auditRecords } from '../src/audit/read.js';
+import { auditFiles, verifiedRecords } from '../src/audit/read.js';
 import { GENESIS, recordLine, sealRecord, type AuditAct } from '../src/audit/record.js';
 import { auditStats } from '../src/audit/stats.js';
+import { PACKAGE_ROOT } from '../src/config/env.js';
+import { generateKeyring } from '../src/keys/keyring.js';
+import { saveKeyring } from '../src/keys/store.js';
 import { freePort, median, waitHealthy } from './common.js';
 
 export interface StatsBenchResult {
@@ -25,8 +30,7 @@ export interface StatsBenchResult {
 }
 
 /** A log of `count` records: what a year of a busy authority's acts and refusals could look like. */
-function makeLog(dir: string, count: number): number {
-  const macKey = randomBytes(32);
+function makeLog(dir: string, count: number, macKey: Uint8Array): number {
   const clients = ['regulator-cndp', 'regulator-health', 'regulator-tax', 'regulator-finance', 'regulator-social'];
   const bases = ['CNDP-D-97-2020', 'LOI-09-08-ART-4', 'CSS-FRAUD-2026'];
   const start = Date.parse('2026-01-01T00:00:00Z');
@@ -54,13 +58,19 @@ export async function auditStatsBench(root: string, repeats: number, count = 100
   const dir = mkdtempSync(join(tmpdir(), 'sectoken-bench-stats-'));
   const auditDir = join(dir, 'audit');
   mkdirSync(auditDir);
-  const fileMiB = makeLog(auditDir, count);
+  const keyringPath = join(dir, 'keyring.json');
+  const kek = randomBytes(32);
+  const sectors = Object.keys((JSON.parse(readFileSync(join(PACKAGE_ROOT, 'config', 'sectoken.dev.json'), 'utf8')) as { sectors: object }).sectors);
+  const keyring = generateKeyring(sectors, false);
+  saveKeyring(keyringPath, keyring, kek);
+  const fileMiB = makeLog(auditDir, count, keyring.auditMac);
 
   const inProcess = { readAndCount: [] as number[], countOnly: [] as number[] };
-  const records = [...auditRecords(auditDir)];
+  const read = () => verifiedRecords(auditFiles(auditDir), keyring.auditMac, []);
+  const records = [...read()];
   for (let r = 0; r < repeats; r++) {
     let t = performance.now();
-    auditStats(auditRecords(auditDir));
+    auditStats(read());
     inProcess.readAndCount.push(performance.now() - t);
     t = performance.now();
     auditStats(records);
@@ -68,11 +78,7 @@ export async function auditStatsBench(root: string, repeats: number, count = 100
   }
 
   const port = await freePort();
-  // A keyring of its own, made by `keys init` (a start makes development keys only at the default paths).
-  const keys = { PATH: process.env.PATH, HOME: process.env.HOME, SECTOKEN_KEYRING: join(dir, 'keys', 'keyring.json') };
-  const kek = execFileSync(process.execPath, [join(root, 'dist', 'cli.js'), 'keys', 'new-kek'], { encoding: 'utf8' }).trim();
-  execFileSync(process.execPath, [join(root, 'dist', 'cli.js'), 'keys', 'init'], { env: { ...keys, SECTOKEN_KEK: kek }, stdio: 'ignore' });
-  const env = { ...keys, SECTOKEN_KEK: kek, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', SECTOKEN_AUDIT_DIR: auditDir, SECTOKEN_INSTANCE_ID: 'bench-stats' };
+  const env = { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', SECTOKEN_KEYRING: keyringPath, SECTOKEN_KEK: kek.toString('hex'), SECTOKEN_AUDIT_DIR: auditDir, SECTOKEN_INSTANCE_ID: 'bench-stats' };
   const child = spawn(process.execPath, [join(root, 'dist', 'cli.js'), 'serve'], { env, stdio: 'ignore' });
   const url = `http://127.0.0.1:${port}`;
   try {

@@ -1,6 +1,6 @@
 /** The auditor's dashboard: chain verification, signed checkpoint, charts, and the record search. */
 import { useEffect, useState } from 'preact/hooks';
-import type { AuditRecord, AuditStats, Checkpoint, Verification as Report } from './api.js';
+import type { AuditPage, AuditStats, Checkpoint, Verification as Report } from './api.js';
 import { query } from './api.js';
 import { Charts } from './Charts.js';
 import { CheckpointPanel } from './CheckpointPanel.js';
@@ -60,7 +60,7 @@ export function Auditor({ apiKey, onAuthLost }: { apiKey: string; onAuthLost: ()
         />
       </div>
       <Charts load={async (from, to) => (await api<AuditStats>('GET', `/v1/audit/stats${query({ from, to })}`))?.body} refreshKey={refreshKey} />
-      <Records search={async (q) => (await api<{ total: number; records: AuditRecord[] }>('GET', `/v1/audit${q}`))?.body} refreshKey={refreshKey} />
+      <Records search={async (q) => (await api<AuditPage>('GET', `/v1/audit${q}`))?.body} refreshKey={refreshKey} />
     </main>
   );
 }

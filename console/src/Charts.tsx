@@ -5,6 +5,7 @@
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip } from 'chart.js';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { AuditStats, DayCount } from './api.js';
+import { ChainsRead } from './ChainsRead.js';
 import { dayStart, utcDay } from './format.js';
 import { useI18n } from './i18n.js';
 
@@ -123,6 +124,7 @@ export function Charts({ load, refreshKey }: { load: (from: string, to: string) 
           <button type="submit">{t('audit.chartsShow')}</button>
         </div>
       </form>
+      {stats && <ChainsRead chains={stats.chains} testId="charts-chains" />}
       {stats === null ? (
         <p>{t('common.loading')}</p>
       ) : (

@@ -1,6 +1,12 @@
-/** Search the audit records by case, client, legal basis, act, outcome and days, a page at a time. */
+/**
+ * Search the audit records by case, client, legal basis, act, outcome and days, a page at a time.
+ * Pages follow the service's cursor (`next`, passed back as `after`); the cursors of the pages seen
+ * are kept so that "previous" goes back. Only records that verify come back; the chains read are
+ * shown under the table (ChainsRead).
+ */
 import { useEffect, useState } from 'preact/hooks';
-import { query, type AuditRecord } from './api.js';
+import { query, type AuditPage } from './api.js';
+import { ChainsRead } from './ChainsRead.js';
 import { dayStart, formatTime } from './format.js';
 import { useI18n } from './i18n.js';
 
@@ -18,14 +24,16 @@ interface Filters {
 }
 const EMPTY: Filters = { from: '', to: '', client: '', caseId: '', legalBasis: '', act: '', outcome: '' };
 
-type Search = (q: string) => Promise<{ total: number; records: AuditRecord[] } | undefined>;
+type Search = (q: string) => Promise<AuditPage | undefined>;
 
 export function Records({ search, refreshKey }: { search: Search; refreshKey: number }) {
   const { lang, t } = useI18n();
   const [filters, setFilters] = useState<Filters>(EMPTY);
   const [applied, setApplied] = useState<Filters>(EMPTY);
-  const [offset, setOffset] = useState(0);
-  const [page, setPage] = useState<{ total: number; records: AuditRecord[] } | null>(null);
+  // The cursor each page seen starts after (undefined: the first page), and which page is shown.
+  const [starts, setStarts] = useState<Array<string | undefined>>([undefined]);
+  const [at, setAt] = useState(0);
+  const [page, setPage] = useState<AuditPage | null>(null);
 
   useEffect(() => {
     const f = applied;
@@ -38,10 +46,11 @@ export function Records({ search, refreshKey }: { search: Search; refreshKey: nu
       act: f.act,
       outcome: f.outcome.trim(),
       limit: PAGE,
-      offset,
+      after: starts[at],
     });
     void search(q).then((p) => p && setPage(p));
-  }, [applied, offset, refreshKey]);
+  }, [applied, at, refreshKey]);
+  const first = at * PAGE;
 
   const field = (name: keyof Filters, label: string, type: 'text' | 'date' = 'text') => (
     <div class="field">
@@ -63,7 +72,8 @@ export function Records({ search, refreshKey }: { search: Search; refreshKey: nu
         action="#"
         onSubmit={(e) => {
           e.preventDefault();
-          setOffset(0);
+          setStarts([undefined]);
+          setAt(0);
           setApplied(filters);
         }}
       >
@@ -88,6 +98,7 @@ export function Records({ search, refreshKey }: { search: Search; refreshKey: nu
           </button>
         </div>
       </form>
+      {page && <ChainsRead chains={page.chains} testId="records-chains" />}
       {page === null ? (
         <p>{t('common.loading')}</p>
       ) : page.total === 0 ? (
@@ -95,7 +106,7 @@ export function Records({ search, refreshKey }: { search: Search; refreshKey: nu
       ) : (
         <>
           <p role="status" data-testid="records-count">
-            {t('audit.results', { first: offset + 1, last: offset + page.records.length, total: page.total })}
+            {t('audit.results', { first: first + 1, last: first + page.records.length, total: page.total })}
           </p>
           <div class="scroll" role="region" aria-label={t('audit.search')} tabIndex={0}>
             <table data-testid="records">
@@ -128,10 +139,17 @@ export function Records({ search, refreshKey }: { search: Search; refreshKey: nu
             </table>
           </div>
           <div class="actions">
-            <button type="button" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>
+            <button type="button" disabled={at === 0} onClick={() => setAt(at - 1)}>
               {t('audit.prev')}
             </button>
-            <button type="button" disabled={offset + PAGE >= page.total} onClick={() => setOffset(offset + PAGE)}>
+            <button
+              type="button"
+              disabled={page.next === null}
+              onClick={() => {
+                setStarts([...starts.slice(0, at + 1), page.next ?? undefined]);
+                setAt(at + 1);
+              }}
+            >
               {t('audit.next')}
             </button>
           </div>

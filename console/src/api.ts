@@ -84,6 +84,23 @@ export interface AuditRecord {
   count: number | null;
 }
 
+/** A chain a read of the log took its records from: those that verify, up to `firstBad` (docs/AUDIT.md §6). */
+export interface ChainRead {
+  file: string;
+  instance: string | null;
+  records: number;
+  verified: boolean;
+  firstBad?: { line: number; reason: string };
+}
+
+export interface AuditPage {
+  total: number;
+  records: AuditRecord[];
+  /** Pass as `after` for the next page; null on the last. */
+  next: string | null;
+  chains: ChainRead[];
+}
+
 export interface Verification {
   ok: boolean;
   macChecked: boolean;
@@ -124,6 +141,7 @@ export interface AuditStats {
   actsByLegalBasis: DayCount[];
   refusalsByCode: DayCount[];
   requestsEnded: { released: number; denied: number; expired: number };
+  chains: ChainRead[];
 }
 
 export async function call<T>(key: string, method: 'GET' | 'POST', path: string, body?: object): Promise<{ status: number; body: T }> {

@@ -1,48 +1,48 @@
 /**
  * The lines of an audit file read in chunks, never as one string: V8 cannot hold a string of more
  * than about 512 MB (a million records), and a reader that did would stop answering at that size.
- * Lines are split on the byte 0x0A, which is never part of a multi-byte UTF-8 sequence.
+ * Lines are split on the byte 0x0A, which is never part of a multi-byte UTF-8 sequence, and given
+ * as bytes: decoding is the reader's, so that a line that is not UTF-8 is refused, never repaired
+ * (docs/AUDIT.md §2, §5).
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 
+/** One line, without its "\n". `cut`: the bytes after the last "\n" (a line cut short); only the last line can be. */
+export interface Line {
+  bytes: Buffer;
+  cut: boolean;
+}
+
 export interface LineSource {
-  /** The complete lines (each ended by "\n", given without it), in order. */
-  lines(): Iterable<string>;
-  /** Whether the content is empty or ends with "\n"; otherwise its last line was cut short. */
-  endsCleanly(): boolean;
+  /** The lines in order; when the content does not end with "\n", the last one is `cut`. */
+  lines(): Iterable<Line>;
 }
 
 const NEWLINE = 0x0a;
 const CHUNK_BYTES = 1 << 20;
 
-/** Lines of a text held in memory (tests, short files). */
-export function textLines(text: string): LineSource {
+/** Lines of bytes held in memory (tests, short files); text is taken as its UTF-8. */
+export function bufferLines(content: Buffer | string): LineSource {
+  const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
   return {
     *lines() {
-      const parts = text.split('\n');
-      parts.pop();
-      yield* parts;
+      let start = 0;
+      for (let nl = bytes.indexOf(NEWLINE); nl !== -1; nl = bytes.indexOf(NEWLINE, start)) {
+        yield { bytes: bytes.subarray(start, nl), cut: false };
+        start = nl + 1;
+      }
+      if (start < bytes.length) yield { bytes: bytes.subarray(start), cut: true };
     },
-    endsCleanly: () => text === '' || text.endsWith('\n'),
   };
 }
 
-/** Lines of the file at `path`, up to `bytes` (default: its size when read). */
+/** Lines of the file at `path`, up to `bytes` (default: its size when opened). */
 export function fileLines(path: string, bytes?: number, chunkBytes = CHUNK_BYTES): LineSource {
-  /** The file opened for reading, and how much of it to read. */
-  const open = (): { fd: number; size: number } => {
-    const fd = openSync(path, 'r');
-    try {
-      return { fd, size: Math.min(bytes ?? Number.POSITIVE_INFINITY, fstatSync(fd).size) };
-    } catch (err) {
-      closeSync(fd);
-      throw err;
-    }
-  };
   return {
     *lines() {
-      const { fd, size } = open();
+      const fd = openSync(path, 'r');
       try {
+        const size = Math.min(bytes ?? Number.POSITIVE_INFINITY, fstatSync(fd).size);
         const chunk = Buffer.allocUnsafe(chunkBytes);
         let carried: Buffer[] = [];
         for (let at = 0; at < size; ) {
@@ -51,22 +51,14 @@ export function fileLines(path: string, bytes?: number, chunkBytes = CHUNK_BYTES
           at += read;
           let start = 0;
           for (let nl = chunk.indexOf(NEWLINE, 0); nl !== -1 && nl < read; nl = chunk.indexOf(NEWLINE, start)) {
-            const piece = chunk.subarray(start, nl);
-            yield carried.length === 0 ? piece.toString('utf8') : Buffer.concat([...carried, piece]).toString('utf8');
+            // A copy: the chunk is read into again, and a caller may keep the line.
+            yield { bytes: Buffer.concat([...carried, chunk.subarray(start, nl)]), cut: false };
             carried = [];
             start = nl + 1;
           }
           if (start < read) carried.push(Buffer.from(chunk.subarray(start, read)));
         }
-      } finally {
-        closeSync(fd);
-      }
-    },
-    endsCleanly() {
-      const { fd, size } = open();
-      try {
-        const last = Buffer.alloc(1);
-        return size === 0 || (readSync(fd, last, 0, 1, size - 1) === 1 && last[0] === NEWLINE);
+        if (carried.length > 0) yield { bytes: Buffer.concat(carried), cut: true };
       } finally {
         closeSync(fd);
       }

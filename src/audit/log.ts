@@ -14,7 +14,7 @@ import { promisify } from 'node:util';
 import { SectokenError } from '../errors.js';
 import { acquireChainLock, type ChainLock } from './lock.js';
 import { assertLogHoldsHead, headMarkerWriter, readHeadMarker, writeHeadMarkerSync, type Head, type HeadMarkerWriter } from './marker.js';
-import { GENESIS, recordLine, sealRecord, type AuditEntry, type AuditRecord } from './record.js';
+import { GENESIS, RECORD_VERSION, recordForm, recordLine, sealRecord, type AuditEntry, type AuditRecord } from './record.js';
 import { AuditStartError, auditDirUnusable } from './startError.js';
 
 export interface AuditLog {
@@ -90,7 +90,7 @@ export function openAuditLog(options: {
     lock = acquireChainLock(options.dir, options.instance);
     const marked = readHeadMarker(options.dir, options.instance, options.macKey);
     if (marked) assertLogHoldsHead(path, fileName, marked);
-    durable = recoverTail(path);
+    durable = recoverTail(path, fileName);
     ({ seq, headHash } = durable);
     fd = openSync(path, 'a', 0o600);
     writeHeadMarkerSync(options.dir, options.instance, options.macKey, durable);
@@ -210,9 +210,11 @@ export function openAuditLog(options: {
 /**
  * Finds where this instance's chain stands: the last complete record's seq and hash, and the size
  * up to its line end. A partial last line can only come from a write cut short before its fsync,
- * whose answer was never sent, so it is cut off.
+ * whose answer was never sent, so it is cut off. A chain of form 1 goes on in form 2 (docs/AUDIT.md
+ * §1); one whose last record is of a form this version does not know (a newer sectoken wrote it)
+ * is not continued: its verifier would refuse the records after it.
  */
-function recoverTail(path: string): Head {
+function recoverTail(path: string, fileName: string): Head {
   const empty: Head = { seq: 0, bytes: 0, headHash: GENESIS };
   let fd: number;
   try {
@@ -228,11 +230,16 @@ function recoverTail(path: string): Head {
     readSync(fd, chunk, 0, chunk.length, size - chunk.length);
     const lastNewline = chunk.lastIndexOf(10);
     const bytes = size - (chunk.length - lastNewline - 1);
-    if (bytes !== size) ftruncateSync(fd, bytes);
     const lines = chunk.subarray(0, lastNewline + 1).toString('utf8').split('\n').filter(Boolean);
     const last = lines[lines.length - 1];
-    if (!last) return empty;
-    const record = JSON.parse(last) as { seq: number; hash: string };
+    const record = last ? (JSON.parse(last) as { v: unknown; seq: number; hash: string }) : undefined;
+    if (record && recordForm(record.v) === undefined) {
+      throw new AuditStartError(
+        `the audit log ${fileName} ends with a record of form v ${JSON.stringify(record.v)}, which this version of sectoken (form v ${RECORD_VERSION}) does not write: run the version that wrote it, or a newer one (see docs/AUDIT.md §1)`,
+      );
+    }
+    if (bytes !== size) ftruncateSync(fd, bytes);
+    if (!record) return empty;
     return { seq: record.seq, bytes, headHash: record.hash };
   } finally {
     closeSync(fd);

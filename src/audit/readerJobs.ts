@@ -7,19 +7,20 @@
 import type { Checkpoint } from './checkpoint.js';
 import { fileLines } from './lines.js';
 import { peerHead } from './peerHead.js';
-import { auditFiles, auditRecords, queryAudit, type AuditQuery } from './read.js';
-import type { AuditRecord } from './record.js';
+import { auditFiles, queryAudit, verifiedRecords, type AuditPage, type AuditQuery, type ChainRead } from './read.js';
 import { auditStats, type AuditStats } from './stats.js';
 import { verifyAudit, type VerifyReport } from './verify.js';
 
+/** The running instance's own file, read only up to its durable size (a batch being written is not a cut record). */
+type OwnFile = { name: string; bytes: number };
+
 export type ReaderJob =
-  | { kind: 'query'; dir: string; query: AuditQuery }
-  | { kind: 'stats'; dir: string; range: { from?: string | undefined; to?: string | undefined } }
+  | { kind: 'query'; dir: string; own: OwnFile; macKey: Uint8Array; query: AuditQuery }
+  | { kind: 'stats'; dir: string; own: OwnFile; macKey: Uint8Array; range: { from?: string | undefined; to?: string | undefined } }
   | {
       kind: 'verify';
       dir: string;
-      /** The running instance's own file, read only up to its durable size (a batch being written is not a cut record). */
-      own: { name: string; bytes: number };
+      own: OwnFile;
       macKey: Uint8Array;
       checkpoints: Checkpoint[];
       trustedPublicKey: string;
@@ -27,23 +28,31 @@ export type ReaderJob =
     }
   | { kind: 'peerHead'; dir: string; instance: string; macKey: Uint8Array };
 
+/** Every answer that reads records says which chains it read them from (src/audit/read.ts). */
+type FromChains<T> = T & { chains: ChainRead[] };
+
 export interface ReaderResults {
-  query: { total: number; records: AuditRecord[] };
-  stats: AuditStats;
+  query: FromChains<AuditPage>;
+  stats: FromChains<AuditStats>;
   verify: VerifyReport;
   peerHead: { size: number; headHash: string };
 }
 
+/** Every file of the directory, this instance's own read up to its durable size. */
+const filesOf = (dir: string, own: OwnFile) => auditFiles(dir).map((f) => (f.name === own.name ? { name: f.name, text: fileLines(f.path, own.bytes) } : f));
+
 export function runReaderJob(job: ReaderJob): ReaderResults[ReaderJob['kind']] {
   switch (job.kind) {
-    case 'query':
-      return queryAudit(job.dir, job.query);
-    case 'stats':
-      return auditStats(auditRecords(job.dir), job.range);
-    case 'verify': {
-      const files = auditFiles(job.dir).map((f) => (f.name === job.own.name ? { name: f.name, text: fileLines(f.path, job.own.bytes) } : f));
-      return verifyAudit(files, { macKey: job.macKey, checkpoints: job.checkpoints, trustedPublicKey: job.trustedPublicKey, live: job.live });
+    case 'query': {
+      const chains: ChainRead[] = [];
+      return { ...queryAudit(verifiedRecords(filesOf(job.dir, job.own), job.macKey, chains), job.query), chains };
     }
+    case 'stats': {
+      const chains: ChainRead[] = [];
+      return { ...auditStats(verifiedRecords(filesOf(job.dir, job.own), job.macKey, chains), job.range), chains };
+    }
+    case 'verify':
+      return verifyAudit(filesOf(job.dir, job.own), { macKey: job.macKey, checkpoints: job.checkpoints, trustedPublicKey: job.trustedPublicKey, live: job.live });
     case 'peerHead':
       return peerHead(job.dir, job.instance, job.macKey);
   }

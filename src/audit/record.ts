@@ -27,8 +27,17 @@ export interface AuditEntry {
   count?: number | null;
 }
 
+/**
+ * The record form written now (docs/AUDIT.md §1): 2. Form 1 is the one before `person`,
+ * `organisation` and `count`; a chain begun in form 1 goes on in form 2 (each record is verified
+ * by the fields of its own form), never the other way.
+ */
+export type RecordVersion = 1 | 2;
+export const RECORD_VERSION: RecordVersion = 2;
+
 export interface AuditRecord extends Required<AuditEntry> {
-  v: 1;
+  /** 2 for every record written now; 1 for a record of the earlier form read back (its person, organisation and count read as null). */
+  v: RecordVersion;
   id: string;
   seq: number;
   time: string;
@@ -40,7 +49,7 @@ export interface AuditRecord extends Required<AuditEntry> {
 
 export const GENESIS = '0'.repeat(64);
 
-/** The chained fields in their fixed order; absent fields are null (AUDIT.md §2). */
+/** The chained fields of the current form in their fixed order; absent fields are null (AUDIT.md §2). */
 export function body(r: Omit<AuditRecord, 'hash' | 'mac'>): string {
   return JSON.stringify({
     v: r.v,
@@ -65,7 +74,43 @@ export function body(r: Omit<AuditRecord, 'hash' | 'mac'>): string {
   });
 }
 
-export const FIELDS = ['v', 'id', 'seq', 'time', 'instance', 'act', 'client', 'person', 'organisation', 'sector', 'toSector', 'token', 'legalBasis', 'caseId', 'purpose', 'requestId', 'outcome', 'count', 'prev', 'hash', 'mac'];
+/** The body of a record of form 1 (AUDIT.md §2): the same order, without person, organisation and count. */
+function bodyOfForm1(r: Record<string, unknown>): string {
+  return JSON.stringify({
+    v: r.v,
+    id: r.id,
+    seq: r.seq,
+    time: r.time,
+    instance: r.instance,
+    act: r.act,
+    client: r.client,
+    sector: r.sector,
+    toSector: r.toSector,
+    token: r.token,
+    legalBasis: r.legalBasis,
+    caseId: r.caseId,
+    purpose: r.purpose,
+    requestId: r.requestId,
+    outcome: r.outcome,
+    prev: r.prev,
+  });
+}
+
+/** The fields of a record of each form, in their order (AUDIT.md §1). */
+export const RECORD_FORMS: Readonly<Record<RecordVersion, readonly string[]>> = {
+  1: ['v', 'id', 'seq', 'time', 'instance', 'act', 'client', 'sector', 'toSector', 'token', 'legalBasis', 'caseId', 'purpose', 'requestId', 'outcome', 'prev', 'hash', 'mac'],
+  2: ['v', 'id', 'seq', 'time', 'instance', 'act', 'client', 'person', 'organisation', 'sector', 'toSector', 'token', 'legalBasis', 'caseId', 'purpose', 'requestId', 'outcome', 'count', 'prev', 'hash', 'mac'],
+};
+export const FIELDS = RECORD_FORMS[RECORD_VERSION];
+
+/** The form a parsed line says it is of (its `v`), if it is one of AUDIT.md §1. */
+export const recordForm = (v: unknown): RecordVersion | undefined => (v === 1 || v === 2 ? v : undefined);
+
+/** The body of a parsed record of either form, by its own field list (the fields are checked before). */
+export const bodyOfRecord = (r: Record<string, unknown>): string => (r.v === 1 ? bodyOfForm1(r) : body(r as unknown as AuditRecord));
+
+/** A record read back in the current shape: a form-1 record's person, organisation and count are null. */
+export const asCurrentShape = (r: AuditRecord): AuditRecord => (r.v === RECORD_VERSION ? r : { ...r, person: null, organisation: null, count: null });
 
 export const chainHash = (bodyText: string): string => createHash('sha256').update(bodyText, 'utf8').digest('hex');
 export const chainMac = (macKey: Uint8Array, hash: string): string => createHmac('sha256', macKey).update(hash, 'utf8').digest('hex');
@@ -76,7 +121,7 @@ export function sealRecord(
   place: { instance: string; seq: number; time: string; prev: string },
 ): AuditRecord {
   const unsealed = {
-    v: 1 as const,
+    v: RECORD_VERSION,
     id: `${place.instance}:${place.seq}`,
     seq: place.seq,
     time: place.time,

@@ -19,19 +19,23 @@ const STRING_OR_NULL = ['client', 'person', 'organisation', 'sector', 'toSector'
 
 export const isAuditTime = (t: unknown): t is string => typeof t === 'string' && TIME.test(t) && !Number.isNaN(Date.parse(t)) && new Date(t).toISOString() === t;
 
-/** Why a parsed record breaks the value rules, or undefined when it keeps them (fields and order are checked apart). */
+/**
+ * Why a parsed record breaks the value rules, or undefined when it keeps them (fields and order are
+ * checked apart, by the form its `v` names: a form-1 record has no person, organisation or count).
+ */
 export function recordValueProblem(r: Record<string, unknown>): string | undefined {
-  if (r.v !== 1) return 'v is not 1';
+  if (r.v !== 1 && r.v !== 2) return 'v is not 1 or 2';
   if (!Number.isSafeInteger(r.seq) || (r.seq as number) < 1) return 'seq is not a positive integer';
   if (typeof r.instance !== 'string' || !INSTANCE_PATTERN.test(r.instance)) return 'instance is not 1–64 of A–Z a–z 0–9 . _ -';
   if (r.id !== `${r.instance}:${String(r.seq)}`) return 'id is not <instance>:<seq>';
   if (!isAuditTime(r.time)) return 'time is not an ISO 8601 UTC time with milliseconds (YYYY-MM-DDTHH:mm:ss.sssZ)';
   if (typeof r.act !== 'string' || !(AUDIT_ACTS as readonly string[]).includes(r.act)) return 'act is not one of the acts of docs/AUDIT.md §1';
   for (const field of STRING_OR_NULL) {
+    if (!(field in r)) continue; // not a field of this record's form
     if (r[field] !== null && typeof r[field] !== 'string') return `${field} is neither a string nor null`;
   }
   if (typeof r.outcome !== 'string' || !AUDIT_OUTCOMES.includes(r.outcome)) return 'outcome is not one of the outcomes of docs/AUDIT.md §1';
-  if (r.count !== null && !(Number.isSafeInteger(r.count) && (r.count as number) >= 1 && r.outcome === 'unauthenticated')) {
+  if ('count' in r && r.count !== null && !(Number.isSafeInteger(r.count) && (r.count as number) >= 1 && r.outcome === 'unauthenticated')) {
     return 'count is neither null nor a positive integer of an unauthenticated refusal';
   }
   for (const field of ['prev', 'hash', 'mac'] as const) {

@@ -5,9 +5,9 @@
  * files of one instance (a rewritten copy beside the original), are refused. Values are checked
  * against §1's rules and checkpoints against §4's form (src/audit/recordRules.ts).
  */
-import { body, chainHash, FIELDS, GENESIS, lineOfBody, macMatches, type AuditRecord } from './record.js';
+import { bodyOfRecord, chainHash, GENESIS, lineOfBody, macMatches, RECORD_FORMS, recordForm, type AuditRecord } from './record.js';
 import { checkpointSignatureValid, type Checkpoint } from './checkpoint.js';
-import { textLines, type LineSource } from './lines.js';
+import { bufferLines, type LineSource } from './lines.js';
 import { checkpointValueProblem, recordValueProblem } from './recordRules.js';
 
 export interface FileReport {
@@ -19,6 +19,8 @@ export interface FileReport {
   firstBad?: { line: number; reason: string };
   /** hash of record n is hashes[n - 1], for checkpoint checks. */
   hashes: string[];
+  /** The first bad "record" is a last line without its line end (a batch being written, a crash): the records before it are valid. */
+  tailCut?: true;
 }
 
 export interface CheckpointReport {
@@ -31,7 +33,7 @@ export interface CheckpointReport {
 export interface VerifyReport {
   ok: boolean;
   macChecked: boolean;
-  files: Array<Omit<FileReport, 'hashes'>>;
+  files: Array<Omit<FileReport, 'hashes' | 'tailCut'>>;
   checkpoints: CheckpointReport[];
   /** What is wrong with the set of files as a whole: misnamed files, two chains for one instance. */
   problems: string[];
@@ -59,46 +61,80 @@ export function notExtending(file: FileReport, size: number, headHash: string, w
   return undefined;
 }
 
-/** An audit file's content: its text, or its lines read from disk (src/audit/lines.ts). */
-export type AuditContent = string | LineSource;
+/** An audit file's content: its text or bytes, or its lines read from disk (src/audit/lines.ts). */
+export type AuditContent = string | Buffer | LineSource;
 
-export function verifyChain(name: string, content: AuditContent, macKey?: Uint8Array): FileReport {
+/** Decodes a line as UTF-8 or throws: bytes that are not UTF-8 are refused, never replaced by U+FFFD (§2). */
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * The walk of §5 over one file: yields each valid record in order and returns the report, which
+ * names the first bad record (the walk stops there). A last line without its line end is reported
+ * as cut short after the valid records before it, which count (`tailCut`). `keepHashes`: whether
+ * the report keeps every record's hash, for checkpoints (a reader that only reads does not).
+ */
+export function* chainWalk(name: string, content: AuditContent, macKey?: Uint8Array, keepHashes = true): Generator<AuditRecord, FileReport> {
   const named = instanceOfFileName(name);
   const report: FileReport = { name, instance: named, records: 0, headHash: GENESIS, hashes: [] };
-  const source = typeof content === 'string' ? textLines(content) : content;
-  if (!source.endsCleanly()) {
-    let cut = 1;
-    for (const _line of source.lines()) cut += 1;
-    return { ...report, firstBad: { line: cut, reason: 'the last record is cut short (no line end)' } };
-  }
-  let i = 0;
-  for (const line of source.lines()) {
-    const bad = (reason: string): FileReport => ({ ...report, firstBad: { line: i + 1, reason } });
-    let record: AuditRecord;
+  const source = typeof content === 'string' || Buffer.isBuffer(content) ? bufferLines(content) : content;
+  let form = 1;
+  for (const { bytes, cut } of source.lines()) {
+    const bad = (reason: string): FileReport => ({ ...report, firstBad: { line: report.records + 1, reason } });
+    if (cut) return { ...bad(CUT_SHORT), tailCut: true };
+    let line: string;
     try {
-      record = JSON.parse(line) as AuditRecord;
+      line = utf8.decode(bytes);
+    } catch {
+      return bad('not UTF-8 (its bytes were changed: a record is UTF-8 text)');
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(line);
     } catch {
       return bad('not a JSON record');
     }
-    if (typeof record !== 'object' || record === null || Object.keys(record).join(',') !== FIELDS.join(',')) return bad('fields missing, added or out of order');
-    const bodyText = body(record);
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return bad('not a JSON record');
+    const fields = Object.keys(parsed);
+    const v = recordForm((parsed as { v?: unknown }).v);
+    if (v === undefined) return bad('v is not a record form of docs/AUDIT.md §1 (1 or 2)');
+    if (fields.join(',') !== RECORD_FORMS[v].join(',')) return bad(`fields missing, added or out of order (form v ${v})`);
+    const record = parsed as AuditRecord;
+    const bodyText = bodyOfRecord(parsed as Record<string, unknown>);
     if (chainHash(bodyText) !== record.hash) return bad('record modified (hash does not match its content)');
-    if (lineOfBody(bodyText, record.hash, record.mac) !== `${line}\n`) return bad('record not in its canonical form (white space or escapes changed)');
+    // The bytes on disk must be exactly those that were hashed: not merely text that decodes alike.
+    if (!Buffer.from(lineOfBody(bodyText, String(record.hash), String(record.mac)).slice(0, -1), 'utf8').equals(bytes)) {
+      return bad('record not in its canonical form (white space or escapes changed)');
+    }
     if (macKey && !macMatches(macKey, record.hash, String(record.mac))) return bad('MAC invalid (forged or modified record)');
-    const valueProblem = recordValueProblem(record as unknown as Record<string, unknown>);
+    const valueProblem = recordValueProblem(parsed as Record<string, unknown>);
     if (valueProblem) return bad(`value not allowed: ${valueProblem}`);
     if (report.instance === null) report.instance = record.instance;
     if (named !== null && record.instance !== named) return bad(`record of instance ${String(record.instance)} in the file of instance ${named}`);
     if (record.instance !== report.instance || record.id !== `${record.instance}:${record.seq}`) return bad('record of another instance');
+    if (v < form) return bad(`record of form v ${v} after one of form v ${form}: a chain's form never goes back`);
     if (record.seq !== report.records + 1) return bad(`expected record ${report.records + 1}, found ${record.seq} (records removed, inserted or reordered)`);
     if (record.prev !== report.headHash) return bad('chain broken (previous hash differs: records removed, inserted or reordered)');
+    form = v;
     report.records += 1;
     report.headHash = record.hash;
-    report.hashes.push(record.hash);
-    i += 1;
+    if (keepHashes) report.hashes.push(record.hash);
+    yield record;
   }
   return report;
 }
+
+const CUT_SHORT = 'the last record is cut short (no line end)';
+
+/** Runs a walk to its end, handing each record to `each`; gives what the walk returns. */
+export function walkAll<T, R>(walk: Generator<T, R>, each: (item: T) => void = () => undefined): R {
+  for (;;) {
+    const step = walk.next();
+    if (step.done) return step.value;
+    each(step.value);
+  }
+}
+
+export const verifyChain = (name: string, content: AuditContent, macKey?: Uint8Array): FileReport => walkAll(chainWalk(name, content, macKey));
 
 export function verifyAudit(
   files: Array<{ name: string; text: AuditContent }>,
@@ -137,7 +173,7 @@ export function verifyAudit(
   return {
     ok: reports.every((r) => !r.firstBad) && checkpoints.every((c) => c.ok) && problems.length === 0 && live?.ok !== false,
     macChecked: options.macKey !== undefined,
-    files: reports.map(({ hashes: _hashes, ...rest }) => rest),
+    files: reports.map(({ hashes: _hashes, tailCut: _tailCut, ...rest }) => rest),
     checkpoints,
     problems,
     ...(live ? { live } : {}),

@@ -17,10 +17,10 @@ import { CliError, namedFileLines, readNamedFile } from './errors.js';
 /** True when some record of the log has a MAC valid under the key: none means another keyring wrote it. */
 function anyMacMatches(log: LineSource, macKey: Uint8Array): boolean {
   let records = 0;
-  for (const line of log.lines()) {
-    if (!line) continue;
+  for (const { bytes } of log.lines()) {
+    if (bytes.length === 0) continue;
     try {
-      const record = JSON.parse(line) as { hash?: unknown; mac?: unknown };
+      const record = JSON.parse(bytes.toString('utf8')) as { hash?: unknown; mac?: unknown };
       records += 1;
       if (macMatches(macKey, String(record.hash), String(record.mac))) return true;
     } catch {

@@ -138,6 +138,8 @@ export const upgradeResponse = z
   })
   .meta({ id: 'UpgradeResponse' });
 
+/** The deepest offset a page of GET /v1/audit may start at: a page holds offset + limit records while it is read. */
+export const AUDIT_MAX_OFFSET = 10_000;
 export const auditQuery = z.strictObject({
   from: z.iso.datetime().optional(),
   to: z.iso.datetime().optional(),
@@ -147,17 +149,39 @@ export const auditQuery = z.strictObject({
   act: z.enum(AUDIT_ACTS).optional(),
   outcome: z.string().max(64).optional().meta({ description: '"ok", "pending", "expired" or an error code' }),
   limit: z.coerce.number().int().min(1).max(500).default(100),
-  offset: z.coerce.number().int().min(0).default(0),
+  // Bounded, so that a page's memory is bounded by the page, not the log: deeper pages come by `after`.
+  offset: z.coerce.number().int().min(0).max(AUDIT_MAX_OFFSET).default(0).meta({ description: `Records skipped (at most ${AUDIT_MAX_OFFSET}); to go further, page with after` }),
+  after: z.string().max(256).optional().meta({ description: 'Start after this record: the `next` of the previous page, as it came' }),
 });
 const auditRecord = z
   .strictObject({
-    v: z.literal(1), id: z.string(), seq: z.number().int(), time: z.string(), instance: z.string(), act: z.string(),
+    v: z.union([z.literal(1), z.literal(2)]).meta({ description: 'Record form (docs/AUDIT.md §1); a form-1 record has null person, organisation and count' }), id: z.string(), seq: z.number().int(), time: z.string(), instance: z.string(), act: z.string(),
     client: z.string().nullable(), person: z.string().nullable(), organisation: z.string().nullable(), sector: z.string().nullable(), toSector: z.string().nullable(), token: z.string().nullable(),
     legalBasis: z.string().nullable(), caseId: z.string().nullable(), purpose: z.string().nullable(), requestId: z.string().nullable(),
     outcome: z.string(), count: z.number().int().min(1).nullable(), prev: z.string(), hash: z.string(), mac: z.string(),
   })
   .meta({ id: 'AuditRecord' });
-export const auditPage = z.strictObject({ total: z.number().int(), offset: z.number().int(), records: z.array(auditRecord) }).meta({ id: 'AuditPage' });
+/** Which chains a read of the log took its records from, and whether each verified (docs/AUDIT.md §6). */
+const chainsRead = z
+  .array(
+    z.strictObject({
+      file: z.string(),
+      instance: z.string().nullable(),
+      records: z.number().int().meta({ description: 'Its records that verify, from the first on: the ones read' }),
+      verified: z.boolean(),
+      firstBad: z.strictObject({ line: z.number().int(), reason: z.string() }).optional().meta({ description: 'The first record that does not verify: it and every record after it were left out' }),
+    }),
+  )
+  .meta({ id: 'ChainsRead' });
+export const auditPage = z
+  .strictObject({
+    total: z.number().int(),
+    offset: z.number().int(),
+    records: z.array(auditRecord),
+    next: z.string().nullable().meta({ description: 'Pass as `after` for the next page; null on the last page' }),
+    chains: chainsRead,
+  })
+  .meta({ id: 'AuditPage' });
 export const verifyResponse = z
   .strictObject({
     ok: z.boolean(),
@@ -256,5 +280,6 @@ export const auditStatsResponse = z
     actsByLegalBasis: dayCounts.meta({ description: 'The same acts per day, by legal basis' }),
     refusalsByCode: dayCounts.meta({ description: 'Refused acts per day, by error code' }),
     requestsEnded: z.strictObject({ released: z.number().int(), denied: z.number().int(), expired: z.number().int() }),
+    chains: chainsRead,
   })
   .meta({ id: 'AuditStats' });

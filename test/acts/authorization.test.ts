@@ -7,11 +7,15 @@
 import request from 'supertest';
 import { EDGE_BASES, EDGE_CLIENTS, EDGE_SECTORS, SECTOR_IDS, SERVICE_OF, edgeConfig, type EdgeSector } from '../fixtures/edgeConfig.js';
 import { bearer, startTestService } from '../helpers/service.js';
-import { act, auditRecords } from './helpers.js';
+import { act, auditFollower } from './helpers.js';
 
 const service = startTestService({ config: edgeConfig() });
 const tokens = new Map<EdgeSector, string>();
 const NATIONAL_ID = 'HK4321';
+/** Some 2,000 real acts over HTTP in the two generated tests: their time follows the machine's load, so no tight limit. */
+const GENERATED_MS = 180_000;
+/** The records appended since the last read, read from the bytes added (linear, however many acts). */
+const newRecords = auditFollower(service);
 
 beforeAll(async () => {
   for (const sector of SECTOR_IDS) {
@@ -43,57 +47,80 @@ function expectedAct(clientId: string, kind: 'reverse' | 'translate', from: Edge
 const outcomeOf = (res: request.Response): string => (res.status === 200 ? 'ok' : res.status === 202 ? 'pending' : (res.body.error?.code as string));
 
 describe('authorization generated from the rules and the legal bases', () => {
+  /**
+   * One client's cases at once (its acts share fsyncs, as concurrent callers do), each under a case
+   * id of its own; then the records they appended are read once. Every case answers as expected,
+   * and the group's records are exactly one per case: the same act, client, sectors and outcome,
+   * and for a regulator (whose case ids are recorded) the case's own id. Linear in the acts,
+   * whatever the machine's load.
+   */
+  async function checkGroup(cases: Array<{ label: string; send: (caseId: string) => Promise<request.Response>; expected: Expected; act: string; sectors: [string, string | null]; result: (res: request.Response) => string | undefined }>, client: string, wrong: string[]): Promise<void> {
+    const regulator = EDGE_CLIENTS.find((c) => c.id === client)!.role === 'regulator';
+    const caseIdOf = (i: number): string => `AUTH-${client}-${i}`;
+    const answers = await Promise.all(cases.map((c, i) => c.send(caseIdOf(i))));
+    const expectedRecords = cases.map((c, i) => {
+      const act = c.expected[1] === 'pending' ? `${c.act}-request` : c.act;
+      return [act, client, ...c.sectors, regulator ? caseIdOf(i) : null, c.expected[1]].join(' ');
+    });
+    const records = newRecords().map((r) => [r.act, r.client, r.sector, r.toSector, r.caseId, r.outcome].join(' '));
+    expect(records.sort()).toEqual(expectedRecords.sort());
+    cases.forEach((c, i) => {
+      const res = answers[i]!;
+      const got: Expected = [res.status, outcomeOf(res)];
+      if (got.join() !== c.expected.join()) wrong.push(`${c.label}: got ${got.join()}, expected ${c.expected.join()}`);
+      const problem = c.result(res);
+      if (problem) wrong.push(`${c.label}: ${problem}`);
+    });
+  }
+
   it('reverse: every client × sector × basis answers as the rules say, and is audited as answered', async () => {
     const wrong: string[] = [];
     let cases = 0;
     for (const { id } of EDGE_CLIENTS) {
-      for (const sector of SECTOR_IDS) {
-        for (const legalBasis of BASIS_CHOICES) {
-          const res = await request(service.app)
-            .post('/v1/reverse')
-            .set('Authorization', bearer(id))
-            .send({ sector, token: tokens.get(sector), ...(legalBasis ? { legalBasis } : {}), ...act });
-          const expected = expectedAct(id, 'reverse', sector, undefined, legalBasis);
-          const record = auditRecords(service).at(-1)!;
-          const got: Expected = [res.status, outcomeOf(res)];
-          if (got.join() !== expected.join()) wrong.push(`${id} ${sector} ${legalBasis}: got ${got.join()}, expected ${expected.join()}`);
-          if (record.client !== id || record.act !== (expected[1] === 'pending' ? 'reverse-request' : 'reverse') || record.outcome !== expected[1]) {
-            wrong.push(`${id} ${sector} ${legalBasis}: record ${record.act} ${record.client} ${record.outcome}`);
-          }
-          if (res.status === 200 && res.body.nationalId !== NATIONAL_ID) wrong.push(`${id} ${sector} ${legalBasis}: wrong national ID`);
-          cases += 1;
-        }
-      }
+      const group = SECTOR_IDS.flatMap((sector) =>
+        BASIS_CHOICES.map((legalBasis) => ({
+          label: `${id} ${sector} ${legalBasis}`,
+          send: (caseId: string) =>
+            request(service.app)
+              .post('/v1/reverse')
+              .set('Authorization', bearer(id))
+              .send({ sector, token: tokens.get(sector), ...(legalBasis ? { legalBasis } : {}), ...act, caseId }),
+          expected: expectedAct(id, 'reverse', sector, undefined, legalBasis),
+          act: 'reverse',
+          sectors: [sector, null] as [string, string | null],
+          result: (res: request.Response) => (res.status === 200 && res.body.nationalId !== NATIONAL_ID ? 'wrong national ID' : undefined),
+        })),
+      );
+      await checkGroup(group, id, wrong);
+      cases += group.length;
     }
     expect(wrong).toEqual([]);
     expect(cases).toBe(EDGE_CLIENTS.length * SECTOR_IDS.length * BASIS_CHOICES.length);
-  });
+  }, GENERATED_MS);
 
   it('translate: every client × ordered pair × basis answers as the rules say, and is audited as answered', async () => {
     const wrong: string[] = [];
     for (const { id } of EDGE_CLIENTS) {
-      for (const from of SECTOR_IDS) {
-        for (const to of SECTOR_IDS) {
-          if (from === to) continue;
-          for (const legalBasis of BASIS_CHOICES) {
-            const res = await request(service.app)
-              .post('/v1/translate')
-              .set('Authorization', bearer(id))
-              .send({ fromSector: from, token: tokens.get(from), toSector: to, ...(legalBasis ? { legalBasis } : {}), ...act });
-            const expected = expectedAct(id, 'translate', from, to, legalBasis);
-            const got: Expected = [res.status, outcomeOf(res)];
-            if (got.join() !== expected.join()) wrong.push(`${id} ${from}→${to} ${legalBasis}: got ${got.join()}, expected ${expected.join()}`);
-            const record = auditRecords(service).at(-1)!;
-            if (record.client !== id || record.act !== (expected[1] === 'pending' ? 'translate-request' : 'translate') || record.outcome !== expected[1]) {
-              wrong.push(`${id} ${from}→${to} ${legalBasis}: record ${record.act} ${record.client} ${record.outcome}`);
-            }
-            if (res.status === 200 && res.body.token !== tokens.get(to)) wrong.push(`${id} ${from}→${to} ${legalBasis}: wrong target token`);
-          }
-        }
-      }
+      const group = SECTOR_IDS.flatMap((from) =>
+        SECTOR_IDS.filter((to) => to !== from).flatMap((to) =>
+          BASIS_CHOICES.map((legalBasis) => ({
+            label: `${id} ${from}→${to} ${legalBasis}`,
+            send: (caseId: string) =>
+              request(service.app)
+                .post('/v1/translate')
+                .set('Authorization', bearer(id))
+                .send({ fromSector: from, token: tokens.get(from), toSector: to, ...(legalBasis ? { legalBasis } : {}), ...act, caseId }),
+            expected: expectedAct(id, 'translate', from, to, legalBasis),
+            act: 'translate',
+            sectors: [from, to] as [string, string | null],
+            result: (res: request.Response) => (res.status === 200 && res.body.token !== tokens.get(to) ? 'wrong target token' : undefined),
+          })),
+        ),
+      );
+      await checkGroup(group, id, wrong);
     }
     expect(wrong).toEqual([]);
-  });
+  }, GENERATED_MS);
 
   it('tokenize and upgrade: only a service client, only in its sectors; upgrade only of reversible sectors', async () => {
     const wrong: string[] = [];

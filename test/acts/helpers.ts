@@ -1,5 +1,5 @@
 /** Shared steps of the regulator tests: tokens as a service would get them, the last audit records. */
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import type { AuditRecord } from '../../src/audit/record.js';
@@ -30,3 +30,25 @@ export function auditRecords(service: TestService): AuditRecord[] {
 }
 
 export const lastRecord = (service: TestService): AuditRecord => auditRecords(service).at(-1)!;
+
+/**
+ * The records appended since the previous call, reading only the bytes added since then: a test of
+ * thousands of acts that re-read the whole file after each one would be quadratic.
+ */
+export function auditFollower(service: TestService): () => AuditRecord[] {
+  const path = join(service.settings.auditDir, 'audit-test-instance.jsonl');
+  let offset = 0;
+  return () => {
+    const fd = openSync(path, 'r');
+    try {
+      const added = Buffer.alloc(fstatSync(fd).size - offset);
+      const read = readSync(fd, added, 0, added.length, offset);
+      // Only whole lines: a batch being written is read on the next call.
+      const end = added.subarray(0, read).lastIndexOf(0x0a) + 1;
+      offset += end;
+      return added.subarray(0, end).toString('utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as AuditRecord);
+    } finally {
+      closeSync(fd);
+    }
+  };
+}

@@ -15,11 +15,14 @@ const RECORDS = 30_000;
 let service: TestService;
 let closeServer: () => Promise<void>;
 let url: string;
+let macKey: Uint8Array;
+/** A stats job over the test directory, as the service asks it (its own file read whole here: nothing is being written). */
+const statsJob = () => ({ kind: 'stats' as const, dir: service.settings.auditDir, own: { name: 'audit-test-instance.jsonl', bytes: Number.MAX_SAFE_INTEGER }, macKey, range: {} });
 
 beforeAll(async () => {
   service = startTestService();
   // Another instance's chain in the same directory, sealed under this keyring: verified record by record, MACs included.
-  const macKey = openKeyringFile(service.settings.keyringPath, new Uint8Array(Buffer.from(service.settings.kek!, 'hex'))).auditMac;
+  macKey = openKeyringFile(service.settings.keyringPath, new Uint8Array(Buffer.from(service.settings.kek!, 'hex'))).auditMac;
   const entry: AuditEntry = { act: 'reverse', client: 'regulator-cndp', person: 'Amina Benali', organisation: 'CNDP', sector: 'tax', token: '1ABC', legalBasis: 'LOI-09-08-ART-4', caseId: 'C-1', purpose: 'p', outcome: 'ok' };
   const lines: string[] = [];
   let prev = GENESIS;
@@ -60,17 +63,18 @@ describe('the audit reader thread', () => {
 
   it('fails a read cut off by close(), and starts again for the next one', async () => {
     const reader = auditReader(PACKAGE_ROOT);
-    const cut = reader.run({ kind: 'stats', dir: service.settings.auditDir, range: {} });
+    const cut = reader.run(statsJob());
     await reader.close();
     await expect(cut).rejects.toThrow(/the audit reader stopped: closed/);
-    const again = await reader.run({ kind: 'stats', dir: service.settings.auditDir, range: {} });
+    const again = await reader.run(statsJob());
     expect(again.records).toBeGreaterThanOrEqual(RECORDS);
     await reader.close();
   });
 
   it('never keeps a process alive: one that used the reader and never closed it exits by itself', () => {
     const script = `const { auditReader } = await import(${JSON.stringify(join(PACKAGE_ROOT, 'dist', 'audit', 'auditReader.js'))});
-      const stats = await auditReader(${JSON.stringify(PACKAGE_ROOT)}).run({ kind: 'stats', dir: ${JSON.stringify(service.settings.auditDir)}, range: {} });
+      const job = ${JSON.stringify({ ...statsJob(), macKey: [...macKey] })};
+      const stats = await auditReader(${JSON.stringify(PACKAGE_ROOT)}).run({ ...job, macKey: new Uint8Array(job.macKey) });
       console.log(stats.records);`;
     const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000 });
     expect(Number(out.trim())).toBeGreaterThanOrEqual(RECORDS);

@@ -1,13 +1,14 @@
 /**
  * Audit files are read in chunks (src/audit/lines.ts), never as one string: what the chunked reader
- * gives must be exactly what splitting the whole text gave, whatever the chunk size and wherever a
- * multi-byte character or a line end falls, and the verifier must report the same on either.
+ * gives must be exactly the bytes of each line of the whole content, whatever the chunk size and
+ * wherever a multi-byte character or a line end falls (a last line without its line end given as
+ * cut), and the verifier must report the same on either.
  */
 import fc from 'fast-check';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileLines, textLines } from '../../src/audit/lines.js';
+import { bufferLines, fileLines, type LineSource } from '../../src/audit/lines.js';
 import { GENESIS, recordLine, sealRecord, type AuditEntry, type AuditRecord } from '../../src/audit/record.js';
 import { verifyChain } from '../../src/audit/verify.js';
 
@@ -16,6 +17,16 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'sectoken-lines-'));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The lines of a source as [text, cut] pairs (the texts decoded only to compare them). */
+const linesOf = (source: LineSource): Array<[string, boolean]> => [...source.lines()].map((l) => [l.bytes.toString('utf8'), l.cut]);
+
+/** What splitting the whole content gives: complete lines, then the bytes after the last line end, if any, as cut. */
+function expectedLines(bytes: Buffer): Array<[string, boolean]> {
+  const parts = bytes.toString('utf8').split('\n');
+  const tail = parts.pop()!;
+  return [...parts.map((p): [string, boolean] => [p, false]), ...(tail === '' ? [] : [[tail, true] as [string, boolean]])];
+}
 
 const written = (name: string, content: string | Buffer): string => {
   const path = join(dir, name);
@@ -34,11 +45,9 @@ describe('the chunked line reader', () => {
     fc.assert(
       fc.property(someText, fc.integer({ min: 1, max: 17 }), (text, chunkBytes) => {
         const path = written(`t${n++}.txt`, text);
-        const expected = text.split('\n').slice(0, -1);
-        const source = fileLines(path, undefined, chunkBytes);
-        expect([...source.lines()]).toEqual(expected);
-        expect([...textLines(text).lines()]).toEqual(expected);
-        expect(source.endsCleanly()).toBe(text === '' || text.endsWith('\n'));
+        const expected = expectedLines(Buffer.from(text, 'utf8'));
+        expect(linesOf(fileLines(path, undefined, chunkBytes))).toEqual(expected);
+        expect(linesOf(bufferLines(text))).toEqual(expected);
       }),
       { numRuns: 300 },
     );
@@ -52,9 +61,9 @@ describe('the chunked line reader', () => {
         const limit = bytes.length === 0 ? 0 : cutAt % (bytes.length + 1);
         const path = written(`c${n++}.txt`, bytes);
         const head = bytes.subarray(0, limit);
-        const source = fileLines(path, limit, chunkBytes);
-        expect([...source.lines()]).toEqual(head.toString('utf8').split('\n').slice(0, -1));
-        expect(source.endsCleanly()).toBe(limit === 0 || head[limit - 1] === 0x0a);
+        const got = [...fileLines(path, limit, chunkBytes).lines()];
+        expect(Buffer.concat(got.flatMap((l) => (l.cut ? [l.bytes] : [l.bytes, Buffer.from('\n')])))).toEqual(head);
+        expect(got.filter((l) => l.cut).length).toBe(limit === 0 || head[limit - 1] === 0x0a ? 0 : 1);
       }),
       { numRuns: 300 },
     );

@@ -67,7 +67,7 @@ it('when an auditor follows docs/AUDIT.md alone, then the keys, every record and
     const hash = createHash('sha256').update(Buffer.from(body, 'utf8')).digest('hex');
     const mac = createHmac('sha256', opened.auditMac).update(Buffer.from(hash, 'ascii')).digest('hex');
     expect(line).toBe(`${body.slice(0, -1)},"hash":"${hash}","mac":"${mac}"}`);
-    expect(record).toMatchObject({ v: 1, seq: i + 1, id: `test-instance:${i + 1}`, prev: head });
+    expect(record).toMatchObject({ v: 2, seq: i + 1, id: `test-instance:${i + 1}`, prev: head });
     head = hash;
   });
   expect(lines.some((l) => l.includes('Contrôle \\"fiscal\\"\\\\'))).toBe(true);

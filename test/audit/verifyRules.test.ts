@@ -44,7 +44,8 @@ describe('value rules of §1', () => {
   });
 
   it.each<[string, (r: Record<string, unknown>) => void, RegExp]>([
-    ['v 2', (r) => (r.v = 2), /v is not 1/],
+    ['v 3 (a form no document describes)', (r) => (r.v = 3), /v is not a record form/],
+    ['v 1 with the fields of form 2', (r) => (r.v = 1), /fields missing, added or out of order \(form v 1\)/],
     ['an unknown act', (r) => (r.act = 'delete'), /act is not one of/],
     ['a time without milliseconds', (r) => (r.time = '2026-11-30T10:00:02Z'), /time is not/],
     ['a time with an offset', (r) => (r.time = '2026-11-30T11:00:02.000+01:00'), /time is not/],

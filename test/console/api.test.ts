@@ -115,6 +115,7 @@ describe('GET /v1/audit/stats and the audit filters', () => {
       ],
       refusalsByCode: [{ day: today, key: 'forbidden', count: 1 }],
       requestsEnded: { released: 1, denied: 1, expired: 0 },
+      chains: [{ file: 'audit-test-instance.jsonl', instance: 'test-instance', records: 7, verified: true }],
     });
     expectDocumented('/v1/audit/stats', res);
   });

@@ -35,6 +35,8 @@ const WHERE: Record<string, string[]> = {
   Released: ['Released'],
   LegalBasis: ['LegalBases', 'legalBases', '[]'],
   AuditRecord: ['AuditRecord'],
+  ChainRead: ['ChainsRead', '[]'],
+  AuditPage: ['AuditPage'],
   Verification: ['AuditVerification'],
   Checkpoint: ['Checkpoint'],
   DayCount: ['AuditStats', 'actsByRegulator', '[]'],

@@ -29,13 +29,14 @@ export interface TestService extends Service {
   logs(): string;
 }
 
-export function startTestService(options: { config?: Record<string, unknown>; dir?: string; settings?: Partial<Settings> } = {}): TestService {
+/** `kek`: the keyring already at `dir`/keyring.json is sealed under it and is kept (a restart, or records sealed before the start). */
+export function startTestService(options: { config?: Record<string, unknown>; dir?: string; settings?: Partial<Settings>; kek?: string } = {}): TestService {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'sectoken-test-'));
   const configPath = join(dir, 'config.json');
   // The sample's rate limits would stop the many acts of a test; tests of limits give their own.
   const config = options.config ?? { ...devConfig(), rateLimits: { defaults: {}, clients: {} } };
   writeFileSync(configPath, JSON.stringify(config));
-  const kek = newKek();
+  const kek = options.kek ?? newKek();
   const settings: Settings = {
     production: false,
     defaultKeyPaths: false,
@@ -54,7 +55,7 @@ export function startTestService(options: { config?: Record<string, unknown>; di
     ...options.settings,
   };
   const sectors = Object.keys(config.sectors as object);
-  saveKeyring(settings.keyringPath, generateKeyring(sectors, false), new Uint8Array(Buffer.from(kek, 'hex')));
+  if (options.kek === undefined) saveKeyring(settings.keyringPath, generateKeyring(sectors, false), new Uint8Array(Buffer.from(kek, 'hex')));
   const lines: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, done) {
