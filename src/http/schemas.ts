@@ -101,6 +101,9 @@ export const requestView = z
     act: z.enum(['reverse', 'translate']),
     sector,
     toSector: sector.nullable(),
+    token: token.nullable().meta({
+      description: 'The source token, canonical, to check against the case file: for the requester and for regulators who may decide the request; null for others',
+    }),
     legalBasis: z.strictObject({ id: z.string(), title: z.string(), reference: z.string() }),
     caseId: z.string(),
     purpose: z.string(),
@@ -112,9 +115,15 @@ export const requestView = z
     mine: z.boolean().meta({ description: 'The caller made this request' }),
     canDecide: z.boolean().meta({ description: 'The caller may approve or deny it now' }),
   })
-  .meta({ id: 'DualControlRequest', description: 'The facts an approver decides on; never a national ID or a token' });
+  .meta({ id: 'DualControlRequest', description: 'The facts an approver decides on, the token among them; never a national ID' });
 export const requestList = z.strictObject({ requests: z.array(requestView) }).meta({ id: 'DualControlRequests' });
-export const requestListQuery = z.strictObject({ state: z.enum(PUBLIC_STATES).optional() });
+export const requestListQuery = z.strictObject({
+  state: z.enum(PUBLIC_STATES).optional(),
+  decidedBy: z
+    .literal('me')
+    .optional()
+    .meta({ description: 'Only the requests the caller approved or denied (kept until an hour after their expiry; the audit log keeps every decision)' }),
+});
 export const decisionRequest = z.strictObject({}).meta({ id: 'DecisionRequest' });
 
 export const translateRequest = z
