@@ -40,7 +40,7 @@ export interface RequestView {
   sector: string;
   toSector: string | null;
   /** Null for a regulator who neither made the request nor may decide it. */
-  token: string | null;
+  sourceToken: string | null;
   legalBasis: { id: string; title: string; reference: string };
   caseId: string;
   purpose: string;

@@ -20,8 +20,11 @@ export interface RequestView {
   act: 'reverse' | 'translate';
   sector: string;
   toSector: string | null;
-  /** The source token, canonical; null for a caller who neither made the request nor may decide it. */
-  token: string | null;
+  /**
+   * The token the act is about (in `sector`), canonical; null for a caller who neither made the
+   * request nor may decide it. Not `token`: a released translation's `token` is the result.
+   */
+  sourceToken: string | null;
   legalBasis: { id: string; title: string; reference: string };
   caseId: string;
   purpose: string;
@@ -103,7 +106,7 @@ function viewOf(deps: RegulatorDeps, principal: Principal, r: ActRequest, now: n
     act: r.act,
     sector: r.sector,
     toSector: r.toSector,
-    token: mine || decider ? r.token : null,
+    sourceToken: mine || decider ? r.token : null,
     legalBasis: { id: r.legalBasis, title: basis?.title ?? '', reference: basis?.reference ?? '' },
     caseId: r.caseId,
     purpose: r.purpose,

@@ -101,8 +101,8 @@ export const requestView = z
     act: z.enum(['reverse', 'translate']),
     sector,
     toSector: sector.nullable(),
-    token: token.nullable().meta({
-      description: 'The source token, canonical, to check against the case file: for the requester and for regulators who may decide the request; null for others',
+    sourceToken: token.nullable().meta({
+      description: 'The token the act is about (in `sector`), canonical, to check against the case file: for the requester and for regulators who may decide the request; null for others',
     }),
     legalBasis: z.strictObject({ id: z.string(), title: z.string(), reference: z.string() }),
     caseId: z.string(),

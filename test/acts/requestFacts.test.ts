@@ -53,11 +53,11 @@ describe('the token in the facts an approver reads', () => {
     const id = await ask('tax', taxToken.toLowerCase(), 'CNDP-D-97-2020');
     const one = await get('regulator-cndp-b', `/v1/requests/${id}`);
     expect(one.status).toBe(200);
-    expect(one.body).toMatchObject({ requestId: id, token: taxToken, canDecide: true });
+    expect(one.body).toMatchObject({ requestId: id, sourceToken: taxToken, canDecide: true });
     const { listed, bodies } = await seenBy('regulator-cndp-b', id, '?state=pending');
-    expect(listed).toMatchObject({ token: taxToken, canDecide: true });
+    expect(listed).toMatchObject({ sourceToken: taxToken, canDecide: true });
     // The requester sees the token it sent, canonical.
-    expect((await seenBy('regulator-cndp', id)).listed).toMatchObject({ token: taxToken, mine: true });
+    expect((await seenBy('regulator-cndp', id)).listed).toMatchObject({ sourceToken: taxToken, mine: true });
     for (const text of [one.text, bodies]) expect(text).not.toContain(NATIONAL_ID);
     // Out of scope: neither listed nor readable.
     expect((await seenBy('regulator-health', id)).listed).toBeUndefined();
@@ -68,12 +68,12 @@ describe('the token in the facts an approver reads', () => {
     const id = await ask('health', healthToken, 'OTHER-ORG-2026');
     const sameOrganisation = await get('regulator-cndp-b', `/v1/requests/${id}`);
     expect(sameOrganisation.status).toBe(200);
-    expect(sameOrganisation.body).toMatchObject({ token: null, canDecide: false, caseId: act.caseId });
-    expect((await seenBy('regulator-cndp-b', id)).listed).toMatchObject({ token: null });
+    expect(sameOrganisation.body).toMatchObject({ sourceToken: null, canDecide: false, caseId: act.caseId });
+    expect((await seenBy('regulator-cndp-b', id)).listed).toMatchObject({ sourceToken: null });
     expect(sameOrganisation.text).not.toContain(healthToken);
 
     const otherOrganisation = await get('regulator-health', `/v1/requests/${id}`);
-    expect(otherOrganisation.body).toMatchObject({ token: healthToken, canDecide: true });
+    expect(otherOrganisation.body).toMatchObject({ sourceToken: healthToken, canDecide: true });
     expect(otherOrganisation.text).not.toContain(NATIONAL_ID);
   });
 
@@ -89,7 +89,7 @@ describe('the token in the facts an approver reads', () => {
     const ids = (decided.body.requests as Array<{ requestId: string }>).map((r) => r.requestId);
     expect(ids).toEqual(expect.arrayContaining([approved, denied]));
     expect(decided.body.requests.every((r: { decidedBy: { client: string } }) => r.decidedBy.client === 'regulator-health')).toBe(true);
-    expect(decided.body.requests.find((r: { requestId: string }) => r.requestId === approved)).toMatchObject({ state: 'approved', token: healthToken, canDecide: false });
+    expect(decided.body.requests.find((r: { requestId: string }) => r.requestId === approved)).toMatchObject({ state: 'approved', sourceToken: healthToken, canDecide: false });
     expect(decided.body.requests.find((r: { requestId: string }) => r.requestId === denied)).toMatchObject({ state: 'denied' });
     // Filters combine.
     expect((await seenBy('regulator-health', denied, '?decidedBy=me&state=approved')).listed).toBeUndefined();
@@ -100,7 +100,7 @@ describe('the token in the facts an approver reads', () => {
     const released = await get('regulator-cndp', `/v1/requests/${approved}`);
     expect(released.body.nationalId).toBe(NATIONAL_ID);
     const after = await seenBy('regulator-health', approved, '?decidedBy=me');
-    expect(after.listed).toMatchObject({ state: 'released', token: healthToken });
+    expect(after.listed).toMatchObject({ state: 'released', sourceToken: healthToken });
     expect(after.bodies).not.toContain(NATIONAL_ID);
   });
 
