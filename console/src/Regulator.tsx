@@ -1,9 +1,10 @@
 /**
  * The regulator's view: the requests awaiting a second pair of eyes, a detail view to decide on
- * (approve or deny after a confirmation naming the case), their own requests with their state and
- * the one-time collection of a released result, and a form for a new reverse or translate.
+ * (the token among the facts, to check against the case file; approve or deny after a
+ * confirmation naming the case), the requests they decided, their own requests with their state
+ * and the one-time collection of a released result, and a form for a new reverse or translate.
  *
- * The list (GET /v1/requests) is what tells states. GET /v1/requests/{id} is called for another
+ * The lists (GET /v1/requests, and ?decidedBy=me) are what tell states. GET /v1/requests/{id} is called for another
  * person's request (facts only), and for one's own only when the person clicks "collect": for the
  * requester of an approved request that call hands the result out, once.
  */
@@ -22,6 +23,7 @@ const REFRESH_MS = 15_000;
 export function Regulator({ apiKey, me, onAuthLost }: { apiKey: string; me: Me; onAuthLost: () => void }) {
   const { t } = useI18n();
   const [requests, setRequests] = useState<RequestView[] | null>(null);
+  const [decided, setDecided] = useState<RequestView[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [detail, setDetail] = useState<RequestView | null>(null);
@@ -31,8 +33,12 @@ export function Regulator({ apiKey, me, onAuthLost }: { apiKey: string; me: Me; 
   const api = apiCaller(apiKey, onAuthLost, setError);
 
   const load = async () => {
-    const res = await api<{ requests: RequestView[] }>('GET', '/v1/requests');
-    if (res) setRequests(res.body.requests);
+    const [all, mineDecided] = await Promise.all([
+      api<{ requests: RequestView[] }>('GET', '/v1/requests'),
+      api<{ requests: RequestView[] }>('GET', '/v1/requests?decidedBy=me'),
+    ]);
+    if (all) setRequests(all.body.requests);
+    if (mineDecided) setDecided(mineDecided.body.requests);
     setNow(Date.now());
   };
   useEffect(() => {
@@ -123,6 +129,18 @@ export function Regulator({ apiKey, me, onAuthLost }: { apiKey: string; me: Me; 
           )}
         </section>
       )}
+
+      <section aria-labelledby="decided-title" class="panel">
+        <h2 id="decided-title">{t('req.decided')}</h2>
+        <p class="hint">{t('req.decidedHint')}</p>
+        {decided === null ? (
+          <p>{t('common.loading')}</p>
+        ) : decided.length === 0 ? (
+          <p>{t('req.decidedEmpty')}</p>
+        ) : (
+          <RequestTable id="decided" caption={t('req.decided')} rows={decided} now={now} onDetail={openDetail} />
+        )}
+      </section>
 
       <section aria-labelledby="mine-title" class="panel">
         <h2 id="mine-title">{t('req.mine')}</h2>

@@ -1,4 +1,4 @@
-/** The facts an approver decides on: act, sectors, legal basis and its reference, case, purpose, requester, time. */
+/** The facts an approver decides on: act, sectors, token, legal basis and its reference, case, purpose, requester, time. */
 import type { RequestView } from './api.js';
 import { formatTime, minutesLeft } from './format.js';
 import { useI18n } from './i18n.js';
@@ -21,6 +21,8 @@ export function RequestFacts({ r, now }: { r: RequestView; now: number }) {
       <dd>{t(`act.${r.act}`)}</dd>
       <dt>{t('req.sectors')}</dt>
       <dd>{sectorsText(r)}</dd>
+      <dt>{t('req.token')}</dt>
+      <dd>{r.sourceToken === null ? <span class="hint">{t('req.tokenHidden')}</span> : <code data-testid="request-token">{r.sourceToken}</code>}</dd>
       <dt>{t('req.basis')}</dt>
       <dd>
         <strong>{r.legalBasis.id}</strong> — {r.legalBasis.title}

@@ -39,6 +39,8 @@ export interface RequestView {
   act: 'reverse' | 'translate';
   sector: string;
   toSector: string | null;
+  /** Null for a regulator who neither made the request nor may decide it. */
+  sourceToken: string | null;
   legalBasis: { id: string; title: string; reference: string };
   caseId: string;
   purpose: string;

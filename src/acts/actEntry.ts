@@ -1,8 +1,9 @@
 /**
  * What an audit record says about a regulator's act (SPEC "Audit"): who (client, person,
  * organisation), the sectors, the token in canonical form, and the legal basis by its configured
- * id only. Free text (case, purpose) is recorded only from regulators: a service client cannot
- * write into the log by being refused.
+ * id only. Free text (case, purpose) is recorded only from regulators, and from anyone else a
+ * token only if it is one (src/audit/tokenForAudit.ts): a service client cannot write into the
+ * log by being refused.
  */
 import type { Principal } from '../access/apiKeys.js';
 import type { AuditAct, AuditEntry } from '../audit/record.js';
@@ -41,7 +42,7 @@ export function actEntry(
     ...who(principal),
     sector: input.sector,
     toSector: input.toSector ?? null,
-    token: tokenForAudit(deps.tokenizer(), input.sector, input.token),
+    token: tokenForAudit(deps.tokenizer(), input.sector, input.token, regulator ? 'regulator' : 'other'),
     legalBasis: basisForAudit(deps.config.legalBases, input.legalBasis),
     caseId: regulator ? input.caseId : null,
     purpose: regulator ? input.purpose : null,
@@ -56,7 +57,8 @@ export function requestEntry(tokenizer: Tokenizer, act: AuditAct, principal: Pri
     requestId,
     sector: request?.sector ?? null,
     toSector: request?.toSector ?? null,
-    token: request ? tokenForAudit(tokenizer, request.sector, request.token) : null,
+    // A request's token was given by a regulator (only regulators open requests).
+    token: request ? tokenForAudit(tokenizer, request.sector, request.token, 'regulator') : null,
     legalBasis: request?.legalBasis ?? null,
     caseId: request?.caseId ?? null,
     purpose: request?.purpose ?? null,

@@ -1,8 +1,10 @@
 /**
  * What regulators see of dual-control requests (SPEC "informed approval"): the requests they could
- * decide or made, and each one's facts — act, sectors, legal basis, case, purpose, requester,
- * expiry — never a national ID or a token. The requester reading an approved request collects its
- * result here, once (src/acts/release.ts).
+ * decide, made or decided, and each one's facts — act, sectors, token, legal basis, case, purpose,
+ * requester, expiry — never a national ID. The token is shown to those who may decide (so that
+ * they check it against the case file: a requester could attach a real case to anyone's token) and
+ * to its requester, who sent it. The requester reading an approved request collects its result
+ * here, once (src/acts/release.ts).
  */
 import type { Principal } from '../access/apiKeys.js';
 import { authorize, isAllowed } from '../access/rules.js';
@@ -18,6 +20,11 @@ export interface RequestView {
   act: 'reverse' | 'translate';
   sector: string;
   toSector: string | null;
+  /**
+   * The token the act is about (in `sector`), canonical; null for a caller who neither made the
+   * request nor may decide it. Not `token`: a released translation's `token` is the result.
+   */
+  sourceToken: string | null;
   legalBasis: { id: string; title: string; reference: string };
   caseId: string;
   purpose: string;
@@ -32,12 +39,19 @@ export interface RequestView {
   canDecide: boolean;
 }
 
+export interface RequestFilter {
+  state?: PublicState | undefined;
+  /** Only those the caller approved or denied. */
+  decidedBy?: 'me' | undefined;
+}
+
 /** The requests the caller made, or could decide (in scope of all its sectors), newest first. */
-export async function listRequests(deps: RegulatorDeps, principal: Principal, filter: { state?: PublicState | undefined }): Promise<{ requests: RequestView[] }> {
+export async function listRequests(deps: RegulatorDeps, principal: Principal, filter: RequestFilter): Promise<{ requests: RequestView[] }> {
   authorize(principal, 'read-requests');
   const now = deps.now();
   const views = (await deps.requests.live(now))
     .filter((r) => r.requester.client === principal.id || isAllowed(principal, 'read-requests', sectorsOf(r)))
+    .filter((r) => filter.decidedBy === undefined || r.decidedBy?.client === principal.id)
     .map((r) => viewOf(deps, principal, r, now))
     .filter((v) => filter.state === undefined || v.state === filter.state)
     .sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
@@ -84,11 +98,15 @@ export async function collect(
 function viewOf(deps: RegulatorDeps, principal: Principal, r: ActRequest, now: number): RequestView {
   const basis = deps.config.legalBases.find((b) => b.id === r.legalBasis);
   const state = !isFinal(r.state) && r.expiresAt <= now ? 'expired' : publicState(r.state);
+  const mine = r.requester.client === principal.id;
+  // May decide it as a person (scope, another person, organisation), whatever its state now.
+  const decider = cannotDecide(deps, principal, r) === undefined;
   return {
     requestId: r.id,
     act: r.act,
     sector: r.sector,
     toSector: r.toSector,
+    sourceToken: mine || decider ? r.token : null,
     legalBasis: { id: r.legalBasis, title: basis?.title ?? '', reference: basis?.reference ?? '' },
     caseId: r.caseId,
     purpose: r.purpose,
@@ -97,7 +115,7 @@ function viewOf(deps: RegulatorDeps, principal: Principal, r: ActRequest, now: n
     createdAt: new Date(r.createdAt).toISOString(),
     expiresAt: new Date(r.expiresAt).toISOString(),
     decidedBy: r.decidedBy,
-    mine: r.requester.client === principal.id,
-    canDecide: state === 'pending' && r.state === 'pending' && cannotDecide(deps, principal, r) === undefined,
+    mine,
+    canDecide: state === 'pending' && r.state === 'pending' && decider,
   };
 }

@@ -60,7 +60,9 @@ async function cachedToken(deps: TokenDeps, tokenizer: Tokenizer, { sector, poli
   const [found] = await deps.cache.getMany(policy, [index]);
   if (found !== undefined) return found;
   const [derived] = tokenizer.tokenizeMany(sector, [canonical]);
-  await deps.cache.setMany(policy, [[index, derived!]]);
+  // Not awaited: a miss answers after as many Redis round trips as a hit, so its timing does not
+  // tell another backend of the sector who was tokenized before (src/store/tokenCache.ts).
+  void deps.cache.setMany(policy, [[index, derived!]]);
   return derived!;
 }
 
@@ -95,7 +97,8 @@ export async function tokenizeBatchTokens(deps: TokenDeps, principal: Principal,
   const tokens: Array<string | undefined> = Array.from({ length: input.nationalIds.length }, () => undefined);
   valid.forEach((i, k) => (tokens[i] = cached[k]));
   missing.forEach((k, j) => (tokens[valid[k]!] = derived[j]));
-  if (useCache) await deps.cache.setMany(policy, missing.map((k, j) => [indexes[k]!, derived[j]!] as const));
+  // Not awaited, as for one token: the answer does not wait for Redis to store the misses.
+  if (useCache) void deps.cache.setMany(policy, missing.map((k, j) => [indexes[k]!, derived[j]!] as const));
   deps.metrics.tokensIssued.inc({ sector: input.sector, policy }, valid.length);
   return { sector: input.sector, keyVersion: version, schemeVersion: SCHEME_VERSION, tokens };
 }

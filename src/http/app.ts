@@ -14,6 +14,7 @@ import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import { authenticate } from './auth.js';
 import { errorHandler, notFound } from './errors.js';
+import { noStore } from './noStore.js';
 import { openApiDocument } from './openapi.js';
 import { requestEdge } from './requestEdge.js';
 import { auditRoutes } from './routes/audit.js';
@@ -47,8 +48,8 @@ export function createApp(deps: AppDeps): Express {
 
   const refuseAnonymous = (req: express.Request): Promise<void> =>
     recordRefusal(deps.audit, req.socket.remoteAddress, auditedActOf(req.path.startsWith('/v1') ? req.path : `/v1${req.path}`));
-  // Authentication, then the bounded JSON body: one layer.
-  app.use('/v1', authenticate(deps.clients, refuseAnonymous, express.json({ limit: deps.config.limits.maxBodyBytes, strict: true, type: 'application/json' })));
+  // No cache keeps a /v1 answer, then authentication, then the bounded JSON body: one layer.
+  app.use('/v1', noStore(authenticate(deps.clients, refuseAnonymous, express.json({ limit: deps.config.limits.maxBodyBytes, strict: true, type: 'application/json' }))));
   // The token routes sit on the app's own router, first: the busiest requests walk no other router.
   tokenRoutes(deps.tokens, deps.config.limits.maxBatchSize, app.router);
   app.use(healthRoutes(deps.readiness, openApiDocument(deps.config.limits.maxBatchSize, deps.version), deps.metrics.registry, deps.clients));

@@ -121,7 +121,7 @@ export function openApiDocument(maxBatchSize: number, version: string): object {
       },
       '/v1/requests': {
         get: {
-          summary: 'Dual-control requests the caller made or could decide (in scope of all their sectors), newest first',
+          summary: 'Dual-control requests the caller made or could decide (in scope of all their sectors), or with decidedBy=me those the caller decided, newest first',
           security: [{ bearer: [] }],
           requestParams: { query: requestListQuery },
           responses: { '200': { description: 'The requests, facts only', content: json(requestList) }, ...errors('forbidden', 'rate_limited', 'dual_control_unavailable') },

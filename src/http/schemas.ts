@@ -8,6 +8,7 @@ import { AUDIT_ACTS } from '../audit/record.js';
 import { ERROR_CODES } from '../errors.js';
 import { LEGAL_ACTS, LEGAL_BASIS_ID, ROLES } from '../config/schema.js';
 import { PUBLIC_STATES, REQUEST_ID } from '../requests/requestLife.js';
+import { freeText } from './freeText.js';
 
 const sector = z.string().min(1).max(64).meta({ description: 'A configured sector id', example: 'health' });
 const nationalId = z.string().max(256).meta({
@@ -64,9 +65,6 @@ export const readinessResponse = z
   })
   .meta({ id: 'Readiness' });
 
-/** Printable text without control characters (SPEC "Legal bases": bounded, printable). */
-const printable = (max: number) =>
-  z.string().min(1).max(max).regex(/^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]+$/u, 'printable text only').refine((s) => s.trim().length > 0, 'must not be blank');
 const legalAct = {
   // An id, or blank (legal_basis_required): never free text, which could reach the audit log.
   legalBasis: z
@@ -75,8 +73,8 @@ const legalAct = {
     .refine((v) => v.trim() === '' || LEGAL_BASIS_ID.test(v), 'a legal basis id: upper-case letters, digits and "-"')
     .optional()
     .meta({ description: 'Id of a configured legal basis', example: 'LOI-09-08-ART-4' }),
-  caseId: printable(64).meta({ description: "The regulator's case reference", example: 'CNDP-2026-0042' }),
-  purpose: printable(500).meta({ description: 'Why this act is needed', example: 'Complaint about unlawful processing' }),
+  caseId: freeText(64).meta({ description: "The regulator's case reference: printable, with a visible letter or digit; kept in Unicode NFC", example: 'CNDP-2026-0042' }),
+  purpose: freeText(500).meta({ description: 'Why this act is needed: printable, with a visible letter or digit; kept in Unicode NFC', example: 'Complaint about unlawful processing' }),
 };
 const auditId = z.string().meta({ description: 'Id of the audit record of this act' });
 const requestId = z.string().regex(REQUEST_ID).meta({ description: 'Unguessable dual-control request id' });
@@ -104,6 +102,9 @@ export const requestView = z
     act: z.enum(['reverse', 'translate']),
     sector,
     toSector: sector.nullable(),
+    sourceToken: token.nullable().meta({
+      description: 'The token the act is about (in `sector`), canonical, to check against the case file: for the requester and for regulators who may decide the request; null for others',
+    }),
     legalBasis: z.strictObject({ id: z.string(), title: z.string(), reference: z.string() }),
     caseId: z.string(),
     purpose: z.string(),
@@ -115,9 +116,15 @@ export const requestView = z
     mine: z.boolean().meta({ description: 'The caller made this request' }),
     canDecide: z.boolean().meta({ description: 'The caller may approve or deny it now' }),
   })
-  .meta({ id: 'DualControlRequest', description: 'The facts an approver decides on; never a national ID or a token' });
+  .meta({ id: 'DualControlRequest', description: 'The facts an approver decides on, the token among them; never a national ID' });
 export const requestList = z.strictObject({ requests: z.array(requestView) }).meta({ id: 'DualControlRequests' });
-export const requestListQuery = z.strictObject({ state: z.enum(PUBLIC_STATES).optional() });
+export const requestListQuery = z.strictObject({
+  state: z.enum(PUBLIC_STATES).optional(),
+  decidedBy: z
+    .literal('me')
+    .optional()
+    .meta({ description: 'Only the requests the caller approved or denied (kept until an hour after their expiry; the audit log keeps every decision)' }),
+});
 export const decisionRequest = z.strictObject({}).meta({ id: 'DecisionRequest' });
 
 export const translateRequest = z

@@ -28,6 +28,12 @@ export interface TokenCache {
   /** Whether any tier holds tokens of this policy (the LRU, or Redis as `shared`). */
   enabled(policy: Policy): boolean;
   getMany(policy: Policy, indexes: readonly string[]): Promise<Array<string | undefined>>;
+  /**
+   * Remembers derived tokens: in the LRU at once, in Redis in the background. The promise settles
+   * (never rejects; a failed SET is counted in sectoken_redis_errors_total) once Redis has answered.
+   * Whoever answers a person does not wait for it: a miss that waited for its SET would take one
+   * round trip more than a hit, and so tell by its timing who had been tokenized before.
+   */
   setMany(policy: Policy, entries: ReadonlyArray<readonly [string, string]>): Promise<void>;
 }
 
@@ -103,7 +109,8 @@ export function createTokenCache(
     async setMany(policy, entries) {
       for (const [index, token] of entries) lru?.set(index, token);
       if (entries.length === 0 || !useRedis(policy)) return;
-      const replies = await Promise.allSettled(entries.map(([index, token]) => redis!.client.set(redisKey(index), seal(index, token), 'EX', config.cache.ttlSeconds)));
+      // Promise.allSettled of async calls: nothing here rejects, so a caller may leave it running.
+      const replies = await Promise.allSettled(entries.map(async ([index, token]) => redis!.client.set(redisKey(index), seal(index, token), 'EX', config.cache.ttlSeconds)));
       for (const reply of replies) if (reply.status === 'rejected') metrics.redisErrors.inc();
     },
   };

@@ -10,6 +10,7 @@ import {
   approve,
   askReverse,
   cacheCounts,
+  cacheWritten,
   configWith,
   deny,
   dumpKeys,
@@ -68,6 +69,7 @@ describe('token cache in Redis', () => {
 
     // The entry: key = prefix + blind index, value = the token and its MAC tag, with the configured TTL.
     const key = indexKey(service, 'health', id);
+    await cacheWritten(service);
     expect(tokenOfValue(await shared.client.get(key))).toBe(computed);
     const ttl = await shared.client.ttl(key);
     expect(ttl).toBeGreaterThan(3500);
@@ -121,6 +123,7 @@ describe('token cache in Redis', () => {
     expect(made.status).toBe(200);
     const tokens = (made.body.results as Array<{ token: string }>).map((r) => r.token);
     expect(tokens).toEqual(ids.map((id) => a.tokenizer().tokenize('finance', id).token));
+    await cacheWritten(a);
 
     const before = await cacheCounts(b);
     for (const [k, id] of ids.entries()) {

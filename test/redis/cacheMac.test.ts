@@ -5,7 +5,7 @@
  */
 import type { Service } from '../../src/service.js';
 import { startTestService, type TestService } from '../helpers/service.js';
-import { configWith, get, metricValue, randomNationalIds, redisReady, redisSettings, sharedRedis, tokenize, tokenOfValue, type SharedTestRedis } from './helpers.js';
+import { cacheWritten, configWith, get, metricValue, randomNationalIds, redisReady, redisSettings, sharedRedis, tokenize, tokenOfValue, type SharedTestRedis } from './helpers.js';
 
 describe('cache values in Redis', () => {
   let shared: SharedTestRedis;
@@ -33,12 +33,14 @@ describe('cache values in Redis', () => {
     const wrong = service.tokenizer().tokenize(sector, other).token;
     expect((await tokenize(service, sector, victim)).body.token).toBe(right);
     expect((await tokenize(service, sector, other)).body.token).toBe(wrong);
+    await cacheWritten(service);
     const before = await rejected();
 
     await shared.client.set(keyOf(sector, victim), (await shared.client.get(keyOf(sector, other)))!);
     const res = await tokenize(service, sector, victim);
     expect([res.status, res.body.token]).toEqual([200, right]);
     expect(await rejected()).toBe(before + 1);
+    await cacheWritten(service);
     expect(tokenOfValue(await shared.client.get(keyOf(sector, victim)))).toBe(right); // rewritten, with a good tag
     expect((await tokenize(service, sector, victim)).body.token).toBe(right);
     expect(await rejected()).toBe(before + 1);

@@ -12,6 +12,7 @@ import {
   approve,
   askReverse,
   cacheCounts,
+  cacheWritten,
   configWith,
   fetchResult,
   keysUnder,
@@ -66,6 +67,7 @@ const PREFIX = 'sectoken-cluster:';
       const fromA = await tokenizeBatch(a, sector, ids);
       expect(fromA.status).toBe(200);
       expect(fromA.body.results).toEqual(ids.map((id) => ({ token: a.tokenizer().tokenize(sector, id).token })));
+      await cacheWritten(a);
       const before = await cacheCounts(b);
       const fromB = await tokenizeBatch(b, sector, ids);
       expect(fromB.body.results).toEqual(fromA.body.results);

@@ -319,6 +319,16 @@ export async function redisReady(service: Service, timeoutMs = 5000): Promise<vo
   await waitFor(() => service.redis?.state() === 'ok', 'the service to connect to Redis', timeoutMs);
 }
 
+/**
+ * Waits until Redis has run every command the service sent so far: its cache SETs go out without
+ * being awaited (src/store/tokenCache.ts), and a PING on each of its connections answers after them.
+ */
+export async function cacheWritten(service: Service): Promise<void> {
+  const client = service.redis!.client;
+  if (client instanceof Cluster) await Promise.all(client.nodes('master').map((node) => node.ping()));
+  else await client.ping();
+}
+
 /** The value of a counter or gauge of a service (served or internal), for one label set (0 when absent). */
 export async function metricValue(service: Service, name: string, labels: Record<string, string> = {}): Promise<number> {
   const metric = service.metrics.registry.getSingleMetric(name) ?? service.metrics.internal.getSingleMetric(name);
