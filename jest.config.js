@@ -1,4 +1,8 @@
-/** ESM + ts-jest; run with NODE_OPTIONS=--experimental-vm-modules (see package.json). */
+/**
+ * ESM + ts-jest; run with NODE_OPTIONS=--experimental-vm-modules (see package.json). This config is
+ * every test; `npm run test:unit` and `npm run test:system` run the two halves of it
+ * (jest.unit.config.js, jest.system.config.js; which file is which: test/suites.mjs).
+ */
 export default {
   preset: 'ts-jest/presets/default-esm',
   testEnvironment: 'node',

@@ -1,10 +1,10 @@
 /**
  * The batch APIs of src/crypto/ff1.ts (encryptMany/decryptMany over numeral strings,
- * encryptInts/decryptInts over their values) against the one-at-a-time API and against
- * @noble/ciphers' FF1, on every radix of the token alphabets and every length 6–40 (which covers
- * each reduction path of the number path and the BigInt path), plus longer strings whose Q tail
- * spans several blocks and whose S needs more than one block (d > 16).
- * A batch shares one cipher (key, radix, tweak) and one length.
+ * encryptInts/decryptInts over their values): NIST SP 800-38G samples 1–9 in batches, one length
+ * of each radix of the token alphabets (number path and BigInt path) against the one-at-a-time API
+ * and @noble/ciphers' FF1, the edges of sizes, `out` and in-place, and the input checks. The sweeps
+ * over every radix × length 6–64 and the batches of 1000 are in ff1-batch.sweep.test.ts (system
+ * suite). A batch shares one cipher (key, radix, tweak) and one length.
  */
 import fc from 'fast-check';
 import { FF1 as nobleFF1 } from '@noble/ciphers/ff1.js';
@@ -63,34 +63,12 @@ describe('FF1 batches against NIST SP 800-38G samples 1–9', () => {
 });
 
 describe('encryptMany/decryptMany against encrypt and @noble/ciphers', () => {
-  it.each(RADICES.map((r) => [r]))('radix %i, every length 6–40, random keys, tweaks and batches of 0–12', (radix) => {
-    for (const n of lengthsOf(radix, 6, 40)) {
+  it.each(RADICES.map((r) => [r]))('radix %i: the shortest length and a BigInt-path length, random keys, tweaks and batches', (radix) => {
+    for (const n of [lengthsOf(radix, 6, 40)[0]!, 30]) {
       fc.assert(
-        fc.property(key, tweak, batchOf(radix, n, 12), (k, t, xs) => checkBatch(k, t, radix, xs)),
-        { numRuns: 4 },
+        fc.property(key, tweak, batchOf(radix, n, 6), (k, t, xs) => checkBatch(k, t, radix, xs)),
+        { numRuns: 3, seed: radix * 100 + n },
       );
-    }
-  });
-
-  it('long strings: Q tails of several blocks and d > 16 (lengths 41–64)', () => {
-    const input = fc
-      .record({ radix: fc.constantFrom(...RADICES), n: fc.integer({ min: 41, max: 64 }) })
-      .chain(({ radix, n }) => fc.tuple(fc.constant(radix), key, tweak, batchOf(radix, n, 5)));
-    fc.assert(fc.property(input, ([radix, k, t, xs]) => checkBatch(k, t, radix, xs)), { numRuns: 40 });
-  });
-
-  it('a batch of 1000 equals one-at-a-time, both directions (number and BigInt paths)', () => {
-    for (const [radix, n] of [[10, 9], [36, 7], [32, 8], [10, 10], [16, 30], [36, 40]] as const) {
-      const k = new Uint8Array(32).fill(radix + n);
-      const t = new TextEncoder().encode(`batch/${radix}/${n}`);
-      const xs = fc.sample(fc.array(fc.integer({ min: 0, max: radix - 1 }), { minLength: n, maxLength: n }), { numRuns: 1000, seed: n });
-      const ours = ff1(k, radix, t);
-      const reference = nobleFF1(radix, k, t);
-      const ct = ours.encryptMany(xs);
-      expect(ct).toHaveLength(1000);
-      expect(ct).toEqual(xs.map((x) => ours.encrypt(x)));
-      for (let i = 0; i < 1000; i += 97) expect(ct[i]).toEqual(reference.encrypt(xs[i]!));
-      expect(ours.decryptMany(ct)).toEqual(xs);
     }
   });
 
@@ -105,24 +83,7 @@ describe('encryptMany/decryptMany against encrypt and @noble/ciphers', () => {
 });
 
 describe('encryptInts/decryptInts against encrypt and @noble/ciphers', () => {
-  it.each(RADICES.map((r) => [r]))('radix %i, every length 6–40 with radix^n ≤ 2^53', (radix) => {
-    for (const n of lengthsOf(radix, 6, 40).filter((m) => radix ** m <= 2 ** 53)) {
-      const values = fc.array(fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }).map((v) => v % radix ** n), { maxLength: 12 });
-      fc.assert(
-        fc.property(key, tweak, values, (k, t, xs) => {
-          const ours = ff1(k, radix, t);
-          const reference = nobleFF1(radix, k, t);
-          const ct = ours.encryptInts(xs, n);
-          expect(Array.from(ct)).toEqual(xs.map((x) => Number(valueOf(reference.encrypt(numeralsOf(x, radix, n)), radix))));
-          expect(Array.from(ours.decryptInts(ct, n))).toEqual(xs);
-          expect(Array.from(ours.decryptInts(xs, n))).toEqual(xs.map((x) => Number(valueOf(reference.decrypt(numeralsOf(x, radix, n)), radix))));
-        }),
-        { numRuns: 4 },
-      );
-    }
-  });
-
-  it('extreme values, in place, into `out`, and sizes 0, 1, 1000', () => {
+  it('extreme values, in place, into `out`, and sizes 0 and 1', () => {
     const cipher = ff1(new Uint8Array(32).fill(7), 10, new TextEncoder().encode('sectoken/v1/tni'));
     const edge = [0, 1, 999_999_999, 500_000_000];
     const ct = cipher.encryptInts(edge, 9);
@@ -134,10 +95,6 @@ describe('encryptInts/decryptInts against encrypt and @noble/ciphers', () => {
     expect(cipher.decryptInts(ct, 9, out)).toBe(out);
     expect(Array.from(out)).toEqual([...edge, -1, -1, -1, -1]);
     expect(cipher.encryptInts([], 9)).toEqual(new Float64Array(0));
-    const many = Float64Array.from({ length: 1000 }, (_, i) => (i * 7_919_993) % 1_000_000_000);
-    const manyCt = cipher.encryptInts(many, 9);
-    expect(Array.from(manyCt)).toEqual(Array.from(many, (x) => cipher.encryptInts([x], 9)[0]));
-    expect(cipher.decryptInts(manyCt, 9)).toEqual(many);
   });
 });
 
