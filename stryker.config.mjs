@@ -1,0 +1,51 @@
+/**
+ * Mutation testing (StrykerJS, `npm run mutate`; docs/MUTATION.md): not run by `npm test`. Each
+ * folder is mutated against the tests that are meant to kill its mutants, and only those: with
+ * coverageAnalysis 'perTest' each mutant then runs just the tests that reach it. Choose folders
+ * with MUTATE=access,requests (default: all five); `--mutate src/x.ts:10-20` narrows further.
+ * The jest config is jest.config.js with testMatch narrowed to the chosen files and without the
+ * clean-clone check.
+ */
+import jestConfig from './jest.config.js';
+
+// The clean-clone check (test/cleanClone.mjs) asks git about the clone; Stryker's sandbox is no clone.
+// (null, not left out: the jest runner merges this config over the one it finds in jest.config.js.)
+const base = { ...jestConfig, globalSetup: null, globalTeardown: null };
+
+/** Folder of src/ → the test files that kill its mutants (fast ones: no build, no browser). */
+export const TARGETS = {
+  access: ['test/access/**/*.test.ts'],
+  requests: ['test/requests/**/*.test.ts', 'test/acts/requestLife.test.ts'],
+  limits: ['test/limits/**/*.test.ts'],
+  acts: ['test/acts/**/*.test.ts'],
+  audit: ['test/audit/**/*.test.ts', 'test/console/stats.test.ts'],
+};
+
+const chosen = (process.env.MUTATE ?? Object.keys(TARGETS).join(',')).split(',').map((s) => s.trim()).filter(Boolean);
+for (const folder of chosen) if (!(folder in TARGETS)) throw new Error(`MUTATE: no such folder ${folder} (one of ${Object.keys(TARGETS).join(', ')})`);
+
+export default {
+  packageManager: 'npm',
+  testRunner: 'jest',
+  // ESM under jest needs the flag in the test runner's process (child of Stryker).
+  testRunnerNodeArgs: ['--experimental-vm-modules'],
+  coverageAnalysis: 'perTest',
+  mutate: chosen.map((folder) => `src/${folder}/**/*.ts`),
+  jest: {
+    projectType: 'custom',
+    enableFindRelatedTests: false,
+    config: { ...base, testMatch: [...new Set(chosen.flatMap((folder) => TARGETS[folder]))].map((glob) => `<rootDir>/${glob}`) },
+  },
+  // Two shared cores: one test runner, so that a run does not starve everyone else's tests.
+  concurrency: 1,
+  timeoutMS: 10000,
+  timeoutFactor: 2,
+  // A static mutant (a module-level constant) reruns every test; counted, but not run.
+  ignoreStatic: true,
+  ignorePatterns: ['dist', 'coverage', 'reports', 'console', 'bench', '.bench-dist', 'audit', 'keys'],
+  reporters: ['clear-text', 'progress', 'json', 'html'],
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  htmlReporter: { fileName: 'reports/mutation/mutation.html' },
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: true,
+};
