@@ -57,7 +57,7 @@ describe('authenticate', () => {
   it('refuses, without throwing, what is not a bearer credential', () => {
     const key = newApiKey();
     const directory = clientDirectory([client('tax-backend', key)]);
-    for (const header of [undefined, '', key, `Basic ${key}`, 'Bearer', 'Bearer ', `Bearer  ${key}`, `Bearer ${key} x`, `Bearer ${key}\n`, `Bearer ${'a'.repeat(513)}`, `Bearer ${key}é`]) {
+    for (const header of [undefined, '', key, `Basic ${key}`, 'Bearer', 'Bearer ', `Bearer  ${key}`, `Bearer ${key} x`, `Bearer ${key}\n`, `Bearer ${'a'.repeat(513)}`, `Bearer ${key}é`, `xBearer ${key}`, `Basic Bearer ${key}`]) {
       expect([header, directory.authenticate(header)]).toEqual([header, undefined]);
     }
     expect(directory.authenticate(`BEARER ${key}`)?.id).toBe('tax-backend');

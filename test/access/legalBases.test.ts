@@ -21,7 +21,7 @@ const basis = (id: string, over: Partial<LegalBasis>): LegalBasis => ({
 const BASES = [
   basis('REVERSE-ONLY', { acts: ['reverse'], sectors: ['health', 'tax'], sectorPairs: [['tax', 'finance']] }),
   basis('TRANSLATE-ONLY', { acts: ['translate'], sectors: ['social'], sectorPairs: [['tax', 'finance']] }),
-  basis('BOTH', { sectors: ['finance'], sectorPairs: [['health', 'social']] }),
+  basis('BOTH', { sectors: ['finance'], sectorPairs: [['health', 'social'], ['finance', 'tax']] }),
 ];
 
 function codeOf(run: () => unknown): string | undefined {
@@ -46,7 +46,9 @@ describe('requireLegalBasis', () => {
     expect(requireLegalBasis(BASES, 'REVERSE-ONLY', { kind: 'reverse', sector: 'tax' })).toBe(BASES[0]);
     expect(requireLegalBasis(BASES, 'TRANSLATE-ONLY', { kind: 'translate', from: 'tax', to: 'finance' })).toBe(BASES[1]);
     expect(requireLegalBasis(BASES, 'BOTH', { kind: 'reverse', sector: 'finance' })).toBe(BASES[2]);
+    // One of its pairs is enough.
     expect(requireLegalBasis(BASES, 'BOTH', { kind: 'translate', from: 'health', to: 'social' })).toBe(BASES[2]);
+    expect(requireLegalBasis(BASES, 'BOTH', { kind: 'translate', from: 'finance', to: 'tax' })).toBe(BASES[2]);
   });
 
   it('refuses as forbidden an unknown basis, an act it does not allow, a sector or pair it does not cover', () => {
