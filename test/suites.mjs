@@ -26,6 +26,8 @@ export const UNIT = [
   'test/access/legalBases.test.ts',
   'test/access/principalCache.test.ts',
   'test/access/rules.test.ts',
+  'test/requests/decider.test.ts',
+  'test/requests/lifeEdges.test.ts',
   'test/audit/recordLine.test.ts',
   'test/audit/smallest.test.ts',
   'test/acts/derivationQueue.test.ts',
