@@ -26,6 +26,7 @@ export const UNIT = [
   'test/access/legalBases.test.ts',
   'test/access/principalCache.test.ts',
   'test/access/rules.test.ts',
+  'test/limits/windows.test.ts',
   'test/requests/decider.test.ts',
   'test/requests/lifeEdges.test.ts',
   'test/audit/recordLine.test.ts',
