@@ -16,7 +16,7 @@ const base = { ...jestConfig, globalSetup: null, globalTeardown: null };
 export const TARGETS = {
   access: ['test/access/**/*.test.ts'],
   requests: ['test/requests/**/*.test.ts', 'test/acts/requestLife.test.ts'],
-  limits: ['test/limits/**/*.test.ts'],
+  limits: ['test/limits/**/*.test.ts', 'test/redis/limits.test.ts'],
   acts: ['test/acts/**/*.test.ts'],
   audit: ['test/audit/**/*.test.ts', 'test/console/stats.test.ts'],
 };
