@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { ALPHABET_NAMES } from '../derivation/alphabet.js';
 import { formatProblem, POLICIES } from '../derivation/format.js';
 import { jsonSyntaxError } from './jsonError.js';
+import { spellingCollisions } from './nameCollisions.js';
 
 export const SECTOR_ID = /^[a-z][a-z0-9-]{0,31}$/;
 export const CLIENT_ID = /^[a-z0-9][a-z0-9._-]{0,63}$/;
@@ -144,6 +145,15 @@ export const configSchema = z
         ctx.addIssue({ code: 'custom', path: ['clients', i, 'sectors'], message: `an ${client.role} has no sectors` });
       }
     });
+    for (const field of ['person', 'organisation'] as const) {
+      for (const { first, second, index } of spellingCollisions(config.clients, field)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['clients', index, field],
+          message: `clients "${first}" and "${second}" name one ${field} typed two ways (names are compared after Unicode NFKC, case folding and white-space collapsing): type it the same in both, or tell the two apart`,
+        });
+      }
+    }
     for (const id of Object.keys(config.rateLimits.clients)) {
       if (!seenIds.has(id)) ctx.addIssue({ code: 'custom', path: ['rateLimits', 'clients', id], message: `unknown client "${id}"` });
     }
