@@ -27,6 +27,13 @@ export const sectorsOf = (request: ActRequest): string[] => (request.toSector ==
 
 const sameName = (a: string, b: string): boolean => canonicalName(a) === canonicalName(b);
 
+/**
+ * The caller made `request`: the same client and the same person. A client id given again to
+ * someone else, after the first holder's client was removed, does not inherit their requests.
+ */
+export const isRequester = (principal: Principal, request: ActRequest): boolean =>
+  request.requester.client === principal.id && sameName(actorOf(principal).person, request.requester.person);
+
 /** Why `principal` may not decide `request`, or undefined if they may. */
 export function cannotDecide(deps: { config: Pick<Config, 'legalBases'> }, principal: Principal, request: ActRequest): string | undefined {
   if (!isAllowed(principal, 'decide', sectorsOf(request))) return 'this client may not decide requests in these sectors';
