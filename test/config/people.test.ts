@@ -11,25 +11,7 @@ import { canonicalName } from '../../src/config/canonicalName.js';
 import { ConfigError, parseConfig } from '../../src/config/schema.js';
 import { runCli } from '../helpers/cli.js';
 import { devConfig } from '../helpers/service.js';
-
-/** Full-width forms of printable ASCII (U+FF01..U+FF5E), as an East Asian keyboard types them. */
-const fullWidth = (text: string): string => text.replace(/[!-~]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
-
-/** Other ways to type `name` that are the same name: [how, spelling]. */
-export function spellingsOf(name: string): Array<[string, string]> {
-  const spellings: Array<[string, string]> = [
-    ['decomposed (NFD)', name.normalize('NFD')],
-    ['lower case', name.toLowerCase()],
-    ['upper case', name.toUpperCase()],
-    ['doubled inner spaces', name.replace(/ /g, '  ')],
-    ['leading and trailing spaces', `  ${name} `],
-    ['no-break spaces', name.replace(/ /g, '\u00a0')],
-    ['an ideographic space', name.replace(' ', '\u3000')],
-    ['full-width letters', fullWidth(name)],
-    ['full-width, decomposed and lower case', fullWidth(name.normalize('NFD').toLowerCase())],
-  ];
-  return spellings.filter(([, typed]) => typed !== name);
-}
+import { spellingsOf } from '../helpers/spellings.js';
 
 const HELENE = 'Hélène Dupont';
 const YOUSSEF = 'Youssef Alaoui (inspector)';
