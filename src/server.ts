@@ -6,7 +6,7 @@
  * (onReload). Without Redis the workers share no limits, so the
  * primary refuses them in production (and where dual control is configured) before forking.
  */
-import cluster from 'node:cluster';
+import cluster, { type Worker } from 'node:cluster';
 import type { AddressInfo } from 'node:net';
 import { readSettings, type Settings } from './config/env.js';
 import { createLogger, type Logger } from './log.js';
@@ -26,9 +26,13 @@ function runPrimary(settings: Settings, logger: Logger): void {
   const { keyring, notices, unshared } = loadConfigured(settings);
   for (const notice of unshared ? [...notices, unshared] : notices) logger.warn(notice);
   let stopping = false;
+  // Workers that listen, and so handle SIGHUP (one still starting would die of it, and reads the files as they are anyway).
+  const listening = new Set<Worker>();
   const fork = (n: number): void => {
     const worker = cluster.fork({ SECTOKEN_INSTANCE_ID: `${settings.instanceId}-w${n}`, SECTOKEN_WORKER_NUMBER: String(n) });
+    worker.once('listening', () => listening.add(worker));
     worker.on('exit', (code, signal) => {
+      listening.delete(worker);
       if (stopping) return;
       logger.error({ worker: n, code, signal }, 'worker died; starting another');
       setTimeout(() => fork(n), 500);
@@ -39,7 +43,7 @@ function runPrimary(settings: Settings, logger: Logger): void {
   // The primary checks first (and adds development keys for a new sector, once): workers reload
   // only what passed, and none of them races to write the keyring.
   onReload(logger, () => loadConfigured(settings, keyring).notices, () => {
-    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGHUP');
+    for (const worker of listening) worker.process.kill('SIGHUP');
   });
   const stop = (): void => {
     stopping = true;
@@ -78,6 +82,9 @@ const SHUTDOWN_DEADLINE_MS = 10_000;
 async function runInstance(settings: Settings, logger: Logger): Promise<void> {
   const service = createService(settings, logger);
   for (const notice of service.notices) logger.warn(notice);
+  // SIGHUP: the whole configuration and keyring, or (refused) nothing; handled before listening,
+  // so that the primary's SIGHUP to a worker that listens always finds the handler.
+  onReload(logger, () => service.reload());
 
   const server = service.app.listen(settings.port, settings.host);
   await new Promise<void>((resolve, reject) => {
@@ -112,8 +119,6 @@ async function runInstance(settings: Settings, logger: Logger): Promise<void> {
   }, 15_000);
   sweeper.unref();
 
-  // SIGHUP: the whole configuration and keyring, or (refused) nothing.
-  onReload(logger, () => service.reload());
 
   let closing = false;
   const shutdown = (signal: string): void => {

@@ -1,6 +1,7 @@
 /**
  * The configuration file (SECTOKEN_CONFIG): sectors and their token policies, clients, limits.
- * Validated once at start; an invalid file stops the start with a message naming the field.
+ * Validated at start and at every reload (SIGHUP); an invalid file stops the start, or is refused by
+ * the reload, with a message naming the field.
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
