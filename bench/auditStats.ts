@@ -6,7 +6,7 @@
  *
  *   npm run build && npx tsc -p tsconfig.bench.json && node .bench-dist/bench/auditStats.js   (this case alone)
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -68,7 +68,11 @@ export async function auditStatsBench(root: string, repeats: number, count = 100
   }
 
   const port = await freePort();
-  const env = { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', SECTOKEN_KEYRING: join(dir, 'keys', 'dev-keyring.json'), SECTOKEN_AUDIT_DIR: auditDir, SECTOKEN_INSTANCE_ID: 'bench-stats' };
+  // A keyring of its own, made by `keys init` (a start makes development keys only at the default paths).
+  const keys = { PATH: process.env.PATH, HOME: process.env.HOME, SECTOKEN_KEYRING: join(dir, 'keys', 'keyring.json') };
+  const kek = execFileSync(process.execPath, [join(root, 'dist', 'cli.js'), 'keys', 'new-kek'], { encoding: 'utf8' }).trim();
+  execFileSync(process.execPath, [join(root, 'dist', 'cli.js'), 'keys', 'init'], { env: { ...keys, SECTOKEN_KEK: kek }, stdio: 'ignore' });
+  const env = { ...keys, SECTOKEN_KEK: kek, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', SECTOKEN_AUDIT_DIR: auditDir, SECTOKEN_INSTANCE_ID: 'bench-stats' };
   const child = spawn(process.execPath, [join(root, 'dist', 'cli.js'), 'serve'], { env, stdio: 'ignore' });
   const url = `http://127.0.0.1:${port}`;
   try {

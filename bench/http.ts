@@ -117,8 +117,11 @@ export async function httpBench(root: string, repeats: number, seconds: number):
   const config = JSON.parse(readFileSync(join(root, 'config', 'sectoken.dev.json'), 'utf8')) as Record<string, unknown>;
   const configPath = join(dir, 'config.json');
   writeFileSync(configPath, JSON.stringify({ ...config, rateLimits: { defaults: {}, clients: {} } }));
-  const env = { SECTOKEN_CONFIG: configPath, SECTOKEN_KEYRING: join(dir, 'dev-keyring.json'), SECTOKEN_AUDIT_DIR: join(dir, 'audit'), LOG_LEVEL: 'info' };
   const cli = join(root, 'dist', 'cli.js');
+  // A keyring of its own, made by `keys init` (a start makes development keys only at the default paths).
+  const kek = execFileSync(process.execPath, [cli, 'keys', 'new-kek'], { encoding: 'utf8' }).trim();
+  const env = { SECTOKEN_CONFIG: configPath, SECTOKEN_KEYRING: join(dir, 'keyring.json'), SECTOKEN_KEK: kek, SECTOKEN_AUDIT_DIR: join(dir, 'audit'), LOG_LEVEL: 'info' };
+  execFileSync(process.execPath, [cli, 'keys', 'init'], { env: { ...process.env, ...env }, stdio: 'ignore' });
   // The load generator (this process, all its threads) on CPU 1; one-process servers on CPU 0.
   if (TASKSET) execFileSync(TASKSET, ['-a', '-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
   const one = await startProcess([cli, 'serve'], { ...env, SECTOKEN_WORKERS: '1', SECTOKEN_INSTANCE_ID: 'bench-1' });

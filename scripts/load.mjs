@@ -191,6 +191,9 @@ async function startOwnServer() {
     PORT: '0',
     LOG_LEVEL: 'info',
   });
+  // A keyring of its own, made as production makes one (a start makes development keys only at the default paths).
+  env.SECTOKEN_KEK = execFileSync(process.execPath, [CLI, 'keys', 'new-kek'], { env, encoding: 'utf8', timeout: 60_000 }).trim();
+  execFileSync(process.execPath, [CLI, 'keys', 'init'], { env, stdio: 'ignore', timeout: 60_000 });
   const addClient = (args) => {
     try {
       return execFileSync(process.execPath, [CLI, 'clients', 'add', ...args], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 }).trim();

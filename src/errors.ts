@@ -7,6 +7,7 @@ export const ERROR_CODES = [
   'invalid_request',
   'invalid_national_id',
   'invalid_token',
+  'token_retired',
   'unknown_sector',
   'unauthenticated',
   'forbidden',
@@ -30,7 +31,8 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 export const ERROR_MEANINGS: Readonly<Record<ErrorCode, string>> = {
   invalid_request: 'not a JSON object, malformed JSON, wrong types, missing or unknown fields, a legal basis that is not an id',
   invalid_national_id: 'not 1–2 Latin letters then 1–6 digits (after trim and upper-case); look-alike letters and digits from other scripts are refused',
-  invalid_token: 'bad format, bad check character, unknown or retired key version, or not a token of that sector (one generic code)',
+  invalid_token: 'bad format, bad check character, a key version the sector never had, or not a token of that sector (one generic code)',
+  token_retired: "a well-formed token of a key version the sector has retired (below its minimum version): never read under another key; tokenize the person again",
   unknown_sector: 'no such sector',
   unauthenticated: 'no or unknown API key (`WWW-Authenticate: Bearer`)',
   forbidden: "the client's role or sectors do not allow the act; a legal basis that is unknown or does not cover it; a decision by the requester's own person",
@@ -63,3 +65,7 @@ export class SectokenError extends Error {
 
 /** Generic on purpose: which check failed (format, check character, key version, range) is not said. */
 export const invalidToken = (): SectokenError => new SectokenError('invalid_token', 'not a valid token of this sector');
+
+/** DERIVATION.md §4: the version character says only which version made the token, which anyone can read off it. */
+export const tokenRetired = (): SectokenError =>
+  new SectokenError('token_retired', "a token of a key version this sector has retired: it is never read under another key; tokenize the person again");

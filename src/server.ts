@@ -8,6 +8,7 @@
  */
 import cluster, { type Worker } from 'node:cluster';
 import type { AddressInfo } from 'node:net';
+import { assertAuditDirWritable } from './audit/auditDir.js';
 import { readSettings, type Settings } from './config/env.js';
 import { createLogger, type Logger } from './log.js';
 import { ConfigError } from './config/schema.js';
@@ -23,7 +24,9 @@ export async function serve(): Promise<void> {
 
 function runPrimary(settings: Settings, logger: Logger): void {
   // Check configuration and keys once, and make the development keyring before any worker races to.
-  const { keyring, notices, unshared } = loadConfigured(settings);
+  const started = loadConfigured(settings);
+  const { notices, unshared } = started;
+  assertAuditDirWritable(settings.auditDir);
   for (const notice of unshared ? [...notices, unshared] : notices) logger.warn(notice);
   let stopping = false;
   // Workers that listen, and so handle SIGHUP (one still starting would die of it, and reads the files as they are anyway).
@@ -42,7 +45,7 @@ function runPrimary(settings: Settings, logger: Logger): void {
   logger.info({ workers: settings.workers }, 'sectoken primary started');
   // The primary checks first (and adds development keys for a new sector, once): workers reload
   // only what passed, and none of them races to write the keyring.
-  onReload(logger, () => loadConfigured(settings, keyring).notices, () => {
+  onReload(logger, () => loadConfigured(settings, started).notices, () => {
     for (const worker of listening) worker.process.kill('SIGHUP');
   });
   const stop = (): void => {

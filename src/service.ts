@@ -24,18 +24,19 @@ import { auditDiskLow } from './audit/disk.js';
 import { openAuditLog, type AuditLog } from './audit/log.js';
 import { refusalRecorder, type RefusalRecorder } from './audit/refusals.js';
 import { PACKAGE_ROOT, type Settings } from './config/env.js';
+import { keyringTerms } from './config/keyringTerms.js';
 import { ConfigError, loadConfigFile, type Config } from './config/schema.js';
 import { createTokenizer, type Tokenizer } from './derivation/tokenizer.js';
 import { createApp } from './http/app.js';
 import type { Readiness } from './http/routes/health.js';
 import { KeyringError, type Keyring } from './keys/keyring.js';
-import { sameKeyring } from './keys/sameKeyring.js';
-import { devKekPath, loadKeyring } from './keys/store.js';
+import { loadKeyring } from './keys/store.js';
 import { createRateLimits } from './limits/rateLimits.js';
 import type { Logger } from './log.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { memoryRequestStore } from './requests/requestStore.js';
 import { connectRedis, type SharedRedis } from './store/redis.js';
+import { redisAddress, warnIfUnreachableAtStart } from './store/redisStart.js';
 import { redisRequestStore } from './store/redisRequests.js';
 import { createTokenCache } from './store/tokenCache.js';
 
@@ -113,6 +114,8 @@ export function checkWorkers(settings: Settings, config: Config): string | undef
 export interface Configured {
   config: Config;
   keyring: Keyring;
+  /** The keyring's identity (src/keys/fingerprint.ts): the same through rotations and new sectors. */
+  fingerprint: string;
   /** What loading the keyring created or changed, to be said loudly. */
   notices: string[];
   /** Why several workers without Redis are risky, when they are allowed (checkWorkers). */
@@ -121,28 +124,32 @@ export interface Configured {
 
 /**
  * Reads the configuration and the keyring and checks them as a start does. With `running`, it is
- * a reload: it creates no key material (a missing keyring or development KEK stays missing) and
- * refuses a keyring other than the running one.
+ * a reload: it creates no key material and refuses a keyring other than the running one, whose
+ * keys the audit chain, the checkpoints, the sealed requests and the token cache are bound to.
  */
-export function loadConfigured(settings: Settings, running?: Keyring): Configured {
+export function loadConfigured(settings: Settings, running?: Pick<Configured, 'fingerprint'>): Configured {
   const config = loadServiceConfig(settings);
   const unshared = checkWorkers(settings, config);
-  if (running) {
-    const missing = !existsSync(settings.keyringPath) ? settings.keyringPath : !settings.kek && !settings.kekFile && !existsSync(devKekPath(settings)) ? devKekPath(settings) : undefined;
-    if (missing) throw new KeyringError(`${missing} is missing: a reload never makes keys; put it back, or restart to start afresh`);
+  // A reload never makes key material: a keyring gone missing stays missing.
+  if (running && !existsSync(settings.keyringPath)) throw new KeyringError(`${settings.keyringPath} is missing: a reload never makes keys; put it back, or restart`);
+  const { keyring, fingerprint, notices } = loadKeyring(settings, keyringTerms(settings, config));
+  if (running && fingerprint !== running.fingerprint) {
+    throw new KeyringError(`${settings.keyringPath} is another keyring (fingerprint ${fingerprint}) than the one this process started with (${running.fingerprint}): a reload takes rotations and new sectors, a new keyring needs a restart`);
   }
-  const { keyring, notices } = loadKeyring(settings, Object.keys(config.sectors));
-  if (running && !sameKeyring(running, keyring)) {
-    throw new KeyringError(`${settings.keyringPath} is another keyring than the one this process started with: a reload takes rotations and new sectors, a new keyring needs a restart`);
-  }
-  return { config, keyring, notices, unshared };
+  return { config, keyring, fingerprint, notices, unshared };
 }
 
 export function createService(settings: Settings, logger: Logger): Service {
   const started = loadConfigured(settings); // checkWorkers: the primary says the warning once
-  const { keyring, notices } = started;
+  const { keyring, fingerprint: keyringFingerprint, notices } = started;
   const metrics = createMetrics(Boolean(settings.redis.url || settings.redis.clusterNodes));
 
+  const rawAudit = openAuditLog({
+    dir: settings.auditDir,
+    instance: settings.instanceId,
+    macKey: keyring.auditMac,
+    onFailure: (err) => logger.error({ err: { code: (err as NodeJS.ErrnoException).code, message: (err as Error).message } }, 'audit log failed: audited acts are refused until restart'),
+  });
   const redis = connectRedis(settings.redis, {
     onStateChange: (state) => {
       metrics.redisUp?.set(state === 'ok' ? 1 : 0);
@@ -153,13 +160,8 @@ export function createService(settings: Settings, logger: Logger): Service {
     onError: () => metrics.redisErrors.inc(),
   });
   metrics.redisUp?.set(0);
+  if (redis) warnIfUnreachableAtStart(redis, (reason) => logger.warn({ redis: redisAddress(settings.redis), reason }, 'Redis unreachable at start: going on without it'));
 
-  const rawAudit = openAuditLog({
-    dir: settings.auditDir,
-    instance: settings.instanceId,
-    macKey: keyring.auditMac,
-    onFailure: (err) => logger.error({ err: { code: (err as NodeJS.ErrnoException).code, message: (err as Error).message } }, 'audit log failed: audited acts are refused until restart'),
-  });
   const audit: AuditLog = {
     ...rawAudit,
     append: (entry) =>
@@ -188,7 +190,7 @@ export function createService(settings: Settings, logger: Logger): Service {
     // writable() also notices a deleted, replaced or cut file; a low disk is reported before it fills.
     const auditState = !rawAudit.writable() ? 'unavailable' : auditDiskLow(settings.auditDir, settings.auditMinFreeMb) ? 'disk_low' : 'ok';
     // Redis is reported, not required: tokenization goes on without it.
-    return { status: auditState === 'ok' ? 'ready' : 'not_ready', checks: { keys: 'ok', audit: auditState, redis: redis ? redis.state() : 'disabled' } };
+    return { status: auditState === 'ok' ? 'ready' : 'not_ready', keyringFingerprint, checks: { keys: 'ok', audit: auditState, redis: redis ? redis.state() : 'disabled' } };
   };
 
   /** Everything one configuration and keyring make, down to the app that serves them. */
@@ -224,7 +226,7 @@ export function createService(settings: Settings, logger: Logger): Service {
     development: keyring.development,
     notices,
     reload() {
-      const next = loadConfigured(settings, keyring);
+      const next = loadConfigured(settings, started);
       current = assemble(next); // one assignment: all of it, or (on a throw above) none
       return next.notices;
     },

@@ -15,7 +15,7 @@ import { SectokenError } from '../errors.js';
 import { acquireChainLock, type ChainLock } from './lock.js';
 import { assertLogHoldsHead, headMarkerWriter, readHeadMarker, writeHeadMarkerSync, type Head, type HeadMarkerWriter } from './marker.js';
 import { GENESIS, recordLine, sealRecord, type AuditEntry, type AuditRecord } from './record.js';
-import { AuditStartError } from './startError.js';
+import { AuditStartError, auditDirUnusable } from './startError.js';
 
 export interface AuditLog {
   readonly path: string;
@@ -61,8 +61,9 @@ const changedOnDisk = (what: string): Error => Object.assign(new Error(`the audi
 
 /**
  * Opens (or continues) the chain synchronously, so a service can be assembled without awaiting.
- * Throws AuditStartError when another process holds the chain or the file no longer holds the head
- * its marker recorded; an I/O error instead leaves the log failed (audited acts refused).
+ * Throws AuditStartError when another process holds the chain, the file no longer holds the head
+ * its marker recorded, or the directory cannot be written (a file, read-only, not allowed): every
+ * later I/O error leaves the log failed (audited acts refused) instead.
  */
 export function openAuditLog(options: {
   dir: string;
@@ -95,12 +96,11 @@ export function openAuditLog(options: {
     writeHeadMarkerSync(options.dir, options.instance, options.macKey, durable);
     marker = headMarkerWriter(options.dir, options.instance, options.macKey, (err) => fail(err));
   } catch (err) {
-    if (err instanceof AuditStartError) {
-      lock?.release();
-      throw err;
-    }
-    failure = err;
-    options.onFailure?.(err);
+    if (fd !== undefined) closeSync(fd);
+    lock?.release();
+    if (err instanceof AuditStartError) throw err;
+    // A start that cannot audit is not a start (SPEC "Audit"): refused, like a second writer.
+    throw auditDirUnusable(options.dir, err);
   }
 
   let queue: Pending[] = [];

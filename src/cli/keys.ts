@@ -1,12 +1,14 @@
-/** `sectoken keys …`: make a KEK, create the keyring, add a sector, rotate a sector's key. Offline only. */
+/** `sectoken keys …`: make a KEK, create the keyring (and pin it), show its fingerprint, add a sector, rotate a sector's key. Offline only. */
 import { existsSync } from 'node:fs';
 import { Command } from 'commander';
 import { readSettings, type Settings } from '../config/env.js';
 import { loadConfigFile, type Config } from '../config/schema.js';
 import { addSector, generateKeyring, KeyringError, rotateSector, type Keyring } from '../keys/keyring.js';
+import { keyringFingerprint } from '../keys/fingerprint.js';
 import { newKek, kekFingerprint } from '../keys/seal.js';
 import { devKekPath, openKeyringFile, readKek, requireKek, saveKeyring } from '../keys/store.js';
-import { ALPHABETS } from '../derivation/alphabet.js';
+import { tokenFormat } from '../derivation/format.js';
+import { pinInConfiguration } from './pin.js';
 import { CliError } from './errors.js';
 
 /** Production needs SECTOKEN_KEK(_FILE); development falls back to the generated keys/dev.kek. */
@@ -41,7 +43,7 @@ function updateKeyring(change: (settings: Settings, keyring: Keyring) => string)
   const keyring = openKeyringFile(settings.keyringPath, kek);
   const said = change(settings, keyring);
   saveKeyring(settings.keyringPath, keyring, kek);
-  process.stderr.write(`${said}; restart the service (or send it SIGHUP) to use it\n`);
+  process.stderr.write(`${said}; restart the service (or send it SIGHUP) to use it (keyring ${keyringFingerprint(keyring)})\n`);
 }
 
 const positiveInt = (v: string): number => (/^[1-9][0-9]{0,5}$/.test(v) ? Number(v) : Number.NaN);
@@ -58,15 +60,46 @@ export function keysCommand(): Command {
 
   keys
     .command('init')
-    .description('create a production keyring for every sector of the configuration, sealed under the KEK')
+    .description('create a production keyring for every sector of the configuration, sealed under the KEK, and pin it in the configuration')
     .action(() => {
       const settings = readSettings();
       const kek = requireKek(settings);
       if (existsSync(settings.keyringPath)) throw new KeyringError(`${settings.keyringPath} exists already: refusing to overwrite a keyring`);
       const config = loadConfigFile(settings.configPath);
+      if (config.keyringFingerprint !== undefined) {
+        // A second keyring for a pinned configuration would serve other tokens for the same people.
+        throw new KeyringError(
+          `${settings.configPath} already pins keyring ${config.keyringFingerprint}: serve that one (check SECTOKEN_KEYRING); to replace it for good, remove "keyringFingerprint" from the configuration first`,
+        );
+      }
       const keyring = generateKeyring(Object.keys(config.sectors), false);
       saveKeyring(settings.keyringPath, keyring, kek);
-      process.stderr.write(`created keyring ${settings.keyringPath} (sectors: ${[...keyring.sectors.keys()].join(', ')}; KEK fingerprint ${kekFingerprint(kek)})\n`);
+      const fingerprint = keyringFingerprint(keyring);
+      process.stderr.write(`created keyring ${settings.keyringPath} (sectors: ${[...keyring.sectors.keys()].join(', ')}; KEK fingerprint ${kekFingerprint(kek)}; keyring fingerprint ${fingerprint})\n`);
+      // The development sample (a tracked file) is left as it is: it needs no pin.
+      const pinned = config.development
+        ? `${settings.configPath} is a development configuration, which needs no pin: to pin this keyring, add "keyringFingerprint": "${fingerprint}"`
+        : pinInConfiguration(settings.configPath, fingerprint);
+      process.stderr.write(`${pinned}\n`);
+      process.stdout.write(fingerprint + '\n');
+    });
+
+  keys
+    .command('fingerprint')
+    .description("print the keyring's fingerprint, which the configuration pins as \"keyringFingerprint\" (every instance of a fleet serves the same)")
+    .action(() => {
+      const settings = readSettings();
+      const fingerprint = keyringFingerprint(openKeyringFor(settings));
+      const pinned = loadConfigFile(settings.configPath).keyringFingerprint;
+      const line = `"keyringFingerprint": "${fingerprint}"`;
+      process.stderr.write(
+        pinned === fingerprint
+          ? `${settings.configPath} pins this keyring\n`
+          : pinned === undefined
+            ? `${settings.configPath} pins no keyring: add ${line} to it\n`
+            : `${settings.configPath} pins another keyring, ${pinned}: this is not the keyring it is served with\n`,
+      );
+      process.stdout.write(fingerprint + '\n');
     });
 
   keys
@@ -87,27 +120,28 @@ export function keysCommand(): Command {
     .requiredOption('--sector <id>', 'sector id')
     .action((opts: { sector: string }) => {
       updateKeyring((settings, keyring) => {
-        const { radix } = ALPHABETS[configuredSector(settings, opts.sector).alphabet];
-        return `sector "${opts.sector}" now issues tokens under key version ${rotateSector(keyring, opts.sector, radix)}`;
+        const { maxVersions } = tokenFormat(configuredSector(settings, opts.sector));
+        return `sector "${opts.sector}" now issues tokens under key version ${rotateSector(keyring, opts.sector, maxVersions)}`;
       });
     });
 
   keys
     .command('min-version')
-    .description('refuse tokens of a sector made under key versions below N (after upgrading them)')
+    .description('retire the key versions of a sector below N: their tokens are refused as token_retired (after upgrading them)')
     .requiredOption('--sector <id>', 'sector id')
     // Not --version: commander's program-wide --version would take it and print the version.
     .requiredOption('--min <n>', 'the oldest key version still accepted', positiveInt)
     .action((opts: { sector: string; min: number }) => {
       updateKeyring((settings, keyring) => {
-        const { radix } = ALPHABETS[configuredSector(settings, opts.sector).alphabet];
+        configuredSector(settings, opts.sector);
         const keys = keyring.sectors.get(opts.sector);
         if (!keys) throw new KeyringError(`the keyring has no keys for sector "${opts.sector}": run \`sectoken keys add-sector --sector ${opts.sector}\``);
         if (!Number.isInteger(opts.min) || opts.min > keys.current) {
           throw new CliError(`--min must be a whole number between 1 and the current version ${keys.current}`);
         }
-        if (keys.current - opts.min >= radix) {
-          throw new CliError(`--min ${opts.min} would leave ${keys.current - opts.min + 1} live versions; sector "${opts.sector}" tells apart at most ${radix}: use --min ${keys.current - radix + 1} or more`);
+        const missing = Array.from({ length: keys.current - opts.min + 1 }, (_, i) => opts.min + i).find((v) => !keys.versions.has(v));
+        if (missing !== undefined) {
+          throw new CliError(`the keyring no longer holds the key of version ${missing} of sector "${opts.sector}": --min must be ${keys.minVersion} or more`);
         }
         keys.minVersion = opts.min;
         return `sector "${opts.sector}" now accepts key versions ${opts.min}..${keys.current}`;

@@ -5,7 +5,7 @@
  */
 import { availableParallelism, hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ConfigError } from './schema.js';
 
 /** The repository (or installed package) root, where the development files live. */
@@ -13,6 +13,11 @@ export const PACKAGE_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 export interface Settings {
   production: boolean;
+  /**
+   * No SECTOKEN_CONFIG, SECTOKEN_KEYRING, SECTOKEN_KEK or SECTOKEN_KEK_FILE names anything but the
+   * development defaults: the only case where a development keyring may be created (SPEC "Keys").
+   */
+  defaultKeyPaths: boolean;
   port: number;
   host: string;
   configPath: string;
@@ -32,7 +37,7 @@ export interface Settings {
 }
 
 export const SETTINGS_DOC: ReadonlyArray<{ env: string; doc: string; fallback: string }> = [
-  { env: 'NODE_ENV', doc: '`production` enforces a real keyring, KEK and configuration', fallback: 'development' },
+  { env: 'NODE_ENV', doc: '`production` enforces a real keyring, KEK and configuration; `development` and `test` do not; any other value is refused', fallback: 'development' },
   { env: 'PORT', doc: 'TCP port to listen on', fallback: '8080' },
   { env: 'HOST', doc: 'address to bind', fallback: '127.0.0.1 (the container image sets 0.0.0.0)' },
   { env: 'SECTOKEN_CONFIG', doc: 'configuration file (sectors, clients, limits, legal bases)', fallback: 'development: `config/sectoken.dev.json`; production: required' },
@@ -50,15 +55,24 @@ export const SETTINGS_DOC: ReadonlyArray<{ env: string; doc: string; fallback: s
   { env: 'LOG_LEVEL', doc: 'pino level: fatal, error, warn, info, debug, trace, silent', fallback: 'info' },
 ];
 
+const samePath = (a: string, b: string): boolean => resolve(a) === resolve(b);
+
 const LOG_LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
+/** NODE_ENV values; unset means development. A typo (`prod`, `Production`) is refused, never read as development. */
+const MODES = new Set(['production', 'development', 'test']);
+
 export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+  if (env.NODE_ENV && !MODES.has(env.NODE_ENV)) {
+    throw new ConfigError(`NODE_ENV=${JSON.stringify(env.NODE_ENV).slice(0, 40)} is not a mode: set it to production, development or test (unset means development)`);
+  }
   const production = env.NODE_ENV === 'production';
   const port = Number(env.PORT ?? 8080);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError('PORT must be an integer in [0, 65535]');
   const logLevel = env.LOG_LEVEL ?? 'info';
   if (!LOG_LEVELS.has(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${[...LOG_LEVELS].join(', ')}`);
-  const configPath = env.SECTOKEN_CONFIG || (production ? undefined : join(PACKAGE_ROOT, 'config', 'sectoken.dev.json'));
+  const devConfigPath = join(PACKAGE_ROOT, 'config', 'sectoken.dev.json');
+  const configPath = env.SECTOKEN_CONFIG || (production ? undefined : devConfigPath);
   if (!configPath) throw new ConfigError('SECTOKEN_CONFIG is not set: production needs a configuration file of its own (sectors, legal bases, limits; no sample clients), with clients created by `sectoken clients add`');
   const instanceId = env.SECTOKEN_INSTANCE_ID || hostname().replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 64) || 'sectoken';
   if (!/^[A-Za-z0-9._-]{1,64}$/.test(instanceId)) throw new ConfigError("SECTOKEN_INSTANCE_ID must be 1–64 letters, digits, '.', '_' or '-'");
@@ -75,12 +89,20 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   if (!Number.isInteger(workers) || workers < 1 || workers > 256) throw new ConfigError('SECTOKEN_WORKERS must be an integer in [1, 256]');
   const auditMinFreeMb = Number(env.SECTOKEN_AUDIT_MIN_FREE_MB ?? 64);
   if (!Number.isInteger(auditMinFreeMb) || auditMinFreeMb < 0 || auditMinFreeMb > 1_048_576) throw new ConfigError('SECTOKEN_AUDIT_MIN_FREE_MB must be an integer in [0, 1048576]');
+  const keyringPath = env.SECTOKEN_KEYRING || join(PACKAGE_ROOT, 'keys', production ? 'keyring.json' : 'dev-keyring.json');
+  const defaultKeyPaths =
+    !production &&
+    !env.SECTOKEN_KEK &&
+    samePath(configPath, devConfigPath) &&
+    samePath(keyringPath, join(PACKAGE_ROOT, 'keys', 'dev-keyring.json')) &&
+    (!env.SECTOKEN_KEK_FILE || samePath(env.SECTOKEN_KEK_FILE, join(PACKAGE_ROOT, 'keys', 'dev.kek')));
   return {
     production,
+    defaultKeyPaths,
     port,
     host: env.HOST || '127.0.0.1',
     configPath,
-    keyringPath: env.SECTOKEN_KEYRING || join(PACKAGE_ROOT, 'keys', production ? 'keyring.json' : 'dev-keyring.json'),
+    keyringPath,
     kek: env.SECTOKEN_KEK || undefined,
     kekFile: env.SECTOKEN_KEK_FILE || undefined,
     logLevel,

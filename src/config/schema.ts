@@ -6,7 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ALPHABET_NAMES } from '../derivation/alphabet.js';
-import { formatProblem, POLICIES } from '../derivation/format.js';
+import { formatProblem, POLICIES, VERSION_CHARACTERS } from '../derivation/format.js';
+import { FINGERPRINT } from '../keys/fingerprint.js';
 import { jsonSyntaxError } from './jsonError.js';
 import { spellingCollisions } from './nameCollisions.js';
 
@@ -24,6 +25,8 @@ const sectorSchema = z.strictObject({
   alphabet: z.enum(ALPHABET_NAMES),
   length: z.number().int().min(3),
   checkCharacter: z.boolean().default(true),
+  /** Symbols that carry the key version: 1 (r versions over the sector's life) or 2 (r²); DERIVATION.md §4. */
+  versionCharacters: z.union(VERSION_CHARACTERS.map((k) => z.literal(k))).default(1),
   /** Reversals in this sector need a second regulator's approval. */
   dualControl: z.boolean().default(false),
 });
@@ -113,6 +116,8 @@ export const configSchema = z
     $comment: z.string().optional(),
     /** Marks the sample configuration, whose API keys are published: production refuses it. */
     development: z.boolean().default(false),
+    /** The keyring this configuration is served with (src/keys/fingerprint.ts); required in production. */
+    keyringFingerprint: z.string().regex(FINGERPRINT, '32 lower-case hex digits, as `sectoken keys fingerprint` prints').optional(),
     sectors: z.record(z.string().regex(SECTOR_ID, 'sector ids are lower-case, start with a letter, at most 32'), sectorSchema),
     clients: z.array(clientSchema).default([]),
     limits: limitsSchema.default({ maxBatchSize: 1000, maxBodyBytes: 256 * 1024, reverseRequestTtlSeconds: 900 }),

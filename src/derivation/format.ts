@@ -15,23 +15,34 @@ export const MIN_ONE_WAY_BITS = 96;
 export const MAX_ONE_WAY_BITS = 128;
 export const MAX_TOKEN_LENGTH = 64;
 
+/** How many symbols may carry the key version (DERIVATION.md §4): one, or two when one has run out. */
+export const VERSION_CHARACTERS = [1, 2] as const;
+export type VersionCharacters = (typeof VERSION_CHARACTERS)[number];
+
 export interface FormatSettings {
   policy: Policy;
   alphabet: AlphabetName;
   length: number;
   checkCharacter: boolean;
+  /** 1 when absent. */
+  versionCharacters?: VersionCharacters;
 }
 
 export interface TokenFormat extends FormatSettings {
   readonly symbols: Alphabet;
   readonly radix: number;
+  /** k, the number of version characters at the start of a token. */
+  readonly versionLength: number;
+  /** r^k: every key version of the sector's whole life has a version value of its own (DERIVATION.md §4). */
+  readonly maxVersions: number;
   readonly bodyLength: number;
 }
 
 export function tokenFormat(settings: FormatSettings): TokenFormat {
   const symbols = ALPHABETS[settings.alphabet];
-  const bodyLength = settings.length - 1 - (settings.checkCharacter ? 1 : 0);
-  return { ...settings, symbols, radix: symbols.radix, bodyLength };
+  const versionLength = settings.versionCharacters ?? 1;
+  const bodyLength = settings.length - versionLength - (settings.checkCharacter ? 1 : 0);
+  return { ...settings, symbols, radix: symbols.radix, versionLength, maxVersions: symbols.radix ** versionLength, bodyLength };
 }
 
 /** Why a format cannot be used, in words that name the rule; undefined if it is acceptable. */

@@ -19,6 +19,8 @@ const DIGIT_OFFSET = [0, 0, 10, 110, 1_110, 11_110, 111_110];
 
 /** DERIVATION.md §2: trims ASCII white space, upper-cases a–z; throws invalid_national_id otherwise. */
 export function canonicalNationalId(input: unknown): string {
+  // §2: more than 64 characters is refused before trimming. The document counts code points,
+  // .length UTF-16 units: the verdict is the same, since any non-ASCII character is refused too.
   if (typeof input !== 'string' || input.length > 64) throw invalidNationalId();
   // ASCII only, so the rule is the same in every language: String#trim's set depends on the
   // Unicode version, and String#toUpperCase maps letters of other scripts.

@@ -1,5 +1,5 @@
 /**
- * One sector's tokens (docs/DERIVATION.md §4–§6): token = version character || body || check.
+ * One sector's tokens (docs/DERIVATION.md §4–§6): token = version characters || body || check.
  * Reversible bodies are FF1 of the TNI under K_ff1(s, v); one-way bodies are HMAC-SHA256 of the
  * TNI under K_mac(s, v), reduced into the alphabet. issueMany runs a whole batch through each FF1
  * round together (src/crypto/ff1.ts).
@@ -7,7 +7,7 @@
 import { ff1, type FF1 } from '../crypto/ff1.js';
 import { writeNumerals } from '../crypto/numerals.js';
 import { hmacSha256, numeralsMod } from '../crypto/hmac.js';
-import { invalidToken } from '../errors.js';
+import { invalidToken, tokenRetired } from '../errors.js';
 import { sectorFf1Key, sectorHmacKey } from '../keys/derive.js';
 import { KeyringError, type SectorKeys } from '../keys/keyring.js';
 import { checkValue, hasValidCheck } from './checkCharacter.js';
@@ -32,17 +32,19 @@ export interface SectorTokens {
   open(token: string): { keyVersion: number; tni: number | undefined };
 }
 
-/** Writes the bodies of `tnis` as numerals, body k at out[k][1 …]. */
+/** Writes the bodies of `tnis` as numerals, body k at out[k][versionLength …]. */
 type BodyWriter = (tnis: ArrayLike<number>, out: number[][]) => void;
 
 export function sectorTokens(sector: string, settings: FormatSettings, keys: SectorKeys): SectorTokens {
   const format = tokenFormat(settings);
-  const { radix, bodyLength, symbols } = format;
-  // DERIVATION.md §4: the version character is v mod radix, so live versions must fit one window.
-  if (keys.current - keys.minVersion >= radix) {
-    // A KeyringError: the start refuses in one line with the fix, not a stack trace.
+  const { radix, bodyLength, symbols, versionLength, maxVersions } = format;
+  // DERIVATION.md §4: each of the sector's versions 1..current has a version value of its own, for
+  // the sector's whole life; a keyring past r^k versions has given one value to two keys.
+  if (keys.current > maxVersions) {
+    // A KeyringError: the start refuses in one line, not a stack trace.
     throw new KeyringError(
-      `sector "${sector}": key versions ${keys.minVersion}..${keys.current} do not fit one version character (radix ${radix}): raise the minimum version with \`sectoken keys min-version --sector ${sector} --min ${keys.current - radix + 1}\``,
+      `sector "${sector}" has had ${keys.current} key versions but its ${versionLength} version character(s) tell only ${maxVersions} apart: ` +
+        `tokens of retired versions would be read as tokens of live ones (docs/DERIVATION.md §4); restore the keyring from before the rotation past ${maxVersions}`,
     );
   }
   const numberPath = BigInt(radix) ** BigInt(bodyLength) <= 2n ** 53n;
@@ -53,7 +55,7 @@ export function sectorTokens(sector: string, settings: FormatSettings, keys: Sec
       const key = sectorFf1Key(secret, sector, v);
       const cipher = ff1(key, radix, new TextEncoder().encode(`sectoken/v1/token/${sector}/${v}`));
       key.fill(0);
-      versions.set(v, { write: reversibleBodies(cipher, radix, bodyLength, numberPath), cipher });
+      versions.set(v, { write: reversibleBodies(cipher, radix, bodyLength, versionLength, numberPath), cipher });
     } else {
       const key = sectorHmacKey(secret, sector, v);
       const mac = hmacSha256(key);
@@ -62,7 +64,7 @@ export function sectorTokens(sector: string, settings: FormatSettings, keys: Sec
       const message = new Uint8Array(9);
       versions.set(v, {
         write: (tnis, out) => {
-          for (let k = 0; k < out.length; k++) numeralsMod(mac.macWords(tniAscii(tnis[k]!, message), words), radix, bodyLength, out[k]!, 1);
+          for (let k = 0; k < out.length; k++) numeralsMod(mac.macWords(tniAscii(tnis[k]!, message), words), radix, bodyLength, out[k]!, versionLength);
         },
       });
     }
@@ -74,16 +76,20 @@ export function sectorTokens(sector: string, settings: FormatSettings, keys: Sec
     const numerals = Array.from({ length: tnis.length }, () => new Array<number>(format.length));
     entry.write(tnis, numerals);
     return numerals.map((n) => {
-      n[0] = version % radix;
+      // DERIVATION.md §4: V = numerals of (v mod r^k) in radix r, length k.
+      writeNumerals(n, 0, versionLength, version % maxVersions, radix);
       if (format.checkCharacter) n[format.length - 1] = checkValue(n.slice(0, -1), radix);
       return symbols.fromNumerals(n);
     });
   };
 
-  const versionOf = (value: number): number | undefined => {
-    // The one live version congruent to the character's value (DERIVATION.md §4).
-    const v = keys.minVersion + ((((value - keys.minVersion) % radix) + radix) % radix);
-    return v <= keys.current ? v : undefined;
+  /** DERIVATION.md §4 "Reading V": the one version of the sector's life with this value; retired ones are refused as such. */
+  const versionOf = (numerals: readonly number[]): number => {
+    const value = Number(numeralValue(numerals.slice(0, versionLength), radix));
+    const v = value === 0 ? maxVersions : value;
+    if (v > keys.current) throw invalidToken();
+    if (v < keys.minVersion) throw tokenRetired();
+    return v;
   };
 
   return {
@@ -95,15 +101,16 @@ export function sectorTokens(sector: string, settings: FormatSettings, keys: Sec
     issueMany,
     open(token) {
       const canonical = symbols.normalize(token);
+      // §7 step 2 counts code points, .length UTF-16 units: the verdict is the same, since every
+      // symbol is ASCII and a character outside the BMP fails this test or the alphabet's.
       if (canonical.length !== format.length) throw invalidToken();
       const numerals = symbols.toNumerals(canonical);
       if (!numerals) throw invalidToken();
       if (format.checkCharacter && !hasValidCheck(numerals, radix)) throw invalidToken();
-      const keyVersion = versionOf(numerals[0]!);
-      if (keyVersion === undefined) throw invalidToken();
+      const keyVersion = versionOf(numerals);
       const cipher = versions.get(keyVersion)!.cipher;
       if (!cipher) return { keyVersion, tni: undefined };
-      const tni = numeralValue(cipher.decrypt(numerals.slice(1, 1 + bodyLength)), radix);
+      const tni = numeralValue(cipher.decrypt(numerals.slice(versionLength, versionLength + bodyLength)), radix);
       if (tni >= BigInt(TNI_DOMAIN)) throw invalidToken();
       return { keyVersion, tni: Number(tni) };
     },
@@ -111,11 +118,11 @@ export function sectorTokens(sector: string, settings: FormatSettings, keys: Sec
 }
 
 /** DERIVATION.md §5: X = numerals of the TNI in radix r, length n; body = FF1(K_ff1, r, tweak, X). */
-function reversibleBodies(cipher: FF1, radix: number, bodyLength: number, numberPath: boolean): BodyWriter {
+function reversibleBodies(cipher: FF1, radix: number, bodyLength: number, at: number, numberPath: boolean): BodyWriter {
   if (numberPath) {
     return (tnis, out) => {
       const bodies = cipher.encryptInts(tnis, bodyLength);
-      for (let k = 0; k < out.length; k++) writeNumerals(out[k]!, 1, 1 + bodyLength, bodies[k]!, radix);
+      for (let k = 0; k < out.length; k++) writeNumerals(out[k]!, at, at + bodyLength, bodies[k]!, radix);
     };
   }
   // Bodies too long for doubles: numeral arrays through the BigInt path of FF1.
@@ -126,7 +133,7 @@ function reversibleBodies(cipher: FF1, radix: number, bodyLength: number, number
       return x;
     });
     cipher.encryptMany(inputs).forEach((body, k) => {
-      for (let i = 0; i < bodyLength; i++) out[k]![1 + i] = body[i]!;
+      for (let i = 0; i < bodyLength; i++) out[k]![at + i] = body[i]!;
     });
   };
 }

@@ -20,7 +20,7 @@ export interface Tokenizer {
   tokenize(sector: string, nationalId: unknown): IssuedToken;
   /** Tokens of many canonical national IDs under the sector's current key version, in order, all through each FF1 round together. */
   tokenizeMany(sector: string, canonicalIds: readonly string[]): string[];
-  /** The national ID behind a reversible token; throws invalid_token or not_reversible. */
+  /** The national ID behind a reversible token; throws invalid_token, token_retired, or not_reversible for a well-formed one-way token. */
   reverse(sector: string, token: string): { nationalId: string; keyVersion: number };
   /** The TNI behind a reversible token, for translation and upgrade. */
   tniOfToken(sector: string, token: string): { tni: number; keyVersion: number };
@@ -44,8 +44,10 @@ export function createTokenizer(config: { sectors: Readonly<Record<string, Forma
 
   const openReversible = (sectorId: string, token: string): { tni: number; rank: number; keyVersion: number } => {
     const s = sector(sectorId);
-    if (s.format.policy !== 'reversible') throw new SectokenError('not_reversible', 'tokens of this sector are one-way');
+    // DERIVATION.md §7: steps 1–3 first, so a malformed token of a one-way sector is invalid_token
+    // (or token_retired) as anywhere else; step 4 refuses only a well-formed one.
     const opened = s.open(token);
+    if (s.format.policy !== 'reversible') throw new SectokenError('not_reversible', 'tokens of this sector are one-way');
     const rank = opened.tni === undefined ? undefined : tni.toRank(opened.tni);
     // A body that decrypts outside the national-ID space is as invalid as a bad check character.
     if (opened.tni === undefined || rank === undefined) throw invalidToken();

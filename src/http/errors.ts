@@ -17,6 +17,7 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   method_not_allowed: 405,
   request_closed: 409,
   request_expired: 410,
+  token_retired: 410,
   request_tampered: 409,
   payload_too_large: 413,
   not_reversible: 422,

@@ -55,6 +55,7 @@ export const healthResponse = z.strictObject({ status: z.literal('ok') }).meta({
 export const readinessResponse = z
   .strictObject({
     status: z.enum(['ready', 'not_ready']),
+    keyringFingerprint: z.string().regex(/^[0-9a-f]{32}$/).meta({ description: "the served keyring's fingerprint, the configuration's keyringFingerprint: every instance of a fleet reports the same" }),
     checks: z.strictObject({
       keys: z.literal('ok').meta({ description: 'the keyring is loaded (the service does not start without it)' }),
       audit: z.enum(['ok', 'unavailable', 'disk_low']).meta({ description: 'disk_low: less free space on the audit disk than SECTOKEN_AUDIT_MIN_FREE_MB' }),
@@ -133,7 +134,7 @@ export const upgradeResponse = z
     sector,
     keyVersion,
     schemeVersion,
-    results: z.array(z.union([z.strictObject({ token, keyVersion }), z.strictObject({ error: z.literal('invalid_token') })])),
+    results: z.array(z.union([z.strictObject({ token, keyVersion }), z.strictObject({ error: z.enum(['invalid_token', 'token_retired']) })])),
   })
   .meta({ id: 'UpgradeResponse' });
 

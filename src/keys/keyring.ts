@@ -1,6 +1,8 @@
 /**
- * The keyring: one random key per purpose (SPEC "Keys"). Sector keys are versioned; `current`
- * makes new tokens, versions down to `minVersion` are still accepted. Created with the CSPRNG.
+ * The keyring: one random key per purpose. Sector keys are versioned 1, 2, … `current`: every
+ * version from 1 to `current` has existed (none is ever reused); `current` makes new tokens,
+ * versions down to `minVersion` are accepted, those below are retired (DERIVATION.md §4). Created
+ * with the CSPRNG.
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { z } from 'zod';
@@ -57,18 +59,18 @@ export function addSector(keyring: Keyring, sector: string): void {
 
 /**
  * Adds a version and makes it current; returns it. Offline only (never in the request path).
- * With `radix` (the sector alphabet's), refuses to go past the `radix` live versions that one
- * version character tells apart (DERIVATION.md §4), saying how far to raise the minimum first.
+ * With `maxVersions` (r^k of the sector's format), refuses the version that would share a
+ * version value with version 1: a version character is never given to a second key version,
+ * since tokens of a retired version exist for ever (DERIVATION.md §4).
  */
-export function rotateSector(keyring: Keyring, sector: string, radix?: number): number {
+export function rotateSector(keyring: Keyring, sector: string, maxVersions?: number): number {
   const keys = keyring.sectors.get(sector);
   if (!keys) throw new KeyringError(`the keyring has no keys for sector "${sector}"`);
-  const next = Math.max(...keys.versions.keys()) + 1;
-  if (radix !== undefined && next - keys.minVersion >= radix) {
-    const needed = next - radix + 1;
+  const next = keys.current + 1;
+  if (maxVersions !== undefined && next > maxVersions) {
     throw new KeyringError(
-      `sector "${sector}" already has ${keys.current - keys.minVersion + 1} live key versions (${keys.minVersion}..${keys.current}), the most its version character tells apart (radix ${radix}): ` +
-        `raise the minimum version first by ${needed - keys.minVersion}, to ${needed} (\`sectoken keys min-version --sector ${sector} --min ${needed}\`, after upgrading older tokens)`,
+      `sector "${sector}" has used all ${maxVersions} key versions its token format tells apart, and a version character is never given to a second key: ` +
+        `continue in a new sector whose format has more version characters ("versionCharacters": 2), see docs/DERIVATION.md §4 "When the versions run out"`,
     );
   }
   keys.versions.set(next, newKey());

@@ -1,11 +1,14 @@
 /**
- * Reading and writing the sealed keyring and the KEK on disk (SPEC "Keys"). Start-up rules:
- * development creates what is missing and says so; production refuses a development keyring, a
- * missing or wrong KEK and a damaged keyring, each with a one-line reason.
+ * Reading and writing the sealed keyring and the KEK on disk (SPEC "Keys"). Start-up rules: key
+ * material is made only by `sectoken keys init`, or for the development sample at the default
+ * paths (said loudly); anything else missing, a development keyring outside the development sample,
+ * a wrong KEK, a damaged keyring and one the configuration does not pin are each refused with a
+ * one-line reason.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { addSector, generateKeyring, KeyringError, parseKeyring, serializeKeyring, type Keyring } from './keyring.js';
+import { keyringFingerprint } from './fingerprint.js';
 import { newKek, openKeyring, parseKek, sealKeyring } from './seal.js';
 
 /** What the keyring store needs of the settings (src/config/env.ts): kept here so that keys/ imports nothing above it. */
@@ -19,6 +22,8 @@ export interface KeyringSettings {
 export interface LoadedKeyring {
   keyring: Keyring;
   kek: Uint8Array;
+  /** keyringFingerprint(keyring): what the configuration pins and /readyz reports. */
+  fingerprint: string;
   /** What start-up created or changed, to be said loudly. */
   notices: string[];
 }
@@ -45,7 +50,11 @@ export function readKek(settings: Pick<KeyringSettings, 'kek' | 'kekFile'>): Uin
     try {
       text = readFileSync(settings.kekFile, 'utf8');
     } catch (err) {
-      throw new KeyringError(`cannot read SECTOKEN_KEK_FILE ${settings.kekFile}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') {
+        throw new KeyringError(`no key-encryption key at ${settings.kekFile} (SECTOKEN_KEK_FILE): correct SECTOKEN_KEK_FILE, or make a KEK with \`sectoken keys new-kek\` and a keyring with \`sectoken keys init\``);
+      }
+      throw new KeyringError(`cannot read SECTOKEN_KEK_FILE ${settings.kekFile}: ${code ?? String(err)}`);
     }
     return parseKek(text, `SECTOKEN_KEK_FILE ${settings.kekFile}`);
   }
@@ -80,50 +89,98 @@ export function openKeyringFile(path: string, kek: Uint8Array): Keyring {
   return keyring;
 }
 
-export function loadKeyring(settings: KeyringSettings, sectorIds: readonly string[]): LoadedKeyring {
-  return settings.production ? loadProduction(settings, sectorIds) : loadDevelopment(settings, sectorIds);
+/**
+ * What the configuration expects of its keyring (src/config/keyringTerms.ts builds it): checked by
+ * loadKeyring on every load, at start and on reload alike.
+ */
+export interface KeyringTerms {
+  sectorIds: readonly string[];
+  /** The configuration's `keyringFingerprint`: the keyring must be this one. */
+  fingerprint: string | undefined;
+  /** The configuration is the development sample (`development: true`). */
+  developmentConfig: boolean;
+  /**
+   * Development key material may be created (KEK, keyring, sector keys): only for the development
+   * sample at its default paths, never for a pinned configuration (SPEC "Keys").
+   */
+  mayCreate: boolean;
+  /** Names the configuration in refusals. */
+  configPath: string;
 }
 
-function loadProduction(settings: KeyringSettings, sectorIds: readonly string[]): LoadedKeyring {
-  const kek = requireKek(settings);
-  const keyring = openKeyringFile(settings.keyringPath, kek);
-  if (keyring.development) {
-    throw new KeyringError(`${settings.keyringPath} is a development keyring: production needs one made with \`sectoken keys init\``);
-  }
-  for (const sector of sectorIds) {
-    if (!keyring.sectors.has(sector)) {
-      throw new KeyringError(`the keyring has no key for sector "${sector}": run \`sectoken keys add-sector --sector ${sector}\``);
-    }
-  }
-  return { keyring, kek, notices: [] };
-}
+const INIT = 'create one with `sectoken keys init`';
 
-function loadDevelopment(settings: KeyringSettings, sectorIds: readonly string[]): LoadedKeyring {
+/**
+ * Opens the keyring the settings name, under the terms of the configuration; creates development
+ * material only where terms.mayCreate. Every refusal is one line naming the file and the fix.
+ */
+export function loadKeyring(settings: KeyringSettings, terms: KeyringTerms): LoadedKeyring {
   const notices: string[] = [];
-  let kek = readKek(settings);
-  if (!kek) {
-    const kekPath = devKekPath(settings);
-    if (!existsSync(kekPath)) {
-      writeSecretFile(kekPath, newKek() + '\n');
-      notices.push(`created a DEVELOPMENT key-encryption key at ${kekPath}`);
-    }
-    kek = parseKek(readFileSync(kekPath, 'utf8'), kekPath);
-  }
-  if (!existsSync(settings.keyringPath)) {
-    const keyring = generateKeyring(sectorIds, true);
+  const kek = kekOf(settings, terms, notices);
+  let keyring: Keyring;
+  if (existsSync(settings.keyringPath)) {
+    keyring = openKeyringFile(settings.keyringPath, kek);
+  } else if (terms.mayCreate) {
+    keyring = generateKeyring(terms.sectorIds, true);
     saveKeyring(settings.keyringPath, keyring, kek);
     notices.push(`created a DEVELOPMENT keyring at ${settings.keyringPath}; never use it in production (NODE_ENV=production refuses it)`);
-    return { keyring, kek, notices };
+  } else {
+    throw new KeyringError(`no keyring at ${settings.keyringPath}: ${INIT} (or correct SECTOKEN_KEYRING)`);
   }
-  const keyring = openKeyringFile(settings.keyringPath, kek);
-  const missing = sectorIds.filter((sector) => !keyring.sectors.has(sector));
-  if (missing.length > 0) {
-    if (!keyring.development) {
-      throw new KeyringError(`the keyring has no key for sector "${missing[0]}": run \`sectoken keys add-sector --sector ${missing[0]}\``);
+  if (keyring.development && (settings.production || !terms.developmentConfig)) {
+    throw new KeyringError(`${settings.keyringPath} is a development keyring, and ${terms.configPath} is not the development sample: it needs a keyring made with \`sectoken keys init\``);
+  }
+  const fingerprint = checkPin(settings, terms, keyring);
+  addMissingSectors(settings, terms, keyring, kek, notices);
+  return { keyring, kek, fingerprint, notices };
+}
+
+/**
+ * SECTOKEN_KEK(_FILE), or else the development `dev.kek` beside the keyring. A new dev.kek only
+ * where a new keyring may be made too: never beside an existing keyring (it could not open it).
+ */
+function kekOf(settings: KeyringSettings, terms: KeyringTerms, notices: string[]): Uint8Array {
+  if (settings.production || !terms.developmentConfig) return requireKek(settings);
+  const given = readKek(settings);
+  if (given) return given;
+  const kekPath = devKekPath(settings);
+  if (existsSync(kekPath)) return parseKek(readFileSync(kekPath, 'utf8'), kekPath);
+  if (existsSync(settings.keyringPath)) {
+    throw new KeyringError(`${kekPath} is missing but the keyring ${settings.keyringPath} exists: restore that dev.kek, or set SECTOKEN_KEK_FILE to the KEK that sealed it (a new KEK could not open it)`);
+  }
+  if (!terms.mayCreate) throw new KeyringError(`no keyring at ${settings.keyringPath}: ${INIT} (or correct SECTOKEN_KEYRING)`);
+  writeSecretFile(kekPath, newKek() + '\n');
+  notices.push(`created a DEVELOPMENT key-encryption key at ${kekPath}`);
+  return parseKek(readFileSync(kekPath, 'utf8'), kekPath);
+}
+
+/** Sectors configured but not in the keyring: added to a development keyring where terms.mayCreate, else refused. */
+function addMissingSectors(settings: KeyringSettings, terms: KeyringTerms, keyring: Keyring, kek: Uint8Array, notices: string[]): void {
+  const missing = terms.sectorIds.filter((sector) => !keyring.sectors.has(sector));
+  if (missing.length === 0) return;
+  if (!keyring.development || !terms.mayCreate) {
+    throw new KeyringError(`the keyring has no key for sector "${missing[0]}": run \`sectoken keys add-sector --sector ${missing[0]}\``);
+  }
+  for (const sector of missing) addSector(keyring, sector);
+  saveKeyring(settings.keyringPath, keyring, kek);
+  notices.push(`added DEVELOPMENT keys for sector(s) ${missing.join(', ')} to ${settings.keyringPath}`);
+}
+
+/** The configuration's pin (SPEC "Keys": no instance of a fleet serves another keyring); production requires one. */
+function checkPin(settings: KeyringSettings, terms: KeyringTerms, keyring: Keyring): string {
+  const actual = keyringFingerprint(keyring);
+  if (terms.fingerprint === undefined) {
+    if (settings.production) {
+      throw new KeyringError(
+        `${terms.configPath} pins no keyring: production needs "keyringFingerprint" in it (\`sectoken keys fingerprint\` prints the line for the keyring \`sectoken keys init\` made)`,
+      );
     }
-    for (const sector of missing) addSector(keyring, sector);
-    saveKeyring(settings.keyringPath, keyring, kek);
-    notices.push(`added DEVELOPMENT keys for sector(s) ${missing.join(', ')} to ${settings.keyringPath}`);
+    return actual;
   }
-  return { keyring, kek, notices };
+  if (actual !== terms.fingerprint) {
+    throw new KeyringError(
+      `the keyring ${settings.keyringPath} has fingerprint ${actual}, but ${terms.configPath} pins ${terms.fingerprint}: start with the keyring the configuration pins (check SECTOKEN_KEYRING)`,
+    );
+  }
+  return actual;
 }

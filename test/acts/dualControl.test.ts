@@ -46,7 +46,7 @@ describe('dual control', () => {
   });
 
   it('refuses self-approval, a second decision, a stranger\'s fetch, and a fetch of a denied request, each audited', async () => {
-    const id = await ask(service, 'K7');
+    const id = await ask(service, 'KZ700913'); // long enough that no random request id contains it by chance
     const self = await decide(service, 'regulator-cndp', id, 'approve');
     expect([self.status, self.body.error.code]).toEqual([403, 'forbidden']);
     expect(lastRecord(service)).toMatchObject({ act: 'approve', client: 'regulator-cndp', outcome: 'forbidden' });
@@ -63,7 +63,7 @@ describe('dual control', () => {
     expect([second.status, second.body.error.code]).toEqual([409, 'request_closed']);
     const denied = await fetchResult(service, 'regulator-cndp', id);
     expect([denied.status, denied.body.error.code]).toEqual([409, 'request_closed']);
-    expect(JSON.stringify(denied.body)).not.toContain('K7');
+    expect(JSON.stringify(denied.body)).not.toContain('KZ700913');
   });
 
   it('refuses a second approval after an approval', async () => {

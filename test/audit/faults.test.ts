@@ -21,6 +21,7 @@ import { createLogger } from '../../src/log.js';
 import { createService, type Service } from '../../src/service.js';
 import { startServer, stopServer } from '../helpers/cli.js';
 import { bearer, startTestService, type TestService } from '../helpers/service.js';
+import { devKeyring } from '../helpers/devKeyring.js';
 
 const NATIONAL_ID = 'FS424242';
 const reverseBody = (token: string) => ({ sector: 'tax', token, legalBasis: 'LOI-09-08-ART-4', caseId: 'CASE-FAULT-1', purpose: 'fault injection test' });
@@ -199,36 +200,25 @@ describe('(b) an unwritable audit directory', () => {
   const roDir = tempDir();
   const cannotMount = mountTmpfs(join(roDir, 'audit'), 'ro,size=1m');
 
-  it('when the audit directory is on a read-only file system, then the service starts, tokenizes, and refuses audited acts with 503', async () => {
+  it('when the audit directory is on a read-only file system, then the service refuses to start, naming SECTOKEN_AUDIT_DIR', async () => {
     if (cannotMount) throw new Error(cannotMount);
-    const service = await startWithAuditDir(roDir, join(roDir, 'audit'));
-    expect(service.audit.writable()).toBe(false);
-    expect(service.logs()).toContain('EROFS');
-    const token = await tokenOf(service.app);
-    await expectAuditDown(service.app, token);
+    await expect(startWithAuditDir(roDir, join(roDir, 'audit'))).rejects.toThrow(/audit directory .* cannot hold the audit log \(read-only file system, EROFS\): set SECTOKEN_AUDIT_DIR/);
     expect(existsSync(join(roDir, 'audit', 'audit-test-instance.jsonl'))).toBe(false);
   });
 
-  it('when the audit directory cannot exist (its parent is a regular file), then the service starts, tokenizes, and refuses audited acts with 503', async () => {
+  it('when the audit directory cannot exist (its parent is a regular file), then the service refuses to start, naming SECTOKEN_AUDIT_DIR', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'not-a-dir'), 'x');
-    const service = await startWithAuditDir(dir, join(dir, 'not-a-dir', 'audit'));
-    expect(service.audit.writable()).toBe(false);
-    expect(service.logs()).toMatch(/ENOTDIR|EEXIST/);
-    const token = await tokenOf(service.app);
-    await expectAuditDown(service.app, token);
-    // Unauthenticated callers of an audited act get 503 too: their refusal could not be recorded.
-    const anonymous = await reverse(service.app, token, null);
-    expect(anonymous.status).toBe(503);
-    expect(anonymous.text).not.toContain(NATIONAL_ID);
+    await expect(startWithAuditDir(dir, join(dir, 'not-a-dir', 'audit'))).rejects.toThrow(/cannot hold the audit log \(not a directory, (ENOTDIR|EEXIST)\): set SECTOKEN_AUDIT_DIR/);
   });
 });
 
 describe('(d) refusals while the audit log is failed', () => {
   it('when a caller would be refused (forbidden, out of scope, no basis, unauthenticated, unknown request), then it gets 503, not the refusal', async () => {
     const dir = tempDir();
-    writeFileSync(join(dir, 'not-a-dir'), 'x');
-    const service = await startWithAuditDir(dir, join(dir, 'not-a-dir', 'audit'));
+    const service = await startWithAuditDir(dir, join(dir, 'audit'));
+    // The file deleted behind the running log: every audited act is refused from then on.
+    unlinkSync(service.audit.path);
     const token = await tokenOf(service.app);
     const post = (path: string, client: string | null, payload: object) => {
       const r = request(service.app).post(path).send(payload);
@@ -305,7 +295,7 @@ describe('(c) fsync failing with EIO (LD_PRELOAD shim, built server)', () => {
       LD_PRELOAD: shim,
       SECTOKEN_TEST_FSYNC_FAIL: marker,
       SECTOKEN_AUDIT_DIR: auditDir,
-      SECTOKEN_KEYRING: join(dir, 'keyring.json'),
+      SECTOKEN_KEYRING: devKeyring(join(dir, 'keyring.json')),
       SECTOKEN_INSTANCE_ID: 'eio-instance',
       // libuv may otherwise hand fdatasync to io_uring, bypassing the libc call the shim replaces.
       UV_USE_IO_URING: '0',

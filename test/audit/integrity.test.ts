@@ -22,6 +22,7 @@ import { createLogger } from '../../src/log.js';
 import { createService, type Service } from '../../src/service.js';
 import { runCli, startServer, stopServer } from '../helpers/cli.js';
 import { bearer, startTestService, type TestService } from '../helpers/service.js';
+import { devKeyring } from '../helpers/devKeyring.js';
 
 const NAME = auditFileName('test-instance');
 const services: Service[] = [];
@@ -161,7 +162,7 @@ describe('(8) a new chain never starts where one existed', () => {
   it('when the built server restarts over a deleted file, then it exits 1 with one line on stderr', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sectoken-integrity-cli-'));
     scratch.push(dir);
-    const env = { SECTOKEN_AUDIT_DIR: join(dir, 'audit'), SECTOKEN_KEYRING: join(dir, 'keyring.json'), SECTOKEN_INSTANCE_ID: 'cli-instance' };
+    const env = { SECTOKEN_AUDIT_DIR: join(dir, 'audit'), SECTOKEN_KEYRING: devKeyring(join(dir, 'keyring.json')), SECTOKEN_INSTANCE_ID: 'cli-instance' };
     const server = await startServer(env);
     try {
       const res = await fetch(`${server.url}/v1/reverse`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
@@ -219,7 +220,7 @@ describe('(9) one process per chain', () => {
   it('when a second built server starts on the same chain, then it exits 1 with one line', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sectoken-integrity-cli-'));
     scratch.push(dir);
-    const env = { SECTOKEN_AUDIT_DIR: join(dir, 'audit'), SECTOKEN_KEYRING: join(dir, 'keyring.json'), SECTOKEN_INSTANCE_ID: 'twice' };
+    const env = { SECTOKEN_AUDIT_DIR: join(dir, 'audit'), SECTOKEN_KEYRING: devKeyring(join(dir, 'keyring.json')), SECTOKEN_INSTANCE_ID: 'twice' };
     const server = await startServer(env);
     try {
       const second = runCli(['serve'], { ...env, PORT: '0' });

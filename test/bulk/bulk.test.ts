@@ -16,6 +16,7 @@ import { unrankNationalId, NATIONAL_ID_COUNT } from '../../src/derivation/nation
 import { createTokenizer } from '../../src/derivation/tokenizer.js';
 import { CLI, runCli, startServer, stopServer } from '../helpers/cli.js';
 import { devConfig } from '../helpers/service.js';
+import { devKeyring } from '../helpers/devKeyring.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sectoken-bulk-'));
 const ROWS = 100_000;
@@ -28,10 +29,11 @@ for (let i = 0; i < ROWS; i++) {
 }
 writeFileSync(input, lines.join('\n') + '\n');
 
+const keyringPath = devKeyring(join(dir, 'dev-keyring.json'));
 function serverEnv(config: object): Record<string, string> {
   const configPath = join(dir, `config-${Math.random().toString(36).slice(2)}.json`);
   writeFileSync(configPath, JSON.stringify(config));
-  return { SECTOKEN_CONFIG: configPath, SECTOKEN_KEYRING: join(dir, 'dev-keyring.json'), SECTOKEN_AUDIT_DIR: join(dir, 'audit') };
+  return { SECTOKEN_CONFIG: configPath, SECTOKEN_KEYRING: keyringPath, SECTOKEN_AUDIT_DIR: join(dir, 'audit') };
 }
 const bulkArgs = (url: string, out: string, extra: string[] = []): string[] => [
   'bulk', '--url', url, '--sector', 'health', '--in', input, '--out', out, '--column', '2', '--header', ...extra,

@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, startServer, stopServer } from '../helpers/cli.js';
+import { devKeyring } from '../helpers/devKeyring.js';
 import { waitFor } from '../redis/helpers.js';
 
 const oneLine = (stderr: string): string => {
@@ -25,7 +26,7 @@ describe('serve', () => {
     try {
       const { port } = taken.address() as { port: number };
       const dir = mkdtempSync(join(tmpdir(), 'sectoken-port-'));
-      const r = runCli(['serve'], { PORT: String(port), SECTOKEN_KEYRING: join(dir, 'dev-keyring.json'), SECTOKEN_AUDIT_DIR: join(dir, 'audit') });
+      const r = runCli(['serve'], { PORT: String(port), SECTOKEN_KEYRING: devKeyring(join(dir, 'dev-keyring.json')), SECTOKEN_AUDIT_DIR: join(dir, 'audit') });
       expect(r.status).toBe(1);
       expect(r.stderr.trim().split('\n').pop()).toBe(`sectoken: port ${port} on 127.0.0.1 is in use: stop whatever listens there, or set PORT to a free port`);
       expect(r.stderr).not.toMatch(/\n\s+at /);
@@ -36,7 +37,7 @@ describe('serve', () => {
 
   it('prints the pid to signal, and SIGHUP to that pid reloads the configuration and keyring', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sectoken-pid-'));
-    const server = await startServer({ SECTOKEN_KEYRING: join(dir, 'dev-keyring.json') });
+    const server = await startServer({ SECTOKEN_KEYRING: devKeyring(join(dir, 'dev-keyring.json')) });
     try {
       expect(server.output()).toContain(`pid ${server.child.pid}`);
       expect(server.output()).toContain(`kill -HUP ${server.child.pid}`);
@@ -57,7 +58,7 @@ describe('serve', () => {
 
 describe('audit verify', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sectoken-verify-'));
-  const env = { SECTOKEN_KEYRING: join(dir, 'keys', 'dev-keyring.json'), SECTOKEN_AUDIT_DIR: join(dir, 'audit') };
+  const env = { SECTOKEN_KEYRING: devKeyring(join(dir, 'keys', 'dev-keyring.json')), SECTOKEN_AUDIT_DIR: join(dir, 'audit') };
   let log = '';
 
   beforeAll(async () => {
@@ -100,7 +101,7 @@ describe('audit verify', () => {
     // Another deployment's development keyring, sealed under its own dev.kek: a mix-up of keyrings.
     const other = mkdtempSync(join(tmpdir(), 'sectoken-other-'));
     const otherKeyring = join(other, 'dev-keyring.json');
-    await stopServer((await startServer({ SECTOKEN_KEYRING: otherKeyring })).child);
+    devKeyring(otherKeyring);
     const r = runCli(['audit', 'verify', log], { SECTOKEN_KEYRING: otherKeyring, SECTOKEN_KEK_FILE: join(other, 'dev.kek') });
     expect(r.status).toBe(2);
     expect(oneLine(r.stderr)).toMatch(/no record of .* has a valid MAC under keyring .*: that keyring did not write this log/);

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../../src/config/env.js';
 import { CLI, startServer, stopServer } from '../helpers/cli.js';
 import { devConfig } from '../helpers/service.js';
+import { devKeyring } from '../helpers/devKeyring.js';
 import { waitFor } from '../redis/helpers.js';
 
 const README = readFileSync(join(PACKAGE_ROOT, 'README.md'), 'utf8');
@@ -87,7 +88,7 @@ describe('README', () => {
       if (/clients add .*--role service/.test(line)) serviceKey = r.stdout.trim();
       ran.push(/dist\/cli\.js (\S+ \S+)/.exec(line)?.[1] ?? line);
     }
-    expect(ran).toEqual(['keys new-kek', 'keys init', 'clients add', 'clients add', 'keys add-sector', 'keys rotate', 'keys min-version', 'keys public-key', 'serve']);
+    expect(ran).toEqual(['keys new-kek', 'keys init', 'keys fingerprint', 'clients add', 'clients add', 'keys add-sector', 'keys rotate', 'keys min-version', 'keys public-key', 'serve']);
     expect(serviceKey).toMatch(/^stk_/);
     expect(readFileSync(join(tmp, 'secure', 'audit-signing.pub'), 'utf8').trim()).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const config = JSON.parse(readFileSync(configPath, 'utf8')) as { clients: Array<{ id: string; person?: string }> };
@@ -129,7 +130,7 @@ describe('README', () => {
   it('"Bulk onboarding": the example runs as written and prints what the README shows', async () => {
     const tmp = mkdtempSync(join(tmpdir(), 'sectoken-readme-bulk-'));
     writeFileSync(join(tmp, 'register.csv'), 'recordId,nationalId\nR1,AB123456\nR2,not-an-id\nR3,K1\n');
-    const server = await startServer({ SECTOKEN_KEYRING: join(tmp, 'keys', 'dev-keyring.json') });
+    const server = await startServer({ SECTOKEN_KEYRING: devKeyring(join(tmp, 'keys', 'dev-keyring.json')) });
     try {
       const block = blockAfter('## Bulk onboarding');
       const [line] = commands(block);

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { IDLE_GRACE_MS } from '../../src/shutdown.js';
 import { startServer } from '../helpers/cli.js';
 import { devConfig } from '../helpers/service.js';
+import { devKeyring } from '../helpers/devKeyring.js';
 
 interface Outcome {
   answered: number;
@@ -54,9 +55,10 @@ describe('graceful shutdown', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sectoken-shutdown-'));
   const configPath = join(dir, 'config.json');
   writeFileSync(configPath, JSON.stringify({ ...devConfig(), rateLimits: { defaults: {}, clients: {} } }));
+  const keyringPath = devKeyring(join(dir, 'dev-keyring.json'), configPath);
 
   it.each([1, 2, 3])('run %i: SIGTERM with 20 requests always in flight drops none and exits once they are answered', async () => {
-    const server = await startServer({ SECTOKEN_CONFIG: configPath, SECTOKEN_KEYRING: join(dir, 'dev-keyring.json') });
+    const server = await startServer({ SECTOKEN_CONFIG: configPath, SECTOKEN_KEYRING: keyringPath });
     let signalledAt: number | undefined;
     const exited = new Promise<number>((resolve) => server.child.once('exit', () => resolve(Date.now())));
     const load = underLoad(server.url, () => signalledAt, 20);

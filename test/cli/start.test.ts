@@ -6,7 +6,11 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { devConfig } from '../helpers/service.js';
+import { generateKeyring } from '../../src/keys/keyring.js';
+import { parseKek } from '../../src/keys/seal.js';
+import { saveKeyring } from '../../src/keys/store.js';
 import { runCli, startServer, stopServer } from '../helpers/cli.js';
+import { packageCopy } from '../helpers/packageCopy.js';
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'sectoken-cli-'));
 const oneLine = (stderr: string): string => {
@@ -25,17 +29,19 @@ async function tokenOf(url: string, apiKey: string, sector: string, nationalId: 
 }
 
 describe('development start', () => {
-  it('when nothing is set up, then it creates a dev KEK and keyring, says so, and serves the same token after a restart', async () => {
-    const dir = tmp();
-    const env = { SECTOKEN_KEYRING: join(dir, 'dev-keyring.json') };
-    const first = await startServer(env);
+  it('when nothing is set up, then it creates a dev KEK and keyring at the default paths, says so, and serves the same token after a restart', async () => {
+    // A fresh clone: the package copied, nothing named, so the default paths are the copy's keys/.
+    const { root, cli } = packageCopy();
+    const dir = join(root, 'keys');
+    const env = {};
+    const first = await startServer(env, cli);
     const a = await tokenOf(first.url, 'stk_dev_hospital-backend', 'health', 'AB123456');
     await stopServer(first.child);
     expect(first.output()).toMatch(/created a DEVELOPMENT keyring/);
     expect(statSync(join(dir, 'dev.kek')).mode & 0o777).toBe(0o600);
     expect(statSync(join(dir, 'dev-keyring.json')).mode & 0o777).toBe(0o600);
 
-    const second = await startServer(env);
+    const second = await startServer(env, cli);
     const b = await tokenOf(second.url, 'stk_dev_hospital-backend', 'health', 'AB123456');
     const other = await tokenOf(second.url, 'stk_dev_tax-backend', 'tax', 'AB123456');
     await stopServer(second.child);
@@ -111,12 +117,10 @@ describe('production start', () => {
     expect(oneLine(r.stderr)).toMatch(/damaged/);
   });
 
-  it('refuses a development keyring', async () => {
-    // A development start makes a development keyring, here sealed under the production KEK.
-    const devDir = tmp();
-    const devKeyring = join(devDir, 'dev-keyring.json');
-    const { child } = await startServer({ SECTOKEN_KEYRING: devKeyring, SECTOKEN_KEK: kek });
-    await stopServer(child);
+  it('refuses a development keyring', () => {
+    // A development keyring sealed under the production KEK (a start no longer makes one there).
+    const devKeyring = join(tmp(), 'dev-keyring.json');
+    saveKeyring(devKeyring, generateKeyring(Object.keys(devConfig().sectors as object), true), parseKek(kek, 'test'));
     const r = runCli(['serve'], { ...env, SECTOKEN_KEYRING: devKeyring });
     expect(r.status).toBe(1);
     expect(oneLine(r.stderr)).toMatch(/is a development keyring/);

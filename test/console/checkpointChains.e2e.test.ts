@@ -12,11 +12,13 @@ import type { BrowserContext } from 'playwright-core';
 import { startServer, stopServer } from '../helpers/cli.js';
 import { devKey } from '../helpers/service.js';
 import { launchBrowser, seriousViolations } from './browser.js';
+import { devKeyring } from '../helpers/devKeyring.js';
 
 const STEP_MS = 60_000;
 const dir = mkdtempSync(join(tmpdir(), 'sectoken-chains-'));
 const auditDir = join(dir, 'audit');
-const env = (instance: string) => ({ SECTOKEN_KEYRING: join(dir, 'dev-keyring.json'), SECTOKEN_AUDIT_DIR: auditDir, SECTOKEN_INSTANCE_ID: instance });
+const keyringPath = devKeyring(join(dir, 'dev-keyring.json'));
+const env = (instance: string) => ({ SECTOKEN_KEYRING: keyringPath, SECTOKEN_AUDIT_DIR: auditDir, SECTOKEN_INSTANCE_ID: instance });
 
 let west: { url: string; child: ChildProcess } | undefined;
 let browser: BrowserContext | undefined;

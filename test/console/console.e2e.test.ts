@@ -19,6 +19,7 @@ import { PACKAGE_ROOT } from '../../src/config/env.js';
 import { startServer, stopServer } from '../helpers/cli.js';
 import { devKey } from '../helpers/service.js';
 import { launchBrowser, pageStorage, seriousViolations, type AxeViolation } from './browser.js';
+import { devKeyring } from '../helpers/devKeyring.js';
 
 const NATIONAL_ID = 'AB123456';
 const CASE = 'CNDP-2026-0042';
@@ -69,7 +70,7 @@ async function axe(page: Page, view: string): Promise<void> {
 const text = async (page: Page, selector: string): Promise<string> => (await page.locator(selector).first().textContent()) ?? '';
 
 beforeAll(async () => {
-  server = await startServer({ SECTOKEN_KEYRING: join(dir, 'keys', 'dev-keyring.json'), SECTOKEN_AUDIT_DIR: auditDir, SECTOKEN_INSTANCE_ID: 'console' });
+  server = await startServer({ SECTOKEN_KEYRING: devKeyring(join(dir, 'keys', 'dev-keyring.json')), SECTOKEN_AUDIT_DIR: auditDir, SECTOKEN_INSTANCE_ID: 'console' });
   browser = await launchBrowser();
   browser.on('request', (r) => requested.push(r.url()));
 }, STEP_MS);

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../../src/config/env.js';
 import { startServer, stopServer } from '../helpers/cli.js';
+import { devKeyring } from '../helpers/devKeyring.js';
 
 const readme = readFileSync(join(PACKAGE_ROOT, 'README.md'), 'utf8');
 
@@ -20,7 +21,7 @@ function walkthrough(): string {
 
 it('when the README walk-through is run against the service, then every step answers as it says', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'sectoken-walkthrough-'));
-  const keyring = join(dir, 'keys', 'dev-keyring.json');
+  const keyring = devKeyring(join(dir, 'keys', 'dev-keyring.json'));
   const auditDir = join(dir, 'audit');
   const server = await startServer({ SECTOKEN_KEYRING: keyring, SECTOKEN_AUDIT_DIR: auditDir, SECTOKEN_INSTANCE_ID: 'walk' });
   try {

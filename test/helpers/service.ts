@@ -38,6 +38,7 @@ export function startTestService(options: { config?: Record<string, unknown>; di
   const kek = newKek();
   const settings: Settings = {
     production: false,
+    defaultKeyPaths: false,
     port: 0,
     host: '127.0.0.1',
     configPath,

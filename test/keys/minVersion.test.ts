@@ -50,9 +50,9 @@ describe('minVersion on load', () => {
     service.reload();
     restarted = createService({ ...service.settings, instanceId: 'restarted' }, createLogger('silent'));
     for (const s of [service, restarted]) {
-      expect((await upgrade(s, [v1, v2])).body.results).toEqual([{ error: 'invalid_token' }, { token: v2, keyVersion: 2 }]);
+      expect((await upgrade(s, [v1, v2])).body.results).toEqual([{ error: 'token_retired' }, { token: v2, keyVersion: 2 }]);
       const refused = await reverse(s, v1);
-      expect([refused.status, refused.body.error?.code]).toEqual([400, 'invalid_token']);
+      expect([refused.status, refused.body.error?.code]).toEqual([410, 'token_retired']);
       expect((await reverse(s, v2)).body.nationalId).toBe('AB123456');
     }
   });

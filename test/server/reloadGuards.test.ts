@@ -42,7 +42,7 @@ describe('a reload and the keyring', () => {
     const original = readFileSync(keyringPath());
     saveKeyring(keyringPath(), generateKeyring(Object.keys(devConfig().sectors as object), false), kek());
     try {
-      expect(() => reloadWith(limited(100))).toThrow(/is another keyring than the one this process started with: .* a new keyring needs a restart/);
+      expect(() => reloadWith(limited(100))).toThrow(/is another keyring \(fingerprint [0-9a-f]{32}\) than the one this process started with \([0-9a-f]{32}\): .* a new keyring needs a restart/);
       expect((await tokenize('AB123456')).body.token).toBe(before);
     } finally {
       writeFileSync(keyringPath(), original);

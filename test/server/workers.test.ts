@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { runCli, startServer, stopServer } from '../helpers/cli.js';
 import { devConfig } from '../helpers/service.js';
 import { sharedRedis, type SharedTestRedis } from '../redis/helpers.js';
+import { devKeyring } from '../helpers/devKeyring.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sectoken-workers-'));
 const kek = runCli(['keys', 'new-kek']).stdout.trim();
@@ -84,7 +85,7 @@ describe('workers without Redis', () => {
     for (const s of Object.values(sample.sectors)) s.dualControl = false;
     for (const b of sample.legalBases) b.dualControl = false;
     writeFileSync(noDual, JSON.stringify(sample));
-    const server = await startServer({ SECTOKEN_CONFIG: noDual, SECTOKEN_KEYRING: join(dir, 'dev-keyring.json'), SECTOKEN_AUDIT_DIR: join(dir, 'dev-audit'), SECTOKEN_WORKERS: '2' });
+    const server = await startServer({ SECTOKEN_CONFIG: noDual, SECTOKEN_KEYRING: devKeyring(join(dir, 'dev-keyring.json'), noDual), SECTOKEN_AUDIT_DIR: join(dir, 'dev-audit'), SECTOKEN_WORKERS: '2' });
     try {
       expect(server.output()).toMatch(/SECTOKEN_WORKERS=2 without Redis: each worker grants the full rate limits and quotas/);
     } finally {

@@ -11,6 +11,8 @@ import { resource } from '../resource.js';
 
 export interface Readiness {
   status: 'ready' | 'not_ready';
+  /** The served keyring's fingerprint (src/keys/fingerprint.ts): a fleet compares it across instances. */
+  keyringFingerprint: string;
   checks: { keys: 'ok'; audit: 'ok' | 'unavailable' | 'disk_low'; redis: 'ok' | 'degraded' | 'disabled' };
 }
 
