@@ -33,7 +33,8 @@ const REFUSED_BECAUSE: Readonly<Record<Operation, string>> = {
 export function createRateLimits(config: Pick<Config, 'rateLimits'>, redis: SharedRedis | undefined, onLimited: (op: Operation) => void): RateLimits {
   const limiters = new Map<string, { shared: RateLimiterAbstract | undefined; memory: RateLimiterAbstract }>();
   const limiterFor = (scope: string, op: Operation, index: number, points: number, duration: number): RateLimiterAbstract => {
-    const name = `${scope}:${op}:${index}`;
+    // A reload may change a window: the new one gets its own limiter, an unchanged one keeps its count.
+    const name = `${scope}:${op}:${index}:${points}:${duration}`;
     let pair = limiters.get(name);
     if (!pair) {
       const keyPrefix = `rl:${scope}:${op}:${points}:${duration}`;
