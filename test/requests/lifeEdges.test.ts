@@ -40,7 +40,7 @@ const requestIn = (state: RequestState, decidedBy: ActRequest['decidedBy'] = nul
   decidedBy,
 });
 
-function refusal(run: () => unknown): { code?: string; message?: string } | undefined {
+function refusal(run: () => unknown): { code: string | undefined; message: string } | undefined {
   try {
     run();
     return undefined;
