@@ -60,6 +60,13 @@ describe('rate limits in process', () => {
     expect(typeof (await attempt('other', 'tax', 'identities'))).toBe('number');
   });
 
+  it("keeps each client's own limiter apart from another client's own at the same place", async () => {
+    const { attempt } = setup({ defaults: {}, clients: { small: { identities: [w(1, 60)] }, big: { identities: [w(3, 60)] } } });
+    expect(await attempt('small', 'tax', 'identities')).toBe('ok');
+    expect([await attempt('big', 'tax', 'identities'), await attempt('big', 'tax', 'identities'), await attempt('big', 'tax', 'identities')]).toEqual(['ok', 'ok', 'ok']);
+    expect(typeof (await attempt('big', 'tax', 'identities'))).toBe('number');
+  });
+
   it('counts each client, sector and operation apart; nothing is limited where no window is configured', async () => {
     const { attempt } = setup({ defaults: { identities: [w(1, 60)], reverse: [w(1, 60)] }, clients: {} });
     expect(await attempt('a', 'tax', 'identities')).toBe('ok');
@@ -117,15 +124,15 @@ describe('rate limits in process', () => {
     expect(await short.exhausted('c', 'tax', 'reverse')).toBe(1);
   });
 
-  it('with Redis degraded, counts in process and does not ask Redis', async () => {
-    // A client that would take the limiter's script (defineCommand) and report every command.
+  /** A Redis client that would take the limiter's script (defineCommand) and reports every command it is asked. */
+  function fakeRedis(status: string, state: string): { redis: SharedRedis; asked: string[] } {
     const asked: string[] = [];
     const client = new Proxy(
       {},
       {
         get: (_target, prop) => {
           if (prop === 'defineCommand') return () => undefined;
-          if (prop === 'status') return 'ready';
+          if (prop === 'status') return status;
           if (typeof prop !== 'string' || prop === 'then') return undefined;
           return () => {
             asked.push(prop);
@@ -134,11 +141,23 @@ describe('rate limits in process', () => {
         },
       },
     );
-    const redis = { client, prefix: 'p:', state: () => 'degraded', close: async () => {} } as unknown as SharedRedis;
+    return { redis: { client, prefix: 'p:', state: () => state, close: async () => {} } as unknown as SharedRedis, asked };
+  }
+
+  it('with Redis degraded, counts in process and does not ask Redis', async () => {
+    const { redis, asked } = fakeRedis('ready', 'degraded');
     const { attempt, limits } = setup({ defaults: { identities: [w(1, 60)] }, clients: {} }, redis);
     expect(await attempt('c', 'tax', 'identities')).toBe('ok');
     expect(typeof (await attempt('c', 'tax', 'identities'))).toBe('number');
     expect(await limits.exhausted('c', 'tax', 'identities')).toBeGreaterThan(0);
+    expect(asked).toEqual([]);
+  });
+
+  it('with Redis said to be up but its client not ready, counts in process without sending Redis a command', async () => {
+    const { redis, asked } = fakeRedis('reconnecting', 'ok');
+    const { attempt } = setup({ defaults: { identities: [w(1, 60)] }, clients: {} }, redis);
+    expect(await attempt('c', 'tax', 'identities')).toBe('ok');
+    expect(typeof (await attempt('c', 'tax', 'identities'))).toBe('number');
     expect(asked).toEqual([]);
   });
 });
