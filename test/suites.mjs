@@ -31,6 +31,7 @@ export const UNIT = [
   'test/requests/lifeEdges.test.ts',
   'test/audit/recordLine.test.ts',
   'test/audit/smallest.test.ts',
+  'test/acts/claimUndo.test.ts',
   'test/acts/derivationQueue.test.ts',
   'test/config/schema.test.ts',
   'test/http/batchBody.test.ts',

@@ -6,7 +6,7 @@
  */
 import type { Principal } from '../../src/access/apiKeys.js';
 import type { Config, LegalBasis } from '../../src/config/schema.js';
-import { actorOf, cannotDecide, demandsDualControl, requireDecider, sectorsOf } from '../../src/requests/dualControl.js';
+import { actorOf, cannotDecide, demandsDualControl, isRequester, requireDecider, sectorsOf } from '../../src/requests/dualControl.js';
 import type { ActRequest } from '../../src/requests/requestLife.js';
 
 const basis = (id: string, over: Partial<LegalBasis> = {}): LegalBasis => ({
@@ -74,6 +74,16 @@ describe('actorOf and sectorsOf', () => {
   });
 });
 
+describe('isRequester', () => {
+  it('is the same client and the same person, compared canonically', () => {
+    expect(isRequester(regulator('reg-a', 'Amina', 'CNDP'), request())).toBe(true);
+    expect(isRequester(regulator('reg-a', 'AMINA', 'CNDP'), request())).toBe(true);
+    // A client id given again to someone else does not inherit the requests; nor does another client of the same person.
+    expect(isRequester(regulator('reg-a', 'Karim', 'CNDP'), request())).toBe(false);
+    expect(isRequester(regulator('reg-a2', 'Amina', 'CNDP'), request())).toBe(false);
+  });
+});
+
 describe('cannotDecide and requireDecider', () => {
   const check = (principal: Principal, r: ActRequest): string | undefined => cannotDecide(deps, principal, r);
 
@@ -94,11 +104,13 @@ describe('cannotDecide and requireDecider', () => {
 
   it('refuses the requester\'s own person, under another client too', () => {
     expect(check(regulator('reg-a2', 'Amina', 'Elsewhere'), request())).toBe('a request is decided by a second person, not its requester');
+    expect(check(regulator('reg-a2', 'AMINA', 'Elsewhere'), request())).toBe('a request is decided by a second person, not its requester');
   });
 
   it('demands another organisation only where the basis says so', () => {
     const why = 'this legal basis demands an approver from another organisation';
     expect(check(regulator('reg-b', 'Youssef', 'CNDP'), request({ legalBasis: 'OTHER-ORG' }))).toBe(why);
+    expect(check(regulator('reg-b', 'Youssef', 'cndp'), request({ legalBasis: 'OTHER-ORG' }))).toBe(why);
     expect(check(regulator('reg-b', 'Youssef', 'Health'), request({ legalBasis: 'OTHER-ORG' }))).toBeUndefined();
     expect(check(regulator('reg-b', 'Youssef', 'CNDP'), request({ legalBasis: 'PLAIN' }))).toBeUndefined();
     // A basis no longer configured demands nothing more (the request was checked when it was made).
