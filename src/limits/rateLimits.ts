@@ -15,9 +15,13 @@ export interface RateLimits {
    * `identities` counts one point per national ID or token, whether single, batched or upgraded;
    * `refusal` is counted per client across sectors: pass REFUSAL_SECTOR.
    */
-  consume(clientId: string, sector: string, operation: Operation, points: number): Promise<void>;
-  /** Seconds until the client may act again if a window of `operation` is used up; undefined if not. Consumes nothing. */
-  exhausted(clientId: string, sector: string, operation: Operation): Promise<number | undefined>;
+  consume(clientId: string, sector: string, operation: Operation, points: number): Promise<Taken>;
+}
+
+/** Points taken by consume. */
+export interface Taken {
+  /** Gives them back to the windows they were taken from, unless a window has passed since (no credit in the next one). */
+  giveBack(): Promise<void>;
 }
 
 /** The sector of `refusal`: refused acts are counted per client, whatever the sector. */
@@ -61,19 +65,15 @@ export function createRateLimits(config: Pick<Config, 'rateLimits'>, redis: Shar
   };
 
   return {
-    async exhausted(clientId, sector, operation) {
-      const { windows, scope } = windowsOf(clientId, operation);
-      for (const [index, w] of windows.entries()) {
-        const used = await limiterFor(scope, operation, index, w.points, w.perSeconds).get(`${clientId}:${sector}`);
-        if (used && used.consumedPoints >= w.points) return Math.max(1, Math.ceil(used.msBeforeNext / 1000));
-      }
-      return undefined;
-    },
     async consume(clientId, sector, operation, points) {
       const { windows, scope } = windowsOf(clientId, operation);
+      const key = `${clientId}:${sector}`;
+      const taken: Array<{ limiter: RateLimiterAbstract; endsAt: number }> = [];
       for (const [index, w] of windows.entries()) {
+        const limiter = limiterFor(scope, operation, index, w.points, w.perSeconds);
         try {
-          await limiterFor(scope, operation, index, w.points, w.perSeconds).consume(`${clientId}:${sector}`, points);
+          const res = await limiter.consume(key, points);
+          taken.push({ limiter, endsAt: Date.now() + res.msBeforeNext });
         } catch (err) {
           if (err instanceof RateLimiterRes) {
             onLimited(operation);
@@ -84,6 +84,11 @@ export function createRateLimits(config: Pick<Config, 'rateLimits'>, redis: Shar
           throw err;
         }
       }
+      return {
+        async giveBack() {
+          for (const t of taken) if (Date.now() < t.endsAt) await t.limiter.reward(key, points);
+        },
+      };
     },
   };
 }
