@@ -21,6 +21,7 @@ export const ERROR_CODES = [
   'rate_limited',
   'audit_unavailable',
   'dual_control_unavailable',
+  'limits_unavailable',
   'internal',
 ] as const;
 
@@ -45,6 +46,7 @@ export const ERROR_MEANINGS: Readonly<Record<ErrorCode, string>> = {
   rate_limited: 'over a rate limit, quota or refusal budget (`Retry-After`)',
   audit_unavailable: 'the audit record could not be made durable: nothing was done',
   dual_control_unavailable: 'the shared store of dual-control requests (Redis) cannot be reached now',
+  limits_unavailable: 'the shared rate limits (Redis) cannot be reached now: reverse, translate and the refusal budget fail closed (tokenization goes on within a local budget)',
   internal: 'a bug; logged with the request id',
 };
 

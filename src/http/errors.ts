@@ -24,6 +24,7 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   internal: 500,
   audit_unavailable: 503,
   dual_control_unavailable: 503,
+  limits_unavailable: 503,
 };
 
 export function sendError(res: Response, err: SectokenError): void {

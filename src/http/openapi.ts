@@ -40,8 +40,8 @@ const errors = (...codes: ErrorCode[]): ZodOpenApiResponsesObject => errorRespon
 /** An open route outside /v1 (no authentication, no body parser): another method, or a bug. */
 const openErrors = (...codes: ErrorCode[]): ZodOpenApiResponsesObject => errorResponses([...codes, 'method_not_allowed', 'internal']);
 
-const ACT_ERRORS: ErrorCode[] = ['invalid_token', 'legal_basis_required', 'forbidden', 'unknown_sector', 'not_reversible', 'rate_limited', 'audit_unavailable', 'dual_control_unavailable'];
-const REQUEST_ERRORS: ErrorCode[] = ['forbidden', 'not_found', 'request_closed', 'request_expired', 'request_tampered', 'invalid_token', 'rate_limited', 'audit_unavailable', 'dual_control_unavailable'];
+const ACT_ERRORS: ErrorCode[] = ['invalid_token', 'legal_basis_required', 'forbidden', 'unknown_sector', 'not_reversible', 'rate_limited', 'audit_unavailable', 'dual_control_unavailable', 'limits_unavailable'];
+const REQUEST_ERRORS: ErrorCode[] = ['forbidden', 'not_found', 'request_closed', 'request_expired', 'request_tampered', 'invalid_token', 'rate_limited', 'audit_unavailable', 'dual_control_unavailable', 'limits_unavailable'];
 
 /** approve and deny under `base`; the /v1/reverse/requests paths are deprecated aliases. */
 function decisionPaths(base: string, deprecated: boolean): Record<string, object> {
