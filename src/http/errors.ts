@@ -19,6 +19,7 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   request_expired: 410,
   request_tampered: 409,
   payload_too_large: 413,
+  batch_too_large: 422,
   not_reversible: 422,
   rate_limited: 429,
   internal: 500,

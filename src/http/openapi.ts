@@ -84,7 +84,7 @@ export function openApiDocument(maxBatchSize: number, version: string): object {
           summary: `Tokens of up to ${maxBatchSize} people, in input order`,
           security: [{ bearer: [] }],
           requestBody: { required: true, content: json(batchRequest(maxBatchSize)) },
-          responses: { '200': { description: 'One result per national ID', content: json(batchResponse) }, ...errors('forbidden', 'unknown_sector', 'rate_limited') },
+          responses: { '200': { description: 'One result per national ID', content: json(batchResponse) }, ...errors('forbidden', 'unknown_sector', 'batch_too_large', 'rate_limited') },
         },
       },
       '/v1/tokens/upgrade': {
@@ -92,7 +92,7 @@ export function openApiDocument(maxBatchSize: number, version: string): object {
           summary: "Re-issue a service's stored reversible tokens under the sector's current key version",
           security: [{ bearer: [] }],
           requestBody: { required: true, content: json(upgradeRequest(maxBatchSize)) },
-          responses: { '200': { description: 'One result per token, in input order', content: json(upgradeResponse) }, ...errors('forbidden', 'unknown_sector', 'not_reversible', 'rate_limited') },
+          responses: { '200': { description: 'One result per token, in input order', content: json(upgradeResponse) }, ...errors('forbidden', 'unknown_sector', 'not_reversible', 'batch_too_large', 'rate_limited') },
         },
       },
       '/v1/reverse': {

@@ -13,6 +13,8 @@ import { SectokenError } from '../errors.js';
 import type { SharedRedis } from '../store/redis.js';
 import { outageBudget, type Window } from './outageBudget.js';
 
+export type { Window } from './outageBudget.js';
+
 export interface RateLimits {
   /**
    * Counts `points` acts; throws rate_limited (with Retry-After) when a window is exhausted, and
@@ -21,6 +23,8 @@ export interface RateLimits {
    * `refusal` is counted per client across sectors: pass REFUSAL_SECTOR.
    */
   consume(clientId: string, sector: string, operation: Operation, points: number): Promise<Taken>;
+  /** The client's windows of `operation` (its own, or the defaults): what GET /v1/me publishes. */
+  windows(clientId: string, operation: Operation): readonly Window[];
 }
 
 /** Points taken by consume. */
@@ -77,8 +81,14 @@ export function createRateLimits(config: Pick<Config, 'rateLimits'>, redis: Shar
   };
 
   return {
+    windows: (clientId, operation) => windowsOf(clientId, operation).windows,
     async consume(clientId, sector, operation, points) {
       const { windows, scope } = windowsOf(clientId, operation);
+      // More than a window holds could never pass: retrying would not help (SPEC "Bad input and abuse").
+      const smallest = windows.reduce<Window | undefined>((least, w) => (least && least.points <= w.points ? least : w), undefined);
+      if (smallest && points > smallest.points) {
+        throw new SectokenError('batch_too_large', `${points} national IDs or tokens in one request can never fit this client's window of ${smallest.points} per ${smallest.perSeconds} s: send at most ${smallest.points} per request (GET /v1/me: limits.batchSize)`);
+      }
       const key = `${clientId}:${sector}`;
       const taken: Array<{ limiter: RateLimiterAbstract; endsAt: number }> = [];
       for (const w of windows) {
