@@ -177,7 +177,8 @@ export function createService(settings: Settings, logger: Logger): Service {
       ),
   };
   // The counters outlive a reload (a SIGHUP hands out no fresh quota); the windows are the ones in force.
-  const inForce = { get rateLimits() { return current.config.rateLimits; } };
+  // The windows in force: the started configuration's until a reload takes another.
+  const inForce = { rateLimits: started.config.rateLimits };
   const limits = createRateLimits(inForce, redis, (operation) => metrics.rateLimited.inc({ operation }));
   // Several workers without Redis are refused at start where dual control is configured.
   const requests = redis ? redisRequestStore(redis, keyring.root) : memoryRequestStore();
@@ -228,6 +229,7 @@ export function createService(settings: Settings, logger: Logger): Service {
     reload() {
       const next = loadConfigured(settings, started);
       current = assemble(next); // one assignment: all of it, or (on a throw above) none
+      inForce.rateLimits = next.config.rateLimits;
       return next.notices;
     },
     expireRequests: () => expireOverdue(current.regulators),

@@ -40,8 +40,8 @@ const errors = (...codes: ErrorCode[]): ZodOpenApiResponsesObject => errorRespon
 /** An open route outside /v1 (no authentication, no body parser): another method, or a bug. */
 const openErrors = (...codes: ErrorCode[]): ZodOpenApiResponsesObject => errorResponses([...codes, 'method_not_allowed', 'internal']);
 
-const ACT_ERRORS: ErrorCode[] = ['invalid_token', 'token_retired', 'legal_basis_required', 'forbidden', 'unknown_sector', 'not_reversible', 'rate_limited', 'audit_unavailable', 'dual_control_unavailable'];
-const REQUEST_ERRORS: ErrorCode[] = ['forbidden', 'not_found', 'request_closed', 'request_expired', 'request_tampered', 'invalid_token', 'token_retired', 'rate_limited', 'audit_unavailable', 'dual_control_unavailable'];
+const ACT_ERRORS: ErrorCode[] = ['invalid_token', 'token_retired', 'legal_basis_required', 'forbidden', 'unknown_sector', 'not_reversible', 'rate_limited', 'audit_unavailable', 'dual_control_unavailable', 'limits_unavailable'];
+const REQUEST_ERRORS: ErrorCode[] = ['forbidden', 'not_found', 'request_closed', 'request_expired', 'request_tampered', 'invalid_token', 'token_retired', 'rate_limited', 'audit_unavailable', 'dual_control_unavailable', 'limits_unavailable'];
 
 /** approve and deny under `base`; the /v1/reverse/requests paths are deprecated aliases. */
 function decisionPaths(base: string, deprecated: boolean): Record<string, object> {
@@ -84,7 +84,7 @@ export function openApiDocument(maxBatchSize: number, version: string): object {
           summary: `Tokens of up to ${maxBatchSize} people, in input order`,
           security: [{ bearer: [] }],
           requestBody: { required: true, content: json(batchRequest(maxBatchSize)) },
-          responses: { '200': { description: 'One result per national ID', content: json(batchResponse) }, ...errors('forbidden', 'unknown_sector', 'rate_limited') },
+          responses: { '200': { description: 'One result per national ID', content: json(batchResponse) }, ...errors('forbidden', 'unknown_sector', 'batch_too_large', 'rate_limited') },
         },
       },
       '/v1/tokens/upgrade': {
@@ -92,7 +92,7 @@ export function openApiDocument(maxBatchSize: number, version: string): object {
           summary: "Re-issue a service's stored reversible tokens under the sector's current key version",
           security: [{ bearer: [] }],
           requestBody: { required: true, content: json(upgradeRequest(maxBatchSize)) },
-          responses: { '200': { description: 'One result per token, in input order', content: json(upgradeResponse) }, ...errors('forbidden', 'unknown_sector', 'not_reversible', 'rate_limited') },
+          responses: { '200': { description: 'One result per token, in input order', content: json(upgradeResponse) }, ...errors('forbidden', 'unknown_sector', 'not_reversible', 'batch_too_large', 'rate_limited') },
         },
       },
       '/v1/reverse': {
