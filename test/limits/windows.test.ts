@@ -2,20 +2,18 @@
  * createRateLimits (src/limits/rateLimits.ts) in process, without a service: each window of an
  * operation counts (the second too), a client's own windows replace the defaults rather than add to
  * them, and do not leak into other clients' limiters, sectors and operations are counted apart,
- * exhausted() tells without consuming, and a refusal says which budget, when to retry, and is
- * reported once. With Redis configured but degraded, the in-process limiter answers and Redis is
- * not asked. The same over a real Redis: test/redis/limits.test.ts.
+ * and a refusal says which budget, when to retry, and is reported once. The same over a real
+ * Redis: test/redis/limits.test.ts.
  */
 import type { Config, Operation } from '../../src/config/schema.js';
 import { createRateLimits, REFUSAL_SECTOR } from '../../src/limits/rateLimits.js';
-import type { SharedRedis } from '../../src/store/redis.js';
 
 type Limits = Config['rateLimits'];
 const w = (points: number, perSeconds: number) => ({ points, perSeconds });
 
-function setup(rateLimits: Limits, redis?: SharedRedis) {
+function setup(rateLimits: Limits) {
   const limited: Operation[] = [];
-  const limits = createRateLimits({ rateLimits }, redis, (op) => limited.push(op));
+  const limits = createRateLimits({ rateLimits }, undefined, (op) => limited.push(op));
   const attempt = async (client: string, sector: string, op: Operation, points = 1): Promise<string | number> => {
     try {
       await limits.consume(client, sector, op, points);
@@ -67,6 +65,13 @@ describe('rate limits in process', () => {
     expect(typeof (await attempt('big', 'tax', 'identities'))).toBe('number');
   });
 
+  it("windows() names a client's windows in force: its own, else the defaults, else none", () => {
+    const { limits } = setup({ defaults: { identities: [w(1, 60)] }, clients: { big: { identities: [w(3, 60), w(100, 86400)] } } });
+    expect(limits.windows('big', 'identities')).toEqual([w(3, 60), w(100, 86400)]);
+    expect(limits.windows('other', 'identities')).toEqual([w(1, 60)]);
+    expect(limits.windows('big', 'translate')).toEqual([]);
+  });
+
   it('counts each client, sector and operation apart; nothing is limited where no window is configured', async () => {
     const { attempt } = setup({ defaults: { identities: [w(1, 60)], reverse: [w(1, 60)] }, clients: {} });
     expect(await attempt('a', 'tax', 'identities')).toBe('ok');
@@ -100,64 +105,4 @@ describe('rate limits in process', () => {
     expect(REFUSAL_SECTOR).toBe('*');
   });
 
-  it('exhausted() tells whether a window is used up and for how long, without consuming', async () => {
-    const { limits, attempt } = setup({ defaults: { reverse: [w(2, 60), w(5, 86400)] }, clients: {} });
-    expect(await limits.exhausted('c', 'tax', 'reverse')).toBeUndefined();
-    expect(await attempt('c', 'tax', 'reverse')).toBe('ok');
-    expect(await limits.exhausted('c', 'tax', 'reverse')).toBeUndefined();
-    expect(await limits.exhausted('c', 'tax', 'reverse')).toBeUndefined();
-    expect(await attempt('c', 'tax', 'reverse')).toBe('ok');
-    const wait = await limits.exhausted('c', 'tax', 'reverse');
-    expect(wait).toBeGreaterThan(50);
-    expect(wait).toBeLessThanOrEqual(60);
-    expect(await limits.exhausted('c', 'health', 'reverse')).toBeUndefined();
-    expect(await limits.exhausted('c', 'tax', 'identities')).toBeUndefined();
-  });
-
-  it('exhausted() also reads the second window, and answers at least 1 second', async () => {
-    const { limits, attempt } = setup({ defaults: { reverse: [w(10, 1), w(1, 86400)] }, clients: {} });
-    expect(await attempt('c', 'tax', 'reverse')).toBe('ok');
-    const wait = await limits.exhausted('c', 'tax', 'reverse');
-    expect(wait).toBeGreaterThan(86000);
-    const { limits: short, attempt: once } = setup({ defaults: { reverse: [w(1, 1)] }, clients: {} });
-    expect(await once('c', 'tax', 'reverse')).toBe('ok');
-    expect(await short.exhausted('c', 'tax', 'reverse')).toBe(1);
-  });
-
-  /** A Redis client that would take the limiter's script (defineCommand) and reports every command it is asked. */
-  function fakeRedis(status: string, state: string): { redis: SharedRedis; asked: string[] } {
-    const asked: string[] = [];
-    const client = new Proxy(
-      {},
-      {
-        get: (_target, prop) => {
-          if (prop === 'defineCommand') return () => undefined;
-          if (prop === 'status') return status;
-          if (typeof prop !== 'string' || prop === 'then') return undefined;
-          return () => {
-            asked.push(prop);
-            return Promise.reject(new Error('Redis was asked'));
-          };
-        },
-      },
-    );
-    return { redis: { client, prefix: 'p:', state: () => state, close: async () => {} } as unknown as SharedRedis, asked };
-  }
-
-  it('with Redis degraded, counts in process and does not ask Redis', async () => {
-    const { redis, asked } = fakeRedis('ready', 'degraded');
-    const { attempt, limits } = setup({ defaults: { identities: [w(1, 60)] }, clients: {} }, redis);
-    expect(await attempt('c', 'tax', 'identities')).toBe('ok');
-    expect(typeof (await attempt('c', 'tax', 'identities'))).toBe('number');
-    expect(await limits.exhausted('c', 'tax', 'identities')).toBeGreaterThan(0);
-    expect(asked).toEqual([]);
-  });
-
-  it('with Redis said to be up but its client not ready, counts in process without sending Redis a command', async () => {
-    const { redis, asked } = fakeRedis('reconnecting', 'ok');
-    const { attempt } = setup({ defaults: { identities: [w(1, 60)] }, clients: {} }, redis);
-    expect(await attempt('c', 'tax', 'identities')).toBe('ok');
-    expect(typeof (await attempt('c', 'tax', 'identities'))).toBe('number');
-    expect(asked).toEqual([]);
-  });
 });
