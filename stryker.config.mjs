@@ -19,7 +19,7 @@ const base = { ...jestConfig, globalSetup: null, globalTeardown: null };
 export const TARGETS = {
   access: ['test/access/**/*.test.ts'],
   requests: ['test/requests/**/*.test.ts', 'test/acts/requestLife.test.ts'],
-  limits: ['test/limits/**/*.test.ts', 'test/redis/limits.test.ts'],
+  limits: ['test/limits/**/*.test.ts', 'test/redis/limits.test.ts', 'test/redis/limitsOutage.test.ts'],
   acts: ['test/acts/**/*.test.ts'],
   audit: ['auditReader', 'chain', 'lines', 'readVerified', 'recordLine', 'smallest', 'tokenForAudit', 'verifyWorkers']
     .map((name) => `test/audit/${name}.test.ts`)
