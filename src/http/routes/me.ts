@@ -1,17 +1,13 @@
 /** GET /v1/me: who the presented API key belongs to, for any authenticated client (the console's "signed in as"). */
 import { Router } from 'express';
 import { authorize } from '../../access/rules.js';
-import { principalOf } from '../auth.js';
-import { resource } from '../resource.js';
+import { bind } from '../bind.js';
 
 export function meRoutes(): Router {
-  const router = Router();
-  resource(router, '/v1/me', {
-    get: (_req, res) => {
-      const principal = principalOf(res);
+  return bind(Router(), {
+    me: (_input, { principal }) => {
       authorize(principal, 'read-self');
-      res.json({ client: principal.id, role: principal.role, person: principal.person, organisation: principal.organisation, sectors: [...principal.sectors].sort() });
+      return { client: principal.id, role: principal.role, person: principal.person, organisation: principal.organisation, sectors: [...principal.sectors].sort() };
     },
   });
-  return router;
 }
