@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import type { BrowserContext, Page } from 'playwright-core';
 import { startServer, stopServer } from '../helpers/cli.js';
+import { devKeyring } from '../helpers/devKeyring.js';
 import { devKey } from '../helpers/service.js';
 import { launchBrowser, seriousViolations } from './browser.js';
 
@@ -34,7 +35,7 @@ async function api(client: string, method: string, path: string, body?: object):
 }
 
 beforeAll(async () => {
-  server = await startServer({ SECTOKEN_KEYRING: join(dir, 'keys', 'dev-keyring.json'), SECTOKEN_AUDIT_DIR: join(dir, 'audit'), SECTOKEN_INSTANCE_ID: 'approver' });
+  server = await startServer({ SECTOKEN_KEYRING: devKeyring(join(dir, 'keys', 'dev-keyring.json')), SECTOKEN_AUDIT_DIR: join(dir, 'audit'), SECTOKEN_INSTANCE_ID: 'approver' });
   browser = await launchBrowser();
   browser.on('request', (r) => requested.push(r.url()));
 }, STEP_MS);
