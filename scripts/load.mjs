@@ -304,13 +304,27 @@ async function api(base, path, key, body) {
   } catch {
     json = undefined;
   }
-  return { status: res.status, json, text };
+  return { status: res.status, json, text, headers: res.headers };
 }
 
-/** One batch request prepares the tax tokens that reverse and translate take. */
-async function prepareTokens(base, serviceKey) {
-  const ids = Array.from({ length: PREPARED_TOKENS }, randomNationalId);
-  const res = await api(base, '/v1/tokens/batch', serviceKey, { sector: 'tax', nationalIds: ids });
+/**
+ * The most national IDs one batch of this client may hold (GET /v1/me: its smallest identities
+ * window, under the service's maximum): a larger batch would be refused 422 batch_too_large.
+ */
+async function batchLimit(base, key) {
+  const res = await fetchChecked(base + '/v1/me', { headers: { authorization: `Bearer ${key}` }, signal: AbortSignal.timeout(30_000) });
+  const body = await res.json().catch(() => undefined);
+  return res.ok && typeof body?.limits?.batchSize === 'number' ? body.limits.batchSize : Infinity;
+}
+
+/** One batch request prepares the tax tokens that reverse and translate take (waiting as a 429 says). */
+async function prepareTokens(base, serviceKey, limit) {
+  const ids = Array.from({ length: Math.min(PREPARED_TOKENS, limit) }, randomNationalId);
+  let res = await api(base, '/v1/tokens/batch', serviceKey, { sector: 'tax', nationalIds: ids });
+  for (let attempt = 0; res.status === 429 && attempt < 5; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 1000 * Math.max(1, Number(res.headers?.get('retry-after') ?? 1))));
+    res = await api(base, '/v1/tokens/batch', serviceKey, { sector: 'tax', nationalIds: ids });
+  }
   if (res.status !== 200) throw new Error(`preparing tokens: POST /v1/tokens/batch (sector tax) answered ${res.status} ${res.text.slice(0, 300)}; the service key must be a service client of tax`);
   const tokens = res.json.results.map((r) => r.token).filter(Boolean);
   if (tokens.length === 0) throw new Error('preparing tokens: the batch gave no token');
@@ -603,7 +617,12 @@ async function main() {
   let exitCode = 0;
   try {
     await checkServiceKey(target, serviceKey, opts.sectors);
-    const tokens = needsTokens ? await prepareTokens(target, serviceKey) : [];
+    const limit = await batchLimit(target, serviceKey);
+    if (opts.batchSize > limit) {
+      process.stderr.write(`load: --batch-size ${opts.batchSize} is more than this client's batch limit (GET /v1/me): batches of ${limit}\n`);
+      opts.batchSize = limit;
+    }
+    const tokens = needsTokens ? await prepareTokens(target, serviceKey, limit) : [];
     exitCode = await run({ opts, target, targetUrl, pathPrefix, serviceKey, regulatorKey, tokens, server });
   } finally {
     if (server) await stopOwnServer(server);

@@ -19,9 +19,11 @@ export const ERROR_CODES = [
   'request_expired',
   'request_tampered',
   'payload_too_large',
+  'batch_too_large',
   'rate_limited',
   'audit_unavailable',
   'dual_control_unavailable',
+  'limits_unavailable',
   'internal',
 ] as const;
 
@@ -44,9 +46,11 @@ export const ERROR_MEANINGS: Readonly<Record<ErrorCode, string>> = {
   request_expired: 'a dual-control request past its time (`limits.reverseRequestTtlSeconds`)',
   request_tampered: "a dual-control request whose stored record fails its integrity check (refused, and recorded)",
   payload_too_large: 'body over `limits.maxBodyBytes` (256 KiB) or batch over `limits.maxBatchSize` (1000)',
+  batch_too_large: "a batch (or upgrade) of more items than the client's smallest `identities` window: it could never pass; `GET /v1/me` gives the client's `limits.batchSize`",
   rate_limited: 'over a rate limit, quota or refusal budget (`Retry-After`)',
   audit_unavailable: 'the audit record could not be made durable: nothing was done',
   dual_control_unavailable: 'the shared store of dual-control requests (Redis) cannot be reached now',
+  limits_unavailable: 'the shared rate limits (Redis) cannot be reached now: reverse, translate and the refusal budget fail closed (tokenization goes on within a local budget)',
   internal: 'a bug; logged with the request id',
 };
 

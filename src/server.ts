@@ -2,19 +2,18 @@
  * `sectoken serve`: listen, say how to call the service, and close cleanly on SIGINT/SIGTERM.
  * With SECTOKEN_WORKERS > 1 the primary forks node:cluster workers that share the port; each
  * worker is an instance of its own (its own audit chain, `<instance>-w<n>`), and the primary
- * restarts any that dies and passes SIGHUP on. Without Redis the workers share no limits, so the
+ * restarts any that dies and passes SIGHUP on once the configuration and keyring it re-read pass
+ * (onReload). Without Redis the workers share no limits, so the
  * primary refuses them in production (and where dual control is configured) before forking.
  */
-import cluster from 'node:cluster';
+import cluster, { type Worker } from 'node:cluster';
 import type { AddressInfo } from 'node:net';
 import { assertAuditDirWritable } from './audit/auditDir.js';
 import { readSettings, type Settings } from './config/env.js';
-import { keyringTerms } from './config/keyringTerms.js';
-import { loadKeyring } from './keys/store.js';
 import { createLogger, type Logger } from './log.js';
 import { ConfigError } from './config/schema.js';
 import { drainable } from './shutdown.js';
-import { checkWorkers, createService, loadServiceConfig } from './service.js';
+import { createService, loadConfigured } from './service.js';
 
 export async function serve(): Promise<void> {
   const settings = readSettings();
@@ -25,15 +24,18 @@ export async function serve(): Promise<void> {
 
 function runPrimary(settings: Settings, logger: Logger): void {
   // Check configuration and keys once, and make the development keyring before any worker races to.
-  const config = loadServiceConfig(settings);
-  const unshared = checkWorkers(settings, config);
-  const { notices } = loadKeyring(settings, keyringTerms(settings, config));
+  const started = loadConfigured(settings);
+  const { notices, unshared } = started;
   assertAuditDirWritable(settings.auditDir);
   for (const notice of unshared ? [...notices, unshared] : notices) logger.warn(notice);
   let stopping = false;
+  // Workers that listen, and so handle SIGHUP (one still starting would die of it, and reads the files as they are anyway).
+  const listening = new Set<Worker>();
   const fork = (n: number): void => {
     const worker = cluster.fork({ SECTOKEN_INSTANCE_ID: `${settings.instanceId}-w${n}`, SECTOKEN_WORKER_NUMBER: String(n) });
+    worker.once('listening', () => listening.add(worker));
     worker.on('exit', (code, signal) => {
+      listening.delete(worker);
       if (stopping) return;
       logger.error({ worker: n, code, signal }, 'worker died; starting another');
       setTimeout(() => fork(n), 500);
@@ -41,8 +43,10 @@ function runPrimary(settings: Settings, logger: Logger): void {
   };
   for (let n = 1; n <= settings.workers; n++) fork(n);
   logger.info({ workers: settings.workers }, 'sectoken primary started');
-  process.on('SIGHUP', () => {
-    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGHUP');
+  // The primary checks first (and adds development keys for a new sector, once): workers reload
+  // only what passed, and none of them races to write the keyring.
+  onReload(logger, () => loadConfigured(settings, started).notices, () => {
+    for (const worker of listening) worker.process.kill('SIGHUP');
   });
   const stop = (): void => {
     stopping = true;
@@ -56,12 +60,34 @@ function runPrimary(settings: Settings, logger: Logger): void {
   process.on('SIGTERM', stop);
 }
 
+/**
+ * SIGHUP: re-read the configuration and the keyring together and take both, or neither. One log
+ * line either way: a refusal says why and that the previous configuration and keyring still serve.
+ * The primary of several workers only checks, then passes the signal on: each worker says its own.
+ */
+function onReload(logger: Logger, reload: () => string[], passOn?: () => void): void {
+  process.on('SIGHUP', () => {
+    let notices: string[];
+    try {
+      notices = reload();
+    } catch (err) {
+      logger.error({ reason: (err as Error).message }, 'reload refused: still serving with the previous configuration and keyring');
+      return;
+    }
+    if (passOn) passOn();
+    else logger.info(notices.length > 0 ? { notices } : {}, 'configuration and keyring reloaded');
+  });
+}
+
 /** Requests still unanswered this long after SIGTERM are cut off. */
 const SHUTDOWN_DEADLINE_MS = 10_000;
 
 async function runInstance(settings: Settings, logger: Logger): Promise<void> {
   const service = createService(settings, logger);
   for (const notice of service.notices) logger.warn(notice);
+  // SIGHUP: the whole configuration and keyring, or (refused) nothing; handled before listening,
+  // so that the primary's SIGHUP to a worker that listens always finds the handler.
+  onReload(logger, () => service.reload());
 
   const server = service.app.listen(settings.port, settings.host);
   await new Promise<void>((resolve, reject) => {
@@ -79,14 +105,14 @@ async function runInstance(settings: Settings, logger: Logger): Promise<void> {
   const url = `http://${settings.host.includes(':') ? `[${settings.host}]` : settings.host}:${port}`;
   // The process to signal: `npm start` puts npm in front, and workers take signals from their primary.
   const pid = cluster.isWorker ? process.ppid : process.pid;
-  logger.info({ url, pid, instance: settings.instanceId, sectors: service.tokenizer().sectorIds(), development: service.development }, `sectoken listening (pid ${pid}; reload keys: kill -HUP ${pid}; stop: kill ${pid})`);
+  logger.info({ url, pid, instance: settings.instanceId, sectors: service.tokenizer().sectorIds(), development: service.development }, `sectoken listening (pid ${pid}; reload configuration and keys: kill -HUP ${pid}; stop: kill ${pid})`);
   const firstWorker = !cluster.isWorker || process.env.SECTOKEN_WORKER_NUMBER === '1';
   if (service.development && firstWorker) {
     process.stderr.write(
       `\n  sectoken (DEVELOPMENT keyring and configuration) on ${url}, pid ${pid}\n  try:\n` +
         `    curl -s ${url}/v1/tokens -H 'Authorization: Bearer stk_dev_hospital-backend' \\\n` +
         `      -H 'Content-Type: application/json' -d '{"sector":"health","nationalId":"AB123456"}'\n` +
-        `  reload the keyring after \`keys rotate\`: kill -HUP ${pid}    stop: kill ${pid} (or Ctrl-C)\n\n`,
+        `  reload the configuration and keyring (after \`clients add\`, \`keys rotate\` …): kill -HUP ${pid}    stop: kill ${pid} (or Ctrl-C)\n\n`,
     );
   }
 
@@ -96,15 +122,6 @@ async function runInstance(settings: Settings, logger: Logger): Promise<void> {
   }, 15_000);
   sweeper.unref();
 
-  // SIGHUP: pick up a rotated keyring without a restart; a bad keyring keeps the old one.
-  process.on('SIGHUP', () => {
-    try {
-      service.reloadKeys();
-      logger.info('keyring reloaded');
-    } catch (err) {
-      logger.error({ reason: (err as Error).message }, 'keyring reload refused; still serving with the previous keys');
-    }
-  });
 
   let closing = false;
   const shutdown = (signal: string): void => {

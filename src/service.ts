@@ -1,12 +1,17 @@
 /**
  * Assembles a running service from settings: configuration, keyring, tokenizer, clients, audit
  * log, Redis (optional), cache, limits, dual-control requests, metrics, app. Every refusal to start
- * is a typed error with a one-line reason (ConfigError, KeyringError, AuditStartError). reloadKeys() swaps in a
- * re-read keyring (SIGHUP after a rotation).
+ * is a typed error with a one-line reason (ConfigError, KeyringError, AuditStartError).
+ *
+ * What the configuration and the keyring make (tokenizer, clients, use cases' deps, the express
+ * app) is one value, swapped whole by reload() (SIGHUP): a request is served by one configuration
+ * and keyring from start to end, and a reload that fails changes nothing. What outlives a reload
+ * is what a configuration does not make: the audit log, Redis, the rate limits' counters (which
+ * read the windows in force at each call), dual-control requests, metrics.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Express } from 'express';
+import express, { type Express } from 'express';
 import { clientDirectory } from './access/apiKeys.js';
 import { hasPublishedKey } from './access/devKeys.js';
 import type { RegulatorDeps } from './acts/deps.js';
@@ -24,6 +29,7 @@ import { ConfigError, loadConfigFile, type Config } from './config/schema.js';
 import { createTokenizer, type Tokenizer } from './derivation/tokenizer.js';
 import { createApp } from './http/app.js';
 import type { Readiness } from './http/routes/health.js';
+import { KeyringError, type Keyring } from './keys/keyring.js';
 import { loadKeyring } from './keys/store.js';
 import { createRateLimits } from './limits/rateLimits.js';
 import type { Logger } from './log.js';
@@ -35,20 +41,28 @@ import { redisRequestStore } from './store/redisRequests.js';
 import { createTokenCache } from './store/tokenCache.js';
 
 export interface Service {
+  /** Hands each request to the configuration in force (reload() swaps it). */
   app: Express;
-  config: Config;
+  /** The configuration in force. */
+  readonly config: Config;
   tokenizer: () => Tokenizer;
   audit: AuditLog;
   /** Refusals of unauthenticated callers, aggregated per source and interval (src/audit/refusals.ts). */
   refusals: RefusalRecorder;
-  regulators: RegulatorDeps;
-  tokens: TokenDeps;
+  /** The regulators' use cases' deps under the configuration in force. */
+  readonly regulators: RegulatorDeps;
+  /** The services' use cases' deps under the configuration in force. */
+  readonly tokens: TokenDeps;
   metrics: Metrics;
   redis: SharedRedis | undefined;
   development: boolean;
   notices: string[];
-  /** Re-reads the keyring (after `sectoken keys rotate`) and swaps the tokenizer in. */
-  reloadKeys(): void;
+  /**
+   * Re-reads the configuration and the keyring and swaps both in together (SIGHUP), returning
+   * what the keyring load said; throws ConfigError or KeyringError and changes nothing when
+   * either is refused.
+   */
+  reload(): string[];
   /** Closes pending dual-control requests past their time, each with an audit record. */
   expireRequests(): Promise<number>;
   close(): Promise<void>;
@@ -96,13 +110,38 @@ export function checkWorkers(settings: Settings, config: Config): string | undef
   return `SECTOKEN_WORKERS=${settings.workers} without Redis: each worker grants the full rate limits and quotas (production refuses this; ${fix})`;
 }
 
-export function createService(settings: Settings, logger: Logger): Service {
+/** A configuration and its keyring, each checked as at start. */
+export interface Configured {
+  config: Config;
+  keyring: Keyring;
+  /** The keyring's identity (src/keys/fingerprint.ts): the same through rotations and new sectors. */
+  fingerprint: string;
+  /** What loading the keyring created or changed, to be said loudly. */
+  notices: string[];
+  /** Why several workers without Redis are risky, when they are allowed (checkWorkers). */
+  unshared: string | undefined;
+}
+
+/**
+ * Reads the configuration and the keyring and checks them as a start does. With `running`, it is
+ * a reload: it creates no key material and refuses a keyring other than the running one, whose
+ * keys the audit chain, the checkpoints, the sealed requests and the token cache are bound to.
+ */
+export function loadConfigured(settings: Settings, running?: Pick<Configured, 'fingerprint'>): Configured {
   const config = loadServiceConfig(settings);
-  checkWorkers(settings, config); // the primary says the warning once
+  const unshared = checkWorkers(settings, config);
+  // A reload never makes key material: a keyring gone missing stays missing.
+  if (running && !existsSync(settings.keyringPath)) throw new KeyringError(`${settings.keyringPath} is missing: a reload never makes keys; put it back, or restart`);
   const { keyring, fingerprint, notices } = loadKeyring(settings, keyringTerms(settings, config));
-  let keyringFingerprint = fingerprint;
-  let tokenizer = createTokenizer(config, keyring);
-  const currentTokenizer = (): Tokenizer => tokenizer;
+  if (running && fingerprint !== running.fingerprint) {
+    throw new KeyringError(`${settings.keyringPath} is another keyring (fingerprint ${fingerprint}) than the one this process started with (${running.fingerprint}): a reload takes rotations and new sectors, a new keyring needs a restart`);
+  }
+  return { config, keyring, fingerprint, notices, unshared };
+}
+
+export function createService(settings: Settings, logger: Logger): Service {
+  const started = loadConfigured(settings); // checkWorkers: the primary says the warning once
+  const { keyring, fingerprint: keyringFingerprint, notices } = started;
   const metrics = createMetrics(Boolean(settings.redis.url || settings.redis.clusterNodes));
 
   const rawAudit = openAuditLog({
@@ -137,55 +176,63 @@ export function createService(settings: Settings, logger: Logger): Service {
         },
       ),
   };
-  const limits = createRateLimits(config, redis, (operation) => metrics.rateLimited.inc({ operation }));
-  const tokens: TokenDeps = { tokenizer: currentTokenizer, cache: createTokenCache(config, keyring.cacheIndex, redis, metrics), metrics, limits, queue: createDerivationQueue() };
-  const regulators: RegulatorDeps = {
-    tokenizer: currentTokenizer,
-    config,
-    audit,
-    // Several workers without Redis are refused at start where dual control is configured.
-    requests: redis ? redisRequestStore(redis, keyring.root) : memoryRequestStore(),
-    limits,
-    now: Date.now,
-  };
+  // The counters outlive a reload (a SIGHUP hands out no fresh quota); the windows are the ones in force.
+  // The windows in force: the started configuration's until a reload takes another.
+  const inForce = { rateLimits: started.config.rateLimits };
+  const limits = createRateLimits(inForce, redis, (operation) => metrics.rateLimited.inc({ operation }));
+  // Several workers without Redis are refused at start where dual control is configured.
+  const requests = redis ? redisRequestStore(redis, keyring.root) : memoryRequestStore();
+  const queue = createDerivationQueue();
   const refusals = refusalRecorder(audit);
   // Reads of the whole log (queries, charts, verification) run off the event loop.
   const reader = auditReader(PACKAGE_ROOT);
+  const auditDeps = { dir: settings.auditDir, log: audit, macKey: keyring.auditMac, signer: checkpointSigner(keyring.auditSigning), logger, refusals, issued: { last: undefined }, reader };
   const readiness = (): Readiness => {
     // writable() also notices a deleted, replaced or cut file; a low disk is reported before it fills.
     const auditState = !rawAudit.writable() ? 'unavailable' : auditDiskLow(settings.auditDir, settings.auditMinFreeMb) ? 'disk_low' : 'ok';
     // Redis is reported, not required: tokenization goes on without it.
     return { status: auditState === 'ok' ? 'ready' : 'not_ready', keyringFingerprint, checks: { keys: 'ok', audit: auditState, redis: redis ? redis.state() : 'disabled' } };
   };
-  const app = createApp({
-    config,
-    tokens,
-    metrics,
-    clients: clientDirectory(config.clients),
-    logger,
-    readiness,
-    regulators,
-    audit: { dir: settings.auditDir, log: audit, macKey: keyring.auditMac, signer: checkpointSigner(keyring.auditSigning), logger, refusals, issued: { last: undefined }, reader },
-    version: VERSION,
-  });
+
+  /** Everything one configuration and keyring make, down to the app that serves them. */
+  const assemble = ({ config, keyring }: Configured) => {
+    const tokenizer = createTokenizer(config, keyring);
+    const tokens: TokenDeps = { tokenizer: () => tokenizer, cache: createTokenCache(config, keyring.cacheIndex, redis, metrics), metrics, limits, queue };
+    const regulators: RegulatorDeps = { tokenizer: () => tokenizer, config, audit, requests, limits, now: Date.now };
+    const app = createApp({ config, tokens, metrics, clients: clientDirectory(config.clients), logger, readiness, regulators, audit: auditDeps, version: VERSION });
+    return { config, tokenizer, tokens, regulators, app };
+  };
+  let current = assemble(started);
+  // The one entry point: each request goes to the app of the configuration in force when it arrives.
+  const front = express();
+  front.disable('x-powered-by');
+  front.use((req, res, next) => current.app(req, res, next));
+
   return {
-    app,
-    config,
-    tokenizer: currentTokenizer,
+    app: front,
+    get config() {
+      return current.config;
+    },
+    tokenizer: () => current.tokenizer,
     audit,
     refusals,
-    regulators,
-    tokens,
+    get regulators() {
+      return current.regulators;
+    },
+    get tokens() {
+      return current.tokens;
+    },
     metrics,
     redis,
     development: keyring.development,
     notices,
-    reloadKeys() {
-      const reloaded = loadKeyring(settings, keyringTerms(settings, config));
-      tokenizer = createTokenizer(config, reloaded.keyring);
-      keyringFingerprint = reloaded.fingerprint;
+    reload() {
+      const next = loadConfigured(settings, started);
+      current = assemble(next); // one assignment: all of it, or (on a throw above) none
+      inForce.rateLimits = next.config.rateLimits;
+      return next.notices;
     },
-    expireRequests: () => expireOverdue(regulators),
+    expireRequests: () => expireOverdue(current.regulators),
     async close() {
       await reader.close();
       await refusals.close();

@@ -173,6 +173,7 @@ const en = {
   'error.not_a_checkpoint': 'That file is not a checkpoint (JSON, as downloaded here).',
   'error.audit_unavailable': 'The audit log cannot record now: nothing was done.',
   'error.dual_control_unavailable': 'Dual-control requests are unavailable right now.',
+  'error.limits_unavailable': 'The shared limits cannot be checked right now: nothing was done; try again later.',
   'error.not_found': 'Not found.',
 } as const;
 
@@ -349,6 +350,7 @@ const fr: Catalogue = {
   'error.not_a_checkpoint': 'Ce fichier n’est pas un point de contrôle (JSON, tel que téléchargé ici).',
   'error.audit_unavailable': 'Le journal d’audit ne peut pas enregistrer : rien n’a été fait.',
   'error.dual_control_unavailable': 'Les demandes en double contrôle sont indisponibles pour le moment.',
+  'error.limits_unavailable': 'Les limites partagées ne peuvent pas être vérifiées pour le moment : rien n’a été fait ; réessayez plus tard.',
   'error.not_found': 'Introuvable.',
 };
 

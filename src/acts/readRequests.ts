@@ -8,7 +8,7 @@
  */
 import type { Principal } from '../access/apiKeys.js';
 import { authorize, isAllowed } from '../access/rules.js';
-import { cannotDecide, sectorsOf } from '../requests/dualControl.js';
+import { cannotDecide, isRequester, sectorsOf } from '../requests/dualControl.js';
 import { isFinal, publicState, type ActRequest, type Actor, type PublicState } from '../requests/requestLife.js';
 import type { RegulatorDeps } from './deps.js';
 import { readStored } from './readStored.js';
@@ -50,7 +50,7 @@ export async function listRequests(deps: RegulatorDeps, principal: Principal, fi
   authorize(principal, 'read-requests');
   const now = deps.now();
   const views = (await deps.requests.live(now))
-    .filter((r) => r.requester.client === principal.id || isAllowed(principal, 'read-requests', sectorsOf(r)))
+    .filter((r) => isRequester(principal, r) || isAllowed(principal, 'read-requests', sectorsOf(r)))
     .filter((r) => filter.decidedBy === undefined || r.decidedBy?.client === principal.id)
     .map((r) => viewOf(deps, principal, r, now))
     .filter((v) => filter.state === undefined || v.state === filter.state)
@@ -69,7 +69,7 @@ async function readCounted(deps: RegulatorDeps, principal: Principal, requestId:
   const request = stored.request;
   // Unknown or unreadable (tampered): refused through the release path, which records the refusal.
   if (!request) return release(deps, principal, requestId, stored);
-  const mine = request.requester.client === principal.id;
+  const mine = isRequester(principal, request);
   const now = deps.now();
   if (mine && publicState(request.state) === 'approved' && request.expiresAt > now) return release(deps, principal, requestId, stored);
   if (!mine) authorize(principal, 'read-requests', sectorsOf(request));
@@ -88,7 +88,7 @@ export async function collect(
   return withinRefusalBudget(deps.limits, principal, async () => {
     const stored = await readStored(deps, requestId);
     const request = stored.request;
-    if (request && publicState(request.state) === 'pending' && request.requester.client === principal.id && request.expiresAt > deps.now()) {
+    if (request && publicState(request.state) === 'pending' && isRequester(principal, request) && request.expiresAt > deps.now()) {
       return { status: 'pending' as const, requestId, expiresAt: new Date(request.expiresAt).toISOString() };
     }
     return release(deps, principal, requestId, stored);
@@ -98,7 +98,7 @@ export async function collect(
 function viewOf(deps: RegulatorDeps, principal: Principal, r: ActRequest, now: number): RequestView {
   const basis = deps.config.legalBases.find((b) => b.id === r.legalBasis);
   const state = !isFinal(r.state) && r.expiresAt <= now ? 'expired' : publicState(r.state);
-  const mine = r.requester.client === principal.id;
+  const mine = isRequester(principal, r);
   // May decide it as a person (scope, another person, organisation), whatever its state now.
   const decider = cannotDecide(deps, principal, r) === undefined;
   return {

@@ -8,7 +8,7 @@ import type { Principal } from '../access/apiKeys.js';
 import { authorize } from '../access/rules.js';
 import { audited } from '../audit/audited.js';
 import { SectokenError } from '../errors.js';
-import { sectorsOf } from '../requests/dualControl.js';
+import { isRequester, sectorsOf } from '../requests/dualControl.js';
 import type { ActRequest } from '../requests/requestLife.js';
 import { noSuchRequest } from '../requests/requestStore.js';
 import { requestEntry } from './actEntry.js';
@@ -28,7 +28,7 @@ export async function release(deps: RegulatorDeps, principal: Principal, request
       const request = stored.read();
       if (!request) throw noSuchRequest();
       authorize(principal, request.act);
-      if (request.requester.client !== principal.id) throw new SectokenError('forbidden', 'only the requester collects the result');
+      if (!isRequester(principal, request)) throw new SectokenError('forbidden', 'only the requester collects the result');
       authorize(principal, request.act, sectorsOf(request));
       await refuseIfOverdue(deps, request);
       await deps.requests.apply(requestId, 'release', deps.now());

@@ -17,7 +17,8 @@ export interface BulkOptions {
   /** 1-based column holding the national ID. */
   column: number;
   header: boolean;
-  batchSize: number;
+  /** National IDs per request; at most, and by default, the client's batch limit (GET /v1/me). */
+  batchSize?: number | undefined;
   concurrency: number;
   resume: boolean;
   maxRetries: number;
@@ -33,6 +34,8 @@ export interface BulkResult {
   errors: number;
   retries: number;
   resumedFrom: number;
+  /** National IDs per request, as sent. */
+  batchSize: number;
 }
 
 export class BulkError extends Error {
@@ -72,11 +75,37 @@ function refusal(status: number, code: string | undefined, options: Pick<BulkOpt
   if (status === 403) return new BulkError(`the client of SECTOKEN_API_KEY may not tokenize in sector "${options.sector}" (${what}): use a service client of that sector`);
   if (code === 'unknown_sector') return new BulkError(`the service has no sector "${options.sector}" (${what}): check --sector`);
   if (status === 404) return new BulkError(`no sectoken service at ${options.url} (${what} for /v1/tokens/batch): check --url`);
-  if (status === 413) return new BulkError(`the service refused a batch as too large (${what}): lower --batch-size`);
+  if (status === 413 || code === 'batch_too_large') return new BulkError(`the service refused a batch as too large (${what}): lower --batch-size`);
   return new BulkError(`the service refused the batch (${what})`);
 }
 
 const defaultSleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Without a batch limit of the service's own (a service before GET /v1/me said it), batches of this. */
+const FALLBACK_BATCH_SIZE = 1000;
+
+/**
+ * How to send, from the client's limits that GET /v1/me publishes: batches of the size asked for,
+ * but never more than the client's batch limit (a larger batch could never fit its identities
+ * window: 422 batch_too_large); and no more batches in flight than its smallest window holds, so
+ * that batches take turns rather than race each other into 429s.
+ */
+async function pacingFor(options: Pick<BulkOptions, 'url' | 'apiKey' | 'sector' | 'batchSize' | 'concurrency'>): Promise<{ batchSize: number; concurrency: number }> {
+  let res: Response;
+  try {
+    res = await fetch(`${options.url}/v1/me`, { headers: { Authorization: `Bearer ${options.apiKey}` } });
+  } catch (err) {
+    const network = networkReason(err, options.url);
+    throw new BulkError(`${network.reason}${network.unreachable ? ': is the service running there? check --url' : ''}`);
+  }
+  const body = (await res.json().catch(() => ({}))) as { limits?: { batchSize?: unknown; identities?: Array<{ points?: unknown }> }; error?: { code?: string } };
+  if (res.status === 401 || res.status === 403) throw refusal(res.status, body.error?.code, options);
+  const limits = res.ok ? body.limits : undefined;
+  const limit = typeof limits?.batchSize === 'number' ? limits.batchSize : undefined;
+  const batchSize = Math.min(options.batchSize ?? limit ?? FALLBACK_BATCH_SIZE, limit ?? Infinity);
+  const smallestWindow = Math.min(...(limits?.identities ?? []).map((w) => (typeof w.points === 'number' ? w.points : Infinity)));
+  return { batchSize, concurrency: Math.max(1, Math.min(options.concurrency, Math.floor(smallestWindow / batchSize))) };
+}
 
 export async function runBulk(options: BulkOptions): Promise<BulkResult> {
   const progressPath = `${options.output}.progress`;
@@ -95,11 +124,12 @@ export async function runBulk(options: BulkOptions): Promise<BulkResult> {
   } else if (options.resume) {
     throw new BulkError(`nothing to resume: ${options.output} does not exist (run without --resume)`);
   }
+  const { batchSize, concurrency } = await pacingFor(options);
   const out = openSync(options.output, fresh ? 'w' : 'r+', 0o600);
   // Rows written after the last recorded progress (a crash between the two) are written again.
   ftruncateSync(out, done.bytes);
   let outBytes = done.bytes;
-  const result: BulkResult = { rows: done.rows, tokens: done.tokens ?? 0, errors: done.errors ?? 0, retries: 0, resumedFrom: done.rows };
+  const result: BulkResult = { rows: done.rows, tokens: done.tokens ?? 0, errors: done.errors ?? 0, retries: 0, resumedFrom: done.rows, batchSize };
   const started = Date.now();
   const saveProgress = (): void => {
     const tmp = `${progressPath}.tmp`;
@@ -209,11 +239,11 @@ export async function runBulk(options: BulkOptions): Promise<BulkResult> {
       const dataRow = lineNumber - (options.header ? 1 : 0);
       if (dataRow <= done.rows) continue;
       chunk.push(line);
-      if (chunk.length === options.batchSize) {
+      if (chunk.length === batchSize) {
         send(chunk);
         chunk = [];
         // Bounded memory: read no further while the window is full.
-        while (inFlight.size >= options.concurrency) await Promise.race(inFlight);
+        while (inFlight.size >= concurrency) await Promise.race(inFlight);
       }
       if (failure) break;
     }

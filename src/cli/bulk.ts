@@ -27,12 +27,12 @@ export function bulkCommand(): Command {
     .requiredOption('--out <file>', 'output CSV: each input row followed by token and error, in input order')
     .option('--column <n>', 'column of the national ID (1-based)', int, 1)
     .option('--header', 'the first row is a header', false)
-    .option('--batch-size <n>', 'national IDs per request', int, 1000)
+    .option('--batch-size <n>', "national IDs per request (default and most: the client's batch limit, GET /v1/me)", int)
     .option('--concurrency <n>', 'requests in flight', int, 4)
     .option('--resume', 'continue an interrupted run into the same --out', false)
     .option('--max-retries <n>', 'retries of one batch (429, 5xx, network) before giving up', int, 20)
-    .action(async (opts: { url: string; sector: string; in: string; out: string; column: number; header: boolean; batchSize: number; concurrency: number; resume: boolean; maxRetries: number }) => {
-      for (const [name, value] of [['--batch-size', opts.batchSize], ['--concurrency', opts.concurrency], ['--column', opts.column]] as const) {
+    .action(async (opts: { url: string; sector: string; in: string; out: string; column: number; header: boolean; batchSize?: number; concurrency: number; resume: boolean; maxRetries: number }) => {
+      for (const [name, value] of [['--batch-size', opts.batchSize ?? 1], ['--concurrency', opts.concurrency], ['--column', opts.column]] as const) {
         if (!Number.isInteger(value) || value < 1) throw new BulkError(`${name} must be a whole number of at least 1`);
       }
       if (!Number.isInteger(opts.maxRetries) || opts.maxRetries < 0) throw new BulkError('--max-retries must be a whole number');
@@ -79,7 +79,7 @@ export function bulkCommand(): Command {
       });
       if (tty) process.stderr.write('\n');
       process.stderr.write(
-        `bulk: done, ${result.rows} rows (${result.tokens} tokens, ${result.errors} row errors, ${result.retries} retries${result.resumedFrom ? `, resumed after row ${result.resumedFrom}` : ''}) into ${opts.out}\n`,
+        `bulk: done, ${result.rows} rows (${result.tokens} tokens, ${result.errors} row errors, ${result.retries} retries, batches of ${result.batchSize}${result.resumedFrom ? `, resumed after row ${result.resumedFrom}` : ''}) into ${opts.out}\n`,
       );
     });
 }

@@ -1,11 +1,17 @@
-/** `sectoken clients add`: a new client in the configuration file; its API key is printed once. */
+/**
+ * `sectoken clients add`: a new client in the configuration file; its API key is printed once.
+ * `sectoken clients remove`: a client taken out of it, so that its key (leaked, or no longer
+ * needed) is refused by the running service after its next reload (SIGHUP).
+ */
 import { Command } from 'commander';
 import { hashApiKey, newApiKey } from '../access/apiKeys.js';
 import { readSettings } from '../config/env.js';
-import { jsonSyntaxError } from '../config/jsonError.js';
-import { ConfigError, parseConfig, ROLES } from '../config/schema.js';
-import { writeSecretFile } from '../keys/store.js';
-import { readNamedFile } from './errors.js';
+import { ROLES } from '../config/schema.js';
+import { readRawConfig, rewriteConfig } from './configFile.js';
+import { CliError } from './errors.js';
+
+/** What a running service needs to take a change in: said after every change. */
+const TAKE_IT_IN = 'send the running service SIGHUP (kill -HUP <pid>, the pid of its start banner) to take it in';
 
 export function clientsCommand(): Command {
   const clients = new Command('clients').description('manage API clients in the configuration file (SECTOKEN_CONFIG)');
@@ -20,13 +26,7 @@ export function clientsCommand(): Command {
     .option('--organisation <name>', 'the organisation that person acts for (required of regulators)')
     .action((opts: { id: string; role: string; sectors: string; description?: string; person?: string; organisation?: string }) => {
       const { configPath } = readSettings();
-      const text = readNamedFile(configPath, 'configuration');
-      let raw: { clients?: unknown[] } & Record<string, unknown>;
-      try {
-        raw = JSON.parse(text) as typeof raw;
-      } catch (err) {
-        throw new ConfigError(`configuration ${configPath} is not valid JSON: ${jsonSyntaxError(text, err)}`);
-      }
+      const raw = readRawConfig(configPath);
       const apiKey = newApiKey();
       const client = {
         id: opts.id,
@@ -37,11 +37,32 @@ export function clientsCommand(): Command {
         sectors: opts.sectors.split(',').map((s) => s.trim()).filter(Boolean),
         apiKeySha256: hashApiKey(apiKey),
       };
-      const updated = { ...raw, clients: [...(raw.clients ?? []), client] };
-      parseConfig(updated, configPath); // refuses an unknown role or sector, a duplicate id
-      writeSecretFile(configPath, JSON.stringify(updated, null, 2) + '\n');
-      process.stderr.write(`added client "${opts.id}" (${opts.role}) to ${configPath}; its API key, shown only now:\n`);
+      // Refuses an unknown role or sector, a duplicate id, a second spelling of a person.
+      rewriteConfig(configPath, { ...raw, clients: [...(raw.clients ?? []), client] });
+      process.stderr.write(`added client "${opts.id}" (${opts.role}) to ${configPath} (${TAKE_IT_IN}); its API key, shown only now:\n`);
       process.stdout.write(apiKey + '\n');
+    });
+  clients
+    .command('remove')
+    .description('remove a client, and with it its API key and its own rate limits (revocation: then SIGHUP the service)')
+    .requiredOption('--id <id>', 'client id')
+    .action((opts: { id: string }) => {
+      const { configPath } = readSettings();
+      const raw = readRawConfig(configPath);
+      const list = (raw.clients ?? []) as Array<{ id?: unknown }>;
+      if (!list.some((c) => c.id === opts.id)) {
+        const ids = list.map((c) => String(c.id)).join(', ');
+        throw new CliError(`no client "${opts.id}" in ${configPath} (its clients: ${ids || 'none'})`);
+      }
+      // Its own rate limits go with it: the configuration refuses limits of an unknown client.
+      const rateLimits = raw.rateLimits as { clients?: Record<string, unknown> } | undefined;
+      const { [opts.id]: _own, ...otherLimits } = rateLimits?.clients ?? {};
+      rewriteConfig(configPath, {
+        ...raw,
+        clients: list.filter((c) => c.id !== opts.id),
+        ...(rateLimits?.clients ? { rateLimits: { ...rateLimits, clients: otherLimits } } : {}),
+      });
+      process.stderr.write(`removed client "${opts.id}" from ${configPath}; its key works until the service reloads: ${TAKE_IT_IN}\n`);
     });
   return clients;
 }

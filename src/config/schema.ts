@@ -1,6 +1,7 @@
 /**
  * The configuration file (SECTOKEN_CONFIG): sectors and their token policies, clients, limits.
- * Validated once at start; an invalid file stops the start with a message naming the field.
+ * Validated at start and at every reload (SIGHUP); an invalid file stops the start, or is refused by
+ * the reload, with a message naming the field.
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
@@ -11,6 +12,7 @@ import { jsonSyntaxError } from './jsonError.js';
 import { LEGAL_ACTS, LEGAL_BASIS_ID, ROLES } from './names.js';
 
 export { LEGAL_ACTS, LEGAL_BASIS_ID, ROLES, type Role } from './names.js';
+import { spellingCollisions } from './nameCollisions.js';
 
 export const SECTOR_ID = /^[a-z][a-z0-9-]{0,31}$/;
 export const CLIENT_ID = /^[a-z0-9][a-z0-9._-]{0,63}$/;
@@ -147,6 +149,15 @@ export const configSchema = z
         ctx.addIssue({ code: 'custom', path: ['clients', i, 'sectors'], message: `an ${client.role} has no sectors` });
       }
     });
+    for (const field of ['person', 'organisation'] as const) {
+      for (const { first, second, index } of spellingCollisions(config.clients, field)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['clients', index, field],
+          message: `clients "${first}" and "${second}" name one ${field} typed two ways (names are compared after Unicode NFKC, case folding and white-space collapsing): type it the same in both, or tell the two apart`,
+        });
+      }
+    }
     for (const id of Object.keys(config.rateLimits.clients)) {
       if (!seenIds.has(id)) ctx.addIssue({ code: 'custom', path: ['rateLimits', 'clients', id], message: `unknown client "${id}"` });
     }

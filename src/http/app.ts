@@ -59,7 +59,7 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(regulatorRoutes(deps.regulators));
   app.use(auditRoutes(deps.audit));
-  app.use(meRoutes());
+  app.use(meRoutes({ limits: deps.tokens.limits, maxBatchSize: deps.config.limits.maxBatchSize }));
   app.use(legalBasisRoutes(deps.config.legalBases));
 
   app.use(notFound);

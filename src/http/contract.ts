@@ -54,8 +54,8 @@ export interface Operation {
 
 const op = <const O extends Operation>(o: O): O => o;
 
-const ACT_ERRORS = ['invalid_token', 'token_retired', 'legal_basis_required', 'forbidden', 'unknown_sector', 'not_reversible', 'rate_limited', 'audit_unavailable', 'dual_control_unavailable'] as const;
-const REQUEST_ERRORS = ['forbidden', 'not_found', 'request_closed', 'request_expired', 'request_tampered', 'invalid_token', 'token_retired', 'rate_limited', 'audit_unavailable', 'dual_control_unavailable'] as const;
+const ACT_ERRORS = ['invalid_token', 'token_retired', 'legal_basis_required', 'forbidden', 'unknown_sector', 'not_reversible', 'rate_limited', 'audit_unavailable', 'dual_control_unavailable', 'limits_unavailable'] as const;
+const REQUEST_ERRORS = ['forbidden', 'not_found', 'request_closed', 'request_expired', 'request_tampered', 'invalid_token', 'token_retired', 'rate_limited', 'audit_unavailable', 'dual_control_unavailable', 'limits_unavailable'] as const;
 const PENDING = 'Dual control: a second person must approve; the requester collects the result at /v1/requests/{id}';
 
 /** approve or deny under `base`; the /v1/reverse/requests paths are deprecated aliases. */
@@ -90,7 +90,7 @@ export const API = {
     summary: (l) => `Tokens of up to ${l.maxBatchSize} people, in input order`,
     body: (l) => s.batchRequest(l.maxBatchSize),
     responses: { 200: { description: 'One result per national ID', schema: s.batchResponse } },
-    errors: ['forbidden', 'unknown_sector', 'rate_limited'],
+    errors: ['forbidden', 'unknown_sector', 'batch_too_large', 'rate_limited'],
     action: 'tokenize',
   }),
   upgrade: op({
@@ -99,7 +99,7 @@ export const API = {
     summary: "Re-issue a service's stored reversible tokens under the sector's current key version",
     body: (l) => s.upgradeRequest(l.maxBatchSize),
     responses: { 200: { description: 'One result per token, in input order', schema: s.upgradeResponse } },
-    errors: ['forbidden', 'unknown_sector', 'not_reversible', 'rate_limited'],
+    errors: ['forbidden', 'unknown_sector', 'not_reversible', 'batch_too_large', 'rate_limited'],
     action: 'upgrade',
   }),
   reverse: op({
@@ -203,7 +203,7 @@ export const API = {
   me: op({
     method: 'get',
     path: '/v1/me',
-    summary: 'Who the API key belongs to: client, role, person, organisation, sectors (any authenticated client)',
+    summary: 'Who the API key belongs to: client, role, person, organisation, sectors, and its limits (batch size, identities per window); any authenticated client',
     responses: { 200: { description: 'The caller', schema: s.meResponse } },
     errors: ['forbidden'],
     action: 'read-self',

@@ -20,11 +20,13 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   token_retired: 410,
   request_tampered: 409,
   payload_too_large: 413,
+  batch_too_large: 422,
   not_reversible: 422,
   rate_limited: 429,
   internal: 500,
   audit_unavailable: 503,
   dual_control_unavailable: 503,
+  limits_unavailable: 503,
 };
 
 export function sendError(res: Response, err: SectokenError): void {

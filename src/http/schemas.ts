@@ -254,6 +254,14 @@ export const meResponse = z
     person: z.string().nullable().meta({ description: 'The accountable person (regulators); null for backends' }),
     organisation: z.string().nullable(),
     sectors: z.array(sector),
+    limits: z
+      .strictObject({
+        batchSize: z.number().int().min(1).meta({ description: 'The most national IDs or tokens one batch or upgrade of this client may hold: limits.maxBatchSize, or its smallest identities window if smaller (a larger batch is 422 batch_too_large)' }),
+        identities: z
+          .array(z.strictObject({ points: z.number().int(), perSeconds: z.number().int() }))
+          .meta({ description: "The client's windows of identities (national IDs or tokens per sector), empty when it has none" }),
+      })
+      .meta({ description: 'What this client may send' }),
   })
   .meta({ id: 'Me' });
 

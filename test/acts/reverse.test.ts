@@ -124,7 +124,7 @@ describe('key rotation', () => {
     const keyring = openKeyringFile(service.settings.keyringPath, kek);
     rotateSector(keyring, 'tax');
     saveKeyring(service.settings.keyringPath, keyring, kek);
-    service.reloadKeys();
+    service.reload();
 
     const newTax = await tokenOf(service, 'tax', 'AB123456');
     expect(newTax).not.toBe(oldTax);

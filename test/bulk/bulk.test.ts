@@ -225,6 +225,25 @@ describe('sectoken bulk interrupted', () => {
 });
 
 describe('sectoken bulk under a quota', () => {
+  it("when run against the sample's limits with its defaults, then it sends batches the client's window can hold (GET /v1/me) and completes in order", async () => {
+    const server = await startServer(serverEnv(devConfig()));
+    try {
+      const small = join(dir, 'sample-limits.csv');
+      writeFileSync(small, lines.slice(0, 1001).join('\n') + '\n');
+      const out = join(dir, 'sample-limits-out.csv');
+      const r = runCli(['bulk', '--url', server.url, '--sector', 'health', '--in', small, '--out', out, '--column', '2', '--header'], env);
+      expect([r.status, r.stderr]).toEqual([0, expect.stringMatching(/^bulk: done, 1000 rows \(\d+ tokens, \d+ row errors, \d+ retries, batches of 200\) into /)]);
+      const rows = readFileSync(out, 'utf8').trimEnd().split('\n');
+      expect(rows).toHaveLength(1001);
+      rows.slice(1).forEach((row, i) => expect(row.startsWith(`R${i},`)).toBe(true));
+      // Even a larger --batch-size asked for is cut to what the window holds, rather than refused for ever.
+      const bigger = runCli(['bulk', '--url', server.url, '--sector', 'health', '--in', small, '--out', join(dir, 'sample-limits-1000.csv'), '--column', '2', '--header', '--batch-size', '1000'], env);
+      expect([bigger.status, /batches of (\d+)/.exec(bigger.stderr)?.[1]]).toEqual([0, '200']);
+    } finally {
+      await stopServer(server.child);
+    }
+  }, 60_000);
+
   it('backs off on 429 using Retry-After and still completes in order', async () => {
     const server = await startServer(serverEnv({ ...devConfig(), rateLimits: { defaults: { identities: [{ points: 2500, perSeconds: 1 }] }, clients: {} } }));
     try {

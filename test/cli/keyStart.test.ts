@@ -194,7 +194,7 @@ describe('the configuration pins its keyring', () => {
       expect(runCli(['keys', 'init'], { ...env, SECTOKEN_CONFIG: otherConfig, SECTOKEN_KEYRING: otherKeyring }).status).toBe(0);
       copyFileSync(otherKeyring, env.SECTOKEN_KEYRING!);
       server.child.kill('SIGHUP');
-      await until(() => /keyring reload refused/.test(server.output()));
+      await until(() => /reload refused: still serving with the previous configuration and keyring/.test(server.output()));
       expect(server.output()).toMatch(new RegExp(`pins ${fingerprint}`));
       const after = (await (await fetch(`${server.url}/readyz`)).json()) as { keyringFingerprint: string };
       expect(after.keyringFingerprint).toBe(fingerprint);
@@ -258,6 +258,11 @@ async function closedPort(): Promise<number> {
 }
 
 /** Waits for a condition on output the process writes, polling; the test's own timeout bounds it. */
+/** Polls until the condition holds; gives up after 20 s so that a missing log line fails the test instead of hanging the suite. */
 async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((r) => setTimeout(r, 50));
+  const deadline = Date.now() + 20_000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('the condition did not hold within 20 s');
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, startServer, stopServer } from '../helpers/cli.js';
 import { devKeyring } from '../helpers/devKeyring.js';
+import { waitFor } from '../redis/helpers.js';
 
 const oneLine = (stderr: string): string => {
   const lines = stderr.trim().split('\n');
@@ -34,7 +35,7 @@ describe('serve', () => {
     }
   });
 
-  it('prints the pid to signal, and SIGHUP to that pid reloads the keyring', async () => {
+  it('prints the pid to signal, and SIGHUP to that pid reloads the configuration and keyring', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sectoken-pid-'));
     const server = await startServer({ SECTOKEN_KEYRING: devKeyring(join(dir, 'dev-keyring.json')) });
     try {
@@ -42,8 +43,7 @@ describe('serve', () => {
       expect(server.output()).toContain(`kill -HUP ${server.child.pid}`);
       expect(runCli(['keys', 'rotate', '--sector', 'tax'], { SECTOKEN_KEYRING: join(dir, 'dev-keyring.json') }).status).toBe(0);
       server.child.kill('SIGHUP');
-      await new Promise((r) => setTimeout(r, 500));
-      expect(server.output()).toMatch(/keyring reloaded/);
+      await waitFor(() => /configuration and keyring reloaded/.test(server.output()), `the reload:\n${server.output()}`, 30_000, 50);
       const res = await fetch(`${server.url}/v1/tokens`, {
         method: 'POST',
         headers: { Authorization: 'Bearer stk_dev_tax-backend', 'Content-Type': 'application/json' },

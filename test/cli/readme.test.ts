@@ -1,6 +1,6 @@
 /**
  * The README's command-line examples, run as they stand through the real CLI: the production key
- * ceremony of "Keys" and the "Bulk onboarding" example (the walk-through, with its offline
+ * ceremony of "Keys", the revocation of "Reloading, and revoking a key" and the "Bulk onboarding" example (the walk-through, with its offline
  * verification, is run by test/docs/walkthrough.test.ts). Only absolute example paths are moved
  * into a temporary directory, and `node dist/cli.js` points at the built CLI.
  */
@@ -12,6 +12,7 @@ import { PACKAGE_ROOT } from '../../src/config/env.js';
 import { CLI, startServer, stopServer } from '../helpers/cli.js';
 import { devConfig } from '../helpers/service.js';
 import { devKeyring } from '../helpers/devKeyring.js';
+import { waitFor } from '../redis/helpers.js';
 
 const README = readFileSync(join(PACKAGE_ROOT, 'README.md'), 'utf8');
 
@@ -92,6 +93,38 @@ describe('README', () => {
     expect(readFileSync(join(tmp, 'secure', 'audit-signing.pub'), 'utf8').trim()).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const config = JSON.parse(readFileSync(configPath, 'utf8')) as { clients: Array<{ id: string; person?: string }> };
     expect(config.clients.map((c) => c.id)).toEqual(['lab-results', 'cndp-inspector-1']);
+  }, 120_000);
+
+  it('"Reloading, and revoking a key": the revocation runs as written against a running service: the old key gets 401, the new one works', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'sectoken-readme-revoke-'));
+    const configPath = join(tmp, 'config.json');
+    writeFileSync(configPath, JSON.stringify({ ...devConfig(), development: false, clients: [], rateLimits: { defaults: {}, clients: {} } }));
+    const env: Record<string, string> = { NODE_ENV: 'production', SECTOKEN_CONFIG: configPath, SECTOKEN_KEYRING: join(tmp, 'keyring.json'), SECTOKEN_KEK: run(`node ${CLI} keys new-kek`, tmp, {}).stdout.trim() };
+    run(`node ${CLI} keys init`, tmp, env);
+    const leaked = run(`node ${CLI} clients add --id lab-results --role service --sectors health`, tmp, env).stdout.trim();
+    const server = await startServer(env);
+    const status = async (key: string): Promise<number> =>
+      (await fetch(`${server.url}/v1/tokens`, { method: 'POST', headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ sector: 'health', nationalId: 'AB123456' }) })).status;
+    const reloads = (): number => (server.output().match(/configuration and keyring reloaded/g) ?? []).length;
+    try {
+      expect(await status(leaked)).toBe(200);
+      let newKey = '';
+      for (const original of commands(blockAfter('## Reloading, and revoking a key'))) {
+        const line = cli(original).replaceAll('<pid>', String(server.child.pid));
+        const before = reloads();
+        const r = run(line, tmp, env);
+        if (/^kill -HUP /.test(line)) await waitFor(() => reloads() > before, `a reload:\n${server.output()}`, 30_000, 50);
+        if (/clients add/.test(line)) newKey = r.stdout.trim();
+        if (/clients remove/.test(line)) expect(await status(leaked)).toBe(200); // until the reload
+        if (/^kill -HUP /.test(line) && newKey === '') expect(await status(leaked)).toBe(401);
+      }
+      expect(reloads()).toBe(2);
+      expect(newKey).toMatch(/^stk_/);
+      expect(await status(leaked)).toBe(401);
+      expect(await status(newKey)).toBe(200);
+    } finally {
+      await stopServer(server.child);
+    }
   }, 120_000);
 
   it('"Bulk onboarding": the example runs as written and prints what the README shows', async () => {

@@ -38,12 +38,15 @@ function expectDocumented(path: string, res: request.Response, method: 'get' | '
   expect(valid ? [] : validate.errors).toEqual([]);
 }
 
+/** Without identities windows (the tests' configuration), the batch limit is limits.maxBatchSize. */
+const NO_LIMITS = { batchSize: 1000, identities: [] };
+
 describe('GET /v1/me', () => {
   it.each([
-    ['regulator-cndp', { client: 'regulator-cndp', role: 'regulator', person: 'Amina Benali (investigator)', organisation: 'CNDP', sectors: ['finance', 'health', 'social', 'tax', 'telecom'] }],
-    ['auditor', { client: 'auditor', role: 'auditor', person: null, organisation: null, sectors: [] }],
-    ['hospital-backend', { client: 'hospital-backend', role: 'service', person: null, organisation: null, sectors: ['health'] }],
-    ['operator', { client: 'operator', role: 'operator', person: null, organisation: null, sectors: [] }],
+    ['regulator-cndp', { client: 'regulator-cndp', role: 'regulator', person: 'Amina Benali (investigator)', organisation: 'CNDP', sectors: ['finance', 'health', 'social', 'tax', 'telecom'], limits: NO_LIMITS }],
+    ['auditor', { client: 'auditor', role: 'auditor', person: null, organisation: null, sectors: [], limits: NO_LIMITS }],
+    ['hospital-backend', { client: 'hospital-backend', role: 'service', person: null, organisation: null, sectors: ['health'], limits: NO_LIMITS }],
+    ['operator', { client: 'operator', role: 'operator', person: null, organisation: null, sectors: [], limits: NO_LIMITS }],
   ])('when %s asks, then it is told who it is', async (client, expected) => {
     const res = await get(client, '/v1/me');
     expect([res.status, res.body]).toEqual([200, expected]);

@@ -65,7 +65,8 @@ export function startTestService(options: { config?: Record<string, unknown>; di
   });
   const logger = createLogger('trace', sink);
   const service = createService(settings, logger);
-  return { ...service, dir, settings, logs: () => lines.join('') };
+  // Assigned, not spread: the service's configuration-dependent members are getters (a reload swaps them).
+  return Object.assign(service, { dir, settings, logs: () => lines.join('') });
 }
 
 /** The app on a real socket (loopback, a free port): its URL, and how to close it. */

@@ -35,7 +35,7 @@ describe('minVersion on load', () => {
     const keyring = openKeyringFile(service.settings.keyringPath, kek);
     rotateSector(keyring, 'tax');
     saveKeyring(service.settings.keyringPath, keyring, kek);
-    service.reloadKeys();
+    service.reload();
     const up = await upgrade(service, [v1]);
     expect(up.status).toBe(200);
     const v2 = up.body.results[0].token as string;
@@ -47,7 +47,7 @@ describe('minVersion on load', () => {
     saveKeyring(service.settings.keyringPath, again, kek);
     expect(openKeyringFile(service.settings.keyringPath, kek).sectors.get('tax')!.minVersion).toBe(2);
 
-    service.reloadKeys();
+    service.reload();
     restarted = createService({ ...service.settings, instanceId: 'restarted' }, createLogger('silent'));
     for (const s of [service, restarted]) {
       expect((await upgrade(s, [v1, v2])).body.results).toEqual([{ error: 'token_retired' }, { token: v2, keyVersion: 2 }]);

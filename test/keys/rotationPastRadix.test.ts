@@ -38,7 +38,7 @@ describe('rotating a digits sector past its radix, over HTTP', () => {
         expect(rotateSector(keyring, 'health', 10)).toBe(version);
         keyring.sectors.get('health')!.minVersion = version - 1;
         saveKeyring(service.settings.keyringPath, keyring, kek);
-        service.reloadKeys();
+        service.reload();
       }
       (await batch()).forEach((token, person) => issued.push({ token, person, version }));
       const current = await batch();

@@ -108,8 +108,10 @@ describe('rate limits on Redis', () => {
     services.push(b);
     await redisReady(b);
     const ids = randomNationalIds(6);
-    expectRateLimited(await tokenizeBatch(a, 'tax', ids.slice(0, 4)), 60); // more items than the window
-    expect(await limited(a, 'identities')).toBe(1);
+    // More items than the window could ever hold: refused for what it is, not told to retry.
+    const tooLarge = await tokenizeBatch(a, 'tax', ids.slice(0, 4));
+    expect([tooLarge.status, tooLarge.body.error.code]).toEqual([422, 'batch_too_large']);
+    expect(await limited(a, 'identities')).toBe(0);
 
     const two = await tokenizeBatch(a, 'health', ids.slice(0, 2));
     expect(two.status).toBe(200);
@@ -120,7 +122,7 @@ describe('rate limits on Redis', () => {
     expectRateLimited(await tokenizeBatch(b, 'health', ids.slice(4, 5)), 60);
     const token = two.body.results[0].token as string;
     expectRateLimited(await post(b, '/v1/tokens/upgrade', 'hospital-backend', { sector: 'health', tokens: [token] }), 60);
-    expect(await limited(a, 'identities')).toBe(2);
+    expect(await limited(a, 'identities')).toBe(1);
     expect(await limited(b, 'identities')).toBe(2);
     // One counter per client and sector in Redis, not one per kind of call.
     const keys = (await keysUnder(shared.client, a.settings.redis.prefix)).filter((k) => k.includes(':hospital-backend:health'));
@@ -158,8 +160,9 @@ describe('rate limits on Redis', () => {
     const ids = randomNationalIds(6);
     for (const id of ids.slice(0, 3)) expect((await tokenize(service, 'social', id)).status).toBe(200);
     expectRateLimited(await tokenize(service, 'social', ids[3]!), 60);
-    expectRateLimited(await tokenizeBatch(service, 'social', ids), 60);
+    expectRateLimited(await tokenizeBatch(service, 'social', ids.slice(4, 5)), 60);
     expect(await limited(service, 'identities')).toBe(2);
+    expect((await tokenizeBatch(service, 'social', ids)).body.error.code).toBe('batch_too_large');
     expect(await keysUnder(shared.client, service.settings.redis.prefix)).toEqual([]);
   });
 });

@@ -67,7 +67,7 @@ describe('Redis outage', () => {
     server = await startRedisServer();
     const generous = Object.fromEntries(['identities', 'reverse'].map((op) => [op, [{ points: 100_000, perSeconds: 60 }]]));
     service = startTestService({
-      // No LRU: every tokenize asks Redis; limits on, so the rate limiter's Redis and insurance are used too.
+      // No LRU: every tokenize asks Redis; limits on, so the rate limiter's Redis and its outage budget are used too.
       config: configWith({ cache: { lruEntries: 0 }, rateLimits: { defaults: generous, clients: {} } }),
       settings: { instanceId: 'outage', redis: redisSettings({ url: server.url }, 'sectoken-outage:', COMMAND_TIMEOUT_MS) },
     });
@@ -126,11 +126,11 @@ describe('Redis outage', () => {
     expect([ready.status, ready.body.checks.redis]).toEqual([200, 'degraded']);
   });
 
-  it('while Redis is down, then dual control answers 503 dual_control_unavailable, and a reverse without dual control still works', async () => {
+  it('while Redis is down, then reverse fails closed (503 limits_unavailable: its quota cannot be counted), and dual control answers 503 dual_control_unavailable', async () => {
     expect(server.pid()).toBeUndefined();
     const token = expected.get(key('health', ids[0]!))!;
     const ask = await post(service, '/v1/reverse', 'regulator-cndp', { sector: 'health', token, legalBasis: 'CNDP-D-97-2020', ...act });
-    expect([ask.status, ask.body.error?.code]).toEqual([503, 'dual_control_unavailable']);
+    expect([ask.status, ask.body.error?.code]).toEqual([503, 'limits_unavailable']);
     expect(JSON.stringify(ask.body)).not.toContain(ids[0]!);
     const someId = 'A'.repeat(22);
     const decided = await approve(service, someId);
@@ -139,7 +139,8 @@ describe('Redis outage', () => {
     expect([fetched.status, fetched.body.error?.code]).toEqual([503, 'dual_control_unavailable']);
 
     const plain = await post(service, '/v1/reverse', 'regulator-cndp', { sector: 'tax', token: expected.get(key('tax', ids[1]!))!, legalBasis: 'LOI-09-08-ART-4', ...act });
-    expect([plain.status, plain.body.nationalId]).toEqual([200, ids[1]]);
+    expect([plain.status, plain.body.error?.code]).toEqual([503, 'limits_unavailable']);
+    expect(JSON.stringify(plain.body)).not.toContain(ids[1]!);
   });
 
   it('when redis-server restarts on the same port, then within a few seconds /readyz says ok, Redis hits resume and dual control works again', async () => {
@@ -158,23 +159,26 @@ describe('Redis outage', () => {
     const after = await cacheCounts(service);
     expect([after.redisMisses - before.redisMisses, after.redisHits - before.redisHits]).toEqual([1, 2]);
 
+    // The limits ask Redis again once their own probe is answered (src/store/redis.ts).
+    await waitFor(() => service.redis!.reachable(), 'the limits to ask Redis again', 5000, 50);
     const requestId = await askReverse(service, expected.get(key('health', ids[3]!))!);
     expect((await approve(service, requestId)).status).toBe(200);
     const released = await fetchResult(service, requestId);
     expect([released.status, released.body.nationalId]).toEqual([200, ids[3]]);
   });
-  it('when Redis hangs (SIGSTOP, connections open), then every tokenize is still 200 with the right token within the bound, dual control answers 503, and all resumes after SIGCONT', async () => {
+  it('when Redis hangs (SIGSTOP, connections open), then every tokenize is still 200 with the right token within the bound, reverse fails closed, and all resumes after SIGCONT', async () => {
     const errorsBefore = await metricValue(service, 'sectoken_redis_errors_total');
     server.pause();
     let results: Array<{ at: number; ms: number; status: number; right: boolean }> = [];
     try {
-      results = await tokenizeLoop(sleep(1000));
+      // The limits stop asking Redis after several missed probes (about 2 s), not at the first late one.
+      results = await tokenizeLoop(sleep(3000));
       // The PING probe notices the hang although the connection stays open.
       const ready = await readyz();
       expect([ready.status, ready.body.checks.redis]).toEqual([200, 'degraded']);
       const started = Date.now();
       const ask = await post(service, '/v1/reverse', 'regulator-cndp', { sector: 'health', token: expected.get(key('health', ids[4]!))!, legalBasis: 'CNDP-D-97-2020', ...act });
-      expect([ask.status, ask.body.error?.code]).toEqual([503, 'dual_control_unavailable']);
+      expect([ask.status, ask.body.error?.code]).toEqual([503, 'limits_unavailable']);
       expect(Date.now() - started).toBeLessThanOrEqual(COMMAND_TIMEOUT_MS + SLACK_MS);
     } finally {
       server.resume();
@@ -182,13 +186,16 @@ describe('Redis outage', () => {
     stats('hang', summary(results));
     expect(results.length).toBeGreaterThan(5);
     // Once the hang is known, requests no longer wait on Redis at all.
-    const late = results.filter((r) => r.at - results[0]!.at > 700);
+    const late = results.filter((r) => r.at - results[0]!.at > 2500);
     expect(late.length).toBeGreaterThan(0);
     // The median, not the maximum: on a loaded machine a single answer can take longer for reasons of its own.
     const lateMs = late.map((r) => r.ms).sort((x, y) => x - y);
     expect(lateMs[Math.floor(lateMs.length / 2)]!).toBeLessThan(COMMAND_TIMEOUT_MS);
     expect(results.filter((r) => r.status !== 200 || !r.right)).toEqual([]);
-    expect(Math.max(...results.map((r) => r.ms))).toBeLessThanOrEqual(COMMAND_TIMEOUT_MS + SLACK_MS);
+    // Until the limits give Redis up (about 2 s), each answer waits one command timeout: on a loaded
+    // machine one of these many can take longer for reasons of its own, so the 95th percentile.
+    const sorted = results.map((r) => r.ms).sort((x, y) => x - y);
+    expect(sorted[Math.floor(sorted.length * 0.95)]!).toBeLessThanOrEqual(COMMAND_TIMEOUT_MS + SLACK_MS);
     expect(await metricValue(service, 'sectoken_redis_errors_total')).toBeGreaterThan(errorsBefore);
 
     await waitFor(async () => {
