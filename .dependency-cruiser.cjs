@@ -12,6 +12,9 @@
  *   pure         derivation/ → keys/ → crypto/
  *   ground       errors.ts log.ts metrics.ts
  */
+/** The API contract and what it imports: node-free, since the console's type check reads them (console/src/api.ts). */
+const NODE_FREE = '^src/(http/(contract|schemas|freeText)|audit/acts|requests/states|config/names|access/actions|errors)\\.ts$';
+
 const LAYERS = [
   ['ground', '^src/(errors|log|metrics)\\.ts$'],
   ['crypto', '^src/crypto/'],
@@ -57,6 +60,13 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/http/routes/' },
       to: { path: '^src/(audit|requests|store|limits|derivation|crypto|keys)/' },
+    },
+    {
+      name: 'contract-is-node-free',
+      comment: 'the API contract imports only zod and node-free constants: the console type-checks against it',
+      severity: 'error',
+      from: { path: NODE_FREE },
+      to: { pathNot: `${NODE_FREE}|(^|/)node_modules/zod/` },
     },
     {
       name: 'no-circular',

@@ -3,9 +3,9 @@
  * previous record's hash; a keyed MAC over the hash seals it. Pure: no files, no clock.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import type { AuditAct } from './acts.js';
 
-export const AUDIT_ACTS = ['reverse', 'reverse-request', 'approve', 'deny', 'release', 'expire', 'translate', 'translate-request'] as const;
-export type AuditAct = (typeof AUDIT_ACTS)[number];
+export { AUDIT_ACTS, type AuditAct } from './acts.js';
 
 /** What a use case says happened. No national ID or TNI has a field here. */
 export interface AuditEntry {

@@ -9,15 +9,15 @@ import { ALPHABET_NAMES } from '../derivation/alphabet.js';
 import { formatProblem, POLICIES, VERSION_CHARACTERS } from '../derivation/format.js';
 import { FINGERPRINT } from '../keys/fingerprint.js';
 import { jsonSyntaxError } from './jsonError.js';
+import { LEGAL_ACTS, LEGAL_BASIS_ID, ROLES } from './names.js';
+
+export { LEGAL_ACTS, LEGAL_BASIS_ID, ROLES, type Role } from './names.js';
 import { spellingCollisions } from './nameCollisions.js';
 
 export const SECTOR_ID = /^[a-z][a-z0-9-]{0,31}$/;
 export const CLIENT_ID = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 /** Printable text without control or format characters, and not blank. */
 export const PRINTABLE = /^(?=.*\S)[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]+$/u;
-/** `operator` reads the metrics (GET /metrics) and nothing else. */
-export const ROLES = ['service', 'regulator', 'auditor', 'operator'] as const;
-export type Role = (typeof ROLES)[number];
 
 const sectorSchema = z.strictObject({
   description: z.string().max(200).optional(),
@@ -93,8 +93,6 @@ const cacheSchema = z.strictObject({
   ttlSeconds: z.number().int().min(1).max(30 * 86400).default(86400),
 });
 
-export const LEGAL_ACTS = ['reverse', 'translate'] as const;
-export const LEGAL_BASIS_ID = /^[A-Z0-9][A-Z0-9-]{1,63}$/;
 
 /** SPEC "Legal bases": an act is lawful only under a configured basis that covers it. */
 const legalBasisSchema = z.strictObject({

@@ -13,6 +13,7 @@ import type { Config } from '../config/schema.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import { authenticate } from './auth.js';
+import { auditedActOf } from './contract.js';
 import { errorHandler, notFound } from './errors.js';
 import { noStore } from './noStore.js';
 import { openApiDocument } from './openapi.js';
@@ -22,7 +23,7 @@ import { consoleRoutes } from './routes/console.js';
 import { healthRoutes, type Readiness } from './routes/health.js';
 import { legalBasisRoutes } from './routes/legalBases.js';
 import { meRoutes } from './routes/me.js';
-import { auditedActOf, regulatorRoutes } from './routes/regulators.js';
+import { regulatorRoutes } from './routes/regulators.js';
 import { tokenRoutes } from './routes/tokens.js';
 
 export interface AppDeps {

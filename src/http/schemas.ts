@@ -1,13 +1,13 @@
 /**
- * Request and response shapes: one zod source for validation at the edge and for /openapi.json.
- * Objects are strict (unknown fields are refused); strings are bounded.
+ * Request and response shapes, named by the operations of src/http/contract.ts: one zod source for
+ * validation at the edge, for /openapi.json and for the console's types. Objects are strict
+ * (unknown fields are refused); strings are bounded. Node-free: the console's type check reads it.
  */
 import { z } from 'zod';
-import 'zod-openapi';
-import { AUDIT_ACTS } from '../audit/record.js';
+import { AUDIT_ACTS } from '../audit/acts.js';
+import { LEGAL_ACTS, LEGAL_BASIS_ID, ROLES } from '../config/names.js';
 import { ERROR_CODES } from '../errors.js';
-import { LEGAL_ACTS, LEGAL_BASIS_ID, ROLES } from '../config/schema.js';
-import { PUBLIC_STATES, REQUEST_ID } from '../requests/requestLife.js';
+import { PUBLIC_STATES, REQUEST_ID } from '../requests/states.js';
 import { freeText } from './freeText.js';
 
 const sector = z.string().min(1).max(64).meta({ description: 'A configured sector id', example: 'health' });
@@ -77,9 +77,9 @@ const legalAct = {
   purpose: freeText(500).meta({ description: 'Why this act is needed: printable, with a visible letter or digit; kept in Unicode NFC', example: 'Complaint about unlawful processing' }),
 };
 const auditId = z.string().meta({ description: 'Id of the audit record of this act' });
-const requestId = z.string().regex(REQUEST_ID).meta({ description: 'Unguessable dual-control request id' });
-/** The path parameter of /v1/requests/{id}…, as the routes check it. */
-export const requestIdParams = { path: z.object({ id: requestId }) };
+const requestId = z.string().regex(REQUEST_ID, 'malformed request id').meta({ description: 'Unguessable dual-control request id' });
+/** The path parameter of /v1/requests/:id… */
+export const requestIdParams = z.object({ id: requestId });
 
 export const reverseRequest = z.strictObject({ sector, token: z.string().max(128), ...legalAct }).meta({ id: 'ReverseRequest' });
 export const reverseResponse = z.strictObject({ nationalId: z.string(), keyVersion, auditId }).meta({ id: 'ReverseResponse' });

@@ -1,10 +1,9 @@
 /**
- * Validation at the edge: a zod schema parses the untrusted body or the request fails with
+ * Validation at the edge: a zod schema parses the untrusted body, query or path parameters, or the request fails with
  * invalid_request. The message names fields by their schema path and never quotes the input.
  */
 import type { z } from 'zod';
 import { SectokenError } from '../errors.js';
-import { REQUEST_ID } from '../requests/requestLife.js';
 
 export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
@@ -18,10 +17,4 @@ export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infe
     return issue.code === 'unrecognized_keys' ? `${where}: unknown field` : `${where}: ${issue.message}`;
   });
   throw new SectokenError('invalid_request', problems.join('; '));
-}
-
-/** A dual-control request id from a path; anything else is invalid_request, never echoed. */
-export function requestIdParam(value: unknown): string {
-  if (typeof value !== 'string' || !REQUEST_ID.test(value)) throw new SectokenError('invalid_request', 'malformed request id');
-  return value;
 }

@@ -12,11 +12,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { SectokenError } from '../errors.js';
+import type { PublicState } from './states.js';
+
+export { PUBLIC_STATES, type PublicState, REQUEST_ID } from './states.js';
 
 export const REQUEST_STATES = ['pending', 'approving', 'denying', 'approved', 'releasing', 'released', 'denied', 'expired'] as const;
 export type RequestState = (typeof REQUEST_STATES)[number];
-export const PUBLIC_STATES = ['pending', 'approved', 'released', 'denied', 'expired'] as const;
-export type PublicState = (typeof PUBLIC_STATES)[number];
 export const REQUEST_EVENTS = ['approve', 'deny', 'release', 'confirm', 'abort', 'expire'] as const;
 export type RequestEvent = (typeof REQUEST_EVENTS)[number];
 
@@ -77,7 +78,6 @@ export interface ActRequest {
 
 /** 128 random bits, base64url: unguessable, and safe in a path. */
 export const newRequestId = (): string => randomBytes(16).toString('base64url');
-export const REQUEST_ID = /^[A-Za-z0-9_-]{22}$/;
 
 const CLAIMED: ReadonlySet<RequestState> = new Set(['approving', 'denying', 'releasing']);
 

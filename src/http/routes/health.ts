@@ -7,7 +7,7 @@ import type { Registry } from 'prom-client';
 import type { ClientDirectory } from '../../access/apiKeys.js';
 import { authorize } from '../../access/rules.js';
 import { SectokenError } from '../../errors.js';
-import { resource } from '../resource.js';
+import { bind, Raw } from '../bind.js';
 
 export interface Readiness {
   status: 'ready' | 'not_ready';
@@ -17,29 +17,20 @@ export interface Readiness {
 }
 
 export function healthRoutes(readiness: () => Readiness, openApi: object, metrics: Registry, clients: ClientDirectory): Router {
-  const router = Router();
-  const probe = { head: true };
-  resource(router, '/healthz', { get: (_req, res) => void res.json({ status: 'ok' }) }, probe);
-  resource(
-    router,
-    '/readyz',
-    {
-      get: (_req, res) => {
-        const state = readiness();
-        res.status(state.status === 'ready' ? 200 : 503).json(state);
-      },
+  return bind(Router(), {
+    health: () => ({ status: 'ok' }),
+    ready: () => {
+      const state = readiness();
+      return { status: state.status === 'ready' ? 200 : 503, body: state };
     },
-    probe,
-  );
-  resource(router, '/metrics', {
-    get: async (req, res) => {
+    // Outside /v1: the operator's key is checked here.
+    metrics: async (_input, { req, res }) => {
       const principal = clients.authenticate(req.headers.authorization);
       if (!principal) throw new SectokenError('unauthenticated', 'a valid API key is required (Authorization: Bearer …)');
       authorize(principal, 'read-metrics');
       res.locals.principal = principal;
-      res.type(metrics.contentType).send(await metrics.metrics());
+      return new Raw(metrics.contentType, await metrics.metrics());
     },
+    openApi: () => openApi,
   });
-  resource(router, '/openapi.json', { get: (_req, res) => void res.json(openApi) }, probe);
-  return router;
 }

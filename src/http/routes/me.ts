@@ -5,24 +5,20 @@
 import { Router } from 'express';
 import { authorize } from '../../access/rules.js';
 import { ownLimits, type LimitsDeps } from '../../acts/ownLimits.js';
-import { principalOf } from '../auth.js';
-import { resource } from '../resource.js';
+import { bind } from '../bind.js';
 
 export function meRoutes(deps: LimitsDeps): Router {
-  const router = Router();
-  resource(router, '/v1/me', {
-    get: (_req, res) => {
-      const principal = principalOf(res);
+  return bind(Router(), {
+    me: (_input, { principal }) => {
       authorize(principal, 'read-self');
-      res.json({
+      return {
         client: principal.id,
         role: principal.role,
         person: principal.person,
         organisation: principal.organisation,
         sectors: [...principal.sectors].sort(),
         limits: ownLimits(deps, principal),
-      });
+      };
     },
   });
-  return router;
 }

@@ -2,43 +2,35 @@
 import { Router } from 'express';
 import { tokenizeBatchTokens, tokenizeOne, type TokenDeps } from '../../acts/tokenize.js';
 import { upgradeTokens } from '../../acts/upgrade.js';
-import { principalOf } from '../auth.js';
+import { SectokenError } from '../../errors.js';
 import { batchAnswerJson } from '../batchAnswer.js';
 import { fastBatchRequest, fastTokenRequest } from '../batchBody.js';
-import { SectokenError } from '../../errors.js';
-import { resource } from '../resource.js';
-import { batchRequest, tokenRequest, upgradeRequest } from '../schemas.js';
-import { parseBody } from '../validate.js';
+import { bind, jsonText } from '../bind.js';
 
 /** On `router` if given (the app's own: one router fewer to walk), else on a new one. */
 export function tokenRoutes(deps: TokenDeps, maxBatchSize: number, router: Router = Router()): Router {
-  const batchSchema = batchRequest(maxBatchSize);
-  const upgradeSchema = upgradeRequest(maxBatchSize);
+  // Too many items is 413, as for a body too large; the schema alone would say invalid_request.
   const refuseOversized = (items: unknown): void => {
     if (Array.isArray(items) && items.length > maxBatchSize) {
       throw new SectokenError('payload_too_large', `a batch holds at most ${maxBatchSize} items`);
     }
   };
+  const field = (raw: unknown, name: string): unknown => (raw as Record<string, unknown> | undefined)?.[name];
 
-  resource(router, '/v1/tokens', {
-    post: async (req, res) => {
-      res.json(await tokenizeOne(deps, principalOf(res), fastTokenRequest(req.body) ?? parseBody(tokenRequest, req.body)));
+  return bind(
+    router,
+    {
+      tokenize: { fastBody: fastTokenRequest, handle: ({ body }, { principal }) => tokenizeOne(deps, principal, body) },
+      tokenizeBatch: {
+        fastBody: (raw) => (refuseOversized(field(raw, 'nationalIds')), fastBatchRequest(raw, maxBatchSize)),
+        // Built as one string (what res.json would send for the BatchAnswer): a measured hot path.
+        handle: async ({ body }, { principal }) => jsonText(batchAnswerJson(await tokenizeBatchTokens(deps, principal, body))),
+      },
+      upgrade: {
+        fastBody: (raw) => (refuseOversized(field(raw, 'tokens')), undefined),
+        handle: ({ body }, { principal }) => upgradeTokens(deps, principal, body),
+      },
     },
-  });
-  resource(router, '/v1/tokens/batch', {
-    post: async (req, res) => {
-      refuseOversized((req.body as { nationalIds?: unknown } | undefined)?.nationalIds);
-      const input = fastBatchRequest(req.body, maxBatchSize) ?? parseBody(batchSchema, req.body);
-      // Built as one string (what res.json would send for the BatchAnswer), with res.json's Content-Type.
-      res.type('application/json').send(batchAnswerJson(await tokenizeBatchTokens(deps, principalOf(res), input)));
-    },
-  });
-  resource(router, '/v1/tokens/upgrade', {
-    post: async (req, res) => {
-      refuseOversized((req.body as { tokens?: unknown } | undefined)?.tokens);
-      res.json(await upgradeTokens(deps, principalOf(res), parseBody(upgradeSchema, req.body)));
-    },
-  });
-
-  return router;
+    { maxBatchSize },
+  );
 }
