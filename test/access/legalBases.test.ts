@@ -5,6 +5,7 @@
  */
 import { requireLegalBasis } from '../../src/access/legalBases.js';
 import type { LegalBasis } from '../../src/config/schema.js';
+import { codeOf } from '../helpers/codeOf.js';
 
 const basis = (id: string, over: Partial<LegalBasis>): LegalBasis => ({
   id,
@@ -23,15 +24,6 @@ const BASES = [
   basis('TRANSLATE-ONLY', { acts: ['translate'], sectors: ['social'], sectorPairs: [['tax', 'finance']] }),
   basis('BOTH', { sectors: ['finance'], sectorPairs: [['health', 'social'], ['finance', 'tax']] }),
 ];
-
-function codeOf(run: () => unknown): string | undefined {
-  try {
-    run();
-    return undefined;
-  } catch (err) {
-    return (err as { code?: string }).code;
-  }
-}
 
 describe('requireLegalBasis', () => {
   it('requires a basis: none, empty and blank are legal_basis_required, with the field named', () => {

@@ -10,21 +10,13 @@ import { ALPHABET_NAMES } from '../../src/derivation/alphabet.js';
 import { canonicalNationalId, rankNationalId, unrankNationalId } from '../../src/derivation/nationalId.js';
 import { createTokenizer } from '../../src/derivation/tokenizer.js';
 import { readVector, type DerivationVectors } from './vectors.js';
+import { codeOf } from '../helpers/codeOf.js';
 
 const vectors = JSON.parse(readVector('derivation.json')) as DerivationVectors;
 const keyring = parseKeyring(new TextEncoder().encode(readVector('test-keyring.json')));
 const config = parseConfig(JSON.parse(readVector('vector-sectors.json')), 'test/vectors/vector-sectors.json');
 const tokenizer = createTokenizer(config, keyring);
 const oneWay = (sector: string): boolean => config.sectors[sector]!.policy === 'one-way';
-
-function codeOf(run: () => unknown): string | undefined {
-  try {
-    run();
-    return undefined;
-  } catch (err) {
-    return (err as { code?: string }).code;
-  }
-}
 
 describe('DERIVATION.md §8 vectors', () => {
   it('have one sector of the configuration per sector of the keyring, of every shape the configuration accepts', () => {

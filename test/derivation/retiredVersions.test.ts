@@ -10,19 +10,11 @@ import { createTokenizer } from '../../src/derivation/tokenizer.js';
 import { unrankNationalId, NATIONAL_ID_COUNT } from '../../src/derivation/nationalId.js';
 import { generateKeyring, KeyringError, rotateSector } from '../../src/keys/keyring.js';
 import { tokenFormat, type FormatSettings } from '../../src/derivation/format.js';
+import { codeOf } from '../helpers/codeOf.js';
 
 const health: FormatSettings = { policy: 'reversible', alphabet: 'digits', length: 12, checkCharacter: true };
 const twoCharacters: FormatSettings = { ...health, length: 13, versionCharacters: 2 };
 const people = Array.from({ length: 200 }, (_, i) => unrankNationalId((i * 3_900_007 + 11) % NATIONAL_ID_COUNT));
-
-function codeOf(run: () => unknown): string | undefined {
-  try {
-    run();
-    return undefined;
-  } catch (err) {
-    return (err as { code?: string }).code;
-  }
-}
 
 describe('retired key versions (digits, one version character)', () => {
   it('when every version is made and retired in turn, then no token is ever read as another person', () => {
