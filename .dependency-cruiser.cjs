@@ -3,7 +3,7 @@
  * which `npm test` runs first. Each layer may import only layers below it; the pure floors
  * (derivation, crypto) import nothing with state or I/O.
  *
- *   composition  cli/ cli.ts server.ts service.ts shutdown.ts bulk/
+ *   composition  cli/ (with cli/bulk/) cli.ts server.ts service.ts shutdown.ts
  *   edge         http/
  *   use cases    acts/
  *   stores       store/ limits/
@@ -25,7 +25,7 @@ const LAYERS = [
   ['stores', '^src/(store|limits)/'],
   ['acts', '^src/acts/'],
   ['http', '^src/http/'],
-  ['composition', '^src/(cli/|bulk/|cli\\.ts$|server\\.ts$|service\\.ts$|shutdown\\.ts$)'],
+  ['composition', '^src/(cli/|cli\\.ts$|server\\.ts$|service\\.ts$|shutdown\\.ts$)'],
 ];
 
 /** No layer imports one above it. */

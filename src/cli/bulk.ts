@@ -5,8 +5,8 @@
  */
 import { createReadStream } from 'node:fs';
 import { Command } from 'commander';
-import { rateAndEta } from '../bulk/progress.js';
-import { BulkError, runBulk } from '../bulk/run.js';
+import { rateAndEta } from './bulk/progress.js';
+import { BulkError, runBulk } from './bulk/run.js';
 
 async function countLines(path: string): Promise<number> {
   let count = 0;

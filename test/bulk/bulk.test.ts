@@ -8,7 +8,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { rateAndEta } from '../../src/bulk/progress.js';
+import { rateAndEta } from '../../src/cli/bulk/progress.js';
 import { parseConfig } from '../../src/config/schema.js';
 import { parseKek } from '../../src/keys/seal.js';
 import { openKeyringFile } from '../../src/keys/store.js';

@@ -6,7 +6,7 @@
  */
 import { accessSync, closeSync, constants, createReadStream, existsSync, fsyncSync, ftruncateSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { fileReason } from '../cli/errors.js';
+import { fileReason } from '../errors.js';
 
 export interface BulkOptions {
   url: string;
