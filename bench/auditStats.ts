@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { auditFiles, verifiedRecords } from '../src/audit/read.js';
-import { GENESIS, recordLine, sealRecord, type AuditAct } from '../src/audit/record.js';
+import { GENESIS, recordLine, sealRecord, type AuditAct, type AuditOutcome } from '../src/audit/record.js';
 import { auditStats } from '../src/audit/stats.js';
 import { PACKAGE_ROOT } from '../src/config/env.js';
 import { generateKeyring } from '../src/keys/keyring.js';
@@ -39,7 +39,7 @@ function makeLog(dir: string, count: number, macKey: Uint8Array): number {
   const lines: string[] = [];
   for (let i = 0; i < count; i++) {
     const k = i % 20;
-    const [act, outcome]: [AuditAct, string] =
+    const [act, outcome]: [AuditAct, AuditOutcome] =
       k < 8 ? ['reverse', 'ok'] : k < 11 ? ['reverse-request', 'pending'] : k < 13 ? ['translate', 'ok'] : k === 13 ? ['approve', 'ok'] : k === 14 ? ['release', 'ok'] : k === 15 ? ['deny', 'ok'] : k === 16 ? ['expire', 'expired'] : k === 17 ? ['reverse', 'forbidden'] : k === 18 ? ['reverse', 'rate_limited'] : ['translate', 'legal_basis_required'];
     const record = sealRecord(
       macKey,

@@ -4,12 +4,13 @@
  * audit_unavailable and the act's result is dropped.
  */
 import { SectokenError } from '../errors.js';
+import type { AuditOutcome } from './acts.js';
 import type { AuditLog } from './log.js';
 import type { AuditEntry } from './record.js';
 
 export interface Outcome<T> {
   value: T;
-  outcome: string;
+  outcome: AuditOutcome;
   /** Fields learned during the act (a request id, the act's final name). */
   extra?: Partial<AuditEntry>;
 }

@@ -3,9 +3,9 @@
  * previous record's hash; a keyed MAC over the hash seals it. Pure: no files, no clock.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import type { AuditAct } from './acts.js';
+import type { AuditAct, AuditOutcome } from './acts.js';
 
-export { AUDIT_ACTS, type AuditAct } from './acts.js';
+export { AUDIT_ACTS, type AuditAct, type AuditOutcome } from './acts.js';
 
 /** What a use case says happened. No national ID or TNI has a field here. */
 export interface AuditEntry {
@@ -21,8 +21,8 @@ export interface AuditEntry {
   caseId?: string | null;
   purpose?: string | null;
   requestId?: string | null;
-  /** "ok", "pending", or the error code the caller received. */
-  outcome: string;
+  /** "ok", "pending", "expired", or the error code the caller received: a closed set. */
+  outcome: AuditOutcome;
   /** How many refusals this one record stands for (aggregated unauthenticated refusals); null for every other record. */
   count?: number | null;
 }

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import type { BrowserContext } from 'playwright-core';
-import { GENESIS, recordLine, sealRecord, type AuditAct } from '../../src/audit/record.js';
+import { GENESIS, recordLine, sealRecord, type AuditAct, type AuditOutcome } from '../../src/audit/record.js';
 import { generateKeyring } from '../../src/keys/keyring.js';
 import { newKek, parseKek } from '../../src/keys/seal.js';
 import { saveKeyring } from '../../src/keys/store.js';
@@ -27,7 +27,7 @@ let server: { url: string; child: ChildProcess } | undefined;
 let browser: BrowserContext | undefined;
 
 /** n records of `instance` in the last minutes, sealed under `macKey`. */
-function chainText(macKey: Uint8Array, instance: string, n: number, act: AuditAct, outcome: string): string {
+function chainText(macKey: Uint8Array, instance: string, n: number, act: AuditAct, outcome: AuditOutcome): string {
   let prev = GENESIS;
   let text = '';
   const start = Date.now() - 10 * 60_000;
