@@ -7,42 +7,12 @@
  * suite). A batch shares one cipher (key, radix, tweak) and one length.
  */
 import fc from 'fast-check';
-import { FF1 as nobleFF1 } from '@noble/ciphers/ff1.js';
 import { readFileSync } from 'node:fs';
 import { ff1 } from '../../src/crypto/ff1.js';
+import { RADICES, batchOf, checkBatch, key, lengthsOf, numeralsOf, tweak, valueOf } from './ff1Batch.js';
 
-const RADICES = [10, 16, 32, 36] as const;
 const hex = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'hex'));
 const toNumerals = (s: string, radix: number): number[] => [...s].map((c) => parseInt(c, radix));
-const valueOf = (x: readonly number[], radix: number): bigint => x.reduce((acc, d) => acc * BigInt(radix) + BigInt(d), 0n);
-const numeralsOf = (value: number, radix: number, n: number): number[] => {
-  const out = new Array<number>(n);
-  for (let k = n - 1; k >= 0; k--) {
-    out[k] = value % radix;
-    value = Math.floor(value / radix);
-  }
-  return out;
-};
-const lengthsOf = (radix: number, from: number, to: number): number[] =>
-  Array.from({ length: to - from + 1 }, (_, i) => from + i).filter((n) => radix ** n >= 1_000_000);
-
-const key = fc.uint8Array({ minLength: 32, maxLength: 32 });
-const tweak = fc.uint8Array({ minLength: 0, maxLength: 40 });
-const batchOf = (radix: number, n: number, maxLength: number): fc.Arbitrary<number[][]> =>
-  fc.array(fc.array(fc.integer({ min: 0, max: radix - 1 }), { minLength: n, maxLength: n }), { minLength: 0, maxLength });
-
-/** encryptMany = encrypt of each = noble; decryptMany inverts; both directions checked. */
-function checkBatch(k: Uint8Array, t: Uint8Array, radix: number, xs: number[][]): void {
-  const ours = ff1(k, radix, t);
-  const reference = nobleFF1(radix, k, t);
-  const ct = ours.encryptMany(xs);
-  expect(ct).toEqual(xs.map((x) => ours.encrypt(x)));
-  expect(ct).toEqual(xs.map((x) => reference.encrypt(x)));
-  expect(ours.decryptMany(ct)).toEqual(xs);
-  expect(ct.map((y) => ours.decrypt(y))).toEqual(xs);
-  // Decryption of arbitrary strings too (not only of our own ciphertexts).
-  expect(ours.decryptMany(xs)).toEqual(xs.map((x) => reference.decrypt(x)));
-}
 
 describe('FF1 batches against NIST SP 800-38G samples 1–9', () => {
   const { samples } = JSON.parse(readFileSync(new URL('../vectors/nist-ff1.json', import.meta.url), 'utf8')) as {
