@@ -74,34 +74,19 @@ export function body(r: Omit<AuditRecord, 'hash' | 'mac'>): string {
   });
 }
 
-/** The body of a record of form 1 (AUDIT.md §2): the same order, without person, organisation and count. */
-function bodyOfForm1(r: Record<string, unknown>): string {
-  return JSON.stringify({
-    v: r.v,
-    id: r.id,
-    seq: r.seq,
-    time: r.time,
-    instance: r.instance,
-    act: r.act,
-    client: r.client,
-    sector: r.sector,
-    toSector: r.toSector,
-    token: r.token,
-    legalBasis: r.legalBasis,
-    caseId: r.caseId,
-    purpose: r.purpose,
-    requestId: r.requestId,
-    outcome: r.outcome,
-    prev: r.prev,
-  });
-}
-
 /** The fields of a record of each form, in their order (AUDIT.md §1). */
 export const RECORD_FORMS: Readonly<Record<RecordVersion, readonly string[]>> = {
   1: ['v', 'id', 'seq', 'time', 'instance', 'act', 'client', 'sector', 'toSector', 'token', 'legalBasis', 'caseId', 'purpose', 'requestId', 'outcome', 'prev', 'hash', 'mac'],
   2: ['v', 'id', 'seq', 'time', 'instance', 'act', 'client', 'person', 'organisation', 'sector', 'toSector', 'token', 'legalBasis', 'caseId', 'purpose', 'requestId', 'outcome', 'count', 'prev', 'hash', 'mac'],
 };
 export const FIELDS = RECORD_FORMS[RECORD_VERSION];
+
+/**
+ * The body of a record of form 1 (AUDIT.md §2), built from its field list without hash and mac.
+ * Form-1 records are only read back, never written, so no hot path wants a literal here (body()).
+ */
+const FORM1_BODY = RECORD_FORMS[1].filter((f) => f !== 'hash' && f !== 'mac');
+const bodyOfForm1 = (r: Record<string, unknown>): string => JSON.stringify(Object.fromEntries(FORM1_BODY.map((f) => [f, r[f]])));
 
 /** The form a parsed line says it is of (its `v`), if it is one of AUDIT.md §1. */
 export const recordForm = (v: unknown): RecordVersion | undefined => (v === 1 || v === 2 ? v : undefined);
