@@ -8,10 +8,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { canonicalName } from '../../src/config/canonicalName.js';
-import { ConfigError, parseConfig } from '../../src/config/schema.js';
+import { parseConfig } from '../../src/config/schema.js';
 import { runCli } from '../helpers/cli.js';
 import { devConfig } from '../helpers/service.js';
 import { spellingsOf } from '../helpers/spellings.js';
+import { problemOf } from './problemOf.js';
 
 const HELENE = 'Hélène Dupont';
 const YOUSSEF = 'Youssef Alaoui (inspector)';
@@ -43,27 +44,17 @@ function withRegulator(field: 'person' | 'organisation', typed: string, original
   return config;
 }
 
-const refusal = (raw: Raw): string => {
-  try {
-    parseConfig(raw, 'test.json');
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as Error).message;
-  }
-  throw new Error('the configuration was accepted');
-};
-
 describe('a configuration with two spellings of one name', () => {
   it.each(spellingsOf(HELENE))('when a second regulator types the person %s (accented), then it is refused naming both clients', (_how, typed) => {
-    expect(refusal(withRegulator('person', typed, HELENE))).toMatch(/clients\.\d+\.person: clients "regulator-health" and "regulator-twin" name one person typed two ways/);
+    expect(problemOf(withRegulator('person', typed, HELENE))).toMatch(/clients\.\d+\.person: clients "regulator-health" and "regulator-twin" name one person typed two ways/);
   });
 
   it.each(spellingsOf(YOUSSEF))('when a second regulator types the person %s, then it is refused naming both clients', (_how, typed) => {
-    expect(refusal(withRegulator('person', typed))).toMatch(/clients\.\d+\.person: clients "regulator-health" and "regulator-twin" name one person typed two ways/);
+    expect(problemOf(withRegulator('person', typed))).toMatch(/clients\.\d+\.person: clients "regulator-health" and "regulator-twin" name one person typed two ways/);
   });
 
   it.each(spellingsOf('Health inspectorate'))('when a second regulator types the organisation %s, then it is refused naming both clients', (_how, typed) => {
-    expect(refusal(withRegulator('organisation', typed))).toMatch(/clients\.\d+\.organisation: clients "regulator-health" and "regulator-twin" name one organisation typed two ways/);
+    expect(problemOf(withRegulator('organisation', typed))).toMatch(/clients\.\d+\.organisation: clients "regulator-health" and "regulator-twin" name one organisation typed two ways/);
   });
 
   it('when two keys name one person typed the same, or two different people, then it is accepted', () => {

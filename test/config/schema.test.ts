@@ -1,20 +1,12 @@
-import { ConfigError, parseConfig } from '../../src/config/schema.js';
+import { parseConfig } from '../../src/config/schema.js';
 import { devConfig } from '../helpers/service.js';
+import { problemOf } from './problemOf.js';
 
 type Raw = Record<string, any>;
 const withChange = (change: (c: Raw) => void): Raw => {
   const config = devConfig() as Raw;
   change(config);
   return config;
-};
-const problemOf = (raw: Raw): string => {
-  try {
-    parseConfig(raw, 'test.json');
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as Error).message;
-  }
-  throw new Error('the configuration was accepted');
 };
 
 describe('configuration validation', () => {
