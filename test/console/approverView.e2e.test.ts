@@ -13,7 +13,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { startServer, stopServer } from '../helpers/cli.js';
 import { devKeyring } from '../helpers/devKeyring.js';
 import { devKey } from '../helpers/service.js';
-import { launchBrowser, seriousViolations } from './browser.js';
+import { callApi, launchBrowser, seriousViolations } from './browser.js';
 
 const NATIONAL_ID = 'KM314159';
 const CASE = 'CNDP-2026-0777';
@@ -25,14 +25,7 @@ let browser: BrowserContext;
 const requested: string[] = [];
 const consoleErrors: string[] = [];
 
-async function api(client: string, method: string, path: string, body?: object): Promise<{ status: number; body: any }> {
-  const res = await fetch(server.url + path, {
-    method,
-    headers: { Authorization: `Bearer ${devKey(client)}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-  return { status: res.status, body: await res.json() };
-}
+const api = (client: string, method: string, path: string, body?: object) => callApi(server.url, client, method, path, body);
 
 beforeAll(async () => {
   server = await startServer({ SECTOKEN_KEYRING: devKeyring(join(dir, 'keys', 'dev-keyring.json')), SECTOKEN_AUDIT_DIR: join(dir, 'audit'), SECTOKEN_INSTANCE_ID: 'approver' });

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { PACKAGE_ROOT } from '../../src/config/env.js';
+import { devKey } from '../helpers/service.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -45,3 +46,13 @@ export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
 /** Everything the page keeps in sessionStorage and localStorage, as one string. */
 export const pageStorage = (page: Page): Promise<string> =>
   page.evaluate('JSON.stringify({ session: Object.fromEntries(Object.entries(sessionStorage)), local: Object.fromEntries(Object.entries(localStorage)) })');
+
+/** A call to the running server's API with a development client's key, as a setup step beside the browser. */
+export async function callApi(url: string, client: string, method: string, path: string, body?: object): Promise<{ status: number; body: any }> {
+  const res = await fetch(url + path, {
+    method,
+    headers: { Authorization: `Bearer ${devKey(client)}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+  return { status: res.status, body: await res.json() };
+}

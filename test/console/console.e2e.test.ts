@@ -18,7 +18,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { PACKAGE_ROOT } from '../../src/config/env.js';
 import { startServer, stopServer } from '../helpers/cli.js';
 import { devKey } from '../helpers/service.js';
-import { launchBrowser, pageStorage, seriousViolations, type AxeViolation } from './browser.js';
+import { callApi, launchBrowser, pageStorage, seriousViolations, type AxeViolation } from './browser.js';
 import { devKeyring } from '../helpers/devKeyring.js';
 
 const NATIONAL_ID = 'AB123456';
@@ -38,14 +38,7 @@ let requestId = '';
 /** The checkpoint the auditor downloads, kept as a file to give back later. */
 let keptCheckpoint = '';
 
-async function api(client: string, method: string, path: string, body?: object): Promise<{ status: number; body: any }> {
-  const res = await fetch(server.url + path, {
-    method,
-    headers: { Authorization: `Bearer ${devKey(client)}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-  return { status: res.status, body: await res.json() };
-}
+const api = (client: string, method: string, path: string, body?: object) => callApi(server.url, client, method, path, body);
 
 async function openPage(): Promise<Page> {
   const page = await browser.newPage();
