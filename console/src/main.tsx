@@ -4,7 +4,7 @@
  * mirrored (the stylesheet uses logical properties only).
  */
 import { render } from 'preact';
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError, call, forgetKey, storedKey, type Me } from './api.js';
 import { Auditor } from './Auditor.js';
 import { Header } from './Header.js';
@@ -29,7 +29,9 @@ function App() {
   const [notice, setNotice] = useState<string | null>(null);
   const i18n = useMemo(() => ({ lang, t: translator(lang) }), [lang]);
 
-  useEffect(() => {
+  // A layout effect: the page's language and direction change in the same task as its text, so the
+  // document never shows French while saying it is English (a plain effect ran a frame later).
+  useLayoutEffect(() => {
     document.documentElement.lang = lang;
     document.documentElement.dir = CATALOGUE[lang]!['meta.dir'];
     document.title = i18n.t('app.title');
