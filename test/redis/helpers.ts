@@ -16,7 +16,7 @@ import request from 'supertest';
 import type { Settings } from '../../src/config/env.js';
 import { createLogger } from '../../src/log.js';
 import { createService, type Service } from '../../src/service.js';
-import { bearer, devConfig, type TestService } from '../helpers/service.js';
+import { bearer, devConfig, startTestService, type TestService } from '../helpers/service.js';
 import { SERVICE_OF } from '../acts/helpers.js';
 
 const run = promisify(execFile);
@@ -317,6 +317,34 @@ export const secondInstance = (first: TestService, instanceId = 'b'): Service =>
 
 export async function redisReady(service: Service, timeoutMs = 5000): Promise<void> {
   await waitFor(() => service.redis?.state() === 'ok', 'the service to connect to Redis', timeoutMs);
+}
+
+export interface InstancePair {
+  shared: SharedTestRedis;
+  a: TestService;
+  b: Service;
+  /** Stops both instances, then deletes the file's keys. */
+  close(): Promise<void>;
+}
+
+/** Two instances (a, and b on a's keyring) of one configuration on the shared redis-server under this file's prefix, both connected. */
+export async function twoInstances(config: Record<string, unknown>): Promise<InstancePair> {
+  const shared = await sharedRedis();
+  const a = startTestService({ config, settings: { instanceId: 'a', redis: redisSettings({ url: shared.url }, shared.prefix) } });
+  const b = secondInstance(a, 'b');
+  const close = async (): Promise<void> => {
+    await a.close();
+    await b.close();
+    await shared.cleanup();
+  };
+  try {
+    await redisReady(a);
+    await redisReady(b);
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  return { shared, a, b, close };
 }
 
 /**

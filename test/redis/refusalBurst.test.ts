@@ -6,32 +6,22 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Service } from '../../src/service.js';
 import { burst } from '../helpers/burst.js';
-import { listening, startTestService, type TestService } from '../helpers/service.js';
-import { act, configWith, redisReady, redisSettings, secondInstance, sharedRedis, tokenize, type SharedTestRedis } from './helpers.js';
+import { listening, type TestService } from '../helpers/service.js';
+import { act, configWith, tokenize, twoInstances, type InstancePair } from './helpers.js';
 
 const BUDGET = 5;
 const BURST = 150;
 
 describe('the refusal budget on Redis', () => {
-  let shared: SharedTestRedis;
   let a: TestService;
   let b: Service;
+  let pair: InstancePair | undefined;
 
   beforeAll(async () => {
-    shared = await sharedRedis();
-    a = startTestService({
-      config: configWith({ rateLimits: { defaults: { refusal: [{ points: BUDGET, perSeconds: 3600 }] }, clients: {} } }),
-      settings: { instanceId: 'a', redis: redisSettings({ url: shared.url }, shared.prefix) },
-    });
-    b = secondInstance(a, 'b');
-    await redisReady(a);
-    await redisReady(b);
+    pair = await twoInstances(configWith({ rateLimits: { defaults: { refusal: [{ points: BUDGET, perSeconds: 3600 }] }, clients: {} } }));
+    ({ a, b } = pair);
   });
-  afterAll(async () => {
-    await a?.close();
-    await b?.close();
-    await shared?.cleanup();
-  });
+  afterAll(() => pair?.close());
 
   const records = (instance: string): Array<{ client: string; outcome: string }> =>
     readFileSync(join(a.settings.auditDir, `audit-${instance}.jsonl`), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { client: string; outcome: string });

@@ -9,7 +9,7 @@ import request from 'supertest';
 import type { AuditRecord } from '../../src/audit/record.js';
 import type { Service } from '../../src/service.js';
 import { bearer, startTestService, type TestService } from '../helpers/service.js';
-import { askReverse, configWith, randomNationalIds, redisReady, redisSettings, secondInstance, sharedRedis, type SharedTestRedis } from './helpers.js';
+import { askReverse, configWith, randomNationalIds, redisReady, redisSettings, secondInstance, sharedRedis, twoInstances, type InstancePair, type SharedTestRedis } from './helpers.js';
 
 const recordsOf = (service: TestService, instance: string): AuditRecord[] => {
   try {
@@ -27,19 +27,13 @@ describe('request integrity in Redis', () => {
   let b: Service;
   const key = (id: string): string => `${shared.prefix}{req}:${id}`;
   const healthToken = (id: string): string => a.tokenizer().tokenize('health', id).token;
+  let pair: InstancePair | undefined;
 
   beforeAll(async () => {
-    shared = await sharedRedis();
-    a = startTestService({ config: configWith(), settings: { instanceId: 'a', redis: redisSettings({ url: shared.url }, shared.prefix) } });
-    b = secondInstance(a, 'b');
-    await redisReady(a);
-    await redisReady(b);
+    pair = await twoInstances(configWith());
+    ({ shared, a, b } = pair);
   });
-  afterAll(async () => {
-    await a?.close();
-    await b?.close();
-    await shared?.cleanup();
-  });
+  afterAll(() => pair?.close());
 
   it('holds nothing readable: one sealed value per request, no state, person or case in clear', async () => {
     const [nid] = randomNationalIds(1) as [string];

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { AuditRecord } from '../../src/audit/record.js';
 import type { Service } from '../../src/service.js';
 import request from 'supertest';
-import { bearer, startTestService, type TestService } from '../helpers/service.js';
+import { bearer, type TestService } from '../helpers/service.js';
 import {
   approve,
   askReverse,
@@ -16,13 +16,10 @@ import {
   deny,
   fetchResult,
   randomNationalIds,
-  redisReady,
-  redisSettings,
-  secondInstance,
-  sharedRedis,
   tokenize,
   tokenizeBatch,
-  type SharedTestRedis,
+  twoInstances,
+  type InstancePair,
 } from './helpers.js';
 
 const auditOf = (a: TestService, instance: string): AuditRecord[] =>
@@ -32,23 +29,16 @@ const auditOf = (a: TestService, instance: string): AuditRecord[] =>
     .map((line) => JSON.parse(line) as AuditRecord);
 
 describe('two instances sharing Redis', () => {
-  let shared: SharedTestRedis;
   let a: TestService;
   let b: Service;
+  let pair: InstancePair | undefined;
 
   beforeAll(async () => {
-    shared = await sharedRedis();
     // No token cache in Redis here: equal tokens must come from the shared keyring, not the cache.
-    a = startTestService({ config: configWith({ cache: { redis: { reversible: false, 'one-way': false } } }), settings: { instanceId: 'a', redis: redisSettings({ url: shared.url }, shared.prefix) } });
-    b = secondInstance(a, 'b');
-    await redisReady(a);
-    await redisReady(b);
+    pair = await twoInstances(configWith({ cache: { redis: { reversible: false, 'one-way': false } } }));
+    ({ a, b } = pair);
   });
-  afterAll(async () => {
-    await a?.close();
-    await b?.close();
-    await shared?.cleanup();
-  });
+  afterAll(() => pair?.close());
 
   const healthToken = (id: string): string => a.tokenizer().tokenize('health', id).token;
 
