@@ -13,7 +13,8 @@
  *   ground       errors.ts log.ts metrics.ts
  */
 /** The API contract and what it imports: node-free, since the console's type check reads them (console/src/api.ts). */
-const NODE_FREE = '^src/(http/(contract|schemas|freeText)|audit/acts|requests/states|config/names|access/actions|errors)\\.ts$';
+const NODE_FREE =
+  '^src/(http/(contract|schemas|freeText)|audit/acts|requests/states|config/names|access/actions|errors)\\.ts$';
 
 const LAYERS = [
   ['ground', '^src/(errors|log|metrics)\\.ts$'],
@@ -34,7 +35,11 @@ const upward = LAYERS.slice(0, -1).map(([name, path], i) => ({
   comment: `${name} imports only the layers below it`,
   severity: 'error',
   from: { path },
-  to: { path: LAYERS.slice(i + 1).map(([, above]) => above).join('|') },
+  to: {
+    path: LAYERS.slice(i + 1)
+      .map(([, above]) => above)
+      .join('|'),
+  },
 }));
 
 module.exports = {
@@ -81,6 +86,10 @@ module.exports = {
     exclude: { path: '^(test|bench|console|scripts|dist)/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.build.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'], extensions: ['.ts', '.js'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default'],
+      extensions: ['.ts', '.js'],
+    },
   },
 };

@@ -3,4 +3,10 @@ import { fileURLToPath } from 'node:url';
 import base from './jest.config.js';
 import { unitPatterns } from './test/suites.mjs';
 
-export default { ...base, testPathIgnorePatterns: ['/node_modules/', ...unitPatterns(fileURLToPath(new URL('.', import.meta.url)).replace(/\/$/, ''))] };
+export default {
+  ...base,
+  testPathIgnorePatterns: [
+    '/node_modules/',
+    ...unitPatterns(fileURLToPath(new URL('.', import.meta.url)).replace(/\/$/, '')),
+  ],
+};

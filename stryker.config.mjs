@@ -26,8 +26,13 @@ export const TARGETS = {
     .concat('test/console/stats.test.ts'),
 };
 
-const chosen = (process.env.MUTATE ?? Object.keys(TARGETS).join(',')).split(',').map((s) => s.trim()).filter(Boolean);
-for (const folder of chosen) if (!(folder in TARGETS)) throw new Error(`MUTATE: no such folder ${folder} (one of ${Object.keys(TARGETS).join(', ')})`);
+const chosen = (process.env.MUTATE ?? Object.keys(TARGETS).join(','))
+  .split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
+for (const folder of chosen)
+  if (!(folder in TARGETS))
+    throw new Error(`MUTATE: no such folder ${folder} (one of ${Object.keys(TARGETS).join(', ')})`);
 
 export default {
   packageManager: 'npm',
@@ -54,7 +59,17 @@ export default {
   // folder's tests: affordable with these small sets, and such rows are what most needs killing.
   ignoreStatic: false,
   // Root folders only (gitignore syntax: a bare 'keys' would leave out src/keys/ too).
-  ignorePatterns: ['/dist', '/coverage', '/reports', '/console', '/bench', '/.bench-dist', '/audit', '/keys', '/.sectoken'],
+  ignorePatterns: [
+    '/dist',
+    '/coverage',
+    '/reports',
+    '/console',
+    '/bench',
+    '/.bench-dist',
+    '/audit',
+    '/keys',
+    '/.sectoken',
+  ],
   reporters: ['clear-text', 'progress', 'json', 'html'],
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
   htmlReporter: { fileName: 'reports/mutation/mutation.html' },

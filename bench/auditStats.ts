@@ -40,10 +40,39 @@ function makeLog(dir: string, count: number, macKey: Uint8Array): number {
   for (let i = 0; i < count; i++) {
     const k = i % 20;
     const [act, outcome]: [AuditAct, AuditOutcome] =
-      k < 8 ? ['reverse', 'ok'] : k < 11 ? ['reverse-request', 'pending'] : k < 13 ? ['translate', 'ok'] : k === 13 ? ['approve', 'ok'] : k === 14 ? ['release', 'ok'] : k === 15 ? ['deny', 'ok'] : k === 16 ? ['expire', 'expired'] : k === 17 ? ['reverse', 'forbidden'] : k === 18 ? ['reverse', 'rate_limited'] : ['translate', 'legal_basis_required'];
+      k < 8
+        ? ['reverse', 'ok']
+        : k < 11
+          ? ['reverse-request', 'pending']
+          : k < 13
+            ? ['translate', 'ok']
+            : k === 13
+              ? ['approve', 'ok']
+              : k === 14
+                ? ['release', 'ok']
+                : k === 15
+                  ? ['deny', 'ok']
+                  : k === 16
+                    ? ['expire', 'expired']
+                    : k === 17
+                      ? ['reverse', 'forbidden']
+                      : k === 18
+                        ? ['reverse', 'rate_limited']
+                        : ['translate', 'legal_basis_required'];
     const record = sealRecord(
       macKey,
-      { act, client: clients[i % clients.length]!, person: 'Bench Person', organisation: 'Bench Org', sector: 'tax', toSector: act.startsWith('translate') ? 'social' : null, legalBasis: bases[i % bases.length]!, caseId: `BENCH-${i % 997}`, purpose: 'benchmark', outcome },
+      {
+        act,
+        client: clients[i % clients.length]!,
+        person: 'Bench Person',
+        organisation: 'Bench Org',
+        sector: 'tax',
+        toSector: act.startsWith('translate') ? 'social' : null,
+        legalBasis: bases[i % bases.length]!,
+        caseId: `BENCH-${i % 997}`,
+        purpose: 'benchmark',
+        outcome,
+      },
       { instance: 'bench-log', seq: i + 1, time: new Date(start + i * step).toISOString(), prev },
     );
     prev = record.hash;
@@ -60,7 +89,10 @@ export async function auditStatsBench(root: string, repeats: number, count = 100
   mkdirSync(auditDir);
   const keyringPath = join(dir, 'keyring.json');
   const kek = randomBytes(32);
-  const sectors = Object.keys((JSON.parse(readFileSync(join(PACKAGE_ROOT, 'config', 'sectoken.dev.json'), 'utf8')) as { sectors: object }).sectors);
+  const sectors = Object.keys(
+    (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'config', 'sectoken.dev.json'), 'utf8')) as { sectors: object })
+      .sectors,
+  );
   const keyring = generateKeyring(sectors, false);
   saveKeyring(keyringPath, keyring, kek);
   const fileMiB = makeLog(auditDir, count, keyring.auditMac);
@@ -78,16 +110,29 @@ export async function auditStatsBench(root: string, repeats: number, count = 100
   }
 
   const port = await freePort();
-  const env = { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', SECTOKEN_KEYRING: keyringPath, SECTOKEN_KEK: kek.toString('hex'), SECTOKEN_AUDIT_DIR: auditDir, SECTOKEN_INSTANCE_ID: 'bench-stats' };
+  const env = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    SECTOKEN_KEYRING: keyringPath,
+    SECTOKEN_KEK: kek.toString('hex'),
+    SECTOKEN_AUDIT_DIR: auditDir,
+    SECTOKEN_INSTANCE_ID: 'bench-stats',
+  };
   const child = spawn(process.execPath, [join(root, 'dist', 'cli.js'), 'serve'], { env, stdio: 'ignore' });
   const url = `http://127.0.0.1:${port}`;
   try {
     await waitHealthy(url, 300);
     const ask = async (): Promise<number> => {
       const t = performance.now();
-      const res = await fetch(`${url}/v1/audit/stats?from=2026-01-01T00:00:00Z&to=2026-04-01T00:00:00Z`, { headers: { authorization: 'Bearer stk_dev_auditor' } });
+      const res = await fetch(`${url}/v1/audit/stats?from=2026-01-01T00:00:00Z&to=2026-04-01T00:00:00Z`, {
+        headers: { authorization: 'Bearer stk_dev_auditor' },
+      });
       const body = (await res.json()) as { records: number };
-      if (res.status !== 200 || body.records !== count) throw new Error(`bench: stats answered ${res.status} with ${body.records} records`);
+      if (res.status !== 200 || body.records !== count)
+        throw new Error(`bench: stats answered ${res.status} with ${body.records} records`);
       return performance.now() - t;
     };
     await ask(); // warm-up
@@ -96,8 +141,15 @@ export async function auditStatsBench(root: string, repeats: number, count = 100
     return {
       records: count,
       fileMiB: Number(fileMiB.toFixed(1)),
-      httpMs: { median: Math.round(median(times)), max: Math.round(Math.max(...times)), repeats: times.map(Math.round) },
-      inProcessMs: { readAndCount: Math.round(median(inProcess.readAndCount)), countOnly: Math.round(median(inProcess.countOnly)) },
+      httpMs: {
+        median: Math.round(median(times)),
+        max: Math.round(Math.max(...times)),
+        repeats: times.map(Math.round),
+      },
+      inProcessMs: {
+        readAndCount: Math.round(median(inProcess.readAndCount)),
+        countOnly: Math.round(median(inProcess.countOnly)),
+      },
     };
   } finally {
     child.kill('SIGTERM');

@@ -32,7 +32,13 @@ export interface StageResult {
 const BATCH = 1000;
 
 export async function batchStagesBench(root: string, repeats: number): Promise<StageResult[]> {
-  const config = parseConfig({ ...JSON.parse(readFileSync(join(root, 'config', 'sectoken.dev.json'), 'utf8')), rateLimits: { defaults: {}, clients: {} } }, 'sample');
+  const config = parseConfig(
+    {
+      ...JSON.parse(readFileSync(join(root, 'config', 'sectoken.dev.json'), 'utf8')),
+      rateLimits: { defaults: {}, clients: {} },
+    },
+    'sample',
+  );
   const keyring = generateKeyring(Object.keys(config.sectors), true);
   const tokenizer = createTokenizer(config, keyring);
   const metrics = createMetrics(false);
@@ -43,9 +49,22 @@ export async function batchStagesBench(root: string, repeats: number): Promise<S
     limits: createRateLimits(config, undefined, () => {}),
     queue: createDerivationQueue(),
   };
-  const principal: Principal = { id: 'bench', role: 'service', sectors: new Set(['tax']), person: null, organisation: null };
+  const principal: Principal = {
+    id: 'bench',
+    role: 'service',
+    sectors: new Set(['tax']),
+    person: null,
+    organisation: null,
+  };
   const schema = batchRequest(config.limits.maxBatchSize);
-  const stages = ['parse', 'validate', 'validate (zod, for comparison)', 'tokenize', 'serialize', 'serialize (1000 objects + JSON.stringify, for comparison)'];
+  const stages = [
+    'parse',
+    'validate',
+    'validate (zod, for comparison)',
+    'tokenize',
+    'serialize',
+    'serialize (1000 objects + JSON.stringify, for comparison)',
+  ];
   const samples = stages.map(() => [] as number[]);
   // Enough batches per repeat for a stable figure; the first round is a warm-up.
   const perRepeat = 20;
@@ -72,14 +91,32 @@ export async function batchStagesBench(root: string, repeats: number): Promise<S
       lap(4);
       // The comparison serializes tokens of its own, fresh from the tokenizer as the route's are
       // (serializing flattens the tokenizer's strings: the second to touch the same ones would be favoured).
-      const other = await tokenizeBatchTokens(deps, principal, { sector: 'tax', nationalIds: Array.from({ length: BATCH }, randomId) });
+      const other = await tokenizeBatchTokens(deps, principal, {
+        sector: 'tax',
+        nationalIds: Array.from({ length: BATCH }, randomId),
+      });
       t = process.hrtime.bigint();
-      JSON.stringify({ sector: other.sector, keyVersion: other.keyVersion, schemeVersion: other.schemeVersion, results: other.tokens.map((token) => (token === undefined ? { error: 'invalid_national_id' } : { token })) });
+      JSON.stringify({
+        sector: other.sector,
+        keyVersion: other.keyVersion,
+        schemeVersion: other.schemeVersion,
+        results: other.tokens.map((token) => (token === undefined ? { error: 'invalid_national_id' } : { token })),
+      });
       lap(5);
-      const objects = JSON.stringify({ sector: batch.sector, keyVersion: batch.keyVersion, schemeVersion: batch.schemeVersion, results: batch.tokens.map((token) => (token === undefined ? { error: 'invalid_national_id' } : { token })) });
-      if (objects !== json) throw new Error('bench: the batch answer string differs from JSON.stringify of the objects');
+      const objects = JSON.stringify({
+        sector: batch.sector,
+        keyVersion: batch.keyVersion,
+        schemeVersion: batch.schemeVersion,
+        results: batch.tokens.map((token) => (token === undefined ? { error: 'invalid_national_id' } : { token })),
+      });
+      if (objects !== json)
+        throw new Error('bench: the batch answer string differs from JSON.stringify of the objects');
     }
     if (r >= 0) times.forEach((us, k) => samples[k]!.push(us / perRepeat));
   }
-  return stages.map((stage, k) => ({ stage, medianUsPerBatch: median(samples[k]!), repeats: samples[k]!.map((x) => Number(x.toFixed(1))) }));
+  return stages.map((stage, k) => ({
+    stage,
+    medianUsPerBatch: median(samples[k]!),
+    repeats: samples[k]!.map((x) => Number(x.toFixed(1))),
+  }));
 }

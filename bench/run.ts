@@ -164,7 +164,11 @@ function batchTokens(keyring: Keyring, sector: string, format: TokenFormat): Bat
   // token is pushed to `out`, or nothing is made when `out` is undefined (the crypto stage alone).
   let body: (count: number, out: string[] | undefined) => void;
   if (format.policy === 'reversible') {
-    const cipher: FF1 = ff1(sectorFf1Key(keys.versions.get(v)!, sector, v), radix, new TextEncoder().encode(`sectoken/v1/token/${sector}/${v}`));
+    const cipher: FF1 = ff1(
+      sectorFf1Key(keys.versions.get(v)!, sector, v),
+      radix,
+      new TextEncoder().encode(`sectoken/v1/token/${sector}/${v}`),
+    );
     body = (count, out) => {
       cipher.encryptInts(tnis.subarray(0, count), bodyLength, bodies);
       if (!out) return;
@@ -218,7 +222,9 @@ function batchTokens(keyring: Keyring, sector: string, format: TokenFormat): Bat
 
 function cpuModel(): string {
   try {
-    const line = readFileSync('/proc/cpuinfo', 'utf8').split('\n').find((l) => l.startsWith('model name'));
+    const line = readFileSync('/proc/cpuinfo', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('model name'));
     if (line) return line.split(':')[1]!.trim();
   } catch {
     // not Linux
@@ -243,7 +249,10 @@ async function main(): Promise<void> {
   };
 
   // FF1, ours against noble.
-  for (const [radix, n] of [[10, 9], [36, 7]] as const) {
+  for (const [radix, n] of [
+    [10, 9],
+    [36, 7],
+  ] as const) {
     const group = `FF1 radix ${radix} n=${n}`;
     const ours = ff1(key, radix, tweak);
     const noble = nobleFF1(radix, key, tweak);
@@ -269,13 +278,29 @@ async function main(): Promise<void> {
     const batch = batchTokens(keyring, sector, format);
     const expected = ids.map((id) => tokenizer.tokenize(sector, id).token);
     const got = batch.tokens(ids);
-    if (got.some((t, k) => t !== expected[k])) throw new Error(`bench: the batch path disagrees with the tokenizer in sector ${sector}`);
+    if (got.some((t, k) => t !== expected[k]))
+      throw new Error(`bench: the batch path disagrees with the tokenizer in sector ${sector}`);
     let i = 0;
     cases.push(
-      { group, name: 'tokenizer.tokenize, one call', items: 1, run: () => use(tokenizer.tokenize(sector, ids[i++ % BATCH]!).token) },
-      { group, name: 'tokenizer.tokenize, 1000 in a row', items: BATCH, run: () => ids.forEach((id) => use(tokenizer.tokenize(sector, id).token)) },
+      {
+        group,
+        name: 'tokenizer.tokenize, one call',
+        items: 1,
+        run: () => use(tokenizer.tokenize(sector, ids[i++ % BATCH]!).token),
+      },
+      {
+        group,
+        name: 'tokenizer.tokenize, 1000 in a row',
+        items: BATCH,
+        run: () => ids.forEach((id) => use(tokenizer.tokenize(sector, id).token)),
+      },
       { group, name: 'batch API (1000)', items: BATCH, run: () => use(batch.tokens(ids)) },
-      { group, name: 'tokenizer.tokenizeMany(1000)', items: BATCH, run: () => use(tokenizer.tokenizeMany(sector, ids)) },
+      {
+        group,
+        name: 'tokenizer.tokenizeMany(1000)',
+        items: BATCH,
+        run: () => use(tokenizer.tokenizeMany(sector, ids)),
+      },
       { group, name: '  of which: canonicalize + rank', items: BATCH, run: () => batch.ranks(ids) },
       {
         group,
@@ -298,8 +323,18 @@ async function main(): Promise<void> {
     const inner = createHash('sha256').update(pad(0x36));
     const outer = createHash('sha256').update(pad(0x5c));
     cases.push(
-      { group, name: 'node createHmac (bare)', items: 1, run: () => use(createHmac('sha256', macKey).update(message).digest()) },
-      { group, name: 'node createHash, pads copied', items: 1, run: () => use(outer.copy().update(inner.copy().update(message).digest()).digest()) },
+      {
+        group,
+        name: 'node createHmac (bare)',
+        items: 1,
+        run: () => use(createHmac('sha256', macKey).update(message).digest()),
+      },
+      {
+        group,
+        name: 'node createHash, pads copied',
+        items: 1,
+        run: () => use(outer.copy().update(inner.copy().update(message).digest()).digest()),
+      },
       { group, name: 'noble hmac.create().clone()', items: 1, run: () => use(keyed.clone().update(message).digest()) },
       { group, name: 'ours hmacSha256().mac', items: 1, run: () => use(ours.mac(message)) },
       { group, name: 'ours hmacSha256().macWords', items: 1, run: () => use(ours.macWords(message, words)) },
@@ -309,26 +344,37 @@ async function main(): Promise<void> {
   const started = Date.now();
   const results = measure(cases);
   const seconds = (Date.now() - started) / 1000;
-  const us = (group: string, name: string): number => results.find((r) => r.group.startsWith(group) && r.name === name)!.medianUsPerItem;
+  const us = (group: string, name: string): number =>
+    results.find((r) => r.group.startsWith(group) && r.name === name)!.medianUsPerItem;
 
   const nobleTni = us('FF1 radix 10 n=9', 'noble, one call');
   const ratios = {
     'FF1 r10 n9: ours one call vs noble': nobleTni / us('FF1 radix 10 n=9', 'ours, one call'),
     'FF1 r10 n9: ours encryptMany(1000) vs noble': nobleTni / us('FF1 radix 10 n=9', 'ours, encryptMany(1000)'),
     'FF1 r10 n9: ours encryptInts(1000) vs noble': nobleTni / us('FF1 radix 10 n=9', 'ours, encryptInts(1000)'),
-    'FF1 r36 n7: ours one call vs noble': us('FF1 radix 36 n=7', 'noble, one call') / us('FF1 radix 36 n=7', 'ours, one call'),
-    'FF1 r36 n7: ours encryptInts(1000) vs noble': us('FF1 radix 36 n=7', 'noble, one call') / us('FF1 radix 36 n=7', 'ours, encryptInts(1000)'),
+    'FF1 r36 n7: ours one call vs noble':
+      us('FF1 radix 36 n=7', 'noble, one call') / us('FF1 radix 36 n=7', 'ours, one call'),
+    'FF1 r36 n7: ours encryptInts(1000) vs noble':
+      us('FF1 radix 36 n=7', 'noble, one call') / us('FF1 radix 36 n=7', 'ours, encryptInts(1000)'),
     'reversible token, batch API vs one noble FF1 call': nobleTni / us('reversible', 'batch API (1000)'),
-    'reversible token, tokenizeMany(1000) vs one noble FF1 call': nobleTni / us('reversible', 'tokenizer.tokenizeMany(1000)'),
-    'reversible token, tokenizer one call vs one noble FF1 call': nobleTni / us('reversible', 'tokenizer.tokenize, one call'),
-    'one-way token, batch API vs bare createHmac': us('HMAC', 'node createHmac (bare)') / us('one-way', 'batch API (1000)'),
-    'HMAC: ours macWords vs createHmac': us('HMAC', 'node createHmac (bare)') / us('HMAC', 'ours hmacSha256().macWords'),
-    'HMAC: ours macWords vs noble clone': us('HMAC', 'noble hmac.create().clone()') / us('HMAC', 'ours hmacSha256().macWords'),
+    'reversible token, tokenizeMany(1000) vs one noble FF1 call':
+      nobleTni / us('reversible', 'tokenizer.tokenizeMany(1000)'),
+    'reversible token, tokenizer one call vs one noble FF1 call':
+      nobleTni / us('reversible', 'tokenizer.tokenize, one call'),
+    'one-way token, batch API vs bare createHmac':
+      us('HMAC', 'node createHmac (bare)') / us('one-way', 'batch API (1000)'),
+    'HMAC: ours macWords vs createHmac':
+      us('HMAC', 'node createHmac (bare)') / us('HMAC', 'ours hmacSha256().macWords'),
+    'HMAC: ours macWords vs noble clone':
+      us('HMAC', 'noble hmac.create().clone()') / us('HMAC', 'ours hmacSha256().macWords'),
   };
   const reversiblePerSecond = 1e6 / us('reversible', 'tokenizer.tokenizeMany(1000)');
   const oneWayPerSecond = 1e6 / us('one-way', 'tokenizer.tokenizeMany(1000)');
   const goals = {
-    'reversible tokens/s, batch of 1000 ≥ 1,000,000': { value: Math.round(reversiblePerSecond), met: reversiblePerSecond >= 1e6 },
+    'reversible tokens/s, batch of 1000 ≥ 1,000,000': {
+      value: Math.round(reversiblePerSecond),
+      met: reversiblePerSecond >= 1e6,
+    },
     'reversible token (tokenizeMany) ≥ 30× one noble FF1 call': {
       value: Number(ratios['reversible token, tokenizeMany(1000) vs one noble FF1 call'].toFixed(1)),
       met: ratios['reversible token, tokenizeMany(1000) vs one noble FF1 call'] >= 30,
@@ -361,37 +407,76 @@ async function main(): Promise<void> {
   const batchTokensPerSecond = http.find((h) => h.name.includes('batch of 1000'))!.itemsPerSecond;
   const tokenizeP99 = http.find((h) => h.name.startsWith('sectoken POST /v1/tokens (one-way), 1 worker'))!.p99Ms;
   Object.assign(goals, {
-    'POST /v1/tokens ≥ 0.8× bare express per core (CPU time per request, pinned)': { value: Number(perCore.toFixed(2)), met: perCore >= 0.8 },
+    'POST /v1/tokens ≥ 0.8× bare express per core (CPU time per request, pinned)': {
+      value: Number(perCore.toFixed(2)),
+      met: perCore >= 0.8,
+    },
     'POST /v1/tokens p99 ≤ 10 ms at 20 connections': { value: tokenizeP99, met: tokenizeP99 <= 10 },
-    'POST /v1/tokens/batch of 1000 ≥ 300k tokens/s per core (from CPU time per request)': { value: Math.round(batchPerCore), met: batchPerCore >= 3e5 },
-    'POST /v1/tokens/batch of 1000 ≥ 300k tokens/s (req/s × 1000, server pinned to one core)': { value: Math.round(batchTokensPerSecond), met: batchTokensPerSecond >= 3e5 },
-    'audited reverse ≥ 0.7× tokenize': { value: Number(httpRatios['audited reverse vs tokenize (1 worker)'].toFixed(2)), met: httpRatios['audited reverse vs tokenize (1 worker)'] >= 0.7 },
-    '2 workers ≥ 1.6× one': { value: Number(httpRatios['2 workers vs 1 (POST /v1/tokens)'].toFixed(2)), met: httpRatios['2 workers vs 1 (POST /v1/tokens)'] >= 1.6 },
+    'POST /v1/tokens/batch of 1000 ≥ 300k tokens/s per core (from CPU time per request)': {
+      value: Math.round(batchPerCore),
+      met: batchPerCore >= 3e5,
+    },
+    'POST /v1/tokens/batch of 1000 ≥ 300k tokens/s (req/s × 1000, server pinned to one core)': {
+      value: Math.round(batchTokensPerSecond),
+      met: batchTokensPerSecond >= 3e5,
+    },
+    'audited reverse ≥ 0.7× tokenize': {
+      value: Number(httpRatios['audited reverse vs tokenize (1 worker)'].toFixed(2)),
+      met: httpRatios['audited reverse vs tokenize (1 worker)'] >= 0.7,
+    },
+    '2 workers ≥ 1.6× one': {
+      value: Number(httpRatios['2 workers vs 1 (POST /v1/tokens)'].toFixed(2)),
+      met: httpRatios['2 workers vs 1 (POST /v1/tokens)'] >= 1.6,
+    },
   });
-  Object.assign(goals, { 'GET /v1/audit/stats on 100,000 records < 1000 ms (median)': { value: stats.httpMs.median, met: stats.httpMs.median < 1000 } });
+  Object.assign(goals, {
+    'GET /v1/audit/stats on 100,000 records < 1000 ms (median)': {
+      value: stats.httpMs.median,
+      met: stats.httpMs.median < 1000,
+    },
+  });
   const memory = process.memoryUsage();
 
   // The table.
-  const rows = results.map((r) => [r.group, r.name, String(r.batch), r.medianUsPerItem.toFixed(3), Math.round(r.itemsPerSecond).toLocaleString('en-US')]);
+  const rows = results.map((r) => [
+    r.group,
+    r.name,
+    String(r.batch),
+    r.medianUsPerItem.toFixed(3),
+    Math.round(r.itemsPerSecond).toLocaleString('en-US'),
+  ]);
   const header = ['group', 'case', 'batch', 'µs/item (median)', 'items/s'];
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => row[c]!.length)));
-  const line = (cells: string[]): string => cells.map((cell, c) => (c >= 2 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ');
-  console.log(`sectoken bench — ${new Date().toISOString()}, node ${process.version}, ${cpuModel()}, ${REPEATS} repeats × ~${REPEAT_MS} ms, ${seconds.toFixed(1)} s\n`);
+  const line = (cells: string[]): string =>
+    cells.map((cell, c) => (c >= 2 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ');
+  console.log(
+    `sectoken bench — ${new Date().toISOString()}, node ${process.version}, ${cpuModel()}, ${REPEATS} repeats × ~${REPEAT_MS} ms, ${seconds.toFixed(1)} s\n`,
+  );
   console.log(line(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const row of rows) console.log(line(row));
-  console.log('\nHTTP (autocannon on loopback from CPU 1, servers on the CPUs shown; medians of the repeats; CPU = server utime+stime per request):');
-  for (const h of http) console.log(`  ${h.name.padEnd(58)} cpu ${h.serverCpus.padEnd(3)} c=${String(h.connections).padStart(2)}  ${Math.round(h.requestsPerSecond).toLocaleString('en-US').padStart(8)} req/s  ${Math.round(h.itemsPerSecond).toLocaleString('en-US').padStart(9)} tokens/s  p50 ${h.p50Ms} ms  p99 ${h.p99Ms} ms  CPU ${h.cpuUsPerRequest.toFixed(0).padStart(6)} µs/req`);
+  console.log(
+    '\nHTTP (autocannon on loopback from CPU 1, servers on the CPUs shown; medians of the repeats; CPU = server utime+stime per request):',
+  );
+  for (const h of http)
+    console.log(
+      `  ${h.name.padEnd(58)} cpu ${h.serverCpus.padEnd(3)} c=${String(h.connections).padStart(2)}  ${Math.round(h.requestsPerSecond).toLocaleString('en-US').padStart(8)} req/s  ${Math.round(h.itemsPerSecond).toLocaleString('en-US').padStart(9)} tokens/s  p50 ${h.p50Ms} ms  p99 ${h.p99Ms} ms  CPU ${h.cpuUsPerRequest.toFixed(0).padStart(6)} µs/req`,
+    );
   console.log('\nPOST /v1/tokens/batch of 1000 by stage, in process (µs per batch, median):');
   for (const x of stages) console.log(`  ${x.stage.padEnd(62)} ${x.medianUsPerBatch.toFixed(0).padStart(7)}`);
   console.log('\ncache tiers (µs per token, median):');
   for (const c of cache) console.log(`  ${c.tier.padEnd(72)} ${c.medianUsPerToken.toFixed(2)}`);
-  console.log(`\naudit stats, ${stats.records.toLocaleString('en-US')} records (${stats.fileMiB} MiB): GET /v1/audit/stats median ${stats.httpMs.median} ms (max ${stats.httpMs.max}); in process: read + count ${stats.inProcessMs.readAndCount} ms, count only ${stats.inProcessMs.countOnly} ms`);
+  console.log(
+    `\naudit stats, ${stats.records.toLocaleString('en-US')} records (${stats.fileMiB} MiB): GET /v1/audit/stats median ${stats.httpMs.median} ms (max ${stats.httpMs.max}); in process: read + count ${stats.inProcessMs.readAndCount} ms, count only ${stats.inProcessMs.countOnly} ms`,
+  );
   console.log('\nratios (same run):');
   for (const [name, value] of Object.entries(ratios)) console.log(`  ${name}: ${value.toFixed(value < 10 ? 2 : 1)}×`);
   console.log('\ngoals:');
-  for (const [name, g] of Object.entries(goals)) console.log(`  ${g.met ? 'MET ' : 'MISS'} ${name}: ${g.value.toLocaleString('en-US')}`);
-  console.log(`\nRSS at the end: ${(memory.rss / 2 ** 20).toFixed(1)} MiB (heap used ${(memory.heapUsed / 2 ** 20).toFixed(1)} MiB)`);
+  for (const [name, g] of Object.entries(goals))
+    console.log(`  ${g.met ? 'MET ' : 'MISS'} ${name}: ${g.value.toLocaleString('en-US')}`);
+  console.log(
+    `\nRSS at the end: ${(memory.rss / 2 ** 20).toFixed(1)} MiB (heap used ${(memory.heapUsed / 2 ** 20).toFixed(1)} MiB)`,
+  );
 
   const file = join(root, 'bench', 'results.json');
   writeFileSync(

@@ -18,7 +18,9 @@ function newest(path) {
   return Math.max(0, ...readdirSync(path).map((name) => newest(join(path, name))));
 }
 
-const sources = ['src', 'console', 'tsconfig.json', 'tsconfig.build.json', 'package.json'].map((p) => newest(join(root, p)));
+const sources = ['src', 'console', 'tsconfig.json', 'tsconfig.build.json', 'package.json'].map((p) =>
+  newest(join(root, p)),
+);
 if (existsSync(built) && statSync(built).mtimeMs >= Math.max(...sources)) process.exit(0);
 const run = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
 process.exit(run.status ?? 1);

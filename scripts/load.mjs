@@ -70,7 +70,17 @@ function parseArgs(argv) {
     maxRss: '200',
     json: undefined,
   };
-  const names = { '--url': 'url', '--mix': 'mix', '--duration': 'duration', '--connections': 'connections', '--batch-size': 'batchSize', '--sectors': 'sectors', '--sample-every': 'sampleEvery', '--max-rss': 'maxRss', '--json': 'json' };
+  const names = {
+    '--url': 'url',
+    '--mix': 'mix',
+    '--duration': 'duration',
+    '--connections': 'connections',
+    '--batch-size': 'batchSize',
+    '--sectors': 'sectors',
+    '--sample-every': 'sampleEvery',
+    '--max-rss': 'maxRss',
+    '--json': 'json',
+  };
   for (let i = 0; i < argv.length; i++) {
     let arg = argv[i];
     let value;
@@ -99,9 +109,24 @@ function parseArgs(argv) {
   const connections = parseInteger(opts.connections, '--connections', 1, 10_000);
   const batchSize = parseInteger(opts.batchSize, '--batch-size', 1, 100_000);
   const maxRssMb = parseInteger(opts.maxRss, '--max-rss', 1, 1_000_000);
-  const sectors = opts.sectors.split(',').map((s) => s.trim()).filter(Boolean);
-  if (sectors.length === 0 || sectors.some((s) => !/^[a-z0-9_-]{1,64}$/i.test(s))) throw new UsageError('--sectors must be comma-separated sector ids');
-  return { url: opts.url, mix: parseMix(opts.mix), durationS, sampleEveryS, connections, batchSize, maxRssMb, sectors, soak: opts.soak, json: opts.json };
+  const sectors = opts.sectors
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (sectors.length === 0 || sectors.some((s) => !/^[a-z0-9_-]{1,64}$/i.test(s)))
+    throw new UsageError('--sectors must be comma-separated sector ids');
+  return {
+    url: opts.url,
+    mix: parseMix(opts.mix),
+    durationS,
+    sampleEveryS,
+    connections,
+    batchSize,
+    maxRssMb,
+    sectors,
+    soak: opts.soak,
+    json: opts.json,
+  };
 }
 
 function parseDuration(text, name) {
@@ -114,15 +139,20 @@ function parseDuration(text, name) {
 
 function parseInteger(text, name, min, max) {
   const n = Number(text);
-  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${name} must be an integer in [${min}, ${max}]`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(`${name} must be an integer in [${min}, ${max}]`);
   return n;
 }
 
 function parseMix(text) {
   const mix = [];
-  for (const part of String(text).split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of String(text)
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const [op, weightText, ...rest] = part.split(':');
-    if (!OPERATIONS.includes(op) || rest.length > 0) throw new UsageError(`--mix: "${part}" is not op:weight with op one of ${OPERATIONS.join(', ')}`);
+    if (!OPERATIONS.includes(op) || rest.length > 0)
+      throw new UsageError(`--mix: "${part}" is not op:weight with op one of ${OPERATIONS.join(', ')}`);
     const weight = weightText === undefined ? 1 : Number(weightText);
     if (!Number.isFinite(weight) || weight < 0) throw new UsageError(`--mix: the weight of ${op} must be a number ≥ 0`);
     if (mix.some((m) => m.op === op)) throw new UsageError(`--mix: ${op} is given twice`);
@@ -142,11 +172,15 @@ async function checkLoopback(text) {
   } catch {
     throw new UsageError(`--url "${text}" is not a URL`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--url must be http:// or https:// (got ${url.protocol})`);
-  if (url.username || url.password || url.search || url.hash) throw new UsageError('--url must not carry credentials, a query or a fragment');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new UsageError(`--url must be http:// or https:// (got ${url.protocol})`);
+  if (url.username || url.password || url.search || url.hash)
+    throw new UsageError('--url must not carry credentials, a query or a fragment');
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
   const refuse = () =>
-    new UsageError(`refusing --url ${url.origin}: the load test only targets a loopback address (127.0.0.0/8, localhost or ::1), never "${host}"`);
+    new UsageError(
+      `refusing --url ${url.origin}: the load test only targets a loopback address (127.0.0.0/8, localhost or ::1), never "${host}"`,
+    );
   if (host === 'localhost') {
     const addresses = await lookup('localhost', { all: true });
     if (addresses.length === 0 || !addresses.every((a) => isLoopbackAddress(a.address))) throw refuse();
@@ -168,8 +202,16 @@ function isLoopbackAddress(address) {
 
 function childEnv(extra) {
   // SECTOKEN_LOAD_NODE_OPTIONS reaches the server only (e.g. V8 heap flags to try against the RSS goal).
-  const nodeOptions = process.env.SECTOKEN_LOAD_NODE_OPTIONS ? { NODE_OPTIONS: process.env.SECTOKEN_LOAD_NODE_OPTIONS } : {};
-  return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? tmpdir(), NODE_ENV: 'development', ...nodeOptions, ...extra };
+  const nodeOptions = process.env.SECTOKEN_LOAD_NODE_OPTIONS
+    ? { NODE_OPTIONS: process.env.SECTOKEN_LOAD_NODE_OPTIONS }
+    : {};
+  return {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: process.env.HOME ?? tmpdir(),
+    NODE_ENV: 'development',
+    ...nodeOptions,
+    ...extra,
+  };
 }
 
 async function startOwnServer() {
@@ -192,19 +234,61 @@ async function startOwnServer() {
     LOG_LEVEL: 'info',
   });
   // A keyring of its own, made as production makes one (a start makes development keys only at the default paths).
-  env.SECTOKEN_KEK = execFileSync(process.execPath, [CLI, 'keys', 'new-kek'], { env, encoding: 'utf8', timeout: 60_000 }).trim();
+  env.SECTOKEN_KEK = execFileSync(process.execPath, [CLI, 'keys', 'new-kek'], {
+    env,
+    encoding: 'utf8',
+    timeout: 60_000,
+  }).trim();
   execFileSync(process.execPath, [CLI, 'keys', 'init'], { env, stdio: 'ignore', timeout: 60_000 });
   const addClient = (args) => {
     try {
-      return execFileSync(process.execPath, [CLI, 'clients', 'add', ...args], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 }).trim();
+      return execFileSync(process.execPath, [CLI, 'clients', 'add', ...args], {
+        env,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+        timeout: 60_000,
+      }).trim();
     } catch (err) {
-      throw new Error(`sectoken clients add ${args[1]} failed (${err.signal ?? `exit ${err.status}`}): ${String(err.stderr ?? '').trim().slice(0, 500)}`);
+      throw new Error(
+        `sectoken clients add ${args[1]} failed (${err.signal ?? `exit ${err.status}`}): ${String(err.stderr ?? '')
+          .trim()
+          .slice(0, 500)}`,
+      );
     }
   };
-  const serviceKey = addClient(['--id', 'load-service', '--role', 'service', '--sectors', 'tax,social', '--description', 'load test']);
-  const regulatorKey = addClient(['--id', 'load-regulator', '--role', 'regulator', '--sectors', 'tax,social,finance', '--person', 'Load Test', '--organisation', 'Load test', '--description', 'load test']);
+  const serviceKey = addClient([
+    '--id',
+    'load-service',
+    '--role',
+    'service',
+    '--sectors',
+    'tax,social',
+    '--description',
+    'load test',
+  ]);
+  const regulatorKey = addClient([
+    '--id',
+    'load-regulator',
+    '--role',
+    'regulator',
+    '--sectors',
+    'tax,social,finance',
+    '--person',
+    'Load Test',
+    '--organisation',
+    'Load test',
+    '--description',
+    'load test',
+  ]);
   // /metrics is for operator clients only.
-  const operatorKey = addClient(['--id', 'load-operator', '--role', 'operator', '--description', 'load test: soak readings of /metrics']);
+  const operatorKey = addClient([
+    '--id',
+    'load-operator',
+    '--role',
+    'operator',
+    '--description',
+    'load test: soak readings of /metrics',
+  ]);
 
   // Its own process group, so that a Ctrl-C stops the run (and prints its summary) rather than
   // the server under it; we stop it ourselves, and kill it if we exit first.
@@ -273,7 +357,11 @@ async function stopOwnServer(server) {
 const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 function randomNationalId() {
   // Two letters and six digits: 676 million IDs, so the token cache mostly misses.
-  return LETTERS[Math.floor(Math.random() * 26)] + LETTERS[Math.floor(Math.random() * 26)] + String(Math.floor(Math.random() * 1e6)).padStart(6, '0');
+  return (
+    LETTERS[Math.floor(Math.random() * 26)] +
+    LETTERS[Math.floor(Math.random() * 26)] +
+    String(Math.floor(Math.random() * 1e6)).padStart(6, '0')
+  );
 }
 
 function pick(list) {
@@ -312,7 +400,10 @@ async function api(base, path, key, body) {
  * window, under the service's maximum): a larger batch would be refused 422 batch_too_large.
  */
 async function batchLimit(base, key) {
-  const res = await fetchChecked(base + '/v1/me', { headers: { authorization: `Bearer ${key}` }, signal: AbortSignal.timeout(30_000) });
+  const res = await fetchChecked(base + '/v1/me', {
+    headers: { authorization: `Bearer ${key}` },
+    signal: AbortSignal.timeout(30_000),
+  });
   const body = await res.json().catch(() => undefined);
   return res.ok && typeof body?.limits?.batchSize === 'number' ? body.limits.batchSize : Infinity;
 }
@@ -322,10 +413,15 @@ async function prepareTokens(base, serviceKey, limit) {
   const ids = Array.from({ length: Math.min(PREPARED_TOKENS, limit) }, randomNationalId);
   let res = await api(base, '/v1/tokens/batch', serviceKey, { sector: 'tax', nationalIds: ids });
   for (let attempt = 0; res.status === 429 && attempt < 5; attempt++) {
-    await new Promise((resolve) => setTimeout(resolve, 1000 * Math.max(1, Number(res.headers?.get('retry-after') ?? 1))));
+    await new Promise((resolve) =>
+      setTimeout(resolve, 1000 * Math.max(1, Number(res.headers?.get('retry-after') ?? 1))),
+    );
     res = await api(base, '/v1/tokens/batch', serviceKey, { sector: 'tax', nationalIds: ids });
   }
-  if (res.status !== 200) throw new Error(`preparing tokens: POST /v1/tokens/batch (sector tax) answered ${res.status} ${res.text.slice(0, 300)}; the service key must be a service client of tax`);
+  if (res.status !== 200)
+    throw new Error(
+      `preparing tokens: POST /v1/tokens/batch (sector tax) answered ${res.status} ${res.text.slice(0, 300)}; the service key must be a service client of tax`,
+    );
   const tokens = res.json.results.map((r) => r.token).filter(Boolean);
   if (tokens.length === 0) throw new Error('preparing tokens: the batch gave no token');
   return tokens;
@@ -334,7 +430,10 @@ async function prepareTokens(base, serviceKey, limit) {
 async function checkServiceKey(base, key, sectors) {
   for (const sector of sectors) {
     const res = await api(base, '/v1/tokens', key, { sector, nationalId: 'AB123456' });
-    if (res.status !== 200) throw new Error(`POST /v1/tokens (sector ${sector}) answered ${res.status} ${res.text.slice(0, 300)}: check the service key and --sectors`);
+    if (res.status !== 200)
+      throw new Error(
+        `POST /v1/tokens (sector ${sector}) answered ${res.status} ${res.text.slice(0, 300)}: check the service key and --sectors`,
+      );
   }
 }
 
@@ -383,7 +482,10 @@ const PERCENTILES = [50, 90, 99, 99.9];
 
 /** One reading: RSS (from /proc when we know the pid), heap used and active handles from /metrics. */
 async function readMetrics(base, pid, t, operatorKey) {
-  const res = await fetchChecked(base + '/metrics', { headers: { authorization: `Bearer ${operatorKey}` }, signal: AbortSignal.timeout(10_000) });
+  const res = await fetchChecked(base + '/metrics', {
+    headers: { authorization: `Bearer ${operatorKey}` },
+    signal: AbortSignal.timeout(10_000),
+  });
   if (res.status !== 200) throw new Error(`GET /metrics answered ${res.status}`);
   const text = await res.text();
   const metric = (re) => {
@@ -404,7 +506,9 @@ async function readMetrics(base, pid, t, operatorKey) {
   const heap = metric(/^sectoken_(?:process_)?nodejs_heap_size_used_bytes(?:\{[^}]*\})? (\S+)$/m);
   const handles = metric(/^sectoken_(?:process_)?nodejs_active_handles_total(?:\{[^}]*\})? (\S+)$/m);
   if (rss === undefined || heap === undefined || handles === undefined) {
-    throw new Error('GET /metrics lacks sectoken_process_resident_memory_bytes, sectoken_nodejs_heap_size_used_bytes or sectoken_nodejs_active_handles_total');
+    throw new Error(
+      'GET /metrics lacks sectoken_process_resident_memory_bytes, sectoken_nodejs_heap_size_used_bytes or sectoken_nodejs_active_handles_total',
+    );
   }
   return { t, rss, heap, handles };
 }
@@ -440,7 +544,9 @@ class Soak {
   add(sample) {
     this.samples.push(sample);
     const label = sample.phase === 'load' ? `${String(Math.round(sample.t)).padStart(5)} s` : sample.phase.padStart(7);
-    process.stderr.write(`[soak ${label}] RSS ${fmtMb(sample.rss).padStart(6)} MB  heap used ${fmtMb(sample.heap).padStart(6)} MB  active handles ${String(sample.handles).padStart(4)}\n`);
+    process.stderr.write(
+      `[soak ${label}] RSS ${fmtMb(sample.rss).padStart(6)} MB  heap used ${fmtMb(sample.heap).padStart(6)} MB  active handles ${String(sample.handles).padStart(4)}\n`,
+    );
   }
 
   async single(t, phase) {
@@ -457,7 +563,14 @@ class Soak {
     let lastSampleT = 0;
     const flush = () => {
       const last = window.at(-1);
-      this.add({ t: last.t, rss: last.rss, heap: Math.min(...window.map((r) => r.heap)), handles: last.handles, readings: window.length, phase: 'load' });
+      this.add({
+        t: last.t,
+        rss: last.rss,
+        heap: Math.min(...window.map((r) => r.heap)),
+        handles: last.handles,
+        readings: window.length,
+        phase: 'load',
+      });
       lastSampleT = last.t;
       window = [];
     };
@@ -516,7 +629,10 @@ function fitSlope(points) {
 
 /** One-sided 95% quantile of Student's t with df degrees of freedom. */
 function tCritical(df) {
-  const table = [6.314, 2.92, 2.353, 2.132, 2.015, 1.943, 1.895, 1.86, 1.833, 1.812, 1.796, 1.782, 1.771, 1.761, 1.753, 1.746, 1.74, 1.734, 1.729, 1.725];
+  const table = [
+    6.314, 2.92, 2.353, 2.132, 2.015, 1.943, 1.895, 1.86, 1.833, 1.812, 1.796, 1.782, 1.771, 1.761, 1.753, 1.746, 1.74,
+    1.734, 1.729, 1.725,
+  ];
   if (df < 1) return Infinity;
   if (df <= table.length) return table[df - 1];
   return df <= 30 ? 1.7 : df <= 60 ? 1.67 : 1.645;
@@ -539,15 +655,22 @@ function judgeSoak(samples, runLengthS, maxRssMb) {
   const problems = [];
   const notes = [];
   const last = loaded.at(-1);
-  if (last && last.rss > maxRssMb * MB) problems.push(`RSS ${fmtMb(last.rss)} MB at the last sample under load is above ${maxRssMb} MB`);
+  if (last && last.rss > maxRssMb * MB)
+    problems.push(`RSS ${fmtMb(last.rss)} MB at the last sample under load is above ${maxRssMb} MB`);
   const half = loaded.slice(Math.floor(loaded.length / 2));
   const trends = {};
   let judged = false;
   if (half.length < 3) {
-    notes.push(`growth NOT judged: ${loaded.length} samples under load, and the second half needs at least 3 (5 samples in all: run longer or sample more often)`);
+    notes.push(
+      `growth NOT judged: ${loaded.length} samples under load, and the second half needs at least 3 (5 samples in all: run longer or sample more often)`,
+    );
   } else {
     judged = true;
-    for (const [key, label, unit] of [['rss', 'RSS', 'MB'], ['heap', 'heap used', 'MB'], ['handles', 'active handles', '']]) {
+    for (const [key, label, unit] of [
+      ['rss', 'RSS', 'MB'],
+      ['heap', 'heap used', 'MB'],
+      ['handles', 'active handles', ''],
+    ]) {
       const points = half.map((s) => ({ t: s.t, v: s[key] }));
       const { slope: perS, tStat } = fitSlope(points);
       const tNeeded = tCritical(points.length - 2);
@@ -558,7 +681,15 @@ function judgeSoak(samples, runLengthS, maxRssMb) {
       const steady = tStat > tNeeded;
       const show = (v) => (unit === 'MB' ? `${fmtMb(v)} MB` : v.toFixed(1));
       const sign = (v) => (v >= 0 ? '+' : '');
-      trends[key] = { slopePerMin: perS * 60, projectedOverRun: projected, median: med, limit, tStat, tNeeded, grows: large && steady };
+      trends[key] = {
+        slopePerMin: perS * 60,
+        projectedOverRun: projected,
+        median: med,
+        limit,
+        tStat,
+        tNeeded,
+        grows: large && steady,
+      };
       const tText = Number.isFinite(tStat) ? tStat.toFixed(2) : String(tStat);
       const line =
         `${label}: ${sign(perS)}${show(perS * 60)}/min over the last ${half.length} samples, ${sign(projected)}${show(projected)} over the run's ${formatSeconds(runLengthS)}; ` +
@@ -580,7 +711,9 @@ function formatSeconds(s) {
 
 function table(rows) {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
-  return rows.map((r) => r.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  ')).join('\n');
+  return rows
+    .map((r) => r.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  '))
+    .join('\n');
 }
 
 const fmtMs = (v) => (v === null || v === undefined ? '-' : v < 10 ? v.toFixed(2) : v.toFixed(1));
@@ -598,7 +731,9 @@ async function main() {
   let serviceKey;
   let regulatorKey;
   if (base === undefined) {
-    process.stderr.write('starting a server of our own (dist/cli.js serve, temporary config without rate limits, clients load-service and load-regulator)…\n');
+    process.stderr.write(
+      'starting a server of our own (dist/cli.js serve, temporary config without rate limits, clients load-service and load-regulator)…\n',
+    );
     server = await startOwnServer();
     target = server.url;
     serviceKey = server.serviceKey;
@@ -619,7 +754,9 @@ async function main() {
     await checkServiceKey(target, serviceKey, opts.sectors);
     const limit = await batchLimit(target, serviceKey);
     if (opts.batchSize > limit) {
-      process.stderr.write(`load: --batch-size ${opts.batchSize} is more than this client's batch limit (GET /v1/me): batches of ${limit}\n`);
+      process.stderr.write(
+        `load: --batch-size ${opts.batchSize} is more than this client's batch limit (GET /v1/me): batches of ${limit}\n`,
+      );
       opts.batchSize = limit;
     }
     const tokens = needsTokens ? await prepareTokens(target, serviceKey, limit) : [];
@@ -646,7 +783,9 @@ async function run({ opts, target, targetUrl, pathPrefix, serviceKey, regulatorK
 
   const serviceHeaders = { 'content-type': 'application/json', authorization: `Bearer ${serviceKey}` };
   const regulatorHeaders = { 'content-type': 'application/json', authorization: `Bearer ${regulatorKey}` };
-  const perOp = Object.fromEntries(OPERATIONS.map((op) => [op, { sent: 0, responses: 0, ok: 0, tokens: 0, hist: new Histogram() }]));
+  const perOp = Object.fromEntries(
+    OPERATIONS.map((op) => [op, { sent: 0, responses: 0, ok: 0, tokens: 0, hist: new Histogram() }]),
+  );
   const overall = new Histogram();
   const byStatus = {};
   const byCode = {};
@@ -673,11 +812,24 @@ async function run({ opts, target, targetUrl, pathPrefix, serviceKey, regulatorK
     } else if (op === 'reverse') {
       req.path = `${pathPrefix}/v1/reverse`;
       req.headers = regulatorHeaders;
-      req.body = JSON.stringify({ sector: 'tax', token: pick(tokens), legalBasis: 'LOI-09-08-ART-4', caseId: `LOAD-${++caseNo}`, purpose: 'load test' });
+      req.body = JSON.stringify({
+        sector: 'tax',
+        token: pick(tokens),
+        legalBasis: 'LOI-09-08-ART-4',
+        caseId: `LOAD-${++caseNo}`,
+        purpose: 'load test',
+      });
     } else {
       req.path = `${pathPrefix}/v1/translate`;
       req.headers = regulatorHeaders;
-      req.body = JSON.stringify({ fromSector: 'tax', token: pick(tokens), toSector: 'social', legalBasis: 'CSS-FRAUD-2026', caseId: `LOAD-${++caseNo}`, purpose: 'load test' });
+      req.body = JSON.stringify({
+        fromSector: 'tax',
+        token: pick(tokens),
+        toSector: 'social',
+        legalBasis: 'CSS-FRAUD-2026',
+        caseId: `LOAD-${++caseNo}`,
+        purpose: 'load test',
+      });
     }
     context.start = performance.now();
     return req;
@@ -719,7 +871,9 @@ async function run({ opts, target, targetUrl, pathPrefix, serviceKey, regulatorK
   if (soak) await soak.single(0, 'before');
 
   const mixText = opts.mix.map((m) => `${m.op}:${m.weight}`).join(',');
-  process.stderr.write(`load: ${formatSeconds(opts.durationS)}, ${opts.connections} connections, mix ${mixText}, batch size ${opts.batchSize}, sectors ${opts.sectors.join(',')} @ ${target}\n`);
+  process.stderr.write(
+    `load: ${formatSeconds(opts.durationS)}, ${opts.connections} connections, mix ${mixText}, batch size ${opts.batchSize}, sectors ${opts.sectors.join(',')} @ ${target}\n`,
+  );
 
   const instance = autocannon({
     url: targetUrl.origin,
@@ -733,7 +887,12 @@ async function run({ opts, target, targetUrl, pathPrefix, serviceKey, regulatorK
 
   const tty = Boolean(process.stderr.isTTY) && !opts.soak;
   if (tty) {
-    autocannon.track(instance, { outputStream: process.stderr, renderProgressBar: true, renderResultsTable: false, renderLatencyTable: false });
+    autocannon.track(instance, {
+      outputStream: process.stderr,
+      renderProgressBar: true,
+      renderResultsTable: false,
+      renderLatencyTable: false,
+    });
   }
   startedAt = performance.now();
   const elapsed = () => (performance.now() - startedAt) / 1000;
@@ -749,15 +908,20 @@ async function run({ opts, target, targetUrl, pathPrefix, serviceKey, regulatorK
     const rate = (responses - lastResponses) / (t - lastLine);
     lastLine = t;
     lastResponses = responses;
-    process.stderr.write(`[${String(Math.round(t)).padStart(5)} s / ${formatSeconds(opts.durationS)}] ${responses} responses, ${Math.round(rate)}/s now, non-2xx ${non2xx}, socket errors ${socketErrors}\n`);
+    process.stderr.write(
+      `[${String(Math.round(t)).padStart(5)} s / ${formatSeconds(opts.durationS)}] ${responses} responses, ${Math.round(rate)}/s now, non-2xx ${non2xx}, socket errors ${socketErrors}\n`,
+    );
   }, 5000);
   const sampling = soak?.loop(elapsed);
 
   // autocannon stops by itself after the duration; a watchdog bounds the run even if it did not.
-  const watchdog = setTimeout(() => {
-    process.stderr.write('the run did not end 30 s after its duration: stopping it\n');
-    instance.stop();
-  }, (opts.durationS + 30) * 1000);
+  const watchdog = setTimeout(
+    () => {
+      process.stderr.write('the run did not end 30 s after its duration: stopping it\n');
+      instance.stop();
+    },
+    (opts.durationS + 30) * 1000,
+  );
   runningInstance = instance;
 
   const result = await new Promise((resolve, reject) => {
@@ -779,20 +943,50 @@ async function run({ opts, target, targetUrl, pathPrefix, serviceKey, regulatorK
   const lat = overall.percentiles(PERCENTILES);
   const summary = {
     date: new Date().toISOString(),
-    machine: { host: hostname(), cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryMb: Math.round(totalmem() / MB), node: process.version },
+    machine: {
+      host: hostname(),
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model,
+      memoryMb: Math.round(totalmem() / MB),
+      node: process.version,
+    },
     target: server ? `own server (pid ${server.child.pid}) ${target}` : target,
-    options: { mix: mixText, durationS: opts.durationS, connections: opts.connections, batchSize: opts.batchSize, sectors: opts.sectors, soak: opts.soak, sampleEveryS: opts.sampleEveryS },
+    options: {
+      mix: mixText,
+      durationS: opts.durationS,
+      connections: opts.connections,
+      batchSize: opts.batchSize,
+      sectors: opts.sectors,
+      soak: opts.soak,
+      sampleEveryS: opts.sampleEveryS,
+    },
     durationS,
     responses,
     requestsPerSec: responses / durationS,
     tokens: tokensIssued,
     tokensPerSec: tokensIssued / durationS,
-    latencyMs: { p50: lat[50], p90: lat[90], p99: lat[99], 'p99.9': lat[99.9], max: overall.max, of: 'responses with a 2xx status' },
+    latencyMs: {
+      p50: lat[50],
+      p90: lat[90],
+      p99: lat[99],
+      'p99.9': lat[99.9],
+      max: overall.max,
+      of: 'responses with a 2xx status',
+    },
     perOperation: Object.fromEntries(
       opts.mix.map(({ op }) => {
         const s = perOp[op];
         const p = s.hist.percentiles(PERCENTILES);
-        return [op, { responses: s.responses, ok: s.ok, requestsPerSec: s.responses / durationS, tokens: s.tokens, latencyMs: { p50: p[50], p90: p[90], p99: p[99], 'p99.9': p[99.9] } }];
+        return [
+          op,
+          {
+            responses: s.responses,
+            ok: s.ok,
+            requestsPerSec: s.responses / durationS,
+            tokens: s.tokens,
+            latencyMs: { p50: p[50], p90: p[90], p99: p[99], 'p99.9': p[99.9] },
+          },
+        ];
       }),
     ),
     status: byStatus,
@@ -803,23 +997,63 @@ async function run({ opts, target, targetUrl, pathPrefix, serviceKey, regulatorK
   };
 
   const rows = [['', 'responses', 'req/s', 'tokens/s', 'p50 ms', 'p90 ms', 'p99 ms', 'p99.9 ms', 'non-2xx']];
-  rows.push(['all', responses, summary.requestsPerSec.toFixed(0), summary.tokensPerSec.toFixed(0), fmtMs(lat[50]), fmtMs(lat[90]), fmtMs(lat[99]), fmtMs(lat[99.9]), non2xx]);
+  rows.push([
+    'all',
+    responses,
+    summary.requestsPerSec.toFixed(0),
+    summary.tokensPerSec.toFixed(0),
+    fmtMs(lat[50]),
+    fmtMs(lat[90]),
+    fmtMs(lat[99]),
+    fmtMs(lat[99.9]),
+    non2xx,
+  ]);
   for (const [op, s] of Object.entries(summary.perOperation)) {
-    rows.push([op, s.responses, s.requestsPerSec.toFixed(0), (s.tokens / durationS).toFixed(0), fmtMs(s.latencyMs.p50), fmtMs(s.latencyMs.p90), fmtMs(s.latencyMs.p99), fmtMs(s.latencyMs['p99.9']), s.responses - s.ok]);
+    rows.push([
+      op,
+      s.responses,
+      s.requestsPerSec.toFixed(0),
+      (s.tokens / durationS).toFixed(0),
+      fmtMs(s.latencyMs.p50),
+      fmtMs(s.latencyMs.p90),
+      fmtMs(s.latencyMs.p99),
+      fmtMs(s.latencyMs['p99.9']),
+      s.responses - s.ok,
+    ]);
   }
   const out = [];
   out.push('');
-  out.push(`sectoken load: ${formatSeconds(durationS)}, ${opts.connections} connections, mix ${mixText}, batch size ${opts.batchSize}, sectors ${opts.sectors.join(',')}`);
-  out.push(`target ${summary.target}; ${summary.machine.cpus} cores (${summary.machine.cpuModel}), node ${process.version}, ${summary.date}`);
+  out.push(
+    `sectoken load: ${formatSeconds(durationS)}, ${opts.connections} connections, mix ${mixText}, batch size ${opts.batchSize}, sectors ${opts.sectors.join(',')}`,
+  );
+  out.push(
+    `target ${summary.target}; ${summary.machine.cpus} cores (${summary.machine.cpuModel}), node ${process.version}, ${summary.date}`,
+  );
   out.push('');
   out.push(table(rows));
-  out.push(`latency: 2xx responses only, client-side; max ${fmtMs(overall.max)} ms. tokens/s counts a batch's ${opts.batchSize} items.`);
-  out.push(`status: ${Object.entries(byStatus).map(([k, v]) => `${k}: ${v}`).join(', ') || 'none'}`);
-  out.push(`errors by code: ${Object.entries(byCode).map(([k, v]) => `${k}: ${v}`).join(', ') || 'none'}`);
+  out.push(
+    `latency: 2xx responses only, client-side; max ${fmtMs(overall.max)} ms. tokens/s counts a batch's ${opts.batchSize} items.`,
+  );
+  out.push(
+    `status: ${
+      Object.entries(byStatus)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join(', ') || 'none'
+    }`,
+  );
+  out.push(
+    `errors by code: ${
+      Object.entries(byCode)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join(', ') || 'none'
+    }`,
+  );
   out.push(`non-2xx: ${non2xx}; socket errors: ${result.errors}; timeouts: ${result.timeouts}`);
   const tokenize = summary.perOperation.tokenize;
   if (tokenize && tokenize.latencyMs.p99 !== null) {
-    out.push(`goal POST /v1/tokens p99 ≤ 10 ms at 20 connections: p99 ${fmtMs(tokenize.latencyMs.p99)} ms at ${opts.connections} connections${opts.connections === 20 ? (tokenize.latencyMs.p99 <= 10 ? ' (met)' : ' (NOT met)') : ' (goal is stated at 20)'}`);
+    out.push(
+      `goal POST /v1/tokens p99 ≤ 10 ms at 20 connections: p99 ${fmtMs(tokenize.latencyMs.p99)} ms at ${opts.connections} connections${opts.connections === 20 ? (tokenize.latencyMs.p99 <= 10 ? ' (met)' : ' (NOT met)') : ' (goal is stated at 20)'}`,
+    );
   }
 
   let exitCode = 0;
@@ -834,7 +1068,14 @@ async function run({ opts, target, targetUrl, pathPrefix, serviceKey, regulatorK
     summary.soak = {
       sampleEveryS: opts.sampleEveryS,
       rssFrom: pid !== undefined ? `/proc/${pid}/status VmRSS` : '/metrics sectoken_process_resident_memory_bytes',
-      samples: samples.map((s) => ({ phase: s.phase, t: Math.round(s.t * 10) / 10, rssMb: Number(fmtMb(s.rss)), heapUsedMb: Number(fmtMb(s.heap)), activeHandles: s.handles, ...(s.readings ? { readings: s.readings } : {}) })),
+      samples: samples.map((s) => ({
+        phase: s.phase,
+        t: Math.round(s.t * 10) / 10,
+        rssMb: Number(fmtMb(s.rss)),
+        heapUsedMb: Number(fmtMb(s.heap)),
+        activeHandles: s.handles,
+        ...(s.readings ? { readings: s.readings } : {}),
+      })),
       readingErrors: errors,
       ok,
       growthJudged: verdict.judged,
@@ -843,13 +1084,23 @@ async function run({ opts, target, targetUrl, pathPrefix, serviceKey, regulatorK
       trends: verdict.trends,
     };
     out.push('');
-    out.push(`soak: a sample every ${formatSeconds(opts.sampleEveryS)} from readings every ${formatSeconds(soak.readEveryS)}: RSS (${summary.soak.rssFrom}) and active handles at the sample, heap used the lowest of the window (/metrics)`);
-    out.push(table([['', 't s', 'RSS MB', 'heap MB', 'handles'], ...samples.map((s) => [s.phase, Math.round(s.t), fmtMb(s.rss), fmtMb(s.heap), s.handles])]));
+    out.push(
+      `soak: a sample every ${formatSeconds(opts.sampleEveryS)} from readings every ${formatSeconds(soak.readEveryS)}: RSS (${summary.soak.rssFrom}) and active handles at the sample, heap used the lowest of the window (/metrics)`,
+    );
+    out.push(
+      table([
+        ['', 't s', 'RSS MB', 'heap MB', 'handles'],
+        ...samples.map((s) => [s.phase, Math.round(s.t), fmtMb(s.rss), fmtMb(s.heap), s.handles]),
+      ]),
+    );
     for (const n of verdict.notes) out.push(`  ${verdict.judged ? 'ok: ' : ''}${n}`);
     for (const p of verdict.problems) out.push(`  FAIL: ${p}`);
     if (errors.length > 0) out.push(`  FAIL: ${errors.length} readings of /metrics failed (first: ${errors[0]})`);
     const last = samples.filter((s) => s.phase === 'load').at(-1);
-    if (last) out.push(`goal RSS ≤ 200 MB after 10 minutes of mixed load: ${fmtMb(last.rss)} MB after ${formatSeconds(Math.round(last.t))} of this load`);
+    if (last)
+      out.push(
+        `goal RSS ≤ 200 MB after 10 minutes of mixed load: ${fmtMb(last.rss)} MB after ${formatSeconds(Math.round(last.t))} of this load`,
+      );
     out.push(ok ? `soak passed${verdict.judged ? '' : ' (RSS ceiling only)'}` : 'soak FAILED');
     if (!ok) exitCode = 1;
   }

@@ -27,21 +27,41 @@ for (const [path, entry] of Object.entries(lock.packages)) {
     added += 1;
   }
 }
-lock.packages = Object.fromEntries(Object.entries(lock.packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a < b ? -1 : 1)));
+lock.packages = Object.fromEntries(
+  Object.entries(lock.packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a < b ? -1 : 1)),
+);
 writeFileSync('package-lock.json', JSON.stringify(lock, null, 2) + '\n');
 console.log(`added ${added} optional entries`);
 
 function registryMeta(name, version) {
   try {
-    return JSON.parse(execFileSync('npm', ['view', `${name}@${version}`, '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+    return JSON.parse(
+      execFileSync('npm', ['view', `${name}@${version}`, '--json'], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }),
+    );
   } catch {
     return undefined;
   }
 }
 
 function platformOf(name, version) {
-  const os = ['android', 'darwin', 'freebsd', 'linux', 'openharmony', 'win32', 'sunos', 'aix', 'netbsd', 'openbsd'].find((o) => name.includes(`-${o}-`));
-  const cpu = ['arm64', 'arm', 'x64', 'ia32', 'loong64', 'ppc64', 'riscv64', 's390x', 'wasm32'].find((c) => name.includes(`-${c}`));
+  const os = [
+    'android',
+    'darwin',
+    'freebsd',
+    'linux',
+    'openharmony',
+    'win32',
+    'sunos',
+    'aix',
+    'netbsd',
+    'openbsd',
+  ].find((o) => name.includes(`-${o}-`));
+  const cpu = ['arm64', 'arm', 'x64', 'ia32', 'loong64', 'ppc64', 'riscv64', 's390x', 'wasm32'].find((c) =>
+    name.includes(`-${c}`),
+  );
   const libc = name.includes('-musl') ? ['musl'] : name.includes('-gnu') && os === 'linux' ? ['glibc'] : undefined;
   return { version, ...(os ? { os: [os] } : {}), ...(cpu ? { cpu: [cpu] } : {}), ...(libc ? { libc } : {}) };
 }

@@ -23,7 +23,10 @@ const program = new Command('sectoken')
 program
   .command('serve')
   .description('run the HTTP service')
-  .addHelpText('after', '\nEnvironment:\n' + SETTINGS_DOC.map((s) => `  ${s.env.padEnd(18)} ${s.doc} (default: ${s.fallback})`).join('\n'))
+  .addHelpText(
+    'after',
+    '\nEnvironment:\n' + SETTINGS_DOC.map((s) => `  ${s.env.padEnd(18)} ${s.doc} (default: ${s.fallback})`).join('\n'),
+  )
   .action(serve);
 program.addCommand(keysCommand());
 program.addCommand(clientsCommand());
@@ -33,7 +36,13 @@ program.addCommand(bulkCommand());
 try {
   await program.parseAsync();
 } catch (err) {
-  if (err instanceof ConfigError || err instanceof KeyringError || err instanceof AuditStartError || err instanceof BulkError || err instanceof CliError) {
+  if (
+    err instanceof ConfigError ||
+    err instanceof KeyringError ||
+    err instanceof AuditStartError ||
+    err instanceof BulkError ||
+    err instanceof CliError
+  ) {
     process.stderr.write(`sectoken: ${err.message}\n`);
     process.exit(1);
   }

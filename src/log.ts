@@ -7,10 +7,25 @@ import { pino, type DestinationStream, type Logger } from 'pino';
 export type { Logger };
 
 export const REDACT_PATHS = [
-  'nationalId', '*.nationalId', 'nationalIds', '*.nationalIds',
-  'token', '*.token', 'tokens', '*.tokens', 'tni', '*.tni',
-  'apiKey', '*.apiKey', 'kek', '*.kek', 'key', '*.key',
-  'req.headers.authorization', 'req.headers.cookie', 'headers.authorization',
+  'nationalId',
+  '*.nationalId',
+  'nationalIds',
+  '*.nationalIds',
+  'token',
+  '*.token',
+  'tokens',
+  '*.tokens',
+  'tni',
+  '*.tni',
+  'apiKey',
+  '*.apiKey',
+  'kek',
+  '*.kek',
+  'key',
+  '*.key',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'headers.authorization',
 ];
 
 /**

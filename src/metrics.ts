@@ -36,7 +36,12 @@ export function createMetrics(withRedis: boolean): Metrics {
   return {
     registry,
     internal,
-    requests: new Counter({ name: 'sectoken_http_requests_total', help: 'HTTP requests by route pattern, method and status', labelNames: ['route', 'method', 'status'], registers }),
+    requests: new Counter({
+      name: 'sectoken_http_requests_total',
+      help: 'HTTP requests by route pattern, method and status',
+      labelNames: ['route', 'method', 'status'],
+      registers,
+    }),
     latency: new Histogram({
       name: 'sectoken_http_request_duration_seconds',
       help: 'HTTP request latency by route pattern',
@@ -44,14 +49,52 @@ export function createMetrics(withRedis: boolean): Metrics {
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
       registers,
     }),
-    tokensIssued: new Counter({ name: 'sectoken_tokens_issued_total', help: 'Tokens issued by sector and policy', labelNames: ['sector', 'policy'], registers }),
-    cacheHits: new Counter({ name: 'sectoken_cache_hits_total', help: 'Token cache hits by tier (lru, redis)', labelNames: ['tier'], registers: [internal] }),
-    cacheMisses: new Counter({ name: 'sectoken_cache_misses_total', help: 'Token cache misses by tier (lru, redis)', labelNames: ['tier'], registers: [internal] }),
-    cacheRejected: new Counter({ name: 'sectoken_cache_rejected_total', help: 'Redis cache values that failed their MAC (swapped or forged), treated as misses', registers }),
-    redisErrors: new Counter({ name: 'sectoken_redis_errors_total', help: 'Failed or timed-out Redis commands and connection errors', registers }),
-    redisUp: withRedis ? new Gauge({ name: 'sectoken_redis_up', help: '1 when Redis answers, 0 when degraded; absent without Redis', registers }) : undefined,
-    rateLimited: new Counter({ name: 'sectoken_rate_limited_total', help: 'Requests refused by a rate limit or quota, by operation', labelNames: ['operation'], registers }),
+    tokensIssued: new Counter({
+      name: 'sectoken_tokens_issued_total',
+      help: 'Tokens issued by sector and policy',
+      labelNames: ['sector', 'policy'],
+      registers,
+    }),
+    cacheHits: new Counter({
+      name: 'sectoken_cache_hits_total',
+      help: 'Token cache hits by tier (lru, redis)',
+      labelNames: ['tier'],
+      registers: [internal],
+    }),
+    cacheMisses: new Counter({
+      name: 'sectoken_cache_misses_total',
+      help: 'Token cache misses by tier (lru, redis)',
+      labelNames: ['tier'],
+      registers: [internal],
+    }),
+    cacheRejected: new Counter({
+      name: 'sectoken_cache_rejected_total',
+      help: 'Redis cache values that failed their MAC (swapped or forged), treated as misses',
+      registers,
+    }),
+    redisErrors: new Counter({
+      name: 'sectoken_redis_errors_total',
+      help: 'Failed or timed-out Redis commands and connection errors',
+      registers,
+    }),
+    redisUp: withRedis
+      ? new Gauge({
+          name: 'sectoken_redis_up',
+          help: '1 when Redis answers, 0 when degraded; absent without Redis',
+          registers,
+        })
+      : undefined,
+    rateLimited: new Counter({
+      name: 'sectoken_rate_limited_total',
+      help: 'Requests refused by a rate limit or quota, by operation',
+      labelNames: ['operation'],
+      registers,
+    }),
     auditRecords: new Counter({ name: 'sectoken_audit_records_total', help: 'Audit records made durable', registers }),
-    auditFailures: new Counter({ name: 'sectoken_audit_failures_total', help: 'Audited acts refused because the audit log failed', registers }),
+    auditFailures: new Counter({
+      name: 'sectoken_audit_failures_total',
+      help: 'Audited acts refused because the audit log failed',
+      registers,
+    }),
   };
 }

@@ -32,7 +32,10 @@ function runPrimary(settings: Settings, logger: Logger): void {
   // Workers that listen, and so handle SIGHUP (one still starting would die of it, and reads the files as they are anyway).
   const listening = new Set<Worker>();
   const fork = (n: number): void => {
-    const worker = cluster.fork({ SECTOKEN_INSTANCE_ID: `${settings.instanceId}-w${n}`, SECTOKEN_WORKER_NUMBER: String(n) });
+    const worker = cluster.fork({
+      SECTOKEN_INSTANCE_ID: `${settings.instanceId}-w${n}`,
+      SECTOKEN_WORKER_NUMBER: String(n),
+    });
     worker.once('listening', () => listening.add(worker));
     worker.on('exit', (code, signal) => {
       listening.delete(worker);
@@ -45,9 +48,13 @@ function runPrimary(settings: Settings, logger: Logger): void {
   logger.info({ workers: settings.workers }, 'sectoken primary started');
   // The primary checks first (and adds development keys for a new sector, once): workers reload
   // only what passed, and none of them races to write the keyring.
-  onReload(logger, () => loadConfigured(settings, started).notices, () => {
-    for (const worker of listening) worker.process.kill('SIGHUP');
-  });
+  onReload(
+    logger,
+    () => loadConfigured(settings, started).notices,
+    () => {
+      for (const worker of listening) worker.process.kill('SIGHUP');
+    },
+  );
   const stop = (): void => {
     stopping = true;
     for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
@@ -71,7 +78,10 @@ function onReload(logger: Logger, reload: () => string[], passOn?: () => void): 
     try {
       notices = reload();
     } catch (err) {
-      logger.error({ reason: (err as Error).message }, 'reload refused: still serving with the previous configuration and keyring');
+      logger.error(
+        { reason: (err as Error).message },
+        'reload refused: still serving with the previous configuration and keyring',
+      );
       return;
     }
     if (passOn) passOn();
@@ -94,9 +104,24 @@ async function runInstance(settings: Settings, logger: Logger): Promise<void> {
     server.once('listening', resolve);
     server.once('error', (err: NodeJS.ErrnoException) => {
       // Operator mistakes, in one line with the fix (cli.ts prints ConfigError without a stack).
-      if (err.code === 'EADDRINUSE') reject(new ConfigError(`port ${settings.port} on ${settings.host} is in use: stop whatever listens there, or set PORT to a free port`));
-      else if (err.code === 'EACCES') reject(new ConfigError(`not allowed to listen on port ${settings.port} on ${settings.host}: set PORT to 1024 or above`));
-      else if (err.code === 'EADDRNOTAVAIL') reject(new ConfigError(`HOST ${settings.host} is not an address of this machine: set HOST to one (127.0.0.1, 0.0.0.0)`));
+      if (err.code === 'EADDRINUSE')
+        reject(
+          new ConfigError(
+            `port ${settings.port} on ${settings.host} is in use: stop whatever listens there, or set PORT to a free port`,
+          ),
+        );
+      else if (err.code === 'EACCES')
+        reject(
+          new ConfigError(
+            `not allowed to listen on port ${settings.port} on ${settings.host}: set PORT to 1024 or above`,
+          ),
+        );
+      else if (err.code === 'EADDRNOTAVAIL')
+        reject(
+          new ConfigError(
+            `HOST ${settings.host} is not an address of this machine: set HOST to one (127.0.0.1, 0.0.0.0)`,
+          ),
+        );
       else reject(err);
     });
   });
@@ -105,7 +130,16 @@ async function runInstance(settings: Settings, logger: Logger): Promise<void> {
   const url = `http://${settings.host.includes(':') ? `[${settings.host}]` : settings.host}:${port}`;
   // The process to signal: `npm start` puts npm in front, and workers take signals from their primary.
   const pid = cluster.isWorker ? process.ppid : process.pid;
-  logger.info({ url, pid, instance: settings.instanceId, sectors: service.tokenizer().sectorIds(), development: service.development }, `sectoken listening (pid ${pid}; reload configuration and keys: kill -HUP ${pid}; stop: kill ${pid})`);
+  logger.info(
+    {
+      url,
+      pid,
+      instance: settings.instanceId,
+      sectors: service.tokenizer().sectorIds(),
+      development: service.development,
+    },
+    `sectoken listening (pid ${pid}; reload configuration and keys: kill -HUP ${pid}; stop: kill ${pid})`,
+  );
   const firstWorker = !cluster.isWorker || process.env.SECTOKEN_WORKER_NUMBER === '1';
   if (service.development && firstWorker) {
     process.stderr.write(
@@ -121,7 +155,6 @@ async function runInstance(settings: Settings, logger: Logger): Promise<void> {
     service.expireRequests().catch((err: unknown) => logger.error({ err }, 'could not expire reverse requests'));
   }, 15_000);
   sweeper.unref();
-
 
   let closing = false;
   const shutdown = (signal: string): void => {

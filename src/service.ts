@@ -68,7 +68,9 @@ export interface Service {
   close(): Promise<void>;
 }
 
-export const VERSION: string = (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+export const VERSION: string = (
+  JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }
+).version;
 
 /** How production clients are made, in every refusal that concerns them. */
 const MAKE_CLIENTS = 'production needs a configuration of its own, with clients created by `sectoken clients add`';
@@ -80,11 +82,15 @@ const MAKE_CLIENTS = 'production needs a configuration of its own, with clients 
 export function loadServiceConfig(settings: Settings): Config {
   const config = loadConfigFile(settings.configPath);
   if (settings.production && config.development) {
-    throw new ConfigError(`${settings.configPath} is the development sample (its API keys are published): ${MAKE_CLIENTS}`);
+    throw new ConfigError(
+      `${settings.configPath} is the development sample (its API keys are published): ${MAKE_CLIENTS}`,
+    );
   }
   const published = settings.production ? config.clients.find(hasPublishedKey) : undefined;
   if (published) {
-    throw new ConfigError(`client "${published.id}" in ${settings.configPath} has a published development API key (stk_dev_…): ${MAKE_CLIENTS}`);
+    throw new ConfigError(
+      `client "${published.id}" in ${settings.configPath} has a published development API key (stk_dev_…): ${MAKE_CLIENTS}`,
+    );
   }
   return config;
 }
@@ -101,11 +107,16 @@ export function checkWorkers(settings: Settings, config: Config): string | undef
   if (settings.workers <= 1 || hasRedis(settings)) return undefined;
   const fix = 'set REDIS_URL (or REDIS_CLUSTER_NODES) or SECTOKEN_WORKERS=1';
   if (settings.production) {
-    throw new ConfigError(`SECTOKEN_WORKERS=${settings.workers} without Redis would multiply every rate limit and quota by ${settings.workers}: ${fix}`);
+    throw new ConfigError(
+      `SECTOKEN_WORKERS=${settings.workers} without Redis would multiply every rate limit and quota by ${settings.workers}: ${fix}`,
+    );
   }
-  const dualControl = Object.values(config.sectors).some((s) => s.dualControl) || config.legalBases.some((b) => b.dualControl);
+  const dualControl =
+    Object.values(config.sectors).some((s) => s.dualControl) || config.legalBases.some((b) => b.dualControl);
   if (dualControl) {
-    throw new ConfigError(`SECTOKEN_WORKERS=${settings.workers} without Redis cannot share dual-control requests between workers, and this configuration demands dual control: ${fix}`);
+    throw new ConfigError(
+      `SECTOKEN_WORKERS=${settings.workers} without Redis cannot share dual-control requests between workers, and this configuration demands dual control: ${fix}`,
+    );
   }
   return `SECTOKEN_WORKERS=${settings.workers} without Redis: each worker grants the full rate limits and quotas (production refuses this; ${fix})`;
 }
@@ -131,10 +142,13 @@ export function loadConfigured(settings: Settings, running?: Pick<Configured, 'f
   const config = loadServiceConfig(settings);
   const unshared = checkWorkers(settings, config);
   // A reload never makes key material: a keyring gone missing stays missing.
-  if (running && !existsSync(settings.keyringPath)) throw new KeyringError(`${settings.keyringPath} is missing: a reload never makes keys; put it back, or restart`);
+  if (running && !existsSync(settings.keyringPath))
+    throw new KeyringError(`${settings.keyringPath} is missing: a reload never makes keys; put it back, or restart`);
   const { keyring, fingerprint, notices } = loadKeyring(settings, keyringTerms(settings, config));
   if (running && fingerprint !== running.fingerprint) {
-    throw new KeyringError(`${settings.keyringPath} is another keyring (fingerprint ${fingerprint}) than the one this process started with (${running.fingerprint}): a reload takes rotations and new sectors, a new keyring needs a restart`);
+    throw new KeyringError(
+      `${settings.keyringPath} is another keyring (fingerprint ${fingerprint}) than the one this process started with (${running.fingerprint}): a reload takes rotations and new sectors, a new keyring needs a restart`,
+    );
   }
   return { config, keyring, fingerprint, notices, unshared };
 }
@@ -148,7 +162,11 @@ export function createService(settings: Settings, logger: Logger): Service {
     dir: settings.auditDir,
     instance: settings.instanceId,
     macKey: keyring.auditMac,
-    onFailure: (err) => logger.error({ err: { code: (err as NodeJS.ErrnoException).code, message: (err as Error).message } }, 'audit log failed: audited acts are refused until restart'),
+    onFailure: (err) =>
+      logger.error(
+        { err: { code: (err as NodeJS.ErrnoException).code, message: (err as Error).message } },
+        'audit log failed: audited acts are refused until restart',
+      ),
   });
   const redis = connectRedis(settings.redis, {
     onStateChange: (state) => {
@@ -160,7 +178,10 @@ export function createService(settings: Settings, logger: Logger): Service {
     onError: () => metrics.redisErrors.inc(),
   });
   metrics.redisUp?.set(0);
-  if (redis) warnIfUnreachableAtStart(redis, (reason) => logger.warn({ redis: redisAddress(settings.redis), reason }, 'Redis unreachable at start: going on without it'));
+  if (redis)
+    warnIfUnreachableAtStart(redis, (reason) =>
+      logger.warn({ redis: redisAddress(settings.redis), reason }, 'Redis unreachable at start: going on without it'),
+    );
 
   const audit: AuditLog = {
     ...rawAudit,
@@ -186,20 +207,53 @@ export function createService(settings: Settings, logger: Logger): Service {
   const refusals = refusalRecorder(audit);
   // Reads of the whole log (queries, charts, verification) run off the event loop.
   const reader = auditReader(PACKAGE_ROOT);
-  const auditDeps = { dir: settings.auditDir, log: audit, macKey: keyring.auditMac, signer: checkpointSigner(keyring.auditSigning), logger, refusals, issued: { last: undefined }, reader };
+  const auditDeps = {
+    dir: settings.auditDir,
+    log: audit,
+    macKey: keyring.auditMac,
+    signer: checkpointSigner(keyring.auditSigning),
+    logger,
+    refusals,
+    issued: { last: undefined },
+    reader,
+  };
   const readiness = (): Readiness => {
     // writable() also notices a deleted, replaced or cut file; a low disk is reported before it fills.
-    const auditState = !rawAudit.writable() ? 'unavailable' : auditDiskLow(settings.auditDir, settings.auditMinFreeMb) ? 'disk_low' : 'ok';
+    const auditState = !rawAudit.writable()
+      ? 'unavailable'
+      : auditDiskLow(settings.auditDir, settings.auditMinFreeMb)
+        ? 'disk_low'
+        : 'ok';
     // Redis is reported, not required: tokenization goes on without it.
-    return { status: auditState === 'ok' ? 'ready' : 'not_ready', keyringFingerprint, checks: { keys: 'ok', audit: auditState, redis: redis ? redis.state() : 'disabled' } };
+    return {
+      status: auditState === 'ok' ? 'ready' : 'not_ready',
+      keyringFingerprint,
+      checks: { keys: 'ok', audit: auditState, redis: redis ? redis.state() : 'disabled' },
+    };
   };
 
   /** Everything one configuration and keyring make, down to the app that serves them. */
   const assemble = ({ config, keyring }: Configured) => {
     const tokenizer = createTokenizer(config, keyring);
-    const tokens: TokenDeps = { tokenizer: () => tokenizer, cache: createTokenCache(config, keyring.cacheIndex, redis, metrics), metrics, limits, queue };
+    const tokens: TokenDeps = {
+      tokenizer: () => tokenizer,
+      cache: createTokenCache(config, keyring.cacheIndex, redis, metrics),
+      metrics,
+      limits,
+      queue,
+    };
     const regulators: RegulatorDeps = { tokenizer: () => tokenizer, config, audit, requests, limits, now: Date.now };
-    const app = createApp({ config, tokens, metrics, clients: clientDirectory(config.clients), logger, readiness, regulators, audit: auditDeps, version: VERSION });
+    const app = createApp({
+      config,
+      tokens,
+      metrics,
+      clients: clientDirectory(config.clients),
+      logger,
+      readiness,
+      regulators,
+      audit: auditDeps,
+      version: VERSION,
+    });
     return { config, tokenizer, tokens, regulators, app };
   };
   let current = assemble(started);

@@ -43,9 +43,11 @@ export function drainable(server: Server): Drain {
     const state = sockets.get(socket);
     if (!state || state.busy > 0 || socket.destroyed) return;
     // One more turn through the event loop's poll phase first: it reads a request already received.
-    setImmediate(() => setImmediate(() => {
-      if (state.busy === 0) socket.end();
-    }));
+    setImmediate(() =>
+      setImmediate(() => {
+        if (state.busy === 0) socket.end();
+      }),
+    );
   };
   const closeWhenIdle = (socket: Socket): void => {
     const wait = graceUntil - Date.now();

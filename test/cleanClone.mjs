@@ -29,8 +29,15 @@ function walk(rel, out) {
 
 function snapshot() {
   const out = new Map();
-  const ignored = execFileSync('git', ['ls-files', '--others', '--ignored', '--exclude-standard', '--directory'], { cwd: ROOT, encoding: 'utf8' }).split('\n').filter(Boolean);
-  const untracked = execFileSync('git', ['ls-files', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8' }).split('\n').filter(Boolean);
+  const ignored = execFileSync('git', ['ls-files', '--others', '--ignored', '--exclude-standard', '--directory'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  })
+    .split('\n')
+    .filter(Boolean);
+  const untracked = execFileSync('git', ['ls-files', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8' })
+    .split('\n')
+    .filter(Boolean);
   for (const rel of ignored) if (!BUILT.has(rel)) walk(rel, out);
   for (const rel of untracked) if (!SOURCES.some((s) => rel.startsWith(s))) walk(rel, out);
   return out;
@@ -47,6 +54,8 @@ export function teardown() {
   if (!before) return;
   const written = [...snapshot()].filter(([rel, sig]) => before.get(rel) !== sig).map(([rel]) => rel);
   if (written.length > 0) {
-    throw new Error(`the test suite wrote into the clone (tests must write only under temporary directories): ${written.join(', ')}`);
+    throw new Error(
+      `the test suite wrote into the clone (tests must write only under temporary directories): ${written.join(', ')}`,
+    );
   }
 }

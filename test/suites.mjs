@@ -58,6 +58,8 @@ export function isUnit(rel) {
 export function unitPatterns(root) {
   const at = escape(`${root}/`);
   return UNIT.map((entry) =>
-    entry.endsWith('/') ? `^${at}${escape(entry)}(?!.*${escape(SYSTEM_SUFFIX)}$).*\\.test\\.ts$` : `^${at}${escape(entry)}$`,
+    entry.endsWith('/')
+      ? `^${at}${escape(entry)}(?!.*${escape(SYSTEM_SUFFIX)}$).*\\.test\\.ts$`
+      : `^${at}${escape(entry)}$`,
   );
 }

@@ -13,7 +13,11 @@ const ROOT = PACKAGE_ROOT.replace(/\/$/, '');
 
 function testFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? testFiles(join(dir, e.name)) : e.name.endsWith('.test.ts') ? [relative(ROOT, join(dir, e.name))] : [],
+    e.isDirectory()
+      ? testFiles(join(dir, e.name))
+      : e.name.endsWith('.test.ts')
+        ? [relative(ROOT, join(dir, e.name))]
+        : [],
   );
 }
 
@@ -23,7 +27,10 @@ const unit = all.filter(isUnit);
 /** What a unit test may not use: each is a sign of a service, a process, Redis, a browser or the build. */
 const FORBIDDEN: Array<[string, RegExp]> = [
   ['starts the service', /\b(startTestService|createService|startServer)\(/],
-  ['uses Redis', /\b(sharedRedis|startRedisCluster|connectRedis|redisRequestStore)\(|from 'ioredis'|\/redis\/helpers\.js'/],
+  [
+    'uses Redis',
+    /\b(sharedRedis|startRedisCluster|connectRedis|redisRequestStore)\(|from 'ioredis'|\/redis\/helpers\.js'/,
+  ],
   ['speaks HTTP to the app', /from 'supertest'/],
   ['drives a browser', /playwright|\/console\/browser\.js'/],
   ['starts a process or thread', /node:child_process|node:worker_threads|\/helpers\/cli\.js'/],
@@ -32,7 +39,9 @@ const FORBIDDEN: Array<[string, RegExp]> = [
 
 describe('test suites (test/suites.mjs)', () => {
   it('every unit entry names at least one test file, and the unit suite is a real part of the whole', () => {
-    expect(UNIT.filter((entry) => !unit.some((rel) => (entry.endsWith('/') ? rel.startsWith(entry) : rel === entry)))).toEqual([]);
+    expect(
+      UNIT.filter((entry) => !unit.some((rel) => (entry.endsWith('/') ? rel.startsWith(entry) : rel === entry))),
+    ).toEqual([]);
     expect(unit.length).toBeGreaterThan(10);
     expect(all.length - unit.length).toBeGreaterThan(10);
   });
@@ -48,8 +57,11 @@ describe('test suites (test/suites.mjs)', () => {
   });
 
   // This file names the patterns it looks for, so it is left out of its own check.
-  it.each(unit.filter((rel) => rel !== 'test/suites.test.ts').map((rel) => [rel]))('%s needs no service, process, Redis, browser or build', (rel) => {
-    const text = readFileSync(join(ROOT, rel), 'utf8');
-    expect(FORBIDDEN.filter(([, re]) => re.test(text)).map(([why]) => why)).toEqual([]);
-  });
+  it.each(unit.filter((rel) => rel !== 'test/suites.test.ts').map((rel) => [rel]))(
+    '%s needs no service, process, Redis, browser or build',
+    (rel) => {
+      const text = readFileSync(join(ROOT, rel), 'utf8');
+      expect(FORBIDDEN.filter(([, re]) => re.test(text)).map(([why]) => why)).toEqual([]);
+    },
+  );
 });

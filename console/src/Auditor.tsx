@@ -13,7 +13,9 @@ import { Verification } from './Verification.js';
 /** The instances with a chain in the directory, the answering one first. */
 const chainsOf = (report: Report | null): string[] => {
   if (!report) return [];
-  const others = report.files.flatMap((f) => (f.instance !== null && f.instance !== report.live.instance ? [f.instance] : []));
+  const others = report.files.flatMap((f) =>
+    f.instance !== null && f.instance !== report.live.instance ? [f.instance] : [],
+  );
   return [report.live.instance, ...new Set(others)];
 };
 
@@ -49,7 +51,11 @@ export function Auditor({ apiKey, onAuthLost }: { apiKey: string; onAuthLost: ()
       <h1 class="visually-hidden">{t('audit.heading')}</h1>
       <ErrorLine code={error} />
       <div class="columns">
-        <Verification report={report} onVerify={() => setRefreshKey((k) => k + 1)} onKept={(files) => void verifyKept(files)} />
+        <Verification
+          report={report}
+          onVerify={() => setRefreshKey((k) => k + 1)}
+          onKept={(files) => void verifyKept(files)}
+        />
         <CheckpointPanel
           instances={chainsOf(report)}
           take={async (instance) => {
@@ -59,7 +65,10 @@ export function Auditor({ apiKey, onAuthLost }: { apiKey: string; onAuthLost: ()
           }}
         />
       </div>
-      <Charts load={async (from, to) => (await api<AuditStats>('GET', `/v1/audit/stats${query({ from, to })}`))?.body} refreshKey={refreshKey} />
+      <Charts
+        load={async (from, to) => (await api<AuditStats>('GET', `/v1/audit/stats${query({ from, to })}`))?.body}
+        refreshKey={refreshKey}
+      />
       <Records search={async (q) => (await api<AuditPage>('GET', `/v1/audit${q}`))?.body} refreshKey={refreshKey} />
     </main>
   );

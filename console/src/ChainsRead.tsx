@@ -21,7 +21,9 @@ export function ChainsRead({ chains, testId }: { chains: ChainRead[]; testId: st
       <p>{t('audit.leftOutIntro')}</p>
       <ul>
         {unverified.map((c) => (
-          <li key={c.file}>{t('audit.leftOut', { file: c.file, line: c.firstBad?.line ?? 1, reason: c.firstBad?.reason ?? '' })}</li>
+          <li key={c.file}>
+            {t('audit.leftOut', { file: c.file, line: c.firstBad?.line ?? 1, reason: c.firstBad?.reason ?? '' })}
+          </li>
         ))}
       </ul>
     </div>

@@ -22,7 +22,10 @@ interface Series {
 function byDay(days: string[], counts: DayCount[]): Series {
   const keys = [...new Set(counts.map((c) => c.key))].sort();
   const index = new Map(counts.map((c) => [`${c.day} ${c.key}`, c.count]));
-  return { labels: days, datasets: keys.map((key) => ({ label: key, data: days.map((d) => index.get(`${d} ${key}`) ?? 0) })) };
+  return {
+    labels: days,
+    datasets: keys.map((key) => ({ label: key, data: days.map((d) => index.get(`${d} ${key}`) ?? 0) })),
+  };
 }
 
 /** `byDay`: categories are days and each dataset a series; otherwise one dataset over named categories. */
@@ -34,7 +37,10 @@ function BarChart({ id, title, series, byDay: perDay }: { id: string; title: str
     if (!canvas.current) return undefined;
     const chart = new Chart(canvas.current, {
       type: 'bar',
-      data: { labels: series.labels, datasets: series.datasets.map((d, i) => ({ ...d, backgroundColor: PALETTE[i % PALETTE.length] })) },
+      data: {
+        labels: series.labels,
+        datasets: series.datasets.map((d, i) => ({ ...d, backgroundColor: PALETTE[i % PALETTE.length] })),
+      },
       options: {
         animation: false,
         responsive: true,
@@ -88,7 +94,13 @@ function BarChart({ id, title, series, byDay: perDay }: { id: string; title: str
   );
 }
 
-export function Charts({ load, refreshKey }: { load: (from: string, to: string) => Promise<AuditStats | undefined>; refreshKey: number }) {
+export function Charts({
+  load,
+  refreshKey,
+}: {
+  load: (from: string, to: string) => Promise<AuditStats | undefined>;
+  refreshKey: number;
+}) {
   const { t } = useI18n();
   const today = utcDay(Date.now());
   const [from, setFrom] = useState(utcDay(Date.now() - 29 * 86_400_000));
@@ -129,7 +141,12 @@ export function Charts({ load, refreshKey }: { load: (from: string, to: string) 
         <p>{t('common.loading')}</p>
       ) : (
         <div class="charts">
-          <BarChart id="chart-regulator" title={t('chart.byRegulator')} series={byDay(days, stats.actsByRegulator)} byDay />
+          <BarChart
+            id="chart-regulator"
+            title={t('chart.byRegulator')}
+            series={byDay(days, stats.actsByRegulator)}
+            byDay
+          />
           <BarChart id="chart-basis" title={t('chart.byBasis')} series={byDay(days, stats.actsByLegalBasis)} byDay />
           <BarChart id="chart-refusals" title={t('chart.refusals')} series={byDay(days, stats.refusalsByCode)} byDay />
           <BarChart
@@ -138,7 +155,12 @@ export function Charts({ load, refreshKey }: { load: (from: string, to: string) 
             byDay={false}
             series={{
               labels: [t('chart.released'), t('chart.denied'), t('chart.expired')],
-              datasets: [{ label: t('chart.ended'), data: [stats.requestsEnded.released, stats.requestsEnded.denied, stats.requestsEnded.expired] }],
+              datasets: [
+                {
+                  label: t('chart.ended'),
+                  data: [stats.requestsEnded.released, stats.requestsEnded.denied, stats.requestsEnded.expired],
+                },
+              ],
             }}
           />
         </div>

@@ -10,7 +10,10 @@ import { formatTime } from './format.js';
 import { useI18n } from './i18n.js';
 
 function base64urlBytes(text: string): Uint8Array {
-  const b64 = text.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(text.length / 4) * 4, '=');
+  const b64 = text
+    .replace(/-/g, '+')
+    .replace(/_/g, '/')
+    .padEnd(Math.ceil(text.length / 4) * 4, '=');
   return Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
 }
 
@@ -32,7 +35,13 @@ function download(checkpoint: Checkpoint): void {
 }
 
 /** `instances`: the chains of the directory, this instance's first; a choice is offered when there are several. */
-export function CheckpointPanel({ instances, take }: { instances: string[]; take: (instance: string | undefined) => Promise<Checkpoint | undefined> }) {
+export function CheckpointPanel({
+  instances,
+  take,
+}: {
+  instances: string[];
+  take: (instance: string | undefined) => Promise<Checkpoint | undefined>;
+}) {
   const { lang, t } = useI18n();
   const [checkpoint, setCheckpoint] = useState<Checkpoint | null>(null);
   const [chosen, setChosen] = useState<string | undefined>(undefined);

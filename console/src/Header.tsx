@@ -3,7 +3,15 @@ import type { Me } from './api.js';
 import { useI18n } from './i18n.js';
 import { CATALOGUE, LANGS, type Lang } from './strings.js';
 
-export function Header({ me, onSignOut, onLang }: { me: Me | null; onSignOut: () => void; onLang: (lang: Lang) => void }) {
+export function Header({
+  me,
+  onSignOut,
+  onLang,
+}: {
+  me: Me | null;
+  onSignOut: () => void;
+  onLang: (lang: Lang) => void;
+}) {
   const { lang, t } = useI18n();
   return (
     <header class="banner">

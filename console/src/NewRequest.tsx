@@ -12,9 +12,17 @@ import { apiCaller } from './apiCaller.js';
 type Act = 'reverse' | 'translate';
 
 export const covers = (b: LegalBasis, act: Act, sector: string, toSector: string): boolean =>
-  b.acts.includes(act) && (act === 'reverse' ? b.sectors.includes(sector) : b.sectorPairs.some(([from, to]) => from === sector && to === toSector));
+  b.acts.includes(act) &&
+  (act === 'reverse'
+    ? b.sectors.includes(sector)
+    : b.sectorPairs.some(([from, to]) => from === sector && to === toSector));
 
-export function NewRequest(props: { apiKey: string; me: Me; onAuthLost: () => void; onDone: (caseId: string, released: Released | null) => void }) {
+export function NewRequest(props: {
+  apiKey: string;
+  me: Me;
+  onAuthLost: () => void;
+  onDone: (caseId: string, released: Released | null) => void;
+}) {
   const { t } = useI18n();
   const sectors = props.me.sectors;
   const [bases, setBases] = useState<LegalBasis[]>([]);
@@ -48,7 +56,11 @@ export function NewRequest(props: { apiKey: string; me: Me; onAuthLost: () => vo
     const res =
       act === 'reverse'
         ? await api<Released & { status?: string }>('POST', '/v1/reverse', { sector, ...common })
-        : await api<Released & { status?: string }>('POST', '/v1/translate', { fromSector: sector, toSector, ...common });
+        : await api<Released & { status?: string }>('POST', '/v1/translate', {
+            fromSector: sector,
+            toSector,
+            ...common,
+          });
     setBusy(false);
     if (!res) return;
     setToken('');
@@ -94,11 +106,24 @@ export function NewRequest(props: { apiKey: string; me: Me; onAuthLost: () => vo
         )}
         <div class="field">
           <label for="new-token">{t('new.token')}</label>
-          <input id="new-token" value={token} onInput={(e) => setToken(e.currentTarget.value)} required maxLength={128} spellcheck={false} />
+          <input
+            id="new-token"
+            value={token}
+            onInput={(e) => setToken(e.currentTarget.value)}
+            required
+            maxLength={128}
+            spellcheck={false}
+          />
         </div>
         <div class="field span">
           <label for="new-basis">{t('new.basis')}</label>
-          <select id="new-basis" value={basis} onChange={(e) => setBasis(e.currentTarget.value)} required aria-describedby={usable.length === 0 ? 'new-basis-none' : undefined}>
+          <select
+            id="new-basis"
+            value={basis}
+            onChange={(e) => setBasis(e.currentTarget.value)}
+            required
+            aria-describedby={usable.length === 0 ? 'new-basis-none' : undefined}
+          >
             <option value="">{t('new.basisChoose')}</option>
             {usable.map((b) => (
               <option value={b.id}>
@@ -115,11 +140,24 @@ export function NewRequest(props: { apiKey: string; me: Me; onAuthLost: () => vo
         </div>
         <div class="field">
           <label for="new-case">{t('new.caseId')}</label>
-          <input id="new-case" value={caseId} onInput={(e) => setCaseId(e.currentTarget.value)} required maxLength={64} />
+          <input
+            id="new-case"
+            value={caseId}
+            onInput={(e) => setCaseId(e.currentTarget.value)}
+            required
+            maxLength={64}
+          />
         </div>
         <div class="field span">
           <label for="new-purpose">{t('new.purpose')}</label>
-          <textarea id="new-purpose" value={purpose} onInput={(e) => setPurpose(e.currentTarget.value)} required maxLength={500} rows={2} />
+          <textarea
+            id="new-purpose"
+            value={purpose}
+            onInput={(e) => setPurpose(e.currentTarget.value)}
+            required
+            maxLength={500}
+            rows={2}
+          />
         </div>
         <div class="actions span">
           <button type="submit" class="primary" disabled={busy}>

@@ -56,9 +56,19 @@ export function Records({ search, refreshKey }: { search: Search; refreshKey: nu
     <div class="field">
       <label for={`q-${name}`}>{label}</label>
       {type === 'date' ? (
-        <input id={`q-${name}`} type="date" value={filters[name]} onInput={(e) => setFilters({ ...filters, [name]: e.currentTarget.value })} />
+        <input
+          id={`q-${name}`}
+          type="date"
+          value={filters[name]}
+          onInput={(e) => setFilters({ ...filters, [name]: e.currentTarget.value })}
+        />
       ) : (
-        <input id={`q-${name}`} type="text" value={filters[name]} onInput={(e) => setFilters({ ...filters, [name]: e.currentTarget.value })} />
+        <input
+          id={`q-${name}`}
+          type="text"
+          value={filters[name]}
+          onInput={(e) => setFilters({ ...filters, [name]: e.currentTarget.value })}
+        />
       )}
     </div>
   );
@@ -82,7 +92,11 @@ export function Records({ search, refreshKey }: { search: Search; refreshKey: nu
         {field('legalBasis', t('audit.basis'))}
         <div class="field">
           <label for="q-act">{t('audit.act')}</label>
-          <select id="q-act" value={filters.act} onChange={(e) => setFilters({ ...filters, act: e.currentTarget.value })}>
+          <select
+            id="q-act"
+            value={filters.act}
+            onChange={(e) => setFilters({ ...filters, act: e.currentTarget.value })}
+          >
             <option value="">{t('audit.any')}</option>
             {ACTS.map((a) => (
               <option value={a}>{a}</option>

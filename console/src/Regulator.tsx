@@ -61,7 +61,11 @@ export function Regulator({ apiKey, me, onAuthLost }: { apiKey: string; me: Me; 
     if (!confirm) return;
     const { decision, r } = confirm;
     setConfirm(null);
-    const res = await api<{ status: string }>('POST', `/v1/requests/${encodeURIComponent(r.requestId)}/${decision}`, {});
+    const res = await api<{ status: string }>(
+      'POST',
+      `/v1/requests/${encodeURIComponent(r.requestId)}/${decision}`,
+      {},
+    );
     if (res) {
       setNotice(t(decision === 'approve' ? 'req.approved' : 'req.denied', { caseId: r.caseId }));
       setDetail(null);
@@ -149,15 +153,29 @@ export function Regulator({ apiKey, me, onAuthLost }: { apiKey: string; me: Me; 
         ) : mine.length === 0 ? (
           <p>{t('req.mineEmpty')}</p>
         ) : (
-          <RequestTable id="mine" caption={t('req.mine')} rows={mine} now={now} onDetail={openDetail} onCollect={(r) => void collect(r)} />
+          <RequestTable
+            id="mine"
+            caption={t('req.mine')}
+            rows={mine}
+            now={now}
+            onDetail={openDetail}
+            onCollect={(r) => void collect(r)}
+          />
         )}
       </section>
 
-      <NewRequest apiKey={apiKey} me={me} onAuthLost={onAuthLost} onDone={(caseId, released) => (released ? setResult({ caseId, released }) : void load())} />
+      <NewRequest
+        apiKey={apiKey}
+        me={me}
+        onAuthLost={onAuthLost}
+        onDone={(caseId, released) => (released ? setResult({ caseId, released }) : void load())}
+      />
 
       {confirm && (
         <ConfirmDialog
-          title={t(confirm.decision === 'approve' ? 'req.confirmApprove' : 'req.confirmDeny', { caseId: confirm.r.caseId })}
+          title={t(confirm.decision === 'approve' ? 'req.confirmApprove' : 'req.confirmDeny', {
+            caseId: confirm.r.caseId,
+          })}
           confirmLabel={t(confirm.decision === 'approve' ? 'req.approve' : 'req.deny')}
           danger={confirm.decision === 'deny'}
           onConfirm={() => void decide()}
@@ -183,7 +201,14 @@ function CollectButton({ onCollect }: { onCollect: () => void }) {
   );
 }
 
-function RequestTable(props: { id: string; caption: string; rows: RequestView[]; now: number; onDetail: (r: RequestView) => void; onCollect?: (r: RequestView) => void }) {
+function RequestTable(props: {
+  id: string;
+  caption: string;
+  rows: RequestView[];
+  now: number;
+  onDetail: (r: RequestView) => void;
+  onCollect?: (r: RequestView) => void;
+}) {
   const { t } = useI18n();
   return (
     <div class="scroll" role="region" aria-label={props.caption} tabIndex={0}>
@@ -227,7 +252,12 @@ function RequestTable(props: { id: string; caption: string; rows: RequestView[];
                   {t('req.details')}
                 </button>
                 {props.onCollect && r.state === 'approved' && (
-                  <button type="button" class="primary" onClick={() => props.onCollect!(r)} aria-label={`${t('req.collect')}: ${r.caseId}`}>
+                  <button
+                    type="button"
+                    class="primary"
+                    onClick={() => props.onCollect!(r)}
+                    aria-label={`${t('req.collect')}: ${r.caseId}`}
+                  >
                     {t('req.collect')}
                   </button>
                 )}

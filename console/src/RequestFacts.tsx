@@ -22,7 +22,13 @@ export function RequestFacts({ r, now }: { r: RequestView; now: number }) {
       <dt>{t('req.sectors')}</dt>
       <dd>{sectorsText(r)}</dd>
       <dt>{t('req.token')}</dt>
-      <dd>{r.sourceToken === null ? <span class="hint">{t('req.tokenHidden')}</span> : <code data-testid="request-token">{r.sourceToken}</code>}</dd>
+      <dd>
+        {r.sourceToken === null ? (
+          <span class="hint">{t('req.tokenHidden')}</span>
+        ) : (
+          <code data-testid="request-token">{r.sourceToken}</code>
+        )}
+      </dd>
       <dt>{t('req.basis')}</dt>
       <dd>
         <strong>{r.legalBasis.id}</strong> — {r.legalBasis.title}

@@ -44,7 +44,16 @@ export function SignIn({ onSignedIn, notice }: { onSignedIn: (key: string, me: M
       <p>{t('signin.intro')}</p>
       <form onSubmit={submit} method="post" action="#" autocomplete="off" novalidate>
         <label for="api-key">{t('signin.key')}</label>
-        <input id="api-key" name="api-key" type="password" value={key} onInput={(e) => setKey(e.currentTarget.value)} autocomplete="off" spellcheck={false} aria-describedby={message ? 'signin-message' : undefined} />
+        <input
+          id="api-key"
+          name="api-key"
+          type="password"
+          value={key}
+          onInput={(e) => setKey(e.currentTarget.value)}
+          autocomplete="off"
+          spellcheck={false}
+          aria-describedby={message ? 'signin-message' : undefined}
+        />
         <button type="submit" class="primary" disabled={busy}>
           {busy ? t('signin.checking') : t('signin.submit')}
         </button>

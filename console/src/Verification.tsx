@@ -6,7 +6,15 @@ import type { Verification as Report } from './api.js';
 import { formatTime } from './format.js';
 import { useI18n } from './i18n.js';
 
-export function Verification({ report, onVerify, onKept }: { report: Report | null; onVerify: () => void; onKept: (files: File[]) => void }) {
+export function Verification({
+  report,
+  onVerify,
+  onKept,
+}: {
+  report: Report | null;
+  onVerify: () => void;
+  onKept: (files: File[]) => void;
+}) {
   const { lang, t } = useI18n();
   // The last checkpoint issued comes first; the ones the auditor gave follow.
   const kept = report ? report.checkpoints.slice(report.live.lastCheckpoint ? 1 : 0) : [];
@@ -22,7 +30,12 @@ export function Verification({ report, onVerify, onKept }: { report: Report | nu
         <p>{t('common.loading')}</p>
       ) : (
         <>
-          <p class={report.ok ? 'status ok' : 'status bad'} role="status" data-testid="chain-status" data-ok={String(report.ok)}>
+          <p
+            class={report.ok ? 'status ok' : 'status bad'}
+            role="status"
+            data-testid="chain-status"
+            data-ok={String(report.ok)}
+          >
             {report.ok ? `✔ ${t('audit.allOk')}` : `✘ ${t('audit.broken')}`}
           </p>
           <div class="scroll" role="region" aria-label={t('audit.chain')} tabIndex={0}>
@@ -42,7 +55,9 @@ export function Verification({ report, onVerify, onKept }: { report: Report | nu
                     <td>{f.instance ?? '—'}</td>
                     <td>{f.records}</td>
                     <td class={f.firstBad ? 'bad' : 'ok'} data-testid="file-status">
-                      {f.firstBad ? t('audit.firstBad', { line: f.firstBad.line, reason: f.firstBad.reason }) : t('audit.ok')}
+                      {f.firstBad
+                        ? t('audit.firstBad', { line: f.firstBad.line, reason: f.firstBad.reason })
+                        : t('audit.ok')}
                     </td>
                   </tr>
                 ))}
@@ -51,12 +66,16 @@ export function Verification({ report, onVerify, onKept }: { report: Report | nu
           </div>
           <dl class="facts">
             <dt>{t('audit.live')}</dt>
-            <dd class={report.live.ok ? 'ok' : 'bad'}>{report.live.ok ? t('audit.liveOk', { size: report.live.head.size }) : report.live.reason}</dd>
+            <dd class={report.live.ok ? 'ok' : 'bad'}>
+              {report.live.ok ? t('audit.liveOk', { size: report.live.head.size }) : report.live.reason}
+            </dd>
             <dt>{t('audit.lastCheckpoint')}</dt>
             <dd>
               {report.live.lastCheckpoint
                 ? `${formatTime(lang, report.live.lastCheckpoint.time)} · ${report.live.lastCheckpoint.size} · ${
-                    report.checkpoints[0]?.ok ? t('audit.checkpointOk') : t('audit.checkpointBad', { reason: report.checkpoints[0]?.reason ?? '' })
+                    report.checkpoints[0]?.ok
+                      ? t('audit.checkpointOk')
+                      : t('audit.checkpointBad', { reason: report.checkpoints[0]?.reason ?? '' })
                   }`
                 : t('audit.noCheckpoint')}
             </dd>

@@ -40,7 +40,12 @@ export type Checkpoint = Reply<'checkpoint'>;
 export type AuditStats = Reply<'auditStats'>;
 export type DayCount = AuditStats['actsByRegulator'][number];
 
-export async function call<T>(key: string, method: 'GET' | 'POST', path: string, body?: object): Promise<{ status: number; body: T }> {
+export async function call<T>(
+  key: string,
+  method: 'GET' | 'POST',
+  path: string,
+  body?: object,
+): Promise<{ status: number; body: T }> {
   let res: Response;
   try {
     res = await fetch(path, {
@@ -70,7 +75,8 @@ export async function call<T>(key: string, method: 'GET' | 'POST', path: string,
 /** A query string of the defined, non-empty values. */
 export function query(params: Record<string, string | number | undefined>): string {
   const q = new URLSearchParams();
-  for (const [name, value] of Object.entries(params)) if (value !== undefined && value !== '') q.set(name, String(value));
+  for (const [name, value] of Object.entries(params))
+    if (value !== undefined && value !== '') q.set(name, String(value));
   const s = q.toString();
   return s ? `?${s}` : '';
 }

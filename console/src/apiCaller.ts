@@ -2,7 +2,11 @@
 import { ApiError, call } from './api.js';
 
 export function apiCaller(apiKey: string, onAuthLost: () => void, onError: (code: string | null) => void) {
-  return async <T,>(method: 'GET' | 'POST', path: string, body?: object): Promise<{ status: number; body: T } | undefined> => {
+  return async <T>(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: object,
+  ): Promise<{ status: number; body: T } | undefined> => {
     onError(null);
     try {
       return await call<T>(apiKey, method, path, body);

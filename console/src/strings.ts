@@ -11,11 +11,13 @@ const en = {
   'app.skip': 'Skip to content',
   'lang.label': 'Language',
   'signin.heading': 'Sign in',
-  'signin.intro': 'Paste your personal API key. It stays in this tab only and is forgotten when you sign out or close the tab.',
+  'signin.intro':
+    'Paste your personal API key. It stays in this tab only and is forgotten when you sign out or close the tab.',
   'signin.key': 'Your API key',
   'signin.submit': 'Sign in',
   'signin.checking': 'Checking…',
-  'signin.wrongKey': 'This key was not recognised. Check that you pasted the whole key, or ask the operator for a new one.',
+  'signin.wrongKey':
+    'This key was not recognised. Check that you pasted the whole key, or ask the operator for a new one.',
   'signin.wrongRole': 'This console is for regulators and auditors; this key belongs to a {role} client.',
   'signin.empty': 'Enter your API key.',
   'who.signedInAs': 'Signed in as',
@@ -75,7 +77,8 @@ const en = {
   'req.collect': 'Collect the result',
   'req.collectHint': 'The result is handed out once: collect it only when you can note it in the case file.',
   'result.heading': 'Result of case {caseId}',
-  'result.warning': 'This is shown once. It will not be shown again and is not kept by this page: note it in the case file now.',
+  'result.warning':
+    'This is shown once. It will not be shown again and is not kept by this page: note it in the case file now.',
   'result.nationalId': 'National ID',
   'result.token': 'Token in {sector}',
   'result.done': 'I have noted it — hide it',
@@ -115,7 +118,8 @@ const en = {
   'audit.problems': 'Problems',
   'audit.writable': 'Log accepts records',
   'audit.checkpoint': 'Signed checkpoint',
-  'audit.checkpointIntro': 'A signed checkpoint of the head of an instance\'s log (this one\'s, unless you choose another chain). Keep it off this machine: later it proves the log still extends it.',
+  'audit.checkpointIntro':
+    "A signed checkpoint of the head of an instance's log (this one's, unless you choose another chain). Keep it off this machine: later it proves the log still extends it.",
   'audit.download': 'Download a signed checkpoint',
   'audit.checkpointOf': 'Chain of instance',
   'audit.fingerprint': 'Signing key fingerprint (SHA-256 of the public key)',
@@ -188,12 +192,15 @@ const fr: Catalogue = {
   'app.skip': 'Aller au contenu',
   'lang.label': 'Langue',
   'signin.heading': 'Connexion',
-  'signin.intro': 'Collez votre clé d’API personnelle. Elle reste dans cet onglet seulement et est oubliée à la déconnexion ou à la fermeture de l’onglet.',
+  'signin.intro':
+    'Collez votre clé d’API personnelle. Elle reste dans cet onglet seulement et est oubliée à la déconnexion ou à la fermeture de l’onglet.',
   'signin.key': 'Votre clé d’API',
   'signin.submit': 'Se connecter',
   'signin.checking': 'Vérification…',
-  'signin.wrongKey': 'Cette clé n’est pas reconnue. Vérifiez que vous avez collé la clé entière, ou demandez-en une nouvelle à l’exploitant.',
-  'signin.wrongRole': 'Cette console est réservée aux régulateurs et aux auditeurs ; cette clé appartient à un client {role}.',
+  'signin.wrongKey':
+    'Cette clé n’est pas reconnue. Vérifiez que vous avez collé la clé entière, ou demandez-en une nouvelle à l’exploitant.',
+  'signin.wrongRole':
+    'Cette console est réservée aux régulateurs et aux auditeurs ; cette clé appartient à un client {role}.',
   'signin.empty': 'Saisissez votre clé d’API.',
   'who.signedInAs': 'Connecté en tant que',
   'who.client': 'client {client}, {role}',
@@ -236,14 +243,16 @@ const fr: Catalogue = {
   'req.tokenHidden': 'visible seulement du demandeur et de qui peut décider',
   'req.decided': 'Décidées par moi',
   'req.decidedEmpty': 'Vous n’avez décidé aucune demande récente.',
-  'req.decidedHint': 'Les demandes restent ici jusqu’à une heure après leur expiration ; le journal d’audit garde chaque décision.',
+  'req.decidedHint':
+    'Les demandes restent ici jusqu’à une heure après leur expiration ; le journal d’audit garde chaque décision.',
   'req.minutes': '{n} min',
   'req.expired': 'expirée',
   'req.details': 'Détails',
   'req.detailsOf': 'Demande du dossier {caseId}',
   'req.approve': 'Approuver',
   'req.deny': 'Refuser',
-  'req.cannotDecide': 'Vous ne pouvez pas décider de cette demande (vous en êtes l’auteur, ou elle sort de votre périmètre ou de la règle d’organisation).',
+  'req.cannotDecide':
+    'Vous ne pouvez pas décider de cette demande (vous en êtes l’auteur, ou elle sort de votre périmètre ou de la règle d’organisation).',
   'req.confirmApprove': 'Approuver la demande du dossier {caseId} ?',
   'req.confirmDeny': 'Refuser la demande du dossier {caseId} ?',
   'req.confirmText': 'Votre décision est inscrite au journal d’audit à votre nom ({person}, {organisation}).',
@@ -252,7 +261,8 @@ const fr: Catalogue = {
   'req.collect': 'Retirer le résultat',
   'req.collectHint': 'Le résultat n’est remis qu’une fois : ne le retirez que lorsque vous pouvez le noter au dossier.',
   'result.heading': 'Résultat du dossier {caseId}',
-  'result.warning': 'Affiché une seule fois. Il ne sera plus montré et cette page ne le conserve pas : notez-le au dossier maintenant.',
+  'result.warning':
+    'Affiché une seule fois. Il ne sera plus montré et cette page ne le conserve pas : notez-le au dossier maintenant.',
   'result.nationalId': 'Numéro national',
   'result.token': 'Jeton dans {sector}',
   'result.done': 'Je l’ai noté — le masquer',
@@ -267,7 +277,8 @@ const fr: Catalogue = {
   'new.caseId': 'Référence du dossier',
   'new.purpose': 'Finalité',
   'new.submit': 'Envoyer',
-  'new.pending': 'Demande envoyée pour le dossier {caseId} : elle attend maintenant une seconde personne. Elle figure sous « Mes demandes ».',
+  'new.pending':
+    'Demande envoyée pour le dossier {caseId} : elle attend maintenant une seconde personne. Elle figure sous « Mes demandes ».',
   'new.dualControl': 'double contrôle',
   'audit.heading': 'Audit',
   'audit.chain': 'Vérification des chaînes',
@@ -292,7 +303,8 @@ const fr: Catalogue = {
   'audit.problems': 'Problèmes',
   'audit.writable': 'Le journal accepte des enregistrements',
   'audit.checkpoint': 'Point de contrôle signé',
-  'audit.checkpointIntro': 'Un point de contrôle signé de la tête du journal d’une instance (celle-ci, sauf si vous choisissez une autre chaîne). Conservez-le hors de cette machine : il prouvera plus tard que le journal le prolonge toujours.',
+  'audit.checkpointIntro':
+    'Un point de contrôle signé de la tête du journal d’une instance (celle-ci, sauf si vous choisissez une autre chaîne). Conservez-le hors de cette machine : il prouvera plus tard que le journal le prolonge toujours.',
   'audit.download': 'Télécharger un point de contrôle signé',
   'audit.checkpointOf': 'Chaîne de l’instance',
   'audit.fingerprint': 'Empreinte de la clé de signature (SHA-256 de la clé publique)',
@@ -350,7 +362,8 @@ const fr: Catalogue = {
   'error.not_a_checkpoint': 'Ce fichier n’est pas un point de contrôle (JSON, tel que téléchargé ici).',
   'error.audit_unavailable': 'Le journal d’audit ne peut pas enregistrer : rien n’a été fait.',
   'error.dual_control_unavailable': 'Les demandes en double contrôle sont indisponibles pour le moment.',
-  'error.limits_unavailable': 'Les limites partagées ne peuvent pas être vérifiées pour le moment : rien n’a été fait ; réessayez plus tard.',
+  'error.limits_unavailable':
+    'Les limites partagées ne peuvent pas être vérifiées pour le moment : rien n’a été fait ; réessayez plus tard.',
   'error.not_found': 'Introuvable.',
 };
 
@@ -362,7 +375,10 @@ export type Translate = (key: Key, values?: Record<string, string | number>) => 
 
 export function translator(lang: string): Translate {
   const strings = CATALOGUE[lang] ?? en;
-  return (key, values) => strings[key].replace(/\{(\w+)\}/g, (whole, name: string) => (values && name in values ? String(values[name]) : whole));
+  return (key, values) =>
+    strings[key].replace(/\{(\w+)\}/g, (whole, name: string) =>
+      values && name in values ? String(values[name]) : whole,
+    );
 }
 
 /** The message for an API error code, or the generic one naming the code. */

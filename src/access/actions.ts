@@ -6,7 +6,16 @@
 import type { Role } from '../config/names.js';
 
 export type Action =
-  | 'tokenize' | 'upgrade' | 'reverse' | 'translate' | 'decide' | 'read-requests' | 'read-legal-bases' | 'read-audit' | 'read-metrics' | 'read-self';
+  | 'tokenize'
+  | 'upgrade'
+  | 'reverse'
+  | 'translate'
+  | 'decide'
+  | 'read-requests'
+  | 'read-legal-bases'
+  | 'read-audit'
+  | 'read-metrics'
+  | 'read-self';
 
 export const RULES: Readonly<Record<Action, { roles: readonly Role[]; inSectorScope: boolean }>> = {
   tokenize: { roles: ['service'], inSectorScope: true },
@@ -23,4 +32,3 @@ export const RULES: Readonly<Record<Action, { roles: readonly Role[]; inSectorSc
   /** GET /v1/me: any authenticated client may see who it is signed in as. */
   'read-self': { roles: ['service', 'regulator', 'auditor', 'operator'], inSectorScope: false },
 };
-

@@ -32,7 +32,13 @@ export function clientDirectory(clients: readonly ClientConfig[]): ClientDirecto
   for (const client of clients) {
     byHash.set(client.apiKeySha256, {
       hash: Buffer.from(client.apiKeySha256, 'hex'),
-      principal: { id: client.id, role: client.role, sectors: new Set(client.sectors), person: client.person ?? null, organisation: client.organisation ?? null },
+      principal: {
+        id: client.id,
+        role: client.role,
+        sectors: new Set(client.sectors),
+        person: client.person ?? null,
+        organisation: client.organisation ?? null,
+      },
     });
   }
   // Keys that authenticated, most recent last: a SHA-256 per request is most of what auth costs.

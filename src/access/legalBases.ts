@@ -11,7 +11,10 @@ export function requireLegalBasis(
   act: { kind: 'reverse'; sector: string } | { kind: 'translate'; from: string; to: string },
 ): LegalBasis {
   if (id === undefined || id.trim() === '') {
-    throw new SectokenError('legal_basis_required', 'a reverse or translate names the legal basis it rests on (legalBasis)');
+    throw new SectokenError(
+      'legal_basis_required',
+      'a reverse or translate names the legal basis it rests on (legalBasis)',
+    );
   }
   const basis = bases.find((b) => b.id === id);
   const covers =
@@ -20,6 +23,7 @@ export function requireLegalBasis(
     (act.kind === 'reverse'
       ? basis.sectors.includes(act.sector)
       : basis.sectorPairs.some(([from, to]) => from === act.from && to === act.to));
-  if (!covers) throw new SectokenError('forbidden', 'the legal basis is unknown or does not cover this act on these sectors');
+  if (!covers)
+    throw new SectokenError('forbidden', 'the legal basis is unknown or does not cover this act on these sectors');
   return basis;
 }

@@ -50,7 +50,13 @@ export function actEntry(
 }
 
 /** The record of an act on a dual-control request, from the request as stored (when it could be read). */
-export function requestEntry(tokenizer: Tokenizer, act: AuditAct, principal: Principal | null, requestId: string, request: ActRequest | undefined): Entry {
+export function requestEntry(
+  tokenizer: Tokenizer,
+  act: AuditAct,
+  principal: Principal | null,
+  requestId: string,
+  request: ActRequest | undefined,
+): Entry {
   return {
     act,
     ...(principal ? who(principal) : { client: null, person: null, organisation: null }),

@@ -25,7 +25,12 @@ export async function decide(
 
 type Decided = { requestId: string; status: 'approved' | 'denied'; auditId: string };
 
-async function decideCounted(deps: RegulatorDeps, principal: Principal, requestId: string, decision: 'approve' | 'deny'): Promise<Decided> {
+async function decideCounted(
+  deps: RegulatorDeps,
+  principal: Principal,
+  requestId: string,
+  decision: 'approve' | 'deny',
+): Promise<Decided> {
   const stored = await readStored(deps, requestId);
   const entry = requestEntry(deps.tokenizer(), decision, principal, requestId, stored.request);
   let claimed = false;

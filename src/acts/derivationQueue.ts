@@ -25,7 +25,10 @@ export function createDerivationQueue(): DerivationQueue {
   const deriveTogether = (group: Waiting[]): void => {
     const { tokenizer, sector } = group[0]!;
     try {
-      const tokens = tokenizer.tokenizeMany(sector, group.map((w) => w.canonicalId));
+      const tokens = tokenizer.tokenizeMany(
+        sector,
+        group.map((w) => w.canonicalId),
+      );
       group.forEach((w, i) => w.resolve(tokens[i]!));
     } catch (err) {
       group.forEach((w) => w.reject(err));

@@ -18,11 +18,18 @@ async function expireOne(deps: RegulatorDeps, request: ActRequest): Promise<bool
   try {
     await deps.requests.apply(request.id, 'expire', deps.now());
   } catch (err) {
-    if (err instanceof SectokenError && (err.code === 'request_closed' || err.code === 'request_expired' || err.code === 'not_found')) return false;
+    if (
+      err instanceof SectokenError &&
+      (err.code === 'request_closed' || err.code === 'request_expired' || err.code === 'not_found')
+    )
+      return false;
     throw err;
   }
   // Closing first is safe: an expired request reveals nothing, whether or not its record follows.
-  await deps.audit.append({ ...requestEntry(deps.tokenizer(), 'expire', null, request.id, request), outcome: 'expired' });
+  await deps.audit.append({
+    ...requestEntry(deps.tokenizer(), 'expire', null, request.id, request),
+    outcome: 'expired',
+  });
   return true;
 }
 

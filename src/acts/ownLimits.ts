@@ -17,6 +17,8 @@ export interface LimitsDeps {
 }
 
 export function ownLimits(deps: LimitsDeps, principal: Principal): OwnLimits {
-  const identities = deps.limits.windows(principal.id, 'identities').map((w) => ({ points: w.points, perSeconds: w.perSeconds }));
+  const identities = deps.limits
+    .windows(principal.id, 'identities')
+    .map((w) => ({ points: w.points, perSeconds: w.perSeconds }));
   return { batchSize: Math.min(deps.maxBatchSize, ...identities.map((w) => w.points)), identities };
 }

@@ -24,8 +24,24 @@ export async function readAudit(
 ): Promise<AuditPageAnswer> {
   authorize(principal, 'read-audit');
   const after = query.after === undefined ? undefined : parseCursor(query.after);
-  if (query.after !== undefined && after === undefined) throw new SectokenError('invalid_request', 'after: not a cursor of this API (pass the `next` of the previous page as it came)');
+  if (query.after !== undefined && after === undefined)
+    throw new SectokenError(
+      'invalid_request',
+      'after: not a cursor of this API (pass the `next` of the previous page as it came)',
+    );
   const own = { name: auditFileName(deps.log.instance), bytes: deps.log.durableBytes() };
-  const page = await deps.reader.run({ kind: 'query', dir: deps.dir, own, macKey: deps.macKey, query: { ...query, after } });
-  return { total: page.total, offset: query.offset, records: page.records, next: page.last ? cursorOf(page.last) : null, chains: page.chains };
+  const page = await deps.reader.run({
+    kind: 'query',
+    dir: deps.dir,
+    own,
+    macKey: deps.macKey,
+    query: { ...query, after },
+  });
+  return {
+    total: page.total,
+    offset: query.offset,
+    records: page.records,
+    next: page.last ? cursorOf(page.last) : null,
+    chains: page.chains,
+  };
 }

@@ -46,7 +46,11 @@ export interface RequestFilter {
 }
 
 /** The requests the caller made, or could decide (in scope of all its sectors), newest first. */
-export async function listRequests(deps: RegulatorDeps, principal: Principal, filter: RequestFilter): Promise<{ requests: RequestView[] }> {
+export async function listRequests(
+  deps: RegulatorDeps,
+  principal: Principal,
+  filter: RequestFilter,
+): Promise<{ requests: RequestView[] }> {
   authorize(principal, 'read-requests');
   const now = deps.now();
   const views = (await deps.requests.live(now))
@@ -59,11 +63,19 @@ export async function listRequests(deps: RegulatorDeps, principal: Principal, fi
 }
 
 /** One request's facts; for its requester, once approved, its result (collected once). */
-export async function readRequest(deps: RegulatorDeps, principal: Principal, requestId: string): Promise<RequestView | Released> {
+export async function readRequest(
+  deps: RegulatorDeps,
+  principal: Principal,
+  requestId: string,
+): Promise<RequestView | Released> {
   return withinRefusalBudget(deps.limits, principal, () => readCounted(deps, principal, requestId));
 }
 
-async function readCounted(deps: RegulatorDeps, principal: Principal, requestId: string): Promise<RequestView | Released> {
+async function readCounted(
+  deps: RegulatorDeps,
+  principal: Principal,
+  requestId: string,
+): Promise<RequestView | Released> {
   authorize(principal, 'read-requests');
   const stored = await readStored(deps, requestId);
   const request = stored.request;
@@ -71,7 +83,8 @@ async function readCounted(deps: RegulatorDeps, principal: Principal, requestId:
   if (!request) return release(deps, principal, requestId, stored);
   const mine = isRequester(principal, request);
   const now = deps.now();
-  if (mine && publicState(request.state) === 'approved' && request.expiresAt > now) return release(deps, principal, requestId, stored);
+  if (mine && publicState(request.state) === 'approved' && request.expiresAt > now)
+    return release(deps, principal, requestId, stored);
   if (!mine) authorize(principal, 'read-requests', sectorsOf(request));
   return viewOf(deps, principal, request, now);
 }
@@ -88,7 +101,12 @@ export async function collect(
   return withinRefusalBudget(deps.limits, principal, async () => {
     const stored = await readStored(deps, requestId);
     const request = stored.request;
-    if (request && publicState(request.state) === 'pending' && isRequester(principal, request) && request.expiresAt > deps.now()) {
+    if (
+      request &&
+      publicState(request.state) === 'pending' &&
+      isRequester(principal, request) &&
+      request.expiresAt > deps.now()
+    ) {
       return { status: 'pending' as const, requestId, expiresAt: new Date(request.expiresAt).toISOString() };
     }
     return release(deps, principal, requestId, stored);

@@ -5,6 +5,10 @@
 import type { AuditAct } from '../audit/record.js';
 import type { AuditDeps } from './auditDeps.js';
 
-export async function recordRefusal(deps: Pick<AuditDeps, 'refusals'>, remoteAddress: string | undefined, act: AuditAct | undefined): Promise<void> {
+export async function recordRefusal(
+  deps: Pick<AuditDeps, 'refusals'>,
+  remoteAddress: string | undefined,
+  act: AuditAct | undefined,
+): Promise<void> {
   if (act) await deps.refusals.refuse(remoteAddress, act);
 }

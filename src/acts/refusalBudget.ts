@@ -10,7 +10,11 @@
 import type { Principal } from '../access/apiKeys.js';
 import { REFUSAL_SECTOR, type RateLimits } from '../limits/rateLimits.js';
 
-export async function withinRefusalBudget<T>(limits: RateLimits, principal: Principal, act: () => Promise<T>): Promise<T> {
+export async function withinRefusalBudget<T>(
+  limits: RateLimits,
+  principal: Principal,
+  act: () => Promise<T>,
+): Promise<T> {
   const point = await limits.consume(principal.id, REFUSAL_SECTOR, 'refusal', 1);
   const done = await act();
   // Giving back must not turn a success into an error: a point that cannot be returned stays spent.

@@ -17,9 +17,16 @@ import { refuseIfOverdue } from './expire.js';
 import type { Stored } from './readStored.js';
 import { translateToken, type Translated } from './translate.js';
 
-export type Released = { requestId: string; status: 'released'; auditId: string } & ({ nationalId: string } | Translated);
+export type Released = { requestId: string; status: 'released'; auditId: string } & (
+  { nationalId: string } | Translated
+);
 
-export async function release(deps: RegulatorDeps, principal: Principal, requestId: string, stored: Stored): Promise<Released> {
+export async function release(
+  deps: RegulatorDeps,
+  principal: Principal,
+  requestId: string,
+  stored: Stored,
+): Promise<Released> {
   const entry = requestEntry(deps.tokenizer(), 'release', principal, requestId, stored.request);
   let claimed = false;
   let answer: { value: { nationalId: string } | Translated; auditId: string };
@@ -28,7 +35,8 @@ export async function release(deps: RegulatorDeps, principal: Principal, request
       const request = stored.read();
       if (!request) throw noSuchRequest();
       authorize(principal, request.act);
-      if (!isRequester(principal, request)) throw new SectokenError('forbidden', 'only the requester collects the result');
+      if (!isRequester(principal, request))
+        throw new SectokenError('forbidden', 'only the requester collects the result');
       authorize(principal, request.act, sectorsOf(request));
       await refuseIfOverdue(deps, request);
       await deps.requests.apply(requestId, 'release', deps.now());

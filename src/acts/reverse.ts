@@ -24,11 +24,18 @@ export async function reverse(
   return withinRefusalBudget(deps.limits, principal, () => reverseCounted(deps, principal, input));
 }
 
-async function reverseCounted(deps: RegulatorDeps, principal: Principal, input: ActContext & { sector: string; token: string }): Promise<ReverseAnswer> {
+async function reverseCounted(
+  deps: RegulatorDeps,
+  principal: Principal,
+  input: ActContext & { sector: string; token: string },
+): Promise<ReverseAnswer> {
   const entry = actEntry(deps, principal, 'reverse', input);
   const { value, auditId } = await audited<ReverseResult>(deps.audit, entry, async () => {
     authorize(principal, 'reverse');
-    const basis = requireLegalBasis(deps.config.legalBases, input.legalBasis, { kind: 'reverse', sector: input.sector });
+    const basis = requireLegalBasis(deps.config.legalBases, input.legalBasis, {
+      kind: 'reverse',
+      sector: input.sector,
+    });
     const tokenizer = deps.tokenizer();
     tokenizer.sector(input.sector);
     authorize(principal, 'reverse', [input.sector]);
@@ -38,7 +45,15 @@ async function reverseCounted(deps: RegulatorDeps, principal: Principal, input: 
     if (!demandsDualControl(deps.config.sectors, basis, [input.sector])) {
       return { value: { status: 'done' as const, nationalId, keyVersion }, outcome: 'ok' };
     }
-    return openRequest(deps, principal, { act: 'reverse', sector: input.sector, toSector: null, token: input.token, legalBasis: basis.id, caseId: input.caseId, purpose: input.purpose });
+    return openRequest(deps, principal, {
+      act: 'reverse',
+      sector: input.sector,
+      toSector: null,
+      token: input.token,
+      legalBasis: basis.id,
+      caseId: input.caseId,
+      purpose: input.purpose,
+    });
   });
   return { ...value, auditId };
 }

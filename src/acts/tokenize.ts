@@ -38,7 +38,11 @@ export interface BatchTokens {
   tokens: Array<string | undefined>;
 }
 
-export async function tokenizeOne(deps: TokenDeps, principal: Principal, input: { sector: string; nationalId: string }): Promise<TokenAnswer> {
+export async function tokenizeOne(
+  deps: TokenDeps,
+  principal: Principal,
+  input: { sector: string; nationalId: string },
+): Promise<TokenAnswer> {
   const tokenizer = deps.tokenizer();
   const sector = tokenizer.sector(input.sector);
   authorize(principal, 'tokenize', [input.sector]);
@@ -55,7 +59,12 @@ export async function tokenizeOne(deps: TokenDeps, principal: Principal, input: 
 }
 
 /** A token from the cache, or derived and remembered there. */
-async function cachedToken(deps: TokenDeps, tokenizer: Tokenizer, { sector, policy, keyVersion }: { sector: string; policy: Policy; keyVersion: number }, canonical: string): Promise<string> {
+async function cachedToken(
+  deps: TokenDeps,
+  tokenizer: Tokenizer,
+  { sector, policy, keyVersion }: { sector: string; policy: Policy; keyVersion: number },
+  canonical: string,
+): Promise<string> {
   const index = deps.cache.indexOf(sector, keyVersion, canonical);
   const [found] = await deps.cache.getMany(policy, [index]);
   if (found !== undefined) return found;
@@ -66,7 +75,11 @@ async function cachedToken(deps: TokenDeps, tokenizer: Tokenizer, { sector, poli
   return derived!;
 }
 
-export async function tokenizeBatchTokens(deps: TokenDeps, principal: Principal, input: { sector: string; nationalIds: string[] }): Promise<BatchTokens> {
+export async function tokenizeBatchTokens(
+  deps: TokenDeps,
+  principal: Principal,
+  input: { sector: string; nationalIds: string[] },
+): Promise<BatchTokens> {
   const tokenizer = deps.tokenizer();
   const sector = tokenizer.sector(input.sector);
   authorize(principal, 'tokenize', [input.sector]);
@@ -93,12 +106,19 @@ export async function tokenizeBatchTokens(deps: TokenDeps, principal: Principal,
 
   // What the cache did not have is derived in one batch (each FF1 round once for all of it).
   const missing = valid.flatMap((_i, k) => (cached[k] === undefined ? [k] : []));
-  const derived = tokenizer.tokenizeMany(input.sector, missing.map((k) => canonical[valid[k]!]!));
+  const derived = tokenizer.tokenizeMany(
+    input.sector,
+    missing.map((k) => canonical[valid[k]!]!),
+  );
   const tokens: Array<string | undefined> = Array.from({ length: input.nationalIds.length }, () => undefined);
   valid.forEach((i, k) => (tokens[i] = cached[k]));
   missing.forEach((k, j) => (tokens[valid[k]!] = derived[j]));
   // Not awaited, as for one token: the answer does not wait for Redis to store the misses.
-  if (useCache) void deps.cache.setMany(policy, missing.map((k, j) => [indexes[k]!, derived[j]!] as const));
+  if (useCache)
+    void deps.cache.setMany(
+      policy,
+      missing.map((k, j) => [indexes[k]!, derived[j]!] as const),
+    );
   deps.metrics.tokensIssued.inc({ sector: input.sector, policy }, valid.length);
   return { sector: input.sector, keyVersion: version, schemeVersion: SCHEME_VERSION, tokens };
 }

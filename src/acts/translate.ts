@@ -40,11 +40,19 @@ export async function translate(
   return withinRefusalBudget(deps.limits, principal, () => translateCounted(deps, principal, input));
 }
 
-async function translateCounted(deps: RegulatorDeps, principal: Principal, input: ActContext & { fromSector: string; token: string; toSector: string }): Promise<TranslateAnswer> {
+async function translateCounted(
+  deps: RegulatorDeps,
+  principal: Principal,
+  input: ActContext & { fromSector: string; token: string; toSector: string },
+): Promise<TranslateAnswer> {
   const entry = actEntry(deps, principal, 'translate', { ...input, sector: input.fromSector });
   const { value, auditId } = await audited<TranslateResult>(deps.audit, entry, async () => {
     authorize(principal, 'translate');
-    const basis = requireLegalBasis(deps.config.legalBases, input.legalBasis, { kind: 'translate', from: input.fromSector, to: input.toSector });
+    const basis = requireLegalBasis(deps.config.legalBases, input.legalBasis, {
+      kind: 'translate',
+      from: input.fromSector,
+      to: input.toSector,
+    });
     const tokenizer = deps.tokenizer();
     tokenizer.sector(input.fromSector);
     tokenizer.sector(input.toSector);
@@ -56,7 +64,15 @@ async function translateCounted(deps: RegulatorDeps, principal: Principal, input
       return { value: { status: 'done' as const, ...translated }, outcome: 'ok' };
     }
     const { fromSector: sector, toSector, token, caseId, purpose } = input;
-    return openRequest(deps, principal, { act: 'translate', sector, toSector, token, legalBasis: basis.id, caseId, purpose });
+    return openRequest(deps, principal, {
+      act: 'translate',
+      sector,
+      toSector,
+      token,
+      legalBasis: basis.id,
+      caseId,
+      purpose,
+    });
   });
   return { ...value, auditId };
 }

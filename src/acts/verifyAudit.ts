@@ -9,8 +9,20 @@ import { verifyLive, type LiveVerification } from '../audit/live.js';
 import type { Checkpoint } from '../audit/checkpoint.js';
 import type { AuditDeps } from './auditDeps.js';
 
-export async function verifyAudit(deps: AuditDeps, principal: Principal, kept: ReadonlyArray<Record<keyof Checkpoint, unknown>> = []): Promise<LiveVerification> {
+export async function verifyAudit(
+  deps: AuditDeps,
+  principal: Principal,
+  kept: ReadonlyArray<Record<keyof Checkpoint, unknown>> = [],
+): Promise<LiveVerification> {
   authorize(principal, 'read-audit');
   // The kept checkpoints' values and signatures are the verifier's to judge (src/audit/recordRules.ts).
-  return verifyLive({ dir: deps.dir, log: deps.log, macKey: deps.macKey, publicKey: deps.signer.publicKey, lastCheckpoint: deps.issued.last, kept: kept as Checkpoint[], reader: deps.reader });
+  return verifyLive({
+    dir: deps.dir,
+    log: deps.log,
+    macKey: deps.macKey,
+    publicKey: deps.signer.publicKey,
+    lastCheckpoint: deps.issued.last,
+    kept: kept as Checkpoint[],
+    reader: deps.reader,
+  });
 }

@@ -35,14 +35,17 @@ export function auditReader(packageRoot: string): AuditReader {
     if (worker) return worker;
     // Nothing of the parent's command line (a test runner's or an inspector's flags) reaches the thread.
     const w = new Worker(entry, { execArgv: [] });
-    w.on('message', ({ id, result, error, code }: { id: number; result?: unknown; error?: string; code?: ErrorCode }) => {
-      const p = pending.get(id);
-      if (!p) return;
-      pending.delete(id);
-      if (pending.size === 0) w.unref();
-      if (error === undefined) p.resolve(result as never);
-      else p.reject(code === undefined ? new Error(error) : new SectokenError(code, error));
-    });
+    w.on(
+      'message',
+      ({ id, result, error, code }: { id: number; result?: unknown; error?: string; code?: ErrorCode }) => {
+        const p = pending.get(id);
+        if (!p) return;
+        pending.delete(id);
+        if (pending.size === 0) w.unref();
+        if (error === undefined) p.resolve(result as never);
+        else p.reject(code === undefined ? new Error(error) : new SectokenError(code, error));
+      },
+    );
     w.on('error', (err) => {
       if (worker === w) failAll(err.message);
     });

@@ -24,7 +24,8 @@ export async function audited<T>(
   try {
     done = await act();
   } catch (err) {
-    if (err instanceof SectokenError && err.code !== 'audit_unavailable') await audit.append({ ...entry, outcome: err.code });
+    if (err instanceof SectokenError && err.code !== 'audit_unavailable')
+      await audit.append({ ...entry, outcome: err.code });
     throw err;
   }
   const record = await audit.append({ ...entry, ...done.extra, outcome: done.outcome });

@@ -26,7 +26,10 @@ export interface CheckpointSigner {
 }
 
 export function checkpointSigner(key: { d: string; x: string }): CheckpointSigner {
-  const privateKey: KeyObject = createPrivateKey({ key: { kty: 'OKP', crv: 'Ed25519', d: key.d, x: key.x }, format: 'jwk' });
+  const privateKey: KeyObject = createPrivateKey({
+    key: { kty: 'OKP', crv: 'Ed25519', d: key.d, x: key.x },
+    format: 'jwk',
+  });
   return {
     publicKey: key.x,
     sign: (c) => ({

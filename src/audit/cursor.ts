@@ -13,7 +13,8 @@ export interface AuditCursor {
 
 const ID = /^[A-Za-z0-9._-]{1,64}:[1-9][0-9]{0,15}$/;
 
-export const cursorOf = (r: AuditCursor): string => Buffer.from(JSON.stringify([r.time, r.id]), 'utf8').toString('base64url');
+export const cursorOf = (r: AuditCursor): string =>
+  Buffer.from(JSON.stringify([r.time, r.id]), 'utf8').toString('base64url');
 
 /** The cursor `text` stands for, or undefined when it is not one that cursorOf gave. */
 export function parseCursor(text: string): AuditCursor | undefined {

@@ -45,7 +45,7 @@ export function fileLines(path: string, bytes?: number, chunkBytes = CHUNK_BYTES
         const size = Math.min(bytes ?? Number.POSITIVE_INFINITY, fstatSync(fd).size);
         const chunk = Buffer.allocUnsafe(chunkBytes);
         let carried: Buffer[] = [];
-        for (let at = 0; at < size; ) {
+        for (let at = 0; at < size;) {
           const read = readSync(fd, chunk, 0, Math.min(chunkBytes, size - at), at);
           if (read === 0) break; // cut while we read: what is there is what we have
           at += read;

@@ -19,7 +19,15 @@ export interface LiveVerification extends VerifyReport {
   };
 }
 
-export async function verifyLive(options: { dir: string; log: AuditLog; macKey: Uint8Array; publicKey: string; lastCheckpoint: Checkpoint | undefined; kept?: Checkpoint[]; reader: AuditReader }): Promise<LiveVerification> {
+export async function verifyLive(options: {
+  dir: string;
+  log: AuditLog;
+  macKey: Uint8Array;
+  publicKey: string;
+  lastCheckpoint: Checkpoint | undefined;
+  kept?: Checkpoint[];
+  reader: AuditReader;
+}): Promise<LiveVerification> {
   const { log, lastCheckpoint } = options;
   const report = await options.reader.run({
     kind: 'verify',
@@ -35,7 +43,9 @@ export async function verifyLive(options: { dir: string; log: AuditLog; macKey: 
     live: {
       ...report.live!,
       writable: log.writable(),
-      lastCheckpoint: lastCheckpoint ? { size: lastCheckpoint.size, headHash: lastCheckpoint.headHash, time: lastCheckpoint.time } : null,
+      lastCheckpoint: lastCheckpoint
+        ? { size: lastCheckpoint.size, headHash: lastCheckpoint.headHash, time: lastCheckpoint.time }
+        : null,
     },
   };
 }

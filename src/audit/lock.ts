@@ -6,7 +6,17 @@
  * container) the holder's lease counts: it touches the file every LEASE_MS / 3, and a lock not
  * touched for LEASE_MS is stale.
  */
-import { closeSync, fstatSync, openSync, readFileSync, readlinkSync, statSync, unlinkSync, utimesSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fstatSync,
+  openSync,
+  readFileSync,
+  readlinkSync,
+  statSync,
+  unlinkSync,
+  utimesSync,
+  writeSync,
+} from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { AuditStartError } from './startError.js';
@@ -76,7 +86,14 @@ function heldBecause(holder: Holder | undefined, ageMs: number): string | undefi
 /** Takes the chain's lock or throws AuditStartError naming the holder; I/O errors are thrown as they are. */
 export function acquireChainLock(dir: string, instance: string): ChainLock {
   const path = join(dir, lockFileName(instance));
-  const me: Holder = { pid: process.pid, host: hostname(), bootId: bootId(), pidNs: pidNs(), startTime: startTimeOf(process.pid), since: new Date().toISOString() };
+  const me: Holder = {
+    pid: process.pid,
+    host: hostname(),
+    bootId: bootId(),
+    pidNs: pidNs(),
+    startTime: startTimeOf(process.pid),
+    since: new Date().toISOString(),
+  };
   const create = (): number | undefined => {
     try {
       return openSync(path, 'wx', 0o600);
@@ -91,12 +108,17 @@ export function acquireChainLock(dir: string, instance: string): ChainLock {
     const holder = readOr(() => JSON.parse(readFileSync(path, 'utf8')) as Holder, undefined);
     const reason = heldBecause(holder, found ? Date.now() - found.mtimeMs : 0);
     if (reason !== undefined) {
-      throw new AuditStartError(`the audit chain of instance ${instance} is already written by ${reason}: only one process may write a chain (give this one another SECTOKEN_INSTANCE_ID, or stop that one)`);
+      throw new AuditStartError(
+        `the audit chain of instance ${instance} is already written by ${reason}: only one process may write a chain (give this one another SECTOKEN_INSTANCE_ID, or stop that one)`,
+      );
     }
     // Remove only the stale file judged above, not one another starter put there meanwhile.
     if (found && readOr(() => statSync(path).ino, -1) === found.ino) unlinkSync(path);
     fd = create();
-    if (fd === undefined) throw new AuditStartError(`the audit chain of instance ${instance} was just taken by another process: only one process may write a chain`);
+    if (fd === undefined)
+      throw new AuditStartError(
+        `the audit chain of instance ${instance} was just taken by another process: only one process may write a chain`,
+      );
   }
   writeSync(fd, JSON.stringify(me) + '\n');
   const ino = fstatSync(fd).ino;

@@ -8,13 +8,38 @@
  * made it, lock held): a deleted, replaced or cut file fails the log too. One process per chain
  * (lock.ts); a head marker outside the file (marker.ts) stops a new chain where one existed.
  */
-import { closeSync, fdatasync, fstatSync, ftruncateSync, mkdirSync, openSync, readSync, statSync, write } from 'node:fs';
+import {
+  closeSync,
+  fdatasync,
+  fstatSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  statSync,
+  write,
+} from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { SectokenError } from '../errors.js';
 import { acquireChainLock, type ChainLock } from './lock.js';
-import { assertLogHoldsHead, headMarkerWriter, readHeadMarker, writeHeadMarkerSync, type Head, type HeadMarkerWriter } from './marker.js';
-import { GENESIS, RECORD_VERSION, recordForm, recordLine, sealRecord, type AuditEntry, type AuditRecord } from './record.js';
+import {
+  assertLogHoldsHead,
+  headMarkerWriter,
+  readHeadMarker,
+  writeHeadMarkerSync,
+  type Head,
+  type HeadMarkerWriter,
+} from './marker.js';
+import {
+  GENESIS,
+  RECORD_VERSION,
+  recordForm,
+  recordLine,
+  sealRecord,
+  type AuditEntry,
+  type AuditRecord,
+} from './record.js';
 import { AuditStartError, auditDirUnusable } from './startError.js';
 
 export interface AuditLog {
@@ -57,7 +82,8 @@ async function writeAll(fd: number, buffer: Buffer): Promise<void> {
 }
 
 /** An error from the file having been changed behind the log's back; its code names it in the log line. */
-const changedOnDisk = (what: string): Error => Object.assign(new Error(`the audit file ${what} outside this process`), { code: 'EAUDITCHANGED' });
+const changedOnDisk = (what: string): Error =>
+  Object.assign(new Error(`the audit file ${what} outside this process`), { code: 'EAUDITCHANGED' });
 
 /**
  * Opens (or continues) the chain synchronously, so a service can be assembled without awaiting.
@@ -128,7 +154,8 @@ export function openAuditLog(options: {
       return changedOnDisk('was deleted');
     }
     const open = fstatSync(fd!);
-    if (open.nlink === 0 || onDisk.ino !== open.ino || onDisk.dev !== open.dev) return changedOnDisk('was deleted or replaced');
+    if (open.nlink === 0 || onDisk.ino !== open.ino || onDisk.dev !== open.dev)
+      return changedOnDisk('was deleted or replaced');
     if (open.size < durable.bytes || open.size > durable.bytes + inFlight) return changedOnDisk('changed size');
     return undefined;
   };
@@ -180,7 +207,12 @@ export function openAuditLog(options: {
     append(entry) {
       if (failure !== undefined || fd === undefined) return Promise.reject(unavailable(failure));
       seq += 1;
-      const record = sealRecord(options.macKey, entry, { instance: options.instance, seq, time: now().toISOString(), prev: headHash });
+      const record = sealRecord(options.macKey, entry, {
+        instance: options.instance,
+        seq,
+        time: now().toISOString(),
+        prev: headHash,
+      });
       headHash = record.hash;
       return new Promise<AuditRecord>((resolve, reject) => {
         queue.push({ line: recordLine(record), record, resolve, reject });
@@ -230,7 +262,11 @@ function recoverTail(path: string, fileName: string): Head {
     readSync(fd, chunk, 0, chunk.length, size - chunk.length);
     const lastNewline = chunk.lastIndexOf(10);
     const bytes = size - (chunk.length - lastNewline - 1);
-    const lines = chunk.subarray(0, lastNewline + 1).toString('utf8').split('\n').filter(Boolean);
+    const lines = chunk
+      .subarray(0, lastNewline + 1)
+      .toString('utf8')
+      .split('\n')
+      .filter(Boolean);
     const last = lines[lines.length - 1];
     const record = last ? (JSON.parse(last) as { v: unknown; seq: number; hash: string }) : undefined;
     if (record && recordForm(record.v) === undefined) {

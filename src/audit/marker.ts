@@ -9,7 +9,19 @@
  * Written only after the log's fsync, it is never ahead of the log (a crash leaves it behind, which
  * the start check accepts).
  */
-import { closeSync, fdatasync, fdatasyncSync, fstatSync, openSync, readFileSync, readSync, renameSync, statSync, write, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fdatasync,
+  fdatasyncSync,
+  fstatSync,
+  openSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  statSync,
+  write,
+  writeSync,
+} from 'node:fs';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { chainMac, macMatches } from './record.js';
@@ -30,7 +42,17 @@ const message = (instance: string, h: Head): string => `${FORMAT}\n${instance}\n
 const BLOCK = 512;
 /** One fixed-size block: the JSON, padded with spaces (which JSON.parse ignores), then a line end. */
 const serialize = (instance: string, macKey: Uint8Array, h: Head): Buffer =>
-  Buffer.from(JSON.stringify({ format: FORMAT, instance, seq: h.seq, bytes: h.bytes, headHash: h.headHash, mac: chainMac(macKey, message(instance, h)) }).padEnd(BLOCK - 1, ' ') + '\n', 'utf8');
+  Buffer.from(
+    JSON.stringify({
+      format: FORMAT,
+      instance,
+      seq: h.seq,
+      bytes: h.bytes,
+      headHash: h.headHash,
+      mac: chainMac(macKey, message(instance, h)),
+    }).padEnd(BLOCK - 1, ' ') + '\n',
+    'utf8',
+  );
 const writeAsync = promisify(write);
 const datasyncAsync = promisify(fdatasync);
 
@@ -44,14 +66,24 @@ export function readHeadMarker(dir: string, instance: string, macKey: Uint8Array
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
   }
-  const bad = new AuditStartError(`the audit head marker ${markerFileName(instance)} is damaged or was not written by this keyring for instance ${instance}: refusing to start (see docs/AUDIT.md §3)`);
+  const bad = new AuditStartError(
+    `the audit head marker ${markerFileName(instance)} is damaged or was not written by this keyring for instance ${instance}: refusing to start (see docs/AUDIT.md §3)`,
+  );
   let m: { format?: unknown; instance?: unknown; seq?: unknown; bytes?: unknown; headHash?: unknown; mac?: unknown };
   try {
     m = JSON.parse(text) as typeof m;
   } catch {
     throw bad;
   }
-  if (m.format !== FORMAT || m.instance !== instance || !Number.isSafeInteger(m.seq) || !Number.isSafeInteger(m.bytes) || typeof m.headHash !== 'string' || typeof m.mac !== 'string') throw bad;
+  if (
+    m.format !== FORMAT ||
+    m.instance !== instance ||
+    !Number.isSafeInteger(m.seq) ||
+    !Number.isSafeInteger(m.bytes) ||
+    typeof m.headHash !== 'string' ||
+    typeof m.mac !== 'string'
+  )
+    throw bad;
   const head: Head = { seq: m.seq as number, bytes: m.bytes as number, headHash: m.headHash };
   if (!macMatches(macKey, message(instance, head), m.mac)) throw bad;
   return head;
@@ -63,7 +95,9 @@ export function readHeadMarker(dir: string, instance: string, macKey: Uint8Array
  */
 export function assertLogHoldsHead(path: string, fileName: string, head: Head): void {
   const refuse = (what: string): never => {
-    throw new AuditStartError(`the audit log ${fileName} ${what}, but its head marker records ${head.seq} records: refusing to start a new chain where one existed (restore the file; see docs/AUDIT.md §3)`);
+    throw new AuditStartError(
+      `the audit log ${fileName} ${what}, but its head marker records ${head.seq} records: refusing to start a new chain where one existed (restore the file; see docs/AUDIT.md §3)`,
+    );
   };
   let fd: number;
   try {
@@ -117,7 +151,12 @@ export interface HeadMarkerWriter {
 }
 
 /** Keeps the marker written by writeHeadMarkerSync up to date, in place. */
-export function headMarkerWriter(dir: string, instance: string, macKey: Uint8Array, onError: (err: unknown) => void): HeadMarkerWriter {
+export function headMarkerWriter(
+  dir: string,
+  instance: string,
+  macKey: Uint8Array,
+  onError: (err: unknown) => void,
+): HeadMarkerWriter {
   const path = join(dir, markerFileName(instance));
   const fd = openSync(path, 'r+');
   const ino = fstatSync(fd).ino;

@@ -32,6 +32,7 @@ export function peerHead(dir: string, instance: string, macKey: Uint8Array): { s
   } catch {
     throw noCheckpoint(instance, 'its file cannot be read');
   }
-  if (report.firstBad || report.records !== head.seq || report.headHash !== head.headHash) throw noCheckpoint(instance, 'its chain does not verify up to its head');
+  if (report.firstBad || report.records !== head.seq || report.headHash !== head.headHash)
+    throw noCheckpoint(instance, 'its chain does not verify up to its head');
   return { size: head.seq, headHash: head.headHash };
 }

@@ -18,7 +18,9 @@ import { chainWalk, instanceOfFileName } from './verify.js';
 export const auditFiles = (dir: string): Array<{ name: string; path: string; text: LineSource }> => {
   let names: string[];
   try {
-    names = readdirSync(dir).filter((n) => /^audit-[A-Za-z0-9._-]+\.jsonl$/.test(n)).sort();
+    names = readdirSync(dir)
+      .filter((n) => /^audit-[A-Za-z0-9._-]+\.jsonl$/.test(n))
+      .sort();
   } catch {
     return [];
   }
@@ -41,10 +43,20 @@ export interface ChainRead {
  * current shape (§1); `chains` receives one entry per file once it has been read. A last line
  * without its line end (a batch being written) is not a record yet, and no fault of the chain.
  */
-export function* verifiedRecords(files: ReadonlyArray<{ name: string; text: LineSource }>, macKey: Uint8Array, chains: ChainRead[]): Generator<AuditRecord> {
+export function* verifiedRecords(
+  files: ReadonlyArray<{ name: string; text: LineSource }>,
+  macKey: Uint8Array,
+  chains: ChainRead[],
+): Generator<AuditRecord> {
   for (const { name, text } of files) {
     if (instanceOfFileName(name) === null) {
-      chains.push({ file: name, instance: null, records: 0, verified: false, firstBad: { line: 1, reason: 'not named audit-<instance>.jsonl, so it is bound to no instance' } });
+      chains.push({
+        file: name,
+        instance: null,
+        records: 0,
+        verified: false,
+        firstBad: { line: 1, reason: 'not named audit-<instance>.jsonl, so it is bound to no instance' },
+      });
       continue;
     }
     const walk = chainWalk(name, text, macKey, false);
@@ -52,7 +64,13 @@ export function* verifiedRecords(files: ReadonlyArray<{ name: string; text: Line
     for (; !step.done; step = walk.next()) yield asCurrentShape(step.value);
     const report = step.value;
     const verified = report.firstBad === undefined || report.tailCut === true;
-    chains.push({ file: name, instance: report.instance, records: report.records, verified, ...(verified ? {} : { firstBad: report.firstBad! }) });
+    chains.push({
+      file: name,
+      instance: report.instance,
+      records: report.records,
+      verified,
+      ...(verified ? {} : { firstBad: report.firstBad! }),
+    });
   }
 }
 
@@ -74,14 +92,16 @@ export interface AuditQuery {
  * A bound in the records' own form (toISOString: milliseconds, "Z"), so that comparing strings
  * compares times: "…T00:00:00Z" would sort after "…T00:00:00.000Z" of the same instant.
  */
-export const timeBound = (iso: string | undefined): string | undefined => (iso === undefined ? undefined : new Date(iso).toISOString());
+export const timeBound = (iso: string | undefined): string | undefined =>
+  iso === undefined ? undefined : new Date(iso).toISOString();
 
 /** [from, to): the time range every reader of the log uses; bounds as timeBound() gives them. */
 export const inRange = (r: AuditRecord, from: string | undefined, to: string | undefined): boolean =>
   (from === undefined || r.time >= from) && (to === undefined || r.time < to);
 
 /** Time order; records of the same millisecond by id (unique, so never a tie). */
-export const byTimeThenId = (a: AuditCursor, b: AuditCursor): number => (a.time < b.time ? -1 : a.time > b.time ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+export const byTimeThenId = (a: AuditCursor, b: AuditCursor): number =>
+  a.time < b.time ? -1 : a.time > b.time ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 
 export interface AuditPage {
   /** Records that match the filters (whatever the cursor). */
@@ -104,7 +124,14 @@ export function queryAudit(records: Iterable<AuditRecord>, q: AuditQuery): Audit
   function* selected(): Generator<AuditRecord> {
     for (const r of records) {
       if (!inRange(r, from, to)) continue;
-      if (!(equal(q.client, r.client) && equal(q.caseId, r.caseId) && equal(q.legalBasis, r.legalBasis) && equal(q.act, r.act) && equal(q.outcome, r.outcome))) continue;
+      if (!(
+        equal(q.client, r.client) &&
+        equal(q.caseId, r.caseId) &&
+        equal(q.legalBasis, r.legalBasis) &&
+        equal(q.act, r.act) &&
+        equal(q.outcome, r.outcome)
+      ))
+        continue;
       total += 1;
       if (q.after && byTimeThenId(r, q.after) <= 0) continue;
       beyond += 1;

@@ -16,7 +16,13 @@ type OwnFile = { name: string; bytes: number };
 
 export type ReaderJob =
   | { kind: 'query'; dir: string; own: OwnFile; macKey: Uint8Array; query: AuditQuery }
-  | { kind: 'stats'; dir: string; own: OwnFile; macKey: Uint8Array; range: { from?: string | undefined; to?: string | undefined } }
+  | {
+      kind: 'stats';
+      dir: string;
+      own: OwnFile;
+      macKey: Uint8Array;
+      range: { from?: string | undefined; to?: string | undefined };
+    }
   | {
       kind: 'verify';
       dir: string;
@@ -39,7 +45,8 @@ export interface ReaderResults {
 }
 
 /** Every file of the directory, this instance's own read up to its durable size. */
-const filesOf = (dir: string, own: OwnFile) => auditFiles(dir).map((f) => (f.name === own.name ? { name: f.name, text: fileLines(f.path, own.bytes) } : f));
+const filesOf = (dir: string, own: OwnFile) =>
+  auditFiles(dir).map((f) => (f.name === own.name ? { name: f.name, text: fileLines(f.path, own.bytes) } : f));
 
 export function runReaderJob(job: ReaderJob): ReaderResults[ReaderJob['kind']] {
   switch (job.kind) {
@@ -52,7 +59,12 @@ export function runReaderJob(job: ReaderJob): ReaderResults[ReaderJob['kind']] {
       return { ...auditStats(verifiedRecords(filesOf(job.dir, job.own), job.macKey, chains), job.range), chains };
     }
     case 'verify':
-      return verifyAudit(filesOf(job.dir, job.own), { macKey: job.macKey, checkpoints: job.checkpoints, trustedPublicKey: job.trustedPublicKey, live: job.live });
+      return verifyAudit(filesOf(job.dir, job.own), {
+        macKey: job.macKey,
+        checkpoints: job.checkpoints,
+        trustedPublicKey: job.trustedPublicKey,
+        live: job.live,
+      });
     case 'peerHead':
       return peerHead(job.dir, job.instance, job.macKey);
   }

@@ -76,8 +76,49 @@ export function body(r: Omit<AuditRecord, 'hash' | 'mac'>): string {
 
 /** The fields of a record of each form, in their order (AUDIT.md §1). */
 export const RECORD_FORMS: Readonly<Record<RecordVersion, readonly string[]>> = {
-  1: ['v', 'id', 'seq', 'time', 'instance', 'act', 'client', 'sector', 'toSector', 'token', 'legalBasis', 'caseId', 'purpose', 'requestId', 'outcome', 'prev', 'hash', 'mac'],
-  2: ['v', 'id', 'seq', 'time', 'instance', 'act', 'client', 'person', 'organisation', 'sector', 'toSector', 'token', 'legalBasis', 'caseId', 'purpose', 'requestId', 'outcome', 'count', 'prev', 'hash', 'mac'],
+  1: [
+    'v',
+    'id',
+    'seq',
+    'time',
+    'instance',
+    'act',
+    'client',
+    'sector',
+    'toSector',
+    'token',
+    'legalBasis',
+    'caseId',
+    'purpose',
+    'requestId',
+    'outcome',
+    'prev',
+    'hash',
+    'mac',
+  ],
+  2: [
+    'v',
+    'id',
+    'seq',
+    'time',
+    'instance',
+    'act',
+    'client',
+    'person',
+    'organisation',
+    'sector',
+    'toSector',
+    'token',
+    'legalBasis',
+    'caseId',
+    'purpose',
+    'requestId',
+    'outcome',
+    'count',
+    'prev',
+    'hash',
+    'mac',
+  ],
 };
 export const FIELDS = RECORD_FORMS[RECORD_VERSION];
 
@@ -86,19 +127,23 @@ export const FIELDS = RECORD_FORMS[RECORD_VERSION];
  * Form-1 records are only read back, never written, so no hot path wants a literal here (body()).
  */
 const FORM1_BODY = RECORD_FORMS[1].filter((f) => f !== 'hash' && f !== 'mac');
-const bodyOfForm1 = (r: Record<string, unknown>): string => JSON.stringify(Object.fromEntries(FORM1_BODY.map((f) => [f, r[f]])));
+const bodyOfForm1 = (r: Record<string, unknown>): string =>
+  JSON.stringify(Object.fromEntries(FORM1_BODY.map((f) => [f, r[f]])));
 
 /** The form a parsed line says it is of (its `v`), if it is one of AUDIT.md §1. */
 export const recordForm = (v: unknown): RecordVersion | undefined => (v === 1 || v === 2 ? v : undefined);
 
 /** The body of a parsed record of either form, by its own field list (the fields are checked before). */
-export const bodyOfRecord = (r: Record<string, unknown>): string => (r.v === 1 ? bodyOfForm1(r) : body(r as unknown as AuditRecord));
+export const bodyOfRecord = (r: Record<string, unknown>): string =>
+  r.v === 1 ? bodyOfForm1(r) : body(r as unknown as AuditRecord);
 
 /** A record read back in the current shape: a form-1 record's person, organisation and count are null. */
-export const asCurrentShape = (r: AuditRecord): AuditRecord => (r.v === RECORD_VERSION ? r : { ...r, person: null, organisation: null, count: null });
+export const asCurrentShape = (r: AuditRecord): AuditRecord =>
+  r.v === RECORD_VERSION ? r : { ...r, person: null, organisation: null, count: null };
 
 export const chainHash = (bodyText: string): string => createHash('sha256').update(bodyText, 'utf8').digest('hex');
-export const chainMac = (macKey: Uint8Array, hash: string): string => createHmac('sha256', macKey).update(hash, 'utf8').digest('hex');
+export const chainMac = (macKey: Uint8Array, hash: string): string =>
+  createHmac('sha256', macKey).update(hash, 'utf8').digest('hex');
 
 export function sealRecord(
   macKey: Uint8Array,
@@ -134,7 +179,8 @@ export function sealRecord(
  * The line written to disk: the body's fields, then hash and mac — the body's JSON with the two
  * appended before its closing brace (what serializing the whole record gives, without doing it twice).
  */
-export const lineOfBody = (bodyText: string, hash: string, mac: string): string => `${bodyText.slice(0, -1)},"hash":${JSON.stringify(hash)},"mac":${JSON.stringify(mac)}}\n`;
+export const lineOfBody = (bodyText: string, hash: string, mac: string): string =>
+  `${bodyText.slice(0, -1)},"hash":${JSON.stringify(hash)},"mac":${JSON.stringify(mac)}}\n`;
 export const recordLine = (r: AuditRecord): string => lineOfBody(body(r), r.hash, r.mac);
 
 export function macMatches(macKey: Uint8Array, hash: string, mac: string): boolean {

@@ -39,17 +39,25 @@ export function sourceOf(address: string | undefined): string {
   const [head = '', tail] = plain.split('::');
   const left = head ? head.split(':') : [];
   const right = tail ? tail.split(':') : [];
-  const groups = tail === undefined ? left : [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
-  return `${groups.slice(0, 4).map((g) => parseInt(g, 16).toString(16)).join(':')}::/64`;
+  const groups =
+    tail === undefined ? left : [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
+  return `${groups
+    .slice(0, 4)
+    .map((g) => parseInt(g, 16).toString(16))
+    .join(':')}::/64`;
 }
 
-export function refusalRecorder(audit: AuditLog, options: { intervalMs?: number; maxSources?: number } = {}): RefusalRecorder {
+export function refusalRecorder(
+  audit: AuditLog,
+  options: { intervalMs?: number; maxSources?: number } = {},
+): RefusalRecorder {
   const maxSources = options.maxSources ?? MAX_REFUSAL_SOURCES;
   /** Per "source act": refusals counted after the first (recorded) one of this interval. */
   let counted = new Map<string, { act: AuditAct; later: number }>();
   let sources = new Set<string>();
 
-  const record = (act: AuditAct, count: number) => audit.append({ act, client: null, outcome: 'unauthenticated', count });
+  const record = (act: AuditAct, count: number) =>
+    audit.append({ act, client: null, outcome: 'unauthenticated', count });
 
   const flush = async (): Promise<void> => {
     const closing = counted;
@@ -64,7 +72,8 @@ export function refusalRecorder(audit: AuditLog, options: { intervalMs?: number;
 
   return {
     async refuse(remoteAddress, act) {
-      if (!audit.writable()) throw new SectokenError('audit_unavailable', 'the audit log cannot record this act now; nothing was done');
+      if (!audit.writable())
+        throw new SectokenError('audit_unavailable', 'the audit log cannot record this act now; nothing was done');
       let source = sourceOf(remoteAddress);
       if (!sources.has(source) && sources.size >= maxSources) source = OVERFLOW;
       const key = `${source} ${act}`;

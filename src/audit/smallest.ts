@@ -19,7 +19,7 @@ export function smallest<T>(items: Iterable<T>, k: number, compare: (a: T, b: T)
       for (let i = heap.length - 1; i > 0 && above(i, (i - 1) >> 1); i = (i - 1) >> 1) swap(i, (i - 1) >> 1);
     } else if (compare(item, heap[0]!) < 0) {
       heap[0] = item;
-      for (let i = 0; ; ) {
+      for (let i = 0; ;) {
         const [l, r] = [2 * i + 1, 2 * i + 2];
         let top = i;
         if (l < heap.length && above(l, top)) top = l;

@@ -23,5 +23,7 @@ const WHY: Record<string, string> = {
 export function auditDirUnusable(dir: string, err: unknown): AuditStartError {
   const code = (err as NodeJS.ErrnoException).code;
   const why = code ? `${WHY[code] ?? 'cannot write'}, ${code}` : (err as Error).message;
-  return new AuditStartError(`the audit directory ${dir} cannot hold the audit log (${why}): set SECTOKEN_AUDIT_DIR to a directory this process can write`);
+  return new AuditStartError(
+    `the audit directory ${dir} cannot hold the audit log (${why}): set SECTOKEN_AUDIT_DIR to a directory this process can write`,
+  );
 }

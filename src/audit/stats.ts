@@ -59,7 +59,10 @@ function daysBetween(first: string, last: string): string[] {
   return days;
 }
 
-export function auditStats(records: Iterable<AuditRecord>, range: { from?: string | undefined; to?: string | undefined } = {}): AuditStats {
+export function auditStats(
+  records: Iterable<AuditRecord>,
+  range: { from?: string | undefined; to?: string | undefined } = {},
+): AuditStats {
   const byRegulator = new Tally();
   const byBasis = new Tally();
   const refusals = new Tally();

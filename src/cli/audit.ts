@@ -45,12 +45,22 @@ export function auditCommand(): Command {
     .command('verify')
     .description('check audit files (one chain per instance) and that they extend the given checkpoints')
     .argument('<files...>', 'audit-<instance>.jsonl files')
-    .option('--checkpoint <file>', 'a checkpoint JSON kept off-host (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
-    .option('--public-key <base64url>', 'the Ed25519 key to trust for checkpoints (`sectoken keys public-key`; default: the one each checkpoint names)')
+    .option(
+      '--checkpoint <file>',
+      'a checkpoint JSON kept off-host (repeatable)',
+      (v: string, all: string[]) => [...all, v],
+      [] as string[],
+    )
+    .option(
+      '--public-key <base64url>',
+      'the Ed25519 key to trust for checkpoints (`sectoken keys public-key`; default: the one each checkpoint names)',
+    )
     .action((files: string[], opts: { checkpoint: string[]; publicKey?: string }) => {
       const settings = readSettings();
       if (opts.publicKey !== undefined && !/^[A-Za-z0-9_-]{43}$/.test(opts.publicKey)) {
-        throw new CliError('--public-key must be an Ed25519 public key in base64url (43 characters), as `sectoken keys public-key` prints it');
+        throw new CliError(
+          '--public-key must be an Ed25519 public key in base64url (43 characters), as `sectoken keys public-key` prints it',
+        );
       }
       const logs = files.map((f) => ({ name: basename(f), text: namedFileLines(f, 'audit log') }));
       const checkpoints = opts.checkpoint.map(readCheckpoint);
@@ -82,8 +92,14 @@ export function auditCommand(): Command {
         process.stdout.write(`checkpoint ${c.instance}@${c.size}: ${c.ok ? 'ok' : `FAILED: ${c.reason}`}\n`);
       }
       for (const problem of report.problems) process.stdout.write(`REFUSED: ${problem}\n`);
-      if (!report.macChecked) process.stdout.write('MACs not checked (no SECTOKEN_KEK or SECTOKEN_KEK_FILE): hashes, order and checkpoints only\n');
-      if (checkpoints.length > 0 && !opts.publicKey) process.stdout.write('checkpoint signatures checked against the key each checkpoint names: pin yours with --public-key\n');
+      if (!report.macChecked)
+        process.stdout.write(
+          'MACs not checked (no SECTOKEN_KEK or SECTOKEN_KEK_FILE): hashes, order and checkpoints only\n',
+        );
+      if (checkpoints.length > 0 && !opts.publicKey)
+        process.stdout.write(
+          'checkpoint signatures checked against the key each checkpoint names: pin yours with --public-key\n',
+        );
       process.stdout.write(report.ok ? 'verified\n' : 'NOT VERIFIED\n');
       process.exitCode = report.ok ? 0 : 2;
     });

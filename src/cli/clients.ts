@@ -24,27 +24,43 @@ export function clientsCommand(): Command {
     .option('--description <text>', 'free text for people')
     .option('--person <name>', 'the accountable person who holds the key (required of regulators)')
     .option('--organisation <name>', 'the organisation that person acts for (required of regulators)')
-    .action((opts: { id: string; role: string; sectors: string; description?: string; person?: string; organisation?: string }) => {
-      const { configPath } = readSettings();
-      const raw = readRawConfig(configPath);
-      const apiKey = newApiKey();
-      const client = {
-        id: opts.id,
-        ...(opts.description ? { description: opts.description } : {}),
-        role: opts.role,
-        ...(opts.person !== undefined ? { person: opts.person } : {}),
-        ...(opts.organisation !== undefined ? { organisation: opts.organisation } : {}),
-        sectors: opts.sectors.split(',').map((s) => s.trim()).filter(Boolean),
-        apiKeySha256: hashApiKey(apiKey),
-      };
-      // Refuses an unknown role or sector, a duplicate id, a second spelling of a person.
-      rewriteConfig(configPath, { ...raw, clients: [...(raw.clients ?? []), client] });
-      process.stderr.write(`added client "${opts.id}" (${opts.role}) to ${configPath} (${TAKE_IT_IN}); its API key, shown only now:\n`);
-      process.stdout.write(apiKey + '\n');
-    });
+    .action(
+      (opts: {
+        id: string;
+        role: string;
+        sectors: string;
+        description?: string;
+        person?: string;
+        organisation?: string;
+      }) => {
+        const { configPath } = readSettings();
+        const raw = readRawConfig(configPath);
+        const apiKey = newApiKey();
+        const client = {
+          id: opts.id,
+          ...(opts.description ? { description: opts.description } : {}),
+          role: opts.role,
+          ...(opts.person !== undefined ? { person: opts.person } : {}),
+          ...(opts.organisation !== undefined ? { organisation: opts.organisation } : {}),
+          sectors: opts.sectors
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+          apiKeySha256: hashApiKey(apiKey),
+        };
+        // Refuses an unknown role or sector, a duplicate id, a second spelling of a person.
+        rewriteConfig(configPath, { ...raw, clients: [...(raw.clients ?? []), client] });
+        process.stderr.write(
+          `added client "${opts.id}" (${opts.role}) to ${configPath} (${TAKE_IT_IN}); its API key, shown only now:\n`,
+        );
+        process.stdout.write(apiKey + '\n');
+      },
+    );
   clients
     .command('remove')
-    .description('remove a client, and with it its API key and its own rate limits (revocation: then SIGHUP the service)')
+    .description(
+      'remove a client, and with it its API key and its own rate limits (revocation: then SIGHUP the service)',
+    )
     .requiredOption('--id <id>', 'client id')
     .action((opts: { id: string }) => {
       const { configPath } = readSettings();
@@ -62,7 +78,9 @@ export function clientsCommand(): Command {
         clients: list.filter((c) => c.id !== opts.id),
         ...(rateLimits?.clients ? { rateLimits: { ...rateLimits, clients: otherLimits } } : {}),
       });
-      process.stderr.write(`removed client "${opts.id}" from ${configPath}; its key works until the service reloads: ${TAKE_IT_IN}\n`);
+      process.stderr.write(
+        `removed client "${opts.id}" from ${configPath}; its key works until the service reloads: ${TAKE_IT_IN}\n`,
+      );
     });
   return clients;
 }

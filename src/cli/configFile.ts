@@ -34,7 +34,10 @@ export function rewriteConfig(path: string, raw: RawConfig): void {
   } catch (err) {
     rmSync(tmp, { force: true });
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EPERM') throw new CliError(`cannot keep the owner of ${path} (uid ${uid}, gid ${gid}): run the command as that user (or as root)`);
+    if (code === 'EPERM')
+      throw new CliError(
+        `cannot keep the owner of ${path} (uid ${uid}, gid ${gid}): run the command as that user (or as root)`,
+      );
     throw new CliError(`cannot rewrite ${path}: ${code ?? String(err)}`);
   }
 }

@@ -43,7 +43,9 @@ function updateKeyring(change: (settings: Settings, keyring: Keyring) => string)
   const keyring = openKeyringFile(settings.keyringPath, kek);
   const said = change(settings, keyring);
   saveKeyring(settings.keyringPath, keyring, kek);
-  process.stderr.write(`${said}; restart the service (or send it SIGHUP) to use it (keyring ${keyringFingerprint(keyring)})\n`);
+  process.stderr.write(
+    `${said}; restart the service (or send it SIGHUP) to use it (keyring ${keyringFingerprint(keyring)})\n`,
+  );
 }
 
 const positiveInt = (v: string): number => (/^[1-9][0-9]{0,5}$/.test(v) ? Number(v) : Number.NaN);
@@ -60,11 +62,14 @@ export function keysCommand(): Command {
 
   keys
     .command('init')
-    .description('create a production keyring for every sector of the configuration, sealed under the KEK, and pin it in the configuration')
+    .description(
+      'create a production keyring for every sector of the configuration, sealed under the KEK, and pin it in the configuration',
+    )
     .action(() => {
       const settings = readSettings();
       const kek = requireKek(settings);
-      if (existsSync(settings.keyringPath)) throw new KeyringError(`${settings.keyringPath} exists already: refusing to overwrite a keyring`);
+      if (existsSync(settings.keyringPath))
+        throw new KeyringError(`${settings.keyringPath} exists already: refusing to overwrite a keyring`);
       const config = loadConfigFile(settings.configPath);
       if (config.keyringFingerprint !== undefined) {
         // A second keyring for a pinned configuration would serve other tokens for the same people.
@@ -75,7 +80,9 @@ export function keysCommand(): Command {
       const keyring = generateKeyring(Object.keys(config.sectors), false);
       saveKeyring(settings.keyringPath, keyring, kek);
       const fingerprint = keyringFingerprint(keyring);
-      process.stderr.write(`created keyring ${settings.keyringPath} (sectors: ${[...keyring.sectors.keys()].join(', ')}; KEK fingerprint ${kekFingerprint(kek)}; keyring fingerprint ${fingerprint})\n`);
+      process.stderr.write(
+        `created keyring ${settings.keyringPath} (sectors: ${[...keyring.sectors.keys()].join(', ')}; KEK fingerprint ${kekFingerprint(kek)}; keyring fingerprint ${fingerprint})\n`,
+      );
       // The development sample (a tracked file) is left as it is: it needs no pin.
       const pinned = config.development
         ? `${settings.configPath} is a development configuration, which needs no pin: to pin this keyring, add "keyringFingerprint": "${fingerprint}"`
@@ -86,7 +93,9 @@ export function keysCommand(): Command {
 
   keys
     .command('fingerprint')
-    .description("print the keyring's fingerprint, which the configuration pins as \"keyringFingerprint\" (every instance of a fleet serves the same)")
+    .description(
+      'print the keyring\'s fingerprint, which the configuration pins as "keyringFingerprint" (every instance of a fleet serves the same)',
+    )
     .action(() => {
       const settings = readSettings();
       const fingerprint = keyringFingerprint(openKeyringFor(settings));
@@ -127,7 +136,9 @@ export function keysCommand(): Command {
 
   keys
     .command('min-version')
-    .description('retire the key versions of a sector below N: their tokens are refused as token_retired (after upgrading them)')
+    .description(
+      'retire the key versions of a sector below N: their tokens are refused as token_retired (after upgrading them)',
+    )
     .requiredOption('--sector <id>', 'sector id')
     // Not --version: commander's program-wide --version would take it and print the version.
     .requiredOption('--min <n>', 'the oldest key version still accepted', positiveInt)
@@ -135,13 +146,20 @@ export function keysCommand(): Command {
       updateKeyring((settings, keyring) => {
         configuredSector(settings, opts.sector);
         const keys = keyring.sectors.get(opts.sector);
-        if (!keys) throw new KeyringError(`the keyring has no keys for sector "${opts.sector}": run \`sectoken keys add-sector --sector ${opts.sector}\``);
+        if (!keys)
+          throw new KeyringError(
+            `the keyring has no keys for sector "${opts.sector}": run \`sectoken keys add-sector --sector ${opts.sector}\``,
+          );
         if (!Number.isInteger(opts.min) || opts.min > keys.current) {
           throw new CliError(`--min must be a whole number between 1 and the current version ${keys.current}`);
         }
-        const missing = Array.from({ length: keys.current - opts.min + 1 }, (_, i) => opts.min + i).find((v) => !keys.versions.has(v));
+        const missing = Array.from({ length: keys.current - opts.min + 1 }, (_, i) => opts.min + i).find(
+          (v) => !keys.versions.has(v),
+        );
         if (missing !== undefined) {
-          throw new CliError(`the keyring no longer holds the key of version ${missing} of sector "${opts.sector}": --min must be ${keys.minVersion} or more`);
+          throw new CliError(
+            `the keyring no longer holds the key of version ${missing} of sector "${opts.sector}": --min must be ${keys.minVersion} or more`,
+          );
         }
         keys.minVersion = opts.min;
         return `sector "${opts.sector}" now accepts key versions ${opts.min}..${keys.current}`;
@@ -150,14 +168,18 @@ export function keysCommand(): Command {
 
   keys
     .command('public-key')
-    .description('print the Ed25519 public key that signs audit checkpoints (base64url), to pin with `audit verify --public-key`')
+    .description(
+      'print the Ed25519 public key that signs audit checkpoints (base64url), to pin with `audit verify --public-key`',
+    )
     .action(() => {
       process.stdout.write(openKeyringFor(readSettings()).auditSigning.x + '\n');
     });
 
   keys
     .command('audit-mac-key')
-    .description("print the raw audit MAC key (32 bytes, hex) for an independent verifier's MAC check (docs/AUDIT.md §2); a secret")
+    .description(
+      "print the raw audit MAC key (32 bytes, hex) for an independent verifier's MAC check (docs/AUDIT.md §2); a secret",
+    )
     .action(() => {
       const key = openKeyringFor(readSettings()).auditMac;
       // The key goes to stdout alone (to be redirected into a file); the warning to the terminal.

@@ -12,11 +12,5 @@
  * 4. Runs of white space (JavaScript `\s`: Unicode White_Space) become one space; ends trimmed.
  */
 export function canonicalName(name: string): string {
-  return name
-    .normalize('NFKC')
-    .toUpperCase()
-    .toLowerCase()
-    .normalize('NFKC')
-    .replace(/\s+/gu, ' ')
-    .trim();
+  return name.normalize('NFKC').toUpperCase().toLowerCase().normalize('NFKC').replace(/\s+/gu, ' ').trim();
 }

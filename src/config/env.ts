@@ -37,21 +37,61 @@ export interface Settings {
 }
 
 export const SETTINGS_DOC: ReadonlyArray<{ env: string; doc: string; fallback: string }> = [
-  { env: 'NODE_ENV', doc: '`production` enforces a real keyring, KEK and configuration; `development` and `test` do not; any other value is refused', fallback: 'development' },
+  {
+    env: 'NODE_ENV',
+    doc: '`production` enforces a real keyring, KEK and configuration; `development` and `test` do not; any other value is refused',
+    fallback: 'development',
+  },
   { env: 'PORT', doc: 'TCP port to listen on', fallback: '8080' },
   { env: 'HOST', doc: 'address to bind', fallback: '127.0.0.1 (the container image sets 0.0.0.0)' },
-  { env: 'SECTOKEN_CONFIG', doc: 'configuration file (sectors, clients, limits, legal bases)', fallback: 'development: `config/sectoken.dev.json`; production: required' },
-  { env: 'SECTOKEN_KEYRING', doc: 'sealed keyring file', fallback: 'development: `keys/dev-keyring.json`; production: `keys/keyring.json`' },
+  {
+    env: 'SECTOKEN_CONFIG',
+    doc: 'configuration file (sectors, clients, limits, legal bases)',
+    fallback: 'development: `config/sectoken.dev.json`; production: required',
+  },
+  {
+    env: 'SECTOKEN_KEYRING',
+    doc: 'sealed keyring file',
+    fallback: 'development: `keys/dev-keyring.json`; production: `keys/keyring.json`',
+  },
   { env: 'SECTOKEN_KEK', doc: 'key-encryption key: 32 bytes as 64 hex digits or base64url (secret)', fallback: 'none' },
-  { env: 'SECTOKEN_KEK_FILE', doc: 'file holding the key-encryption key, instead of `SECTOKEN_KEK` (setting both is refused)', fallback: 'development: `keys/dev.kek`' },
-  { env: 'SECTOKEN_AUDIT_DIR', doc: 'directory of the audit log, one chain (file) per instance', fallback: '`audit/` in the package root' },
-  { env: 'SECTOKEN_INSTANCE_ID', doc: "this instance's name in audit records (1–64 letters, digits, `.`, `_`, `-`); one process per instance and audit directory (a second one refuses to start)", fallback: 'the host name' },
-  { env: 'SECTOKEN_AUDIT_MIN_FREE_MB', doc: 'free space to keep on the audit disk, in MiB: below it `/readyz` reports `audit: disk_low` (0: no check)', fallback: '64' },
-  { env: 'SECTOKEN_WORKERS', doc: 'node:cluster workers sharing the port, each with its own audit chain (`<instance>-w<n>`); production refuses more than one without Redis', fallback: 'production with Redis: one per core; otherwise 1' },
-  { env: 'REDIS_URL', doc: 'one Redis server, e.g. `redis://127.0.0.1:6379/0`; neither this nor a cluster set means no Redis', fallback: 'none' },
+  {
+    env: 'SECTOKEN_KEK_FILE',
+    doc: 'file holding the key-encryption key, instead of `SECTOKEN_KEK` (setting both is refused)',
+    fallback: 'development: `keys/dev.kek`',
+  },
+  {
+    env: 'SECTOKEN_AUDIT_DIR',
+    doc: 'directory of the audit log, one chain (file) per instance',
+    fallback: '`audit/` in the package root',
+  },
+  {
+    env: 'SECTOKEN_INSTANCE_ID',
+    doc: "this instance's name in audit records (1–64 letters, digits, `.`, `_`, `-`); one process per instance and audit directory (a second one refuses to start)",
+    fallback: 'the host name',
+  },
+  {
+    env: 'SECTOKEN_AUDIT_MIN_FREE_MB',
+    doc: 'free space to keep on the audit disk, in MiB: below it `/readyz` reports `audit: disk_low` (0: no check)',
+    fallback: '64',
+  },
+  {
+    env: 'SECTOKEN_WORKERS',
+    doc: 'node:cluster workers sharing the port, each with its own audit chain (`<instance>-w<n>`); production refuses more than one without Redis',
+    fallback: 'production with Redis: one per core; otherwise 1',
+  },
+  {
+    env: 'REDIS_URL',
+    doc: 'one Redis server, e.g. `redis://127.0.0.1:6379/0`; neither this nor a cluster set means no Redis',
+    fallback: 'none',
+  },
   { env: 'REDIS_CLUSTER_NODES', doc: 'a Redis Cluster instead: comma-separated `host:port` seeds', fallback: 'none' },
   { env: 'SECTOKEN_REDIS_PREFIX', doc: 'prefix of every Redis key of this deployment', fallback: '`sectoken:`' },
-  { env: 'REDIS_COMMAND_TIMEOUT_MS', doc: 'a Redis command slower than this fails, and the service goes on without it', fallback: '50' },
+  {
+    env: 'REDIS_COMMAND_TIMEOUT_MS',
+    doc: 'a Redis command slower than this fails, and the service goes on without it',
+    fallback: '50',
+  },
   { env: 'LOG_LEVEL', doc: 'pino level: fatal, error, warn, info, debug, trace, silent', fallback: 'info' },
 ];
 
@@ -64,32 +104,54 @@ const MODES = new Set(['production', 'development', 'test']);
 
 export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   if (env.NODE_ENV && !MODES.has(env.NODE_ENV)) {
-    throw new ConfigError(`NODE_ENV=${JSON.stringify(env.NODE_ENV).slice(0, 40)} is not a mode: set it to production, development or test (unset means development)`);
+    throw new ConfigError(
+      `NODE_ENV=${JSON.stringify(env.NODE_ENV).slice(0, 40)} is not a mode: set it to production, development or test (unset means development)`,
+    );
   }
   const production = env.NODE_ENV === 'production';
   const port = Number(env.PORT ?? 8080);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError('PORT must be an integer in [0, 65535]');
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new ConfigError('PORT must be an integer in [0, 65535]');
   const logLevel = env.LOG_LEVEL ?? 'info';
   if (!LOG_LEVELS.has(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${[...LOG_LEVELS].join(', ')}`);
   const devConfigPath = join(PACKAGE_ROOT, 'config', 'sectoken.dev.json');
   const configPath = env.SECTOKEN_CONFIG || (production ? undefined : devConfigPath);
-  if (!configPath) throw new ConfigError('SECTOKEN_CONFIG is not set: production needs a configuration file of its own (sectors, legal bases, limits; no sample clients), with clients created by `sectoken clients add`');
-  const instanceId = env.SECTOKEN_INSTANCE_ID || hostname().replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 64) || 'sectoken';
-  if (!/^[A-Za-z0-9._-]{1,64}$/.test(instanceId)) throw new ConfigError("SECTOKEN_INSTANCE_ID must be 1–64 letters, digits, '.', '_' or '-'");
-  const clusterNodes = env.REDIS_CLUSTER_NODES ? env.REDIS_CLUSTER_NODES.split(',').map((n) => n.trim()).filter(Boolean) : undefined;
-  if (clusterNodes?.some((n) => !/^[A-Za-z0-9.-]+:\d{1,5}$/.test(n))) throw new ConfigError('REDIS_CLUSTER_NODES must be comma-separated host:port');
+  if (!configPath)
+    throw new ConfigError(
+      'SECTOKEN_CONFIG is not set: production needs a configuration file of its own (sectors, legal bases, limits; no sample clients), with clients created by `sectoken clients add`',
+    );
+  const instanceId =
+    env.SECTOKEN_INSTANCE_ID ||
+    hostname()
+      .replace(/[^A-Za-z0-9._-]/g, '-')
+      .slice(0, 64) ||
+    'sectoken';
+  if (!/^[A-Za-z0-9._-]{1,64}$/.test(instanceId))
+    throw new ConfigError("SECTOKEN_INSTANCE_ID must be 1–64 letters, digits, '.', '_' or '-'");
+  const clusterNodes = env.REDIS_CLUSTER_NODES
+    ? env.REDIS_CLUSTER_NODES.split(',')
+        .map((n) => n.trim())
+        .filter(Boolean)
+    : undefined;
+  if (clusterNodes?.some((n) => !/^[A-Za-z0-9.-]+:\d{1,5}$/.test(n)))
+    throw new ConfigError('REDIS_CLUSTER_NODES must be comma-separated host:port');
   const commandTimeoutMs = Number(env.REDIS_COMMAND_TIMEOUT_MS ?? 50);
-  if (!Number.isInteger(commandTimeoutMs) || commandTimeoutMs < 1 || commandTimeoutMs > 10_000) throw new ConfigError('REDIS_COMMAND_TIMEOUT_MS must be an integer in [1, 10000]');
+  if (!Number.isInteger(commandTimeoutMs) || commandTimeoutMs < 1 || commandTimeoutMs > 10_000)
+    throw new ConfigError('REDIS_COMMAND_TIMEOUT_MS must be an integer in [1, 10000]');
   const prefix = env.SECTOKEN_REDIS_PREFIX ?? 'sectoken:';
   // No braces: the service places its own {req} hash tag, which a brace in the prefix would break.
-  if (!/^[A-Za-z0-9:._-]{1,64}$/.test(prefix)) throw new ConfigError('SECTOKEN_REDIS_PREFIX must be 1–64 of A–Z a–z 0–9 : . _ -');
+  if (!/^[A-Za-z0-9:._-]{1,64}$/.test(prefix))
+    throw new ConfigError('SECTOKEN_REDIS_PREFIX must be 1–64 of A–Z a–z 0–9 : . _ -');
   // One worker per core only where Redis shares their limits; `sectoken serve` refuses more without it.
   const withRedis = Boolean(env.REDIS_URL || clusterNodes?.length);
   const workers = Number(env.SECTOKEN_WORKERS || (production && withRedis ? availableParallelism() : 1));
-  if (!Number.isInteger(workers) || workers < 1 || workers > 256) throw new ConfigError('SECTOKEN_WORKERS must be an integer in [1, 256]');
+  if (!Number.isInteger(workers) || workers < 1 || workers > 256)
+    throw new ConfigError('SECTOKEN_WORKERS must be an integer in [1, 256]');
   const auditMinFreeMb = Number(env.SECTOKEN_AUDIT_MIN_FREE_MB ?? 64);
-  if (!Number.isInteger(auditMinFreeMb) || auditMinFreeMb < 0 || auditMinFreeMb > 1_048_576) throw new ConfigError('SECTOKEN_AUDIT_MIN_FREE_MB must be an integer in [0, 1048576]');
-  const keyringPath = env.SECTOKEN_KEYRING || join(PACKAGE_ROOT, 'keys', production ? 'keyring.json' : 'dev-keyring.json');
+  if (!Number.isInteger(auditMinFreeMb) || auditMinFreeMb < 0 || auditMinFreeMb > 1_048_576)
+    throw new ConfigError('SECTOKEN_AUDIT_MIN_FREE_MB must be an integer in [0, 1048576]');
+  const keyringPath =
+    env.SECTOKEN_KEYRING || join(PACKAGE_ROOT, 'keys', production ? 'keyring.json' : 'dev-keyring.json');
   const defaultKeyPaths =
     !production &&
     !env.SECTOKEN_KEK &&

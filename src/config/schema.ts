@@ -45,9 +45,19 @@ const clientSchema = z.strictObject({
 
 const limitsSchema = z.strictObject({
   maxBatchSize: z.number().int().min(1).max(100_000).default(1000),
-  maxBodyBytes: z.number().int().min(1024).max(16 * 1024 * 1024).default(256 * 1024),
+  maxBodyBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(16 * 1024 * 1024)
+    .default(256 * 1024),
   /** How long a dual-control reverse request waits for its decision and its fetch. */
-  reverseRequestTtlSeconds: z.number().int().min(10).max(7 * 24 * 3600).default(900),
+  reverseRequestTtlSeconds: z
+    .number()
+    .int()
+    .min(10)
+    .max(7 * 24 * 3600)
+    .default(900),
 });
 
 /**
@@ -64,12 +74,22 @@ const MERGED_OPERATIONS = ['tokenize', 'batchItem', 'upgradeItem'] as const;
 /** `points` acts per `perSeconds`, per client, sector and operation: 1 s for a rate, 86400 for a daily quota. */
 const windowSchema = z.strictObject({
   points: z.number().int().min(1),
-  perSeconds: z.number().int().min(1).max(31 * 86400),
+  perSeconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(31 * 86400),
 });
 const operationLimitsSchema = z.strictObject({
-  ...(Object.fromEntries(OPERATIONS.map((op) => [op, z.array(windowSchema).max(4).optional()])) as Record<Operation, z.ZodOptional<z.ZodArray<typeof windowSchema>>>),
+  ...(Object.fromEntries(OPERATIONS.map((op) => [op, z.array(windowSchema).max(4).optional()])) as Record<
+    Operation,
+    z.ZodOptional<z.ZodArray<typeof windowSchema>>
+  >),
   ...(Object.fromEntries(
-    MERGED_OPERATIONS.map((op) => [op, z.never({ error: 'now part of "identities": one budget for single, batch and upgrade items' }).optional()]),
+    MERGED_OPERATIONS.map((op) => [
+      op,
+      z.never({ error: 'now part of "identities": one budget for single, batch and upgrade items' }).optional(),
+    ]),
   ) as Record<(typeof MERGED_OPERATIONS)[number], z.ZodOptional<z.ZodNever>>),
 });
 const rateLimitsSchema = z.strictObject({
@@ -89,10 +109,16 @@ const cacheSchema = z.strictObject({
    */
   lruEntries: z.number().int().min(0).max(10_000_000).default(0),
   /** Whether tokens of each policy are also cached in Redis (when Redis is configured). */
-  redis: z.strictObject({ reversible: z.boolean().default(false), 'one-way': z.boolean().default(false) }).default({ reversible: false, 'one-way': false }),
-  ttlSeconds: z.number().int().min(1).max(30 * 86400).default(86400),
+  redis: z
+    .strictObject({ reversible: z.boolean().default(false), 'one-way': z.boolean().default(false) })
+    .default({ reversible: false, 'one-way': false }),
+  ttlSeconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(30 * 86400)
+    .default(86400),
 });
-
 
 /** SPEC "Legal bases": an act is lawful only under a configured basis that covers it. */
 const legalBasisSchema = z.strictObject({
@@ -115,8 +141,14 @@ export const configSchema = z
     /** Marks the sample configuration, whose API keys are published: production refuses it. */
     development: z.boolean().default(false),
     /** The keyring this configuration is served with (src/keys/fingerprint.ts); required in production. */
-    keyringFingerprint: z.string().regex(FINGERPRINT, '32 lower-case hex digits, as `sectoken keys fingerprint` prints').optional(),
-    sectors: z.record(z.string().regex(SECTOR_ID, 'sector ids are lower-case, start with a letter, at most 32'), sectorSchema),
+    keyringFingerprint: z
+      .string()
+      .regex(FINGERPRINT, '32 lower-case hex digits, as `sectoken keys fingerprint` prints')
+      .optional(),
+    sectors: z.record(
+      z.string().regex(SECTOR_ID, 'sector ids are lower-case, start with a letter, at most 32'),
+      sectorSchema,
+    ),
     clients: z.array(clientSchema).default([]),
     limits: limitsSchema.default({ maxBatchSize: 1000, maxBodyBytes: 256 * 1024, reverseRequestTtlSeconds: 900 }),
     legalBases: z.array(legalBasisSchema).default([]),
@@ -131,8 +163,14 @@ export const configSchema = z
     const seenIds = new Set<string>();
     const seenKeys = new Set<string>();
     config.clients.forEach((client, i) => {
-      if (seenIds.has(client.id)) ctx.addIssue({ code: 'custom', path: ['clients', i, 'id'], message: 'duplicate client id' });
-      if (seenKeys.has(client.apiKeySha256)) ctx.addIssue({ code: 'custom', path: ['clients', i, 'apiKeySha256'], message: 'two clients share one API key' });
+      if (seenIds.has(client.id))
+        ctx.addIssue({ code: 'custom', path: ['clients', i, 'id'], message: 'duplicate client id' });
+      if (seenKeys.has(client.apiKeySha256))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['clients', i, 'apiKeySha256'],
+          message: 'two clients share one API key',
+        });
       seenIds.add(client.id);
       seenKeys.add(client.apiKeySha256);
       client.sectors.forEach((sector, j) => {
@@ -142,7 +180,12 @@ export const configSchema = z
       });
       if (client.role === 'regulator') {
         for (const field of ['person', 'organisation'] as const) {
-          if (client[field] === undefined) ctx.addIssue({ code: 'custom', path: ['clients', i, field], message: `a regulator names its accountable ${field} (dual control binds people, not keys)` });
+          if (client[field] === undefined)
+            ctx.addIssue({
+              code: 'custom',
+              path: ['clients', i, field],
+              message: `a regulator names its accountable ${field} (dual control binds people, not keys)`,
+            });
         }
       }
       if ((client.role === 'auditor' || client.role === 'operator') && client.sectors.length > 0) {
@@ -159,26 +202,45 @@ export const configSchema = z
       }
     }
     for (const id of Object.keys(config.rateLimits.clients)) {
-      if (!seenIds.has(id)) ctx.addIssue({ code: 'custom', path: ['rateLimits', 'clients', id], message: `unknown client "${id}"` });
+      if (!seenIds.has(id))
+        ctx.addIssue({ code: 'custom', path: ['rateLimits', 'clients', id], message: `unknown client "${id}"` });
     }
     const seenBases = new Set<string>();
     config.legalBases.forEach((basis, i) => {
-      if (seenBases.has(basis.id)) ctx.addIssue({ code: 'custom', path: ['legalBases', i, 'id'], message: 'duplicate legal basis id' });
+      if (seenBases.has(basis.id))
+        ctx.addIssue({ code: 'custom', path: ['legalBases', i, 'id'], message: 'duplicate legal basis id' });
       seenBases.add(basis.id);
       const known = (sector: string): boolean => Object.hasOwn(config.sectors, sector);
       basis.sectors.forEach((sector, j) => {
-        if (!known(sector)) ctx.addIssue({ code: 'custom', path: ['legalBases', i, 'sectors', j], message: `unknown sector "${sector}"` });
+        if (!known(sector))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['legalBases', i, 'sectors', j],
+            message: `unknown sector "${sector}"`,
+          });
       });
       basis.sectorPairs.forEach(([from, to], j) => {
         if (!known(from) || !known(to) || from === to) {
-          ctx.addIssue({ code: 'custom', path: ['legalBases', i, 'sectorPairs', j], message: 'a pair names two different configured sectors' });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['legalBases', i, 'sectorPairs', j],
+            message: 'a pair names two different configured sectors',
+          });
         }
       });
       if (basis.acts.includes('reverse') && basis.sectors.length === 0) {
-        ctx.addIssue({ code: 'custom', path: ['legalBases', i, 'sectors'], message: 'a basis that allows reverse names its sectors' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['legalBases', i, 'sectors'],
+          message: 'a basis that allows reverse names its sectors',
+        });
       }
       if (basis.acts.includes('translate') && basis.sectorPairs.length === 0) {
-        ctx.addIssue({ code: 'custom', path: ['legalBases', i, 'sectorPairs'], message: 'a basis that allows translate names its sector pairs' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['legalBases', i, 'sectorPairs'],
+          message: 'a basis that allows translate names its sector pairs',
+        });
       }
     });
   });
@@ -196,7 +258,9 @@ export class ConfigError extends Error {
 export function parseConfig(raw: unknown, source: string): Config {
   const result = configSchema.safeParse(raw);
   if (result.success) return result.data;
-  const lines = result.error.issues.map((issue) => `  ${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`);
+  const lines = result.error.issues.map(
+    (issue) => `  ${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`,
+  );
   throw new ConfigError(`invalid configuration ${source}:\n${lines.join('\n')}`);
 }
 

@@ -98,7 +98,8 @@ interface SmallPlan {
 }
 
 export function ff1(key: Uint8Array, radix: number, tweak: Uint8Array): FF1 {
-  if (!Number.isInteger(radix) || radix < 2 || radix > 65536) throw new Error('ff1: radix must be an integer in [2, 65536]');
+  if (!Number.isInteger(radix) || radix < 2 || radix > 65536)
+    throw new Error('ff1: radix must be an integer in [2, 65536]');
   if (tweak.length > MAX_TWEAK) throw new Error(`ff1: tweak must be at most ${MAX_TWEAK} bytes`);
   const aes = aesEcb(key);
   const T = Uint8Array.from(tweak);
@@ -108,7 +109,8 @@ export function ff1(key: Uint8Array, radix: number, tweak: Uint8Array): FF1 {
     let plan = plans.get(n);
     if (!plan) {
       if (!Number.isInteger(n) || n < 2 || n > MAX_LENGTH) throw new Error('ff1: numeral string has an invalid length');
-      if (BigInt(radix) ** BigInt(n) < BigInt(FF1_MIN_DOMAIN)) throw new Error('ff1: domain radix^n is below 1,000,000');
+      if (BigInt(radix) ** BigInt(n) < BigInt(FF1_MIN_DOMAIN))
+        throw new Error('ff1: domain radix^n is below 1,000,000');
       plan = makePlan(aes, radix, T, n);
       plans.set(n, plan);
     }
@@ -125,7 +127,8 @@ export function ff1(key: Uint8Array, radix: number, tweak: Uint8Array): FF1 {
       else if (x.length !== plan.n) throw new Error('ff1: every numeral string of a batch must have the same length');
       for (let k = 0; k < x.length; k++) {
         const digit = x[k];
-        if (!Number.isInteger(digit) || digit! < 0 || digit! >= radix) throw new Error('ff1: numeral outside [0, radix)');
+        if (!Number.isInteger(digit) || digit! < 0 || digit! >= radix)
+          throw new Error('ff1: numeral outside [0, radix)');
       }
     }
     return plan;
@@ -160,7 +163,12 @@ export function ff1(key: Uint8Array, radix: number, tweak: Uint8Array): FF1 {
     return A.map((a, k) => bigNumerals(a, radix, u).concat(bigNumerals(B[k]!, radix, n - u)));
   };
 
-  const runInts = (values: ArrayLike<number>, n: number, out: Float64Array | undefined, decrypt: boolean): Float64Array => {
+  const runInts = (
+    values: ArrayLike<number>,
+    n: number,
+    out: Float64Array | undefined,
+    decrypt: boolean,
+  ): Float64Array => {
     const plan = planFor(n);
     const { powN, small } = plan;
     if (powN === undefined || !small) throw new Error('ff1: the integer API needs radix^n ≤ 2^53');
@@ -230,7 +238,15 @@ function makePlan(aes: BlockCipher, radix: number, T: Uint8Array, n: number): Pl
     tails.push(tail);
   }
   const plan: Plan = {
-    n, u, v, b, d, bigPowU, bigPowV, state, tails,
+    n,
+    u,
+    v,
+    b,
+    d,
+    bigPowU,
+    bigPowV,
+    state,
+    tails,
     powN: bigPowN <= TWO_53 ? Number(bigPowN) : undefined,
     small: undefined,
   };
@@ -313,7 +329,8 @@ function roundsSmall(aes: BlockCipher, plan: Plan, s: SmallPlan, count: number, 
       // chunk 4 means radix^v < 2^21, so b ≤ 3 and d = 8: NUM(S) = w0·2^32 + w1 ≡ w0·(2^32 mod
       // radix^v) + w1 (mod radix^m), a number below 2^32·radix^v ≤ 2^53: a single reduction.
       if (chunk === 4) y = mod(word(R, off) * twoTo32Mod + word(R, off + 4), modulus);
-      else if (chunk === 2) for (let j = 0; j < d; j += 2) y = mod(y * 65536 + ((R[off + j]! << 8) | R[off + j + 1]!), modulus);
+      else if (chunk === 2)
+        for (let j = 0; j < d; j += 2) y = mod(y * 65536 + ((R[off + j]! << 8) | R[off + j + 1]!), modulus);
       else for (let j = 0; j < d; j++) y = mod(y * 256 + R[off + j]!, modulus);
       // Step 6vi: c = (NUM(A) + y) mod radix^m, or (NUM(B) − y) mod radix^m when decrypting; both
       // operands are in [0, radix^m), so one correction gives the non-negative residue.

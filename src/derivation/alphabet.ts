@@ -18,7 +18,6 @@ export interface Alphabet {
   fromNumerals(numerals: readonly number[]): string;
 }
 
-
 function alphabet(name: AlphabetName, symbols: string, normalize: (token: string) => string): Alphabet {
   const values = new Map<string, number>([...symbols].map((symbol, value) => [symbol, value]));
   return {

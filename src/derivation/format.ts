@@ -42,7 +42,14 @@ export function tokenFormat(settings: FormatSettings): TokenFormat {
   const symbols = ALPHABETS[settings.alphabet];
   const versionLength = settings.versionCharacters ?? 1;
   const bodyLength = settings.length - versionLength - (settings.checkCharacter ? 1 : 0);
-  return { ...settings, symbols, radix: symbols.radix, versionLength, maxVersions: symbols.radix ** versionLength, bodyLength };
+  return {
+    ...settings,
+    symbols,
+    radix: symbols.radix,
+    versionLength,
+    maxVersions: symbols.radix ** versionLength,
+    bodyLength,
+  };
 }
 
 /** Why a format cannot be used, in words that name the rule; undefined if it is acceptable. */

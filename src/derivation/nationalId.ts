@@ -35,8 +35,7 @@ export function rankNationalId(canonical: string): number {
   if (!match) throw invalidNationalId();
   const letters = match[1]!;
   const digits = match[2]!;
-  const letterIndex =
-    letters.length === 1 ? code(letters, 0) : 26 + 26 * code(letters, 0) + code(letters, 1);
+  const letterIndex = letters.length === 1 ? code(letters, 0) : 26 + 26 * code(letters, 0) + code(letters, 1);
   return letterIndex * DIGIT_STRINGS + DIGIT_OFFSET[digits.length]! + Number(digits);
 }
 

@@ -64,7 +64,8 @@ export function sectorTokens(sector: string, settings: FormatSettings, keys: Sec
       const message = new Uint8Array(9);
       versions.set(v, {
         write: (tnis, out) => {
-          for (let k = 0; k < out.length; k++) numeralsMod(mac.macWords(tniAscii(tnis[k]!, message), words), radix, bodyLength, out[k]!, versionLength);
+          for (let k = 0; k < out.length; k++)
+            numeralsMod(mac.macWords(tniAscii(tnis[k]!, message), words), radix, bodyLength, out[k]!, versionLength);
         },
       });
     }

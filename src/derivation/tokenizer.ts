@@ -27,7 +27,10 @@ export interface Tokenizer {
 }
 
 /** Takes the configured sectors' formats (a configuration's `sectors` fits): the derivation reads no configuration itself. */
-export function createTokenizer(config: { sectors: Readonly<Record<string, FormatSettings>> }, keyring: Keyring): Tokenizer {
+export function createTokenizer(
+  config: { sectors: Readonly<Record<string, FormatSettings>> },
+  keyring: Keyring,
+): Tokenizer {
   const tni: TniCipher = tniCipher(keyring.root);
   const sectors = new Map<string, SectorTokens>();
   for (const [id, settings] of Object.entries(config.sectors)) {
@@ -47,7 +50,8 @@ export function createTokenizer(config: { sectors: Readonly<Record<string, Forma
     // DERIVATION.md §7: steps 1–3 first, so a malformed token of a one-way sector is invalid_token
     // (or token_retired) as anywhere else; step 4 refuses only a well-formed one.
     const opened = s.open(token);
-    if (s.format.policy !== 'reversible') throw new SectokenError('not_reversible', 'tokens of this sector are one-way');
+    if (s.format.policy !== 'reversible')
+      throw new SectokenError('not_reversible', 'tokens of this sector are one-way');
     const rank = opened.tni === undefined ? undefined : tni.toRank(opened.tni);
     // A body that decrypts outside the national-ID space is as invalid as a bad check character.
     if (opened.tni === undefined || rank === undefined) throw invalidToken();

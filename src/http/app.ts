@@ -48,12 +48,32 @@ export function createApp(deps: AppDeps): Express {
   app.use(requestEdge(app.request, deps.logger, deps.metrics));
 
   const refuseAnonymous = (req: express.Request): Promise<void> =>
-    recordRefusal(deps.audit, req.socket.remoteAddress, auditedActOf(req.path.startsWith('/v1') ? req.path : `/v1${req.path}`));
+    recordRefusal(
+      deps.audit,
+      req.socket.remoteAddress,
+      auditedActOf(req.path.startsWith('/v1') ? req.path : `/v1${req.path}`),
+    );
   // No cache keeps a /v1 answer, then authentication, then the bounded JSON body: one layer.
-  app.use('/v1', noStore(authenticate(deps.clients, refuseAnonymous, express.json({ limit: deps.config.limits.maxBodyBytes, strict: true, type: 'application/json' }))));
+  app.use(
+    '/v1',
+    noStore(
+      authenticate(
+        deps.clients,
+        refuseAnonymous,
+        express.json({ limit: deps.config.limits.maxBodyBytes, strict: true, type: 'application/json' }),
+      ),
+    ),
+  );
   // The token routes sit on the app's own router, first: the busiest requests walk no other router.
   tokenRoutes(deps.tokens, deps.config.limits.maxBatchSize, app.router);
-  app.use(healthRoutes(deps.readiness, openApiDocument(deps.config.limits.maxBatchSize, deps.version), deps.metrics.registry, deps.clients));
+  app.use(
+    healthRoutes(
+      deps.readiness,
+      openApiDocument(deps.config.limits.maxBatchSize, deps.version),
+      deps.metrics.registry,
+      deps.clients,
+    ),
+  );
   // The console's static files are open (its data comes from /v1 with the person's key).
   app.use(consoleRoutes());
 

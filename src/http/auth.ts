@@ -8,7 +8,11 @@ import type { ClientDirectory, Principal } from '../access/apiKeys.js';
 import { SectokenError } from '../errors.js';
 
 /** `then` runs next for an authenticated request (the body parser): one middleware layer, not two. */
-export function authenticate(clients: ClientDirectory, recordRefusal: (req: Request) => Promise<void>, then?: RequestHandler): RequestHandler {
+export function authenticate(
+  clients: ClientDirectory,
+  recordRefusal: (req: Request) => Promise<void>,
+  then?: RequestHandler,
+): RequestHandler {
   return (req, res, next) => {
     const principal = clients.authenticate(req.headers.authorization);
     if (principal) {

@@ -14,7 +14,12 @@ export function batchAnswerJson(batch: BatchTokens): string {
   const parts = new Array<string>(tokens.length);
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i];
-    parts[i] = token === undefined ? INVALID : PLAIN.test(token) ? '{"token":"' + token + '"}' : `{"token":${JSON.stringify(token)}}`;
+    parts[i] =
+      token === undefined
+        ? INVALID
+        : PLAIN.test(token)
+          ? '{"token":"' + token + '"}'
+          : `{"token":${JSON.stringify(token)}}`;
   }
   return `{"sector":${JSON.stringify(batch.sector)},"keyVersion":${JSON.stringify(batch.keyVersion)},"schemeVersion":${JSON.stringify(batch.schemeVersion)},"results":[${parts.join(',')}]}`;
 }

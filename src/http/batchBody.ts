@@ -25,10 +25,14 @@ export function fastTokenRequest(body: unknown): { sector: string; nationalId: s
   return isSector(sector) && isNationalId(nationalId) ? { sector, nationalId } : undefined;
 }
 
-export function fastBatchRequest(body: unknown, maxBatchSize: number): { sector: string; nationalIds: string[] } | undefined {
+export function fastBatchRequest(
+  body: unknown,
+  maxBatchSize: number,
+): { sector: string; nationalIds: string[] } | undefined {
   if (!exactlyKeys(body, 'sector', 'nationalIds')) return undefined;
   const { sector, nationalIds } = body;
-  if (!isSector(sector) || !Array.isArray(nationalIds) || Object.getPrototypeOf(nationalIds) !== Array.prototype) return undefined;
+  if (!isSector(sector) || !Array.isArray(nationalIds) || Object.getPrototypeOf(nationalIds) !== Array.prototype)
+    return undefined;
   const n = nationalIds.length;
   if (n < 1 || n > maxBatchSize) return undefined;
   for (let i = 0; i < n; i++) if (!isNationalId(nationalIds[i])) return undefined;

@@ -29,7 +29,9 @@ type Statuses<O extends Operation> = keyof O['responses'] & number;
 /** One status: the body; several: which one, and its body. */
 type Result<O extends Operation> =
   | Raw
-  | ([Statuses<O>] extends [200] ? BodyOf<O, 200> : { [S in Statuses<O>]: { status: S; body: BodyOf<O, S> } }[Statuses<O>]);
+  | ([Statuses<O>] extends [200]
+      ? BodyOf<O, 200>
+      : { [S in Statuses<O>]: { status: S; body: BodyOf<O, S> } }[Statuses<O>]);
 
 export interface Context {
   /** The authenticated client; /v1 only (an open path has none). */
@@ -40,7 +42,8 @@ export interface Context {
 type Handler<O extends Operation> = (input: Input<O>, context: Context) => Result<O> | Promise<Result<O>>;
 
 /** A handler, or one with a parse tried before the schema: a measured fast path, or a refusal the schema cannot say (413). */
-export type Binding<O extends Operation> = Handler<O> | { fastBody: (raw: unknown) => Input<O>['body'] | undefined; handle: Handler<O> };
+export type Binding<O extends Operation> =
+  Handler<O> | { fastBody: (raw: unknown) => Input<O>['body'] | undefined; handle: Handler<O> };
 export type Bindings = { [K in OperationName]?: Binding<(typeof API)[K]> };
 
 /** Responses are checked everywhere but in production (tests and development). */
@@ -49,7 +52,8 @@ const CHECK_RESPONSES = process.env.NODE_ENV !== 'production';
 /** Binds the operations named in `bindings` on `router`, each path's 405 after its methods. */
 export function bind(router: Router, bindings: Bindings, limits?: Limits): Router {
   const byPath = new Map<string, OperationName[]>();
-  for (const name of Object.keys(bindings) as OperationName[]) byPath.set(API[name].path, [...(byPath.get(API[name].path) ?? []), name]);
+  for (const name of Object.keys(bindings) as OperationName[])
+    byPath.set(API[name].path, [...(byPath.get(API[name].path) ?? []), name]);
   for (const [path, names] of byPath) {
     // The 405 of a path follows all its methods: they must be bound together.
     const missing = (Object.keys(API) as OperationName[]).filter((n) => API[n].path === path && !names.includes(n));
@@ -70,7 +74,12 @@ export function bind(router: Router, bindings: Bindings, limits?: Limits): Route
   return router;
 }
 
-function handlerOf(name: string, op: Operation, binding: Binding<Operation>, limits: Limits | undefined): RequestHandler {
+function handlerOf(
+  name: string,
+  op: Operation,
+  binding: Binding<Operation>,
+  limits: Limits | undefined,
+): RequestHandler {
   const { fastBody, handle } = typeof binding === 'function' ? { fastBody: undefined, handle: binding } : binding;
   if (typeof op.body === 'function' && !limits) throw new Error(`${name}: its body schema needs the configured limits`);
   const bodySchema = typeof op.body === 'function' ? op.body(limits!) : op.body;
@@ -79,15 +88,23 @@ function handlerOf(name: string, op: Operation, binding: Binding<Operation>, lim
     const input = {
       params: op.params ? parseBody(op.params, { ...req.params }) : undefined,
       query: op.query ? parseBody(op.query, { ...(req.query as object) }) : undefined,
-      body: bodySchema && !(op.bodyOptional && req.body === undefined) ? (fastBody?.(req.body) ?? parseBody(bodySchema, req.body)) : undefined,
+      body:
+        bodySchema && !(op.bodyOptional && req.body === undefined)
+          ? (fastBody?.(req.body) ?? parseBody(bodySchema, req.body))
+          : undefined,
     };
-    const result = (await handle(input as Input<Operation>, { principal: res.locals.principal as Principal, req, res })) as unknown;
+    const result = (await handle(input as Input<Operation>, {
+      principal: res.locals.principal as Principal,
+      req,
+      res,
+    })) as unknown;
     if (result instanceof Raw) {
       if (CHECK_RESPONSES && result.contentType === 'application/json') check(name, op, 200, JSON.parse(result.text));
       res.status(200).type(result.contentType).send(result.text);
       return;
     }
-    const { status, body } = statuses.length === 1 ? { status: statuses[0]!, body: result } : (result as { status: number; body: unknown });
+    const { status, body } =
+      statuses.length === 1 ? { status: statuses[0]!, body: result } : (result as { status: number; body: unknown });
     if (CHECK_RESPONSES) check(name, op, status, body);
     res.status(status).json(body);
   };
@@ -100,7 +117,9 @@ function check(name: string, op: Operation, status: number, body: unknown): void
   const parsed = answer.schema?.safeParse(body);
   if (parsed && !parsed.success) {
     // Paths and zod's messages only: the values may be identifiers.
-    const where = (parsed.error as z.ZodError).issues.slice(0, 5).map((i) => `${i.path.join('.') || 'body'}: ${i.message}`);
+    const where = (parsed.error as z.ZodError).issues
+      .slice(0, 5)
+      .map((i) => `${i.path.join('.') || 'body'}: ${i.message}`);
     throw new Error(`${name} ${status}: the response does not match its schema (${where.join('; ')})`);
   }
 }

@@ -54,12 +54,38 @@ export interface Operation {
 
 const op = <const O extends Operation>(o: O): O => o;
 
-const ACT_ERRORS = ['invalid_token', 'token_retired', 'legal_basis_required', 'forbidden', 'unknown_sector', 'not_reversible', 'rate_limited', 'audit_unavailable', 'dual_control_unavailable', 'limits_unavailable'] as const;
-const REQUEST_ERRORS = ['forbidden', 'not_found', 'request_closed', 'request_expired', 'request_tampered', 'invalid_token', 'token_retired', 'rate_limited', 'audit_unavailable', 'dual_control_unavailable', 'limits_unavailable'] as const;
+const ACT_ERRORS = [
+  'invalid_token',
+  'token_retired',
+  'legal_basis_required',
+  'forbidden',
+  'unknown_sector',
+  'not_reversible',
+  'rate_limited',
+  'audit_unavailable',
+  'dual_control_unavailable',
+  'limits_unavailable',
+] as const;
+const REQUEST_ERRORS = [
+  'forbidden',
+  'not_found',
+  'request_closed',
+  'request_expired',
+  'request_tampered',
+  'invalid_token',
+  'token_retired',
+  'rate_limited',
+  'audit_unavailable',
+  'dual_control_unavailable',
+  'limits_unavailable',
+] as const;
 const PENDING = 'Dual control: a second person must approve; the requester collects the result at /v1/requests/{id}';
 
 /** approve or deny under `base`; the /v1/reverse/requests paths are deprecated aliases. */
-const decision = <const D extends 'approve' | 'deny', const B extends '/v1/requests' | '/v1/reverse/requests'>(verb: D, base: B) =>
+const decision = <const D extends 'approve' | 'deny', const B extends '/v1/requests' | '/v1/reverse/requests'>(
+  verb: D,
+  base: B,
+) =>
   op({
     method: 'post',
     path: `${base}/:id/${verb}`,
@@ -107,7 +133,10 @@ export const API = {
     path: '/v1/reverse',
     summary: 'A regulator recovers the national ID behind a token, under a legal basis; audited',
     body: s.reverseRequest,
-    responses: { 200: { description: 'The national ID', schema: s.reverseResponse }, 202: { description: PENDING, schema: s.requestAccepted } },
+    responses: {
+      200: { description: 'The national ID', schema: s.reverseResponse },
+      202: { description: PENDING, schema: s.requestAccepted },
+    },
     errors: ACT_ERRORS,
     audited: 'reverse',
     action: 'reverse',
@@ -117,7 +146,10 @@ export const API = {
     path: '/v1/translate',
     summary: "The same person's token in another sector, under a legal basis; audited",
     body: s.translateRequest,
-    responses: { 200: { description: 'The token in toSector', schema: s.translateResponse }, 202: { description: PENDING, schema: s.requestAccepted } },
+    responses: {
+      200: { description: 'The token in toSector', schema: s.translateResponse },
+      202: { description: PENDING, schema: s.requestAccepted },
+    },
     errors: ACT_ERRORS,
     audited: 'translate',
     action: 'translate',
@@ -125,7 +157,8 @@ export const API = {
   listRequests: op({
     method: 'get',
     path: '/v1/requests',
-    summary: 'Dual-control requests the caller made or could decide (in scope of all their sectors), or with decidedBy=me those the caller decided, newest first',
+    summary:
+      'Dual-control requests the caller made or could decide (in scope of all their sectors), or with decidedBy=me those the caller decided, newest first',
     query: s.requestListQuery,
     responses: { 200: { description: 'The requests, facts only', schema: s.requestList } },
     errors: ['forbidden', 'rate_limited', 'dual_control_unavailable'],
@@ -136,7 +169,9 @@ export const API = {
     path: '/v1/requests/:id',
     summary: "A request's facts; for its requester, once approved, its result, handed out once (audited)",
     params: s.requestIdParams,
-    responses: { 200: { description: 'The facts, or the released result', schema: z.union([s.requestView, s.releasedResponse]) } },
+    responses: {
+      200: { description: 'The facts, or the released result', schema: z.union([s.requestView, s.releasedResponse]) },
+    },
     errors: REQUEST_ERRORS,
     audited: 'release',
     action: 'read-requests',
@@ -149,9 +184,13 @@ export const API = {
     method: 'get',
     path: '/v1/reverse/requests/:id',
     deprecated: true,
-    summary: 'Deprecated alias: the requester collects the result of an approved request, once; audited. Use /v1/requests/{id}.',
+    summary:
+      'Deprecated alias: the requester collects the result of an approved request, once; audited. Use /v1/requests/{id}.',
     params: s.requestIdParams,
-    responses: { 200: { description: 'The result, handed out once', schema: s.releasedResponse }, 202: { description: 'Still waiting for a decision', schema: s.reversePending } },
+    responses: {
+      200: { description: 'The result, handed out once', schema: s.releasedResponse },
+      202: { description: 'Still waiting for a decision', schema: s.reversePending },
+    },
     errors: REQUEST_ERRORS,
     audited: 'release',
     action: 'read-requests',
@@ -176,16 +215,20 @@ export const API = {
   verifyCheckpoints: op({
     method: 'post',
     path: '/v1/audit/verify',
-    summary: "The same, and whether the chains extend checkpoints the auditor kept off-host (signed by this service's audit key)",
+    summary:
+      "The same, and whether the chains extend checkpoints the auditor kept off-host (signed by this service's audit key)",
     body: s.verifyRequest,
-    responses: { 200: { description: 'The verification report, with a result per checkpoint given', schema: s.verifyResponse } },
+    responses: {
+      200: { description: 'The verification report, with a result per checkpoint given', schema: s.verifyResponse },
+    },
     errors: ['forbidden'],
     action: 'read-audit',
   }),
   auditStats: op({
     method: 'get',
     path: '/v1/audit/stats',
-    summary: "Auditors: counts for charts, computed on the server from every instance's file — acts per day by regulator and legal basis, refusals per day by code, how requests ended",
+    summary:
+      "Auditors: counts for charts, computed on the server from every instance's file — acts per day by regulator and legal basis, refusals per day by code, how requests ended",
     query: s.auditStatsQuery,
     responses: { 200: { description: 'The counts', schema: s.auditStatsResponse } },
     errors: ['forbidden'],
@@ -194,7 +237,8 @@ export const API = {
   checkpoint: op({
     method: 'get',
     path: '/v1/audit/checkpoint',
-    summary: "A signed checkpoint (Ed25519) of the log head of this instance, or with ?instance= of another chain of the directory (each worker's), to keep off-host",
+    summary:
+      "A signed checkpoint (Ed25519) of the log head of this instance, or with ?instance= of another chain of the directory (each worker's), to keep off-host",
     query: s.checkpointQuery,
     responses: { 200: { description: 'The checkpoint', schema: s.checkpointResponse } },
     errors: ['forbidden', 'not_found', 'audit_unavailable'],
@@ -203,7 +247,8 @@ export const API = {
   me: op({
     method: 'get',
     path: '/v1/me',
-    summary: 'Who the API key belongs to: client, role, person, organisation, sectors, and its limits (batch size, identities per window); any authenticated client',
+    summary:
+      'Who the API key belongs to: client, role, person, organisation, sectors, and its limits (batch size, identities per window); any authenticated client',
     responses: { 200: { description: 'The caller', schema: s.meResponse } },
     errors: ['forbidden'],
     action: 'read-self',
@@ -228,14 +273,18 @@ export const API = {
     method: 'get',
     path: '/readyz',
     summary: 'Readiness: keys loaded, audit writable; Redis reported, not required',
-    responses: { 200: { description: 'Ready', schema: s.readinessResponse }, 503: { description: 'Not ready', schema: s.readinessResponse } },
+    responses: {
+      200: { description: 'Ready', schema: s.readinessResponse },
+      503: { description: 'Not ready', schema: s.readinessResponse },
+    },
     errors: [],
     head: true,
   }),
   metrics: op({
     method: 'get',
     path: '/metrics',
-    summary: 'Prometheus metrics, for operator clients only (no cache hit or miss counters: they would tell who was looked up)',
+    summary:
+      'Prometheus metrics, for operator clients only (no cache hit or miss counters: they would tell who was looked up)',
     responses: { 200: { description: 'Prometheus text exposition format', text: true } },
     // Outside /v1: it authenticates the key itself.
     errors: ['unauthenticated', 'forbidden'],
@@ -259,7 +308,9 @@ export type OperationName = keyof Api;
  * bounded JSON body parser; an open path only refuses another method, or fails on a bug.
  */
 export function commonErrors(path: string): readonly ErrorCode[] {
-  return path.startsWith('/v1/') ? ['invalid_request', 'unauthenticated', 'method_not_allowed', 'payload_too_large', 'internal'] : ['method_not_allowed', 'internal'];
+  return path.startsWith('/v1/')
+    ? ['invalid_request', 'unauthenticated', 'method_not_allowed', 'payload_too_large', 'internal']
+    : ['method_not_allowed', 'internal'];
 }
 
 /** Every code an operation may answer with: its own and its path's. */
@@ -283,7 +334,9 @@ export function pathMatcher(path: string): RegExp {
   return new RegExp(`^${pattern}/?$`, 'i');
 }
 
-const AUDITED: ReadonlyArray<[RegExp, AuditAct]> = Object.values(API as Record<string, Operation>).flatMap((o) => (o.audited ? [[pathMatcher(o.path), o.audited] as [RegExp, AuditAct]] : []));
+const AUDITED: ReadonlyArray<[RegExp, AuditAct]> = Object.values(API as Record<string, Operation>).flatMap((o) =>
+  o.audited ? [[pathMatcher(o.path), o.audited] as [RegExp, AuditAct]] : [],
+);
 
 /**
  * Which audited act an unauthenticated call to this path was attempting, if any. Any method counts:
@@ -301,10 +354,17 @@ export interface Input<O extends Operation> {
   body: Parsed<Of<O['body']>> | (O['bodyOptional'] extends true ? undefined : never);
 }
 
-type SchemaAt<O extends Operation, S> = S extends keyof O['responses'] ? O['responses'][S] extends { schema: infer Z extends z.ZodType } ? Z : never : never;
+type SchemaAt<O extends Operation, S> = S extends keyof O['responses']
+  ? O['responses'][S] extends { schema: infer Z extends z.ZodType }
+    ? Z
+    : never
+  : never;
 
 /** What operation `K` answers with status `S` (200 by default), as its schema parses it: the console's types. */
-export type Reply<K extends OperationName, S extends keyof Api[K]['responses'] = 200 & keyof Api[K]['responses']> = z.output<SchemaAt<Api[K], S>>;
+export type Reply<
+  K extends OperationName,
+  S extends keyof Api[K]['responses'] = 200 & keyof Api[K]['responses'],
+> = z.output<SchemaAt<Api[K], S>>;
 
 /** What a handler gives for status `S`: the input of the response schema (anything where none is declared). */
 export type BodyOf<O extends Operation, S> = [SchemaAt<O, S>] extends [never] ? unknown : z.input<SchemaAt<O, S>>;

@@ -31,7 +31,8 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
 
 export function sendError(res: Response, err: SectokenError): void {
   if (err.code === 'unauthenticated') res.setHeader('WWW-Authenticate', 'Bearer');
-  if (err.code === 'rate_limited' && err.retryAfter !== undefined) res.setHeader('Retry-After', String(Math.ceil(err.retryAfter)));
+  if (err.code === 'rate_limited' && err.retryAfter !== undefined)
+    res.setHeader('Retry-After', String(Math.ceil(err.retryAfter)));
   // The completion log line names the code (src/http/app.ts): a 503 alone does not say which.
   res.locals.errorCode = err.code;
   res.status(HTTP_STATUS[err.code]).json({ error: { code: err.code, message: err.message } });

@@ -1,5 +1,10 @@
 /** GET /openapi.json: the OpenAPI 3.1 description, generated from the contract (src/http/contract.ts). */
-import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject, type ZodOpenApiResponsesObject } from 'zod-openapi';
+import {
+  createDocument,
+  type ZodOpenApiOperationObject,
+  type ZodOpenApiPathsObject,
+  type ZodOpenApiResponsesObject,
+} from 'zod-openapi';
 import { RULES } from '../access/actions.js';
 import type { ErrorCode } from '../errors.js';
 import { API, errorsOf, type Limits, type Operation } from './contract.js';
@@ -22,7 +27,11 @@ function errorResponses(codes: ErrorCode[]): ZodOpenApiResponsesObject {
   return Object.fromEntries(
     [...byStatus].map(([status, list]) => [
       String(status),
-      { description: `Error: ${list.join(', ')}`, content: json(errorResponse), ...(ERROR_HEADERS[status] ? { headers: ERROR_HEADERS[status] as never } : {}) },
+      {
+        description: `Error: ${list.join(', ')}`,
+        content: json(errorResponse),
+        ...(ERROR_HEADERS[status] ? { headers: ERROR_HEADERS[status] as never } : {}),
+      },
     ]),
   );
 }
@@ -37,7 +46,9 @@ function operationObject(name: string, op: Operation, limits: Limits): ZodOpenAp
     // Whoever may be refused unauthenticated needs the bearer key.
     ...(errors.includes('unauthenticated') ? { security: [{ bearer: [] }] } : {}),
     ...(op.action ? { 'x-roles': [...RULES[op.action].roles] } : {}),
-    ...(op.params || op.query ? { requestParams: { ...(op.params ? { path: op.params } : {}), ...(op.query ? { query: op.query } : {}) } } : {}),
+    ...(op.params || op.query
+      ? { requestParams: { ...(op.params ? { path: op.params } : {}), ...(op.query ? { query: op.query } : {}) } }
+      : {}),
     ...(body ? { requestBody: { required: !op.bodyOptional, content: json(body) } } : {}),
     responses: {
       ...Object.fromEntries(
@@ -45,7 +56,11 @@ function operationObject(name: string, op: Operation, limits: Limits): ZodOpenAp
           status,
           {
             description: answer.description,
-            ...(answer.schema ? { content: json(answer.schema) } : answer.text ? { content: { 'text/plain': { schema: { type: 'string' } } } as never } : {}),
+            ...(answer.schema
+              ? { content: json(answer.schema) }
+              : answer.text
+                ? { content: { 'text/plain': { schema: { type: 'string' } } } as never }
+                : {}),
           },
         ]),
       ),
@@ -67,7 +82,11 @@ export function openApiDocument(maxBatchSize: number, version: string): object {
       version,
       description: 'Sector tokens of a national digital-identity trusted third party. See docs/DERIVATION.md.',
     },
-    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'API key of a service client, regulator or auditor' } } },
+    components: {
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'API key of a service client, regulator or auditor' },
+      },
+    },
     paths,
   });
 }

@@ -56,7 +56,11 @@ export function requestEdge(appRequest: object, logger: Logger, metrics: Metrics
     const errorCode = locals.errorCode;
     // Fields in pino-http's order; a 5xx without a code gets the error pino-http made up.
     const err = status >= 500 && !errorCode ? new Error(`failed with status code ${status}`) : undefined;
-    const line: Record<string, unknown> = { req: { id: req.id, method }, res: { statusCode: status }, responseTime: Math.round(elapsedMs) };
+    const line: Record<string, unknown> = {
+      req: { id: req.id, method },
+      res: { statusCode: status },
+      responseTime: Math.round(elapsedMs),
+    };
     if (err) line.err = err;
     line.route = route;
     if (locals.principal) line.clientId = locals.principal.id;

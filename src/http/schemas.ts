@@ -15,9 +15,15 @@ const nationalId = z.string().max(256).meta({
   description: 'CNIE number: 1–2 Latin letters then 1–6 digits; trimmed and upper-cased',
   example: 'AB123456',
 });
-const token = z.string().meta({ description: "The person's pseudonymous identifier in this sector", example: '140392871665' });
+const token = z
+  .string()
+  .meta({ description: "The person's pseudonymous identifier in this sector", example: '140392871665' });
 const keyVersion = z.number().int().min(1).meta({ description: "Version of the sector's key that made the token" });
-const schemeVersion = z.number().int().min(1).meta({ description: 'Version of the derivation scheme (docs/DERIVATION.md)' });
+const schemeVersion = z
+  .number()
+  .int()
+  .min(1)
+  .meta({ description: 'Version of the derivation scheme (docs/DERIVATION.md)' });
 
 export const tokenRequest = z.strictObject({ sector, nationalId }).meta({ id: 'TokenRequest' });
 
@@ -25,7 +31,11 @@ export const batchRequest = (maxBatchSize: number) =>
   z
     .strictObject({
       sector,
-      nationalIds: z.array(nationalId).min(1).max(maxBatchSize).meta({ description: `1 to ${maxBatchSize} national IDs` }),
+      nationalIds: z
+        .array(nationalId)
+        .min(1)
+        .max(maxBatchSize)
+        .meta({ description: `1 to ${maxBatchSize} national IDs` }),
     })
     .meta({ id: 'BatchTokenRequest' });
 
@@ -56,10 +66,18 @@ export const healthResponse = z.strictObject({ status: z.literal('ok') }).meta({
 export const readinessResponse = z
   .strictObject({
     status: z.enum(['ready', 'not_ready']),
-    keyringFingerprint: z.string().regex(/^[0-9a-f]{32}$/).meta({ description: "the served keyring's fingerprint, the configuration's keyringFingerprint: every instance of a fleet reports the same" }),
+    keyringFingerprint: z
+      .string()
+      .regex(/^[0-9a-f]{32}$/)
+      .meta({
+        description:
+          "the served keyring's fingerprint, the configuration's keyringFingerprint: every instance of a fleet reports the same",
+      }),
     checks: z.strictObject({
       keys: z.literal('ok').meta({ description: 'the keyring is loaded (the service does not start without it)' }),
-      audit: z.enum(['ok', 'unavailable', 'disk_low']).meta({ description: 'disk_low: less free space on the audit disk than SECTOKEN_AUDIT_MIN_FREE_MB' }),
+      audit: z
+        .enum(['ok', 'unavailable', 'disk_low'])
+        .meta({ description: 'disk_low: less free space on the audit disk than SECTOKEN_AUDIT_MIN_FREE_MB' }),
       redis: z.enum(['ok', 'degraded', 'disabled']),
     }),
   })
@@ -73,29 +91,58 @@ const legalAct = {
     .refine((v) => v.trim() === '' || LEGAL_BASIS_ID.test(v), 'a legal basis id: upper-case letters, digits and "-"')
     .optional()
     .meta({ description: 'Id of a configured legal basis', example: 'LOI-09-08-ART-4' }),
-  caseId: freeText(64).meta({ description: "The regulator's case reference: printable, with a visible letter or digit; kept in Unicode NFC", example: 'CNDP-2026-0042' }),
-  purpose: freeText(500).meta({ description: 'Why this act is needed: printable, with a visible letter or digit; kept in Unicode NFC', example: 'Complaint about unlawful processing' }),
+  caseId: freeText(64).meta({
+    description: "The regulator's case reference: printable, with a visible letter or digit; kept in Unicode NFC",
+    example: 'CNDP-2026-0042',
+  }),
+  purpose: freeText(500).meta({
+    description: 'Why this act is needed: printable, with a visible letter or digit; kept in Unicode NFC',
+    example: 'Complaint about unlawful processing',
+  }),
 };
 const auditId = z.string().meta({ description: 'Id of the audit record of this act' });
-const requestId = z.string().regex(REQUEST_ID, 'malformed request id').meta({ description: 'Unguessable dual-control request id' });
+const requestId = z
+  .string()
+  .regex(REQUEST_ID, 'malformed request id')
+  .meta({ description: 'Unguessable dual-control request id' });
 /** The path parameter of /v1/requests/:id… */
 export const requestIdParams = z.object({ id: requestId });
 
-export const reverseRequest = z.strictObject({ sector, token: z.string().max(128), ...legalAct }).meta({ id: 'ReverseRequest' });
-export const reverseResponse = z.strictObject({ nationalId: z.string(), keyVersion, auditId }).meta({ id: 'ReverseResponse' });
+export const reverseRequest = z
+  .strictObject({ sector, token: z.string().max(128), ...legalAct })
+  .meta({ id: 'ReverseRequest' });
+export const reverseResponse = z
+  .strictObject({ nationalId: z.string(), keyVersion, auditId })
+  .meta({ id: 'ReverseResponse' });
 export const reversePending = z
   .strictObject({ requestId, status: z.literal('pending'), expiresAt: z.string() })
   .meta({ id: 'ReversePending' });
 export const requestAccepted = reversePending.extend({ auditId }).meta({ id: 'RequestAccepted' });
-export const decisionResponse = z.strictObject({ requestId, status: z.enum(['approved', 'denied']), auditId }).meta({ id: 'Decision' });
+export const decisionResponse = z
+  .strictObject({ requestId, status: z.enum(['approved', 'denied']), auditId })
+  .meta({ id: 'Decision' });
 export const releasedResponse = z
   .union([
     z.strictObject({ requestId, status: z.literal('released'), nationalId: z.string(), auditId }),
-    z.strictObject({ requestId, status: z.literal('released'), fromSector: sector, toSector: sector, token, keyVersion, schemeVersion, auditId }),
+    z.strictObject({
+      requestId,
+      status: z.literal('released'),
+      fromSector: sector,
+      toSector: sector,
+      token,
+      keyVersion,
+      schemeVersion,
+      auditId,
+    }),
   ])
-  .meta({ id: 'Released', description: "An approved request's result, handed out once: a reverse's national ID or a translation's token" });
+  .meta({
+    id: 'Released',
+    description: "An approved request's result, handed out once: a reverse's national ID or a translation's token",
+  });
 
-const actor = z.strictObject({ client: z.string(), person: z.string(), organisation: z.string() }).meta({ id: 'Actor' });
+const actor = z
+  .strictObject({ client: z.string(), person: z.string(), organisation: z.string() })
+  .meta({ id: 'Actor' });
 export const requestView = z
   .strictObject({
     requestId,
@@ -103,7 +150,8 @@ export const requestView = z
     sector,
     toSector: sector.nullable(),
     sourceToken: token.nullable().meta({
-      description: 'The token the act is about (in `sector`), canonical, to check against the case file: for the requester and for regulators who may decide the request; null for others',
+      description:
+        'The token the act is about (in `sector`), canonical, to check against the case file: for the requester and for regulators who may decide the request; null for others',
     }),
     legalBasis: z.strictObject({ id: z.string(), title: z.string(), reference: z.string() }),
     caseId: z.string(),
@@ -116,14 +164,17 @@ export const requestView = z
     mine: z.boolean().meta({ description: 'The caller made this request' }),
     canDecide: z.boolean().meta({ description: 'The caller may approve or deny it now' }),
   })
-  .meta({ id: 'DualControlRequest', description: 'The facts an approver decides on, the token among them; never a national ID' });
+  .meta({
+    id: 'DualControlRequest',
+    description: 'The facts an approver decides on, the token among them; never a national ID',
+  });
 export const requestList = z.strictObject({ requests: z.array(requestView) }).meta({ id: 'DualControlRequests' });
 export const requestListQuery = z.strictObject({
   state: z.enum(PUBLIC_STATES).optional(),
-  decidedBy: z
-    .literal('me')
-    .optional()
-    .meta({ description: 'Only the requests the caller approved or denied (kept until an hour after their expiry; the audit log keeps every decision)' }),
+  decidedBy: z.literal('me').optional().meta({
+    description:
+      'Only the requests the caller approved or denied (kept until an hour after their expiry; the audit log keeps every decision)',
+  }),
 });
 export const decisionRequest = z.strictObject({}).meta({ id: 'DecisionRequest' });
 
@@ -135,13 +186,20 @@ export const translateResponse = z
   .meta({ id: 'TranslateResponse' });
 
 export const upgradeRequest = (maxBatchSize: number) =>
-  z.strictObject({ sector, tokens: z.array(z.string().max(128)).min(1).max(maxBatchSize) }).meta({ id: 'UpgradeRequest' });
+  z
+    .strictObject({ sector, tokens: z.array(z.string().max(128)).min(1).max(maxBatchSize) })
+    .meta({ id: 'UpgradeRequest' });
 export const upgradeResponse = z
   .strictObject({
     sector,
     keyVersion,
     schemeVersion,
-    results: z.array(z.union([z.strictObject({ token, keyVersion }), z.strictObject({ error: z.enum(['invalid_token', 'token_retired']) })])),
+    results: z.array(
+      z.union([
+        z.strictObject({ token, keyVersion }),
+        z.strictObject({ error: z.enum(['invalid_token', 'token_retired']) }),
+      ]),
+    ),
   })
   .meta({ id: 'UpgradeResponse' });
 
@@ -157,15 +215,44 @@ export const auditQuery = z.strictObject({
   outcome: z.string().max(64).optional().meta({ description: '"ok", "pending", "expired" or an error code' }),
   limit: z.coerce.number().int().min(1).max(500).default(100),
   // Bounded, so that a page's memory is bounded by the page, not the log: deeper pages come by `after`.
-  offset: z.coerce.number().int().min(0).max(AUDIT_MAX_OFFSET).default(0).meta({ description: `Records skipped (at most ${AUDIT_MAX_OFFSET}); to go further, page with after` }),
-  after: z.string().max(256).optional().meta({ description: 'Start after this record: the `next` of the previous page, as it came' }),
+  offset: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(AUDIT_MAX_OFFSET)
+    .default(0)
+    .meta({ description: `Records skipped (at most ${AUDIT_MAX_OFFSET}); to go further, page with after` }),
+  after: z
+    .string()
+    .max(256)
+    .optional()
+    .meta({ description: 'Start after this record: the `next` of the previous page, as it came' }),
 });
 const auditRecord = z
   .strictObject({
-    v: z.union([z.literal(1), z.literal(2)]).meta({ description: 'Record form (docs/AUDIT.md §1); a form-1 record has null person, organisation and count' }), id: z.string(), seq: z.number().int(), time: z.string(), instance: z.string(), act: z.string(),
-    client: z.string().nullable(), person: z.string().nullable(), organisation: z.string().nullable(), sector: z.string().nullable(), toSector: z.string().nullable(), token: z.string().nullable(),
-    legalBasis: z.string().nullable(), caseId: z.string().nullable(), purpose: z.string().nullable(), requestId: z.string().nullable(),
-    outcome: z.string(), count: z.number().int().min(1).nullable(), prev: z.string(), hash: z.string(), mac: z.string(),
+    v: z
+      .union([z.literal(1), z.literal(2)])
+      .meta({ description: 'Record form (docs/AUDIT.md §1); a form-1 record has null person, organisation and count' }),
+    id: z.string(),
+    seq: z.number().int(),
+    time: z.string(),
+    instance: z.string(),
+    act: z.string(),
+    client: z.string().nullable(),
+    person: z.string().nullable(),
+    organisation: z.string().nullable(),
+    sector: z.string().nullable(),
+    toSector: z.string().nullable(),
+    token: z.string().nullable(),
+    legalBasis: z.string().nullable(),
+    caseId: z.string().nullable(),
+    purpose: z.string().nullable(),
+    requestId: z.string().nullable(),
+    outcome: z.string(),
+    count: z.number().int().min(1).nullable(),
+    prev: z.string(),
+    hash: z.string(),
+    mac: z.string(),
   })
   .meta({ id: 'AuditRecord' });
 /** Which chains a read of the log took its records from, and whether each verified (docs/AUDIT.md §6). */
@@ -176,7 +263,10 @@ const chainsRead = z
       instance: z.string().nullable(),
       records: z.number().int().meta({ description: 'Its records that verify, from the first on: the ones read' }),
       verified: z.boolean(),
-      firstBad: z.strictObject({ line: z.number().int(), reason: z.string() }).optional().meta({ description: 'The first record that does not verify: it and every record after it were left out' }),
+      firstBad: z
+        .strictObject({ line: z.number().int(), reason: z.string() })
+        .optional()
+        .meta({ description: 'The first record that does not verify: it and every record after it were left out' }),
     }),
   )
   .meta({ id: 'ChainsRead' });
@@ -193,14 +283,26 @@ export const verifyResponse = z
   .strictObject({
     ok: z.boolean(),
     macChecked: z.boolean(),
-    files: z.array(z.strictObject({ name: z.string(), instance: z.string().nullable(), records: z.number().int(), headHash: z.string(), firstBad: z.strictObject({ line: z.number().int(), reason: z.string() }).optional() })),
-    checkpoints: z.array(z.strictObject({ instance: z.string(), size: z.number().int(), ok: z.boolean(), reason: z.string().optional() })),
+    files: z.array(
+      z.strictObject({
+        name: z.string(),
+        instance: z.string().nullable(),
+        records: z.number().int(),
+        headHash: z.string(),
+        firstBad: z.strictObject({ line: z.number().int(), reason: z.string() }).optional(),
+      }),
+    ),
+    checkpoints: z.array(
+      z.strictObject({ instance: z.string(), size: z.number().int(), ok: z.boolean(), reason: z.string().optional() }),
+    ),
     problems: z.array(z.string()).meta({ description: 'Misnamed files, two chains for one instance' }),
     live: z
       .strictObject({
         instance: z.string(),
         file: z.string(),
-        head: z.strictObject({ size: z.number().int(), headHash: z.string() }).meta({ description: 'The durable head this process holds in memory; the file must still hold it' }),
+        head: z
+          .strictObject({ size: z.number().int(), headHash: z.string() })
+          .meta({ description: 'The durable head this process holds in memory; the file must still hold it' }),
         ok: z.boolean(),
         reason: z.string().optional(),
         writable: z.boolean().meta({ description: 'The log still accepts records' }),
@@ -222,8 +324,13 @@ export const verifyRequest = z
     checkpoints: z
       .array(
         z.strictObject({
-          format: z.string().max(64), instance: z.string().max(64), size: z.number().int().min(0), headHash: z.string().max(128), time: z.string().max(64),
-          publicKey: z.string().max(128), signature: z.string().max(256),
+          format: z.string().max(64),
+          instance: z.string().max(64),
+          size: z.number().int().min(0),
+          headHash: z.string().max(128),
+          time: z.string().max(64),
+          publicKey: z.string().max(128),
+          signature: z.string().max(256),
         }),
       )
       .min(1)
@@ -237,12 +344,20 @@ export const checkpointQuery = z.strictObject({
     .string()
     .regex(/^[A-Za-z0-9._-]{1,64}$/)
     .optional()
-    .meta({ description: 'The instance whose chain to checkpoint (a worker is `<instance>-w<n>`); default: the instance that answers' }),
+    .meta({
+      description:
+        'The instance whose chain to checkpoint (a worker is `<instance>-w<n>`); default: the instance that answers',
+    }),
 });
 export const checkpointResponse = z
   .strictObject({
-    format: z.literal('sectoken-checkpoint/1'), instance: z.string(), size: z.number().int(), headHash: z.string(), time: z.string(),
-    publicKey: z.string().meta({ description: 'Ed25519 public key, base64url' }), signature: z.string().meta({ description: 'Ed25519 signature, base64url' }),
+    format: z.literal('sectoken-checkpoint/1'),
+    instance: z.string(),
+    size: z.number().int(),
+    headHash: z.string(),
+    time: z.string(),
+    publicKey: z.string().meta({ description: 'Ed25519 public key, base64url' }),
+    signature: z.string().meta({ description: 'Ed25519 signature, base64url' }),
   })
   .meta({ id: 'Checkpoint' });
 
@@ -256,10 +371,13 @@ export const meResponse = z
     sectors: z.array(sector),
     limits: z
       .strictObject({
-        batchSize: z.number().int().min(1).meta({ description: 'The most national IDs or tokens one batch or upgrade of this client may hold: limits.maxBatchSize, or its smallest identities window if smaller (a larger batch is 422 batch_too_large)' }),
-        identities: z
-          .array(z.strictObject({ points: z.number().int(), perSeconds: z.number().int() }))
-          .meta({ description: "The client's windows of identities (national IDs or tokens per sector), empty when it has none" }),
+        batchSize: z.number().int().min(1).meta({
+          description:
+            'The most national IDs or tokens one batch or upgrade of this client may hold: limits.maxBatchSize, or its smallest identities window if smaller (a larger batch is 422 batch_too_large)',
+        }),
+        identities: z.array(z.strictObject({ points: z.number().int(), perSeconds: z.number().int() })).meta({
+          description: "The client's windows of identities (national IDs or tokens per sector), empty when it has none",
+        }),
       })
       .meta({ description: 'What this client may send' }),
   })
@@ -275,7 +393,9 @@ export const legalBasesResponse = z
         reference: z.string().meta({ description: "The law's reference" }),
         acts: z.array(z.enum(LEGAL_ACTS)),
         sectors: z.array(sector).meta({ description: 'Sectors where it allows reverse' }),
-        sectorPairs: z.array(z.tuple([sector, sector])).meta({ description: 'Ordered [from, to] pairs where it allows translate' }),
+        sectorPairs: z
+          .array(z.tuple([sector, sector]))
+          .meta({ description: 'Ordered [from, to] pairs where it allows translate' }),
         dualControl: z.boolean(),
         approverFromOtherOrganisation: z.boolean(),
       }),
@@ -284,14 +404,22 @@ export const legalBasesResponse = z
   .meta({ id: 'LegalBases' });
 
 export const auditStatsQuery = z.strictObject({ from: z.iso.datetime().optional(), to: z.iso.datetime().optional() });
-const dayCounts = z.array(z.strictObject({ day: z.string().meta({ description: 'UTC day, YYYY-MM-DD' }), key: z.string(), count: z.number().int() }));
+const dayCounts = z.array(
+  z.strictObject({
+    day: z.string().meta({ description: 'UTC day, YYYY-MM-DD' }),
+    key: z.string(),
+    count: z.number().int(),
+  }),
+);
 export const auditStatsResponse = z
   .strictObject({
     from: z.string().nullable(),
     to: z.string().nullable(),
     records: z.number().int().meta({ description: 'Records in the range' }),
     days: z.array(z.string()).meta({ description: 'Every UTC day from the first to the last counted one' }),
-    actsByRegulator: dayCounts.meta({ description: 'Reverses and translations accepted (done or made pending), per day, by client' }),
+    actsByRegulator: dayCounts.meta({
+      description: 'Reverses and translations accepted (done or made pending), per day, by client',
+    }),
     actsByLegalBasis: dayCounts.meta({ description: 'The same acts per day, by legal basis' }),
     refusalsByCode: dayCounts.meta({ description: 'Refused acts per day, by error code' }),
     requestsEnded: z.strictObject({ released: z.number().int(), denied: z.number().int(), expired: z.number().int() }),

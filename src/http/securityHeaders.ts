@@ -24,7 +24,8 @@ export function securityHeaders(): SecurityHeaders {
     done = true;
   });
   // Anything per request (a nonce, a function directive) would make a capture wrong: refuse to start.
-  if (!done || set.length === 0) throw new Error('helmet did not set its headers synchronously: they cannot be computed once');
+  if (!done || set.length === 0)
+    throw new Error('helmet did not set its headers synchronously: they cannot be computed once');
   return { set, removed };
 }
 

@@ -14,12 +14,20 @@ export const FINGERPRINT = /^[0-9a-f]{32}$/;
 
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 
-export function keyringFingerprint(keyring: Pick<Keyring, 'root' | 'cacheIndex' | 'auditMac' | 'auditSigning'>): string {
+export function keyringFingerprint(
+  keyring: Pick<Keyring, 'root' | 'cacheIndex' | 'auditMac' | 'auditSigning'>,
+): string {
   const ikm = new Uint8Array(96);
   ikm.set(keyring.root, 0);
   ikm.set(keyring.cacheIndex, 32);
   ikm.set(keyring.auditMac, 64);
-  const out = hkdf(sha256, ikm, utf8('sectoken/v1'), utf8(`sectoken/v1/keyring-fingerprint/${keyring.auditSigning.x}`), 16);
+  const out = hkdf(
+    sha256,
+    ikm,
+    utf8('sectoken/v1'),
+    utf8(`sectoken/v1/keyring-fingerprint/${keyring.auditSigning.x}`),
+    16,
+  );
   ikm.fill(0);
   return Buffer.from(out).toString('hex');
 }

@@ -91,7 +91,10 @@ const fileSchema = z.strictObject({
   root: key32,
   cacheIndex: key32,
   auditMac: key32,
-  auditSigning: z.strictObject({ d: z.string().regex(/^[A-Za-z0-9_-]{43}$/), x: z.string().regex(/^[A-Za-z0-9_-]{43}$/) }),
+  auditSigning: z.strictObject({
+    d: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+    x: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+  }),
   sectors: z.record(
     z.string(),
     z.strictObject({
@@ -133,13 +136,18 @@ export function parseKeyring(bytes: Uint8Array, where = 'the keyring'): Keyring 
     throw new KeyringError(`${where} is damaged: its content is not JSON`);
   }
   const parsed = fileSchema.safeParse(raw);
-  if (!parsed.success) throw new KeyringError(`${where} is damaged: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
+  if (!parsed.success)
+    throw new KeyringError(
+      `${where} is damaged: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`,
+    );
   const doc = parsed.data;
   const sectors = new Map<string, SectorKeys>();
   for (const [id, s] of Object.entries(doc.sectors)) {
     const versions = new Map(Object.entries(s.versions).map(([v, key]) => [Number(v), key] as const));
     if (!versions.has(s.current) || s.minVersion > s.current) {
-      throw new KeyringError(`${where} is damaged: sector "${id}" has no key for its current version or minVersion > current`);
+      throw new KeyringError(
+        `${where} is damaged: sector "${id}" has no key for its current version or minVersion > current`,
+      );
     }
     for (let v = s.minVersion; v <= s.current; v++) {
       if (!versions.has(v)) throw new KeyringError(`${where} is damaged: sector "${id}" lacks version ${v}`);

@@ -47,7 +47,11 @@ export function sealKeyring(plaintext: Uint8Array, kek: Uint8Array, development:
  * Returns the plaintext; throws KeyringError saying "wrong KEK", "development keyring" or
  * "damaged", naming the file (`where`).
  */
-export function openKeyring(fileText: string, kek: Uint8Array, where = 'the keyring file'): { plaintext: Uint8Array; development: boolean } {
+export function openKeyring(
+  fileText: string,
+  kek: Uint8Array,
+  where = 'the keyring file',
+): { plaintext: Uint8Array; development: boolean } {
   let raw: unknown;
   try {
     raw = JSON.parse(fileText);
@@ -68,9 +72,11 @@ export function openKeyring(fileText: string, kek: Uint8Array, where = 'the keyr
     throw new KeyringError(`wrong key-encryption key: ${where} was sealed under another KEK`);
   }
   try {
-    const plaintext = xchacha20poly1305(aeadKey(kek), Buffer.from(nonce, 'base64url'), aad(development, fingerprint)).decrypt(
-      Buffer.from(ciphertext, 'base64url'),
-    );
+    const plaintext = xchacha20poly1305(
+      aeadKey(kek),
+      Buffer.from(nonce, 'base64url'),
+      aad(development, fingerprint),
+    ).decrypt(Buffer.from(ciphertext, 'base64url'));
     return { plaintext, development };
   } catch {
     throw new KeyringError(`${where} is damaged: authentication failed (modified or truncated)`);
@@ -82,7 +88,9 @@ export function parseKek(text: string, source: string): Uint8Array {
   const s = text.trim();
   if (/^[0-9a-fA-F]{64}$/.test(s)) return new Uint8Array(Buffer.from(s, 'hex'));
   if (/^[A-Za-z0-9_-]{43}$/.test(s)) return new Uint8Array(Buffer.from(s, 'base64url'));
-  throw new KeyringError(`${source} is not a key-encryption key: expected 32 bytes as 64 hex digits or 43 base64url characters (make one with \`sectoken keys new-kek\`)`);
+  throw new KeyringError(
+    `${source} is not a key-encryption key: expected 32 bytes as 64 hex digits or 43 base64url characters (make one with \`sectoken keys new-kek\`)`,
+  );
 }
 
 export const newKek = (): string => randomBytes(32).toString('hex');

@@ -43,7 +43,8 @@ export function saveKeyring(path: string, keyring: Keyring, kek: Uint8Array): vo
 /** The KEK from SECTOKEN_KEK or SECTOKEN_KEK_FILE; undefined when neither is set. */
 export function readKek(settings: Pick<KeyringSettings, 'kek' | 'kekFile'>): Uint8Array | undefined {
   // Two sources would leave the operator guessing which one sealed the keyring.
-  if (settings.kek && settings.kekFile) throw new KeyringError('both SECTOKEN_KEK and SECTOKEN_KEK_FILE are set: unset one of them');
+  if (settings.kek && settings.kekFile)
+    throw new KeyringError('both SECTOKEN_KEK and SECTOKEN_KEK_FILE are set: unset one of them');
   if (settings.kek) return parseKek(settings.kek, 'SECTOKEN_KEK');
   if (settings.kekFile) {
     let text: string;
@@ -52,7 +53,9 @@ export function readKek(settings: Pick<KeyringSettings, 'kek' | 'kekFile'>): Uin
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') {
-        throw new KeyringError(`no key-encryption key at ${settings.kekFile} (SECTOKEN_KEK_FILE): correct SECTOKEN_KEK_FILE, or make a KEK with \`sectoken keys new-kek\` and a keyring with \`sectoken keys init\``);
+        throw new KeyringError(
+          `no key-encryption key at ${settings.kekFile} (SECTOKEN_KEK_FILE): correct SECTOKEN_KEK_FILE, or make a KEK with \`sectoken keys new-kek\` and a keyring with \`sectoken keys init\``,
+        );
       }
       throw new KeyringError(`cannot read SECTOKEN_KEK_FILE ${settings.kekFile}: ${code ?? String(err)}`);
     }
@@ -62,12 +65,15 @@ export function readKek(settings: Pick<KeyringSettings, 'kek' | 'kekFile'>): Uin
 }
 
 /** Where development keeps its generated KEK: beside the keyring. */
-export const devKekPath = (settings: Pick<KeyringSettings, 'keyringPath'>): string => join(dirname(settings.keyringPath), 'dev.kek');
+export const devKekPath = (settings: Pick<KeyringSettings, 'keyringPath'>): string =>
+  join(dirname(settings.keyringPath), 'dev.kek');
 
 export function requireKek(settings: Pick<KeyringSettings, 'kek' | 'kekFile'>): Uint8Array {
   const kek = readKek(settings);
   if (!kek) {
-    throw new KeyringError('no key-encryption key: set SECTOKEN_KEK or SECTOKEN_KEK_FILE (make one with `sectoken keys new-kek > kek && chmod 600 kek`)');
+    throw new KeyringError(
+      'no key-encryption key: set SECTOKEN_KEK or SECTOKEN_KEK_FILE (make one with `sectoken keys new-kek > kek && chmod 600 kek`)',
+    );
   }
   return kek;
 }
@@ -123,12 +129,16 @@ export function loadKeyring(settings: KeyringSettings, terms: KeyringTerms): Loa
   } else if (terms.mayCreate) {
     keyring = generateKeyring(terms.sectorIds, true);
     saveKeyring(settings.keyringPath, keyring, kek);
-    notices.push(`created a DEVELOPMENT keyring at ${settings.keyringPath}; never use it in production (NODE_ENV=production refuses it)`);
+    notices.push(
+      `created a DEVELOPMENT keyring at ${settings.keyringPath}; never use it in production (NODE_ENV=production refuses it)`,
+    );
   } else {
     throw new KeyringError(`no keyring at ${settings.keyringPath}: ${INIT} (or correct SECTOKEN_KEYRING)`);
   }
   if (keyring.development && (settings.production || !terms.developmentConfig)) {
-    throw new KeyringError(`${settings.keyringPath} is a development keyring, and ${terms.configPath} is not the development sample: it needs a keyring made with \`sectoken keys init\``);
+    throw new KeyringError(
+      `${settings.keyringPath} is a development keyring, and ${terms.configPath} is not the development sample: it needs a keyring made with \`sectoken keys init\``,
+    );
   }
   const fingerprint = checkPin(settings, terms, keyring);
   addMissingSectors(settings, terms, keyring, kek, notices);
@@ -146,20 +156,31 @@ function kekOf(settings: KeyringSettings, terms: KeyringTerms, notices: string[]
   const kekPath = devKekPath(settings);
   if (existsSync(kekPath)) return parseKek(readFileSync(kekPath, 'utf8'), kekPath);
   if (existsSync(settings.keyringPath)) {
-    throw new KeyringError(`${kekPath} is missing but the keyring ${settings.keyringPath} exists: restore that dev.kek, or set SECTOKEN_KEK_FILE to the KEK that sealed it (a new KEK could not open it)`);
+    throw new KeyringError(
+      `${kekPath} is missing but the keyring ${settings.keyringPath} exists: restore that dev.kek, or set SECTOKEN_KEK_FILE to the KEK that sealed it (a new KEK could not open it)`,
+    );
   }
-  if (!terms.mayCreate) throw new KeyringError(`no keyring at ${settings.keyringPath}: ${INIT} (or correct SECTOKEN_KEYRING)`);
+  if (!terms.mayCreate)
+    throw new KeyringError(`no keyring at ${settings.keyringPath}: ${INIT} (or correct SECTOKEN_KEYRING)`);
   writeSecretFile(kekPath, newKek() + '\n');
   notices.push(`created a DEVELOPMENT key-encryption key at ${kekPath}`);
   return parseKek(readFileSync(kekPath, 'utf8'), kekPath);
 }
 
 /** Sectors configured but not in the keyring: added to a development keyring where terms.mayCreate, else refused. */
-function addMissingSectors(settings: KeyringSettings, terms: KeyringTerms, keyring: Keyring, kek: Uint8Array, notices: string[]): void {
+function addMissingSectors(
+  settings: KeyringSettings,
+  terms: KeyringTerms,
+  keyring: Keyring,
+  kek: Uint8Array,
+  notices: string[],
+): void {
   const missing = terms.sectorIds.filter((sector) => !keyring.sectors.has(sector));
   if (missing.length === 0) return;
   if (!keyring.development || !terms.mayCreate) {
-    throw new KeyringError(`the keyring has no key for sector "${missing[0]}": run \`sectoken keys add-sector --sector ${missing[0]}\``);
+    throw new KeyringError(
+      `the keyring has no key for sector "${missing[0]}": run \`sectoken keys add-sector --sector ${missing[0]}\``,
+    );
   }
   for (const sector of missing) addSector(keyring, sector);
   saveKeyring(settings.keyringPath, keyring, kek);

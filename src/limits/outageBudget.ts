@@ -21,7 +21,8 @@ export interface OutageBudget {
   take(name: string, window: Window, points: number): number | undefined;
 }
 
-export const outageShare = (w: Window): number => (w.perSeconds <= RATE_WINDOW_SECONDS ? w.points : Math.floor(w.points * OUTAGE_SHARE));
+export const outageShare = (w: Window): number =>
+  w.perSeconds <= RATE_WINDOW_SECONDS ? w.points : Math.floor(w.points * OUTAGE_SHARE);
 
 export function outageBudget(now: () => number = Date.now): OutageBudget {
   /** What Redis last said is left, less what was taken here since. */
@@ -41,7 +42,8 @@ export function outageBudget(now: () => number = Date.now): OutageBudget {
       local.set(name, ours);
       const redis = current(known, name);
       const left = Math.min(outageShare(window) - ours.used, redis?.left ?? Infinity);
-      if (points > left) return Math.max(1, Math.ceil((Math.min(ours.endsAt, redis?.endsAt ?? Infinity) - now()) / 1000));
+      if (points > left)
+        return Math.max(1, Math.ceil((Math.min(ours.endsAt, redis?.endsAt ?? Infinity) - now()) / 1000));
       ours.used += points;
       if (redis) redis.left -= points;
       return undefined;

@@ -44,9 +44,17 @@ const REFUSED_BECAUSE: Readonly<Record<Operation, string>> = {
 };
 
 const limitsUnavailable = (cause: unknown): SectokenError =>
-  new SectokenError('limits_unavailable', 'the shared rate limits (Redis) cannot be reached now, and this act is not done without them; try again later', { cause });
+  new SectokenError(
+    'limits_unavailable',
+    'the shared rate limits (Redis) cannot be reached now, and this act is not done without them; try again later',
+    { cause },
+  );
 
-export function createRateLimits(config: Pick<Config, 'rateLimits'>, redis: SharedRedis | undefined, onLimited: (op: Operation) => void): RateLimits {
+export function createRateLimits(
+  config: Pick<Config, 'rateLimits'>,
+  redis: SharedRedis | undefined,
+  onLimited: (op: Operation) => void,
+): RateLimits {
   const limiters = new Map<string, RateLimiterAbstract>();
   const limiterFor = (name: string, operation: Operation, w: Window): RateLimiterAbstract => {
     let limiter = limiters.get(name);
@@ -55,14 +63,21 @@ export function createRateLimits(config: Pick<Config, 'rateLimits'>, redis: Shar
       // Identities go on without Redis, so they never wait long for it; the others fail closed, so they may.
       const storeClient = operation === 'identities' ? redis?.client : redis?.patient;
       limiter = redis
-        ? new RateLimiterRedis({ storeClient, points: w.points, duration: w.perSeconds, keyPrefix: `${redis.prefix}${keyPrefix}`, rejectIfRedisNotReady: true })
+        ? new RateLimiterRedis({
+            storeClient,
+            points: w.points,
+            duration: w.perSeconds,
+            keyPrefix: `${redis.prefix}${keyPrefix}`,
+            rejectIfRedisNotReady: true,
+          })
         : new RateLimiterMemory({ points: w.points, duration: w.perSeconds, keyPrefix });
       limiters.set(name, limiter);
     }
     return limiter;
   };
   const outage = outageBudget();
-  const nameOf = (scope: string, operation: Operation, w: Window): string => `${scope}:${operation}:${w.points}:${w.perSeconds}`;
+  const nameOf = (scope: string, operation: Operation, w: Window): string =>
+    `${scope}:${operation}:${w.points}:${w.perSeconds}`;
 
   const windowsOf = (clientId: string, operation: Operation) => {
     const own = config.rateLimits.clients[clientId]?.[operation];
@@ -71,13 +86,19 @@ export function createRateLimits(config: Pick<Config, 'rateLimits'>, redis: Shar
   // Every limiter is made now, at start: RateLimiterRedis defines its Lua command on the shared
   // client, and an auto-pipeline begun before that definition lacks it, which misaligns the
   // pipeline's answers and crashes the process under a burst (ioredis issue #1931).
-  const scopes: Array<[string, OperationLimits]> = [['default', config.rateLimits.defaults], ...Object.entries(config.rateLimits.clients).map(([id, own]): [string, OperationLimits] => [`c-${id}`, own])];
+  const scopes: Array<[string, OperationLimits]> = [
+    ['default', config.rateLimits.defaults],
+    ...Object.entries(config.rateLimits.clients).map(([id, own]): [string, OperationLimits] => [`c-${id}`, own]),
+  ];
   for (const [scope, operations] of scopes) {
-    for (const operation of OPERATIONS) for (const w of operations[operation] ?? []) limiterFor(nameOf(scope, operation, w), operation, w);
+    for (const operation of OPERATIONS)
+      for (const w of operations[operation] ?? []) limiterFor(nameOf(scope, operation, w), operation, w);
   }
   const refused = (operation: Operation, msBeforeNext: number): SectokenError => {
     onLimited(operation);
-    return new SectokenError('rate_limited', `${REFUSED_BECAUSE[operation]}; retry later`, { retryAfter: Math.max(1, Math.ceil(msBeforeNext / 1000)) });
+    return new SectokenError('rate_limited', `${REFUSED_BECAUSE[operation]}; retry later`, {
+      retryAfter: Math.max(1, Math.ceil(msBeforeNext / 1000)),
+    });
   };
 
   return {
@@ -85,9 +106,15 @@ export function createRateLimits(config: Pick<Config, 'rateLimits'>, redis: Shar
     async consume(clientId, sector, operation, points) {
       const { windows, scope } = windowsOf(clientId, operation);
       // More than a window holds could never pass: retrying would not help (SPEC "Bad input and abuse").
-      const smallest = windows.reduce<Window | undefined>((least, w) => (least && least.points <= w.points ? least : w), undefined);
+      const smallest = windows.reduce<Window | undefined>(
+        (least, w) => (least && least.points <= w.points ? least : w),
+        undefined,
+      );
       if (smallest && points > smallest.points) {
-        throw new SectokenError('batch_too_large', `${points} national IDs or tokens in one request can never fit this client's window of ${smallest.points} per ${smallest.perSeconds} s: send at most ${smallest.points} per request (GET /v1/me: limits.batchSize)`);
+        throw new SectokenError(
+          'batch_too_large',
+          `${points} national IDs or tokens in one request can never fit this client's window of ${smallest.points} per ${smallest.perSeconds} s: send at most ${smallest.points} per request (GET /v1/me: limits.batchSize)`,
+        );
       }
       const key = `${clientId}:${sector}`;
       const taken: Array<{ limiter: RateLimiterAbstract; endsAt: number }> = [];

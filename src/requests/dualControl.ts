@@ -23,7 +23,8 @@ export const actorOf = (principal: Principal): Actor => ({
   organisation: principal.organisation ?? principal.id,
 });
 
-export const sectorsOf = (request: ActRequest): string[] => (request.toSector === null ? [request.sector] : [request.sector, request.toSector]);
+export const sectorsOf = (request: ActRequest): string[] =>
+  request.toSector === null ? [request.sector] : [request.sector, request.toSector];
 
 const sameName = (a: string, b: string): boolean => canonicalName(a) === canonicalName(b);
 
@@ -35,10 +36,16 @@ export const isRequester = (principal: Principal, request: ActRequest): boolean 
   request.requester.client === principal.id && sameName(actorOf(principal).person, request.requester.person);
 
 /** Why `principal` may not decide `request`, or undefined if they may. */
-export function cannotDecide(deps: { config: Pick<Config, 'legalBases'> }, principal: Principal, request: ActRequest): string | undefined {
-  if (!isAllowed(principal, 'decide', sectorsOf(request))) return 'this client may not decide requests in these sectors';
+export function cannotDecide(
+  deps: { config: Pick<Config, 'legalBases'> },
+  principal: Principal,
+  request: ActRequest,
+): string | undefined {
+  if (!isAllowed(principal, 'decide', sectorsOf(request)))
+    return 'this client may not decide requests in these sectors';
   const approver = actorOf(principal);
-  if (sameName(approver.person, request.requester.person)) return 'a request is decided by a second person, not its requester';
+  if (sameName(approver.person, request.requester.person))
+    return 'a request is decided by a second person, not its requester';
   const basis = deps.config.legalBases.find((b) => b.id === request.legalBasis);
   if (basis?.approverFromOtherOrganisation && sameName(approver.organisation, request.requester.organisation)) {
     return 'this legal basis demands an approver from another organisation';
@@ -46,7 +53,11 @@ export function cannotDecide(deps: { config: Pick<Config, 'legalBases'> }, princ
   return undefined;
 }
 
-export function requireDecider(deps: { config: Pick<Config, 'legalBases'> }, principal: Principal, request: ActRequest): void {
+export function requireDecider(
+  deps: { config: Pick<Config, 'legalBases'> },
+  principal: Principal,
+  request: ActRequest,
+): void {
   const why = cannotDecide(deps, principal, request);
   if (why) throw new SectokenError('forbidden', why);
 }

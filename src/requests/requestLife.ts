@@ -16,7 +16,16 @@ import type { PublicState } from './states.js';
 
 export { PUBLIC_STATES, type PublicState, REQUEST_ID } from './states.js';
 
-export const REQUEST_STATES = ['pending', 'approving', 'denying', 'approved', 'releasing', 'released', 'denied', 'expired'] as const;
+export const REQUEST_STATES = [
+  'pending',
+  'approving',
+  'denying',
+  'approved',
+  'releasing',
+  'released',
+  'denied',
+  'expired',
+] as const;
 export type RequestState = (typeof REQUEST_STATES)[number];
 export const REQUEST_EVENTS = ['approve', 'deny', 'release', 'confirm', 'abort', 'expire'] as const;
 export type RequestEvent = (typeof REQUEST_EVENTS)[number];
@@ -95,7 +104,12 @@ export function applyEvent(request: ActRequest, event: RequestEvent, now: number
   }
   if (next === undefined) throw closed(request.state);
   if ((event === 'approve' || event === 'deny' || event === 'release') && overdue) throw expired();
-  const decidedBy = event === 'approve' || event === 'deny' ? (by ?? null) : event === 'abort' && request.state !== 'releasing' ? null : request.decidedBy;
+  const decidedBy =
+    event === 'approve' || event === 'deny'
+      ? (by ?? null)
+      : event === 'abort' && request.state !== 'releasing'
+        ? null
+        : request.decidedBy;
   return { ...request, state: next, decidedBy };
 }
 

@@ -39,7 +39,10 @@ export interface SharedRedis {
   close(): Promise<void>;
 }
 
-export function connectRedis(settings: RedisSettings, hooks: { onStateChange?: (state: RedisState) => void; onError?: () => void } = {}): SharedRedis | undefined {
+export function connectRedis(
+  settings: RedisSettings,
+  hooks: { onStateChange?: (state: RedisState) => void; onError?: () => void } = {},
+): SharedRedis | undefined {
   if (!settings.url && !settings.clusterNodes) return undefined;
   const common = {
     enableOfflineQueue: false,
@@ -57,7 +60,12 @@ export function connectRedis(settings: RedisSettings, hooks: { onStateChange?: (
             const [host, port] = node.split(':');
             return { host: host!, port: Number(port) };
           }),
-          { enableOfflineQueue: false, enableAutoPipelining: true, clusterRetryStrategy: (times: number) => Math.min(50 * times, 1000), redisOptions: { ...common, commandTimeout } },
+          {
+            enableOfflineQueue: false,
+            enableAutoPipelining: true,
+            clusterRetryStrategy: (times: number) => Math.min(50 * times, 1000),
+            redisOptions: { ...common, commandTimeout },
+          },
         )
       : new Redis(settings.url!, { ...common, commandTimeout });
   const client = connect(settings.commandTimeoutMs);

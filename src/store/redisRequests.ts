@@ -31,7 +31,11 @@ const MAX_ATTEMPTS = 5;
 const utf8 = new TextEncoder();
 
 const unavailable = (cause: unknown): SectokenError =>
-  new SectokenError('dual_control_unavailable', 'dual-control requests are kept in Redis, which cannot be reached now; try again later', { cause });
+  new SectokenError(
+    'dual_control_unavailable',
+    'dual-control requests are kept in Redis, which cannot be reached now; try again later',
+    { cause },
+  );
 const tampered = (): SectokenError =>
   new SectokenError('request_tampered', 'the stored request fails its integrity check and cannot be acted on');
 
@@ -101,7 +105,8 @@ export function redisRequestStore(redis: SharedRedis, root: Uint8Array): Request
           const value = await redis.client.get(requestKey(id));
           if (value === null) throw noSuchRequest();
           const next = applyEvent(openChecked(id, value), event, now, by);
-          if ((await redis.client.eval(COMPARE_AND_SET, 1, requestKey(id), value, seal(next))) === 1) return remember(next);
+          if ((await redis.client.eval(COMPARE_AND_SET, 1, requestKey(id), value, seal(next))) === 1)
+            return remember(next);
         }
         throw unavailable(new Error('request changed under every attempt'));
       }),

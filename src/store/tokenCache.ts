@@ -50,7 +50,8 @@ export function createTokenCache(
   const valueMac = hmacSha256(valueKey);
   valueKey.fill(0);
   // 128 bits of HMAC-SHA256 of index and token.
-  const tagOf = (index: string, token: string): Buffer => Buffer.from(valueMac.mac(utf8.encode(`${index}\n${token}`))).subarray(0, 16);
+  const tagOf = (index: string, token: string): Buffer =>
+    Buffer.from(valueMac.mac(utf8.encode(`${index}\n${token}`))).subarray(0, 16);
   const seal = (index: string, token: string): string => `${token}.${tagOf(index, token).toString('base64url')}`;
   /** The token of a Redis value, or undefined when its tag does not bind it to this index. */
   const open = (index: string, value: string): string | undefined => {
@@ -61,8 +62,12 @@ export function createTokenCache(
     const expected = tagOf(index, token);
     return given.length === expected.length && timingSafeEqual(given, expected) ? token : undefined;
   };
-  const lru = config.cache.lruEntries > 0 ? new LRUCache<string, string>({ max: config.cache.lruEntries, ttl: config.cache.ttlSeconds * 1000 }) : undefined;
-  const useRedis = (policy: Policy): boolean => redis !== undefined && config.cache.redis[policy] && redis.state() === 'ok';
+  const lru =
+    config.cache.lruEntries > 0
+      ? new LRUCache<string, string>({ max: config.cache.lruEntries, ttl: config.cache.ttlSeconds * 1000 })
+      : undefined;
+  const useRedis = (policy: Policy): boolean =>
+    redis !== undefined && config.cache.redis[policy] && redis.state() === 'ok';
   const redisKey = (index: string): string => `${redis!.prefix}tok:${index}`;
 
   return {
@@ -70,7 +75,9 @@ export function createTokenCache(
     enabled: (policy) => lru !== undefined || useRedis(policy),
     indexOf(sector, keyVersion, canonicalNationalId) {
       // 128 bits of HMAC-SHA256, base64url: unlinkable to the ID without the key.
-      return Buffer.from(mac.mac(utf8.encode(`${sector}\n${keyVersion}\n${canonicalNationalId}`))).toString('base64url').slice(0, 22);
+      return Buffer.from(mac.mac(utf8.encode(`${sector}\n${keyVersion}\n${canonicalNationalId}`)))
+        .toString('base64url')
+        .slice(0, 22);
     },
     async getMany(policy, indexes) {
       const found: Array<string | undefined> = indexes.map((i) => lru?.get(i));
@@ -110,7 +117,11 @@ export function createTokenCache(
       for (const [index, token] of entries) lru?.set(index, token);
       if (entries.length === 0 || !useRedis(policy)) return;
       // Promise.allSettled of async calls: nothing here rejects, so a caller may leave it running.
-      const replies = await Promise.allSettled(entries.map(async ([index, token]) => redis!.client.set(redisKey(index), seal(index, token), 'EX', config.cache.ttlSeconds)));
+      const replies = await Promise.allSettled(
+        entries.map(async ([index, token]) =>
+          redis!.client.set(redisKey(index), seal(index, token), 'EX', config.cache.ttlSeconds),
+        ),
+      );
       for (const reply of replies) if (reply.status === 'rejected') metrics.redisErrors.inc();
     },
   };

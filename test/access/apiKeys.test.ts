@@ -21,7 +21,13 @@ jest.unstable_mockModule('node:crypto', () => ({
 const { clientDirectory, hashApiKey, newApiKey } = await import('../../src/access/apiKeys.js');
 
 const client = (id: string, key: string, over: Partial<ClientConfig> = {}): ClientConfig =>
-  ({ id, role: 'service', sectors: ['tax'], apiKeySha256: crypto.createHash('sha256').update(key).digest('hex'), ...over }) as ClientConfig;
+  ({
+    id,
+    role: 'service',
+    sectors: ['tax'],
+    apiKeySha256: crypto.createHash('sha256').update(key).digest('hex'),
+    ...over,
+  }) as ClientConfig;
 
 /** SHA-256 computations made by `run`. */
 function cost(run: () => unknown): number {
@@ -47,17 +53,48 @@ describe('authenticate', () => {
   it('gives the configured principal: id, role, sectors, and the person and organisation or null', () => {
     const [a, b] = [newApiKey(), newApiKey()];
     const directory = clientDirectory([
-      client('regulator-x', a, { role: 'regulator', sectors: ['health', 'tax'], person: 'Amina Benali', organisation: 'CNDP' }),
+      client('regulator-x', a, {
+        role: 'regulator',
+        sectors: ['health', 'tax'],
+        person: 'Amina Benali',
+        organisation: 'CNDP',
+      }),
       client('tax-backend', b),
     ]);
-    expect(directory.authenticate(`Bearer ${a}`)).toEqual({ id: 'regulator-x', role: 'regulator', sectors: new Set(['health', 'tax']), person: 'Amina Benali', organisation: 'CNDP' });
-    expect(directory.authenticate(`Bearer ${b}`)).toEqual({ id: 'tax-backend', role: 'service', sectors: new Set(['tax']), person: null, organisation: null });
+    expect(directory.authenticate(`Bearer ${a}`)).toEqual({
+      id: 'regulator-x',
+      role: 'regulator',
+      sectors: new Set(['health', 'tax']),
+      person: 'Amina Benali',
+      organisation: 'CNDP',
+    });
+    expect(directory.authenticate(`Bearer ${b}`)).toEqual({
+      id: 'tax-backend',
+      role: 'service',
+      sectors: new Set(['tax']),
+      person: null,
+      organisation: null,
+    });
   });
 
   it('refuses, without throwing, what is not a bearer credential', () => {
     const key = newApiKey();
     const directory = clientDirectory([client('tax-backend', key)]);
-    for (const header of [undefined, '', key, `Basic ${key}`, 'Bearer', 'Bearer ', `Bearer  ${key}`, `Bearer ${key} x`, `Bearer ${key}\n`, `Bearer ${'a'.repeat(513)}`, `Bearer ${key}é`, `xBearer ${key}`, `Basic Bearer ${key}`]) {
+    for (const header of [
+      undefined,
+      '',
+      key,
+      `Basic ${key}`,
+      'Bearer',
+      'Bearer ',
+      `Bearer  ${key}`,
+      `Bearer ${key} x`,
+      `Bearer ${key}\n`,
+      `Bearer ${'a'.repeat(513)}`,
+      `Bearer ${key}é`,
+      `xBearer ${key}`,
+      `Basic Bearer ${key}`,
+    ]) {
       expect([header, directory.authenticate(header)]).toEqual([header, undefined]);
     }
     expect(directory.authenticate(`BEARER ${key}`)?.id).toBe('tax-backend');
@@ -85,7 +122,8 @@ describe('authenticate', () => {
     const n = 1030;
     const keys = Array.from({ length: n }, newApiKey);
     const directory = clientDirectory(keys.map((k, i) => client(`c${i}`, k)));
-    const auth = (i: number): number => cost(() => expect(directory.authenticate(`Bearer ${keys[i]}`)?.id).toBe(`c${i}`));
+    const auth = (i: number): number =>
+      cost(() => expect(directory.authenticate(`Bearer ${keys[i]}`)?.id).toBe(`c${i}`));
     for (let i = 0; i < 1024; i++) auth(i);
     // A hit makes key 0 the most recent: the next new key pushes out key 1, the oldest.
     expect(auth(0)).toBe(0);

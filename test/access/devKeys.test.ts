@@ -10,11 +10,14 @@ describe('published development keys', () => {
     expect(devApiKey('tax-backend')).toBe('stk_dev_tax-backend');
   });
 
-  it.each(SAMPLE_CLIENT_IDS.map((id) => [id]))("the sample's key of %s is published, whatever client holds it", (id) => {
-    expect(hasPublishedKey({ id: 'someone-else', apiKeySha256: hashApiKey(`stk_dev_${id}`) })).toBe(true);
-  });
+  it.each(SAMPLE_CLIENT_IDS.map((id) => [id]))(
+    "the sample's key of %s is published, whatever client holds it",
+    (id) => {
+      expect(hasPublishedKey({ id: 'someone-else', apiKeySha256: hashApiKey(`stk_dev_${id}`) })).toBe(true);
+    },
+  );
 
-  it('a key stk_dev_<its own id> is published, for any id; a random key, or another id\'s, is not', () => {
+  it("a key stk_dev_<its own id> is published, for any id; a random key, or another id's, is not", () => {
     expect(hasPublishedKey({ id: 'new-client', apiKeySha256: hashApiKey('stk_dev_new-client') })).toBe(true);
     expect(hasPublishedKey({ id: 'new-client', apiKeySha256: hashApiKey('stk_dev_other-client') })).toBe(false);
     expect(hasPublishedKey({ id: 'new-client', apiKeySha256: hashApiKey(newApiKey()) })).toBe(false);
@@ -23,7 +26,15 @@ describe('published development keys', () => {
 
   it('the sample lists its nine clients', () => {
     expect(SAMPLE_CLIENT_IDS).toEqual([
-      'hospital-backend', 'tax-backend', 'welfare-backend', 'bank-backend', 'regulator-cndp', 'regulator-health', 'auditor', 'operator', 'regulator-cndp-b',
+      'hospital-backend',
+      'tax-backend',
+      'welfare-backend',
+      'bank-backend',
+      'regulator-cndp',
+      'regulator-health',
+      'auditor',
+      'operator',
+      'regulator-cndp-b',
     ]);
   });
 });

@@ -22,21 +22,32 @@ const basis = (id: string, over: Partial<LegalBasis>): LegalBasis => ({
 const BASES = [
   basis('REVERSE-ONLY', { acts: ['reverse'], sectors: ['health', 'tax'], sectorPairs: [['tax', 'finance']] }),
   basis('TRANSLATE-ONLY', { acts: ['translate'], sectors: ['social'], sectorPairs: [['tax', 'finance']] }),
-  basis('BOTH', { sectors: ['finance'], sectorPairs: [['health', 'social'], ['finance', 'tax']] }),
+  basis('BOTH', {
+    sectors: ['finance'],
+    sectorPairs: [
+      ['health', 'social'],
+      ['finance', 'tax'],
+    ],
+  }),
 ];
 
 describe('requireLegalBasis', () => {
   it('requires a basis: none, empty and blank are legal_basis_required, with the field named', () => {
     for (const id of [undefined, '', '   ', '\t']) {
       expect(() => requireLegalBasis(BASES, id, { kind: 'reverse', sector: 'health' })).toThrow(
-        expect.objectContaining({ code: 'legal_basis_required', message: 'a reverse or translate names the legal basis it rests on (legalBasis)' }),
+        expect.objectContaining({
+          code: 'legal_basis_required',
+          message: 'a reverse or translate names the legal basis it rests on (legalBasis)',
+        }),
       );
     }
   });
 
   it('returns the configured basis that covers the act', () => {
     expect(requireLegalBasis(BASES, 'REVERSE-ONLY', { kind: 'reverse', sector: 'tax' })).toBe(BASES[0]);
-    expect(requireLegalBasis(BASES, 'TRANSLATE-ONLY', { kind: 'translate', from: 'tax', to: 'finance' })).toBe(BASES[1]);
+    expect(requireLegalBasis(BASES, 'TRANSLATE-ONLY', { kind: 'translate', from: 'tax', to: 'finance' })).toBe(
+      BASES[1],
+    );
     expect(requireLegalBasis(BASES, 'BOTH', { kind: 'reverse', sector: 'finance' })).toBe(BASES[2]);
     // One of its pairs is enough.
     expect(requireLegalBasis(BASES, 'BOTH', { kind: 'translate', from: 'health', to: 'social' })).toBe(BASES[2]);
@@ -63,7 +74,14 @@ describe('requireLegalBasis', () => {
       } catch (err) {
         thrown = err;
       }
-      expect([id, act, thrown]).toEqual([id, act, expect.objectContaining({ code: 'forbidden', message: 'the legal basis is unknown or does not cover this act on these sectors' })]);
+      expect([id, act, thrown]).toEqual([
+        id,
+        act,
+        expect.objectContaining({
+          code: 'forbidden',
+          message: 'the legal basis is unknown or does not cover this act on these sectors',
+        }),
+      ]);
     }
     expect(codeOf(() => requireLegalBasis([], 'BOTH', { kind: 'reverse', sector: 'finance' }))).toBe('forbidden');
   });

@@ -5,7 +5,8 @@
 import { clientDirectory, hashApiKey, newApiKey } from '../../src/access/apiKeys.js';
 import type { ClientConfig } from '../../src/config/schema.js';
 
-const client = (id: string, key: string): ClientConfig => ({ id, role: 'service', sectors: ['tax'], apiKeySha256: hashApiKey(key) }) as ClientConfig;
+const client = (id: string, key: string): ClientConfig =>
+  ({ id, role: 'service', sectors: ['tax'], apiKeySha256: hashApiKey(key) }) as ClientConfig;
 
 describe('principal cache', () => {
   it('when a key authenticates again, then it is the same principal, under any case of the scheme', () => {
@@ -30,6 +31,7 @@ describe('principal cache', () => {
   it('when many clients authenticate, then each gets its own principal', () => {
     const keys = Array.from({ length: 40 }, () => newApiKey());
     const directory = clientDirectory(keys.map((k, i) => client(`client-${i}`, k)));
-    for (let round = 0; round < 3; round++) keys.forEach((k, i) => expect(directory.authenticate(`Bearer ${k}`)?.id).toBe(`client-${i}`));
+    for (let round = 0; round < 3; round++)
+      keys.forEach((k, i) => expect(directory.authenticate(`Bearer ${k}`)?.id).toBe(`client-${i}`));
   });
 });

@@ -23,7 +23,13 @@ const EXPECTED: Record<Action, { roles: Role[]; scoped: boolean }> = {
 };
 const ACTIONS = Object.keys(EXPECTED) as Action[];
 
-const principal = (role: Role, sectors: string[] = ['health', 'tax']): Principal => ({ id: `${role}-client`, role, sectors: new Set(sectors), person: null, organisation: null });
+const principal = (role: Role, sectors: string[] = ['health', 'tax']): Principal => ({
+  id: `${role}-client`,
+  role,
+  sectors: new Set(sectors),
+  person: null,
+  organisation: null,
+});
 
 describe('access rules', () => {
   it.each(ACTIONS.map((a) => [a]))('%s: exactly its roles, in scope', (action) => {
@@ -31,21 +37,27 @@ describe('access rules', () => {
     expect(allowed).toEqual(EXPECTED[action].roles);
   });
 
-  it.each(ACTIONS.map((a) => [a]))('%s: without sectors named, each of its roles is allowed and no other role', (action) => {
-    for (const role of ROLES) {
-      expect([role, isAllowed(principal(role, []), action)]).toEqual([role, EXPECTED[action].roles.includes(role)]);
-      if (EXPECTED[action].roles.includes(role)) expect(() => authorize(principal(role, []), action)).not.toThrow();
-    }
-  });
+  it.each(ACTIONS.map((a) => [a]))(
+    '%s: without sectors named, each of its roles is allowed and no other role',
+    (action) => {
+      for (const role of ROLES) {
+        expect([role, isAllowed(principal(role, []), action)]).toEqual([role, EXPECTED[action].roles.includes(role)]);
+        if (EXPECTED[action].roles.includes(role)) expect(() => authorize(principal(role, []), action)).not.toThrow();
+      }
+    },
+  );
 
-  it.each(ACTIONS.map((a) => [a]))('%s: the sector scope holds for every sector named, the second and the last too', (action) => {
-    const role = EXPECTED[action].roles[0]!;
-    const p = principal(role);
-    expect(isAllowed(p, action, ['health', 'tax'])).toBe(true);
-    for (const sectors of [['social'], ['health', 'social'], ['social', 'health'], ['health', 'tax', 'social']]) {
-      expect([sectors, isAllowed(p, action, sectors)]).toEqual([sectors, !EXPECTED[action].scoped]);
-    }
-  });
+  it.each(ACTIONS.map((a) => [a]))(
+    '%s: the sector scope holds for every sector named, the second and the last too',
+    (action) => {
+      const role = EXPECTED[action].roles[0]!;
+      const p = principal(role);
+      expect(isAllowed(p, action, ['health', 'tax'])).toBe(true);
+      for (const sectors of [['social'], ['health', 'social'], ['social', 'health'], ['health', 'tax', 'social']]) {
+        expect([sectors, isAllowed(p, action, sectors)]).toEqual([sectors, !EXPECTED[action].scoped]);
+      }
+    },
+  );
 
   it('authorize refuses with forbidden and says why, and lets an allowed act through', () => {
     expect(() => authorize(principal('service'), 'tokenize', ['health'])).not.toThrow();

@@ -27,7 +27,13 @@ const config = parseConfig({ ...devConfig(), rateLimits: { defaults: {}, clients
 const tokenizer = createTokenizer(config, generateKeyring(Object.keys(config.sectors), false));
 const token = tokenizer.tokenize('health', 'AB123456').token;
 
-const regulator = (id: string, person: string): Principal => ({ id, role: 'regulator', sectors: new Set(['health', 'tax']), person, organisation: `${person}'s office` });
+const regulator = (id: string, person: string): Principal => ({
+  id,
+  role: 'regulator',
+  sectors: new Set(['health', 'tax']),
+  person,
+  organisation: `${person}'s office`,
+});
 const amina = regulator('reg-a', 'Amina');
 const youssef = regulator('reg-b', 'Youssef');
 
@@ -41,12 +47,30 @@ function setup(failOk = false) {
     },
   } as unknown as AuditLog;
   const requests = memoryRequestStore();
-  const deps: RegulatorDeps = { tokenizer: () => tokenizer, config, audit, requests, limits: createRateLimits(config, undefined, () => undefined), now: () => T0 };
+  const deps: RegulatorDeps = {
+    tokenizer: () => tokenizer,
+    config,
+    audit,
+    requests,
+    limits: createRateLimits(config, undefined, () => undefined),
+    now: () => T0,
+  };
   const put = async (state: RequestState, decidedBy: ActRequest['decidedBy'] = null): Promise<string> => {
     const id = newRequestId();
     await requests.create({
-      id, act: 'reverse', sector: 'health', toSector: null, token, legalBasis: 'CNDP-D-97-2020', caseId: 'C-1', purpose: 'p',
-      requester: { client: 'reg-a', person: 'Amina', organisation: "Amina's office" }, createdAt: T0 - 1000, expiresAt: T0 + 60_000, state, decidedBy,
+      id,
+      act: 'reverse',
+      sector: 'health',
+      toSector: null,
+      token,
+      legalBasis: 'CNDP-D-97-2020',
+      caseId: 'C-1',
+      purpose: 'p',
+      requester: { client: 'reg-a', person: 'Amina', organisation: "Amina's office" },
+      createdAt: T0 - 1000,
+      expiresAt: T0 + 60_000,
+      state,
+      decidedBy,
     });
     return id;
   };
@@ -57,7 +81,11 @@ function setup(failOk = false) {
   return { deps, records, put, stateOf };
 }
 
-const codeOf = async (run: Promise<unknown>): Promise<string | undefined> => run.then(() => undefined, (err: SectokenError) => err.code);
+const codeOf = async (run: Promise<unknown>): Promise<string | undefined> =>
+  run.then(
+    () => undefined,
+    (err: SectokenError) => err.code,
+  );
 
 describe('a decision', () => {
   it('takes effect once recorded', async () => {
@@ -95,7 +123,12 @@ describe('a release', () => {
   it('hands out the national ID once recorded', async () => {
     const { deps, put, stateOf } = setup();
     const id = await put('approved', { client: 'reg-b', person: 'Youssef', organisation: 'x' });
-    expect(await release(deps, amina, id, await readStored(deps, id))).toEqual({ requestId: id, status: 'released', auditId: 'a1', nationalId: 'AB123456' });
+    expect(await release(deps, amina, id, await readStored(deps, id))).toEqual({
+      requestId: id,
+      status: 'released',
+      auditId: 'a1',
+      nationalId: 'AB123456',
+    });
     expect(await stateOf(id)).toEqual(['released', 'Youssef']);
   });
 
@@ -116,7 +149,10 @@ describe('a release', () => {
   it('is for the requester only, and says so', async () => {
     const { deps, put, stateOf } = setup();
     const id = await put('approved', { client: 'reg-b', person: 'Youssef', organisation: 'x' });
-    await expect(release(deps, youssef, id, await readStored(deps, id))).rejects.toMatchObject({ code: 'forbidden', message: 'only the requester collects the result' });
+    await expect(release(deps, youssef, id, await readStored(deps, id))).rejects.toMatchObject({
+      code: 'forbidden',
+      message: 'only the requester collects the result',
+    });
     expect(await stateOf(id)).toEqual(['approved', 'Youssef']);
   });
 

@@ -30,7 +30,13 @@ describe('the derivation queue', () => {
   it('derives the requests of one turn in one call per sector, each answered with its own token', async () => {
     const { tokenizer, calls } = watched(newTokenizer());
     const queue = createDerivationQueue();
-    const asked: Array<[string, string]> = [['tax', 'AB123456'], ['social', 'CD000001'], ['tax', 'EF654321'], ['tax', 'A1'], ['social', 'ZZ999999']];
+    const asked: Array<[string, string]> = [
+      ['tax', 'AB123456'],
+      ['social', 'CD000001'],
+      ['tax', 'EF654321'],
+      ['tax', 'A1'],
+      ['social', 'ZZ999999'],
+    ];
     const tokens = await Promise.all(asked.map(([sector, id]) => queue.token(tokenizer, sector, id)));
     expect(tokens).toEqual(asked.map(([sector, id]) => tokenizer.tokenize(sector, id).token));
     expect(calls.slice(0, 2)).toEqual([
@@ -54,7 +60,10 @@ describe('the derivation queue', () => {
     const before = newTokenizer();
     const after = newTokenizer();
     const queue = createDerivationQueue();
-    const [old, fresh] = await Promise.all([queue.token(before, 'tax', 'AB123456'), queue.token(after, 'tax', 'AB123456')]);
+    const [old, fresh] = await Promise.all([
+      queue.token(before, 'tax', 'AB123456'),
+      queue.token(after, 'tax', 'AB123456'),
+    ]);
     expect(old).toBe(before.tokenize('tax', 'AB123456').token);
     expect(fresh).toBe(after.tokenize('tax', 'AB123456').token);
     expect(old).not.toBe(fresh);
@@ -69,7 +78,11 @@ describe('the derivation queue', () => {
       },
     };
     const queue = createDerivationQueue();
-    const results = await Promise.allSettled([queue.token(broken, 'tax', 'AB123456'), queue.token(good, 'tax', 'AB123456'), queue.token(broken, 'tax', 'CD1')]);
+    const results = await Promise.allSettled([
+      queue.token(broken, 'tax', 'AB123456'),
+      queue.token(good, 'tax', 'AB123456'),
+      queue.token(broken, 'tax', 'CD1'),
+    ]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'fulfilled', 'rejected']);
     expect((results[1] as PromiseFulfilledResult<string>).value).toBe(good.tokenize('tax', 'AB123456').token);
   });

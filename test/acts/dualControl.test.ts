@@ -9,9 +9,18 @@ async function ask(service: TestService, nationalId = 'AB123456'): Promise<strin
     .set('Authorization', bearer('regulator-cndp'))
     .send({ sector: 'health', token, legalBasis: 'CNDP-D-97-2020', ...act });
   expect(res.status).toBe(202);
-  expect(res.body).toEqual({ requestId: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/), status: 'pending', expiresAt: expect.any(String), auditId: expect.any(String) });
+  expect(res.body).toEqual({
+    requestId: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/),
+    status: 'pending',
+    expiresAt: expect.any(String),
+    auditId: expect.any(String),
+  });
   expect(JSON.stringify(res.body)).not.toContain(nationalId);
-  expect(lastRecord(service)).toMatchObject({ act: 'reverse-request', requestId: res.body.requestId, outcome: 'pending' });
+  expect(lastRecord(service)).toMatchObject({
+    act: 'reverse-request',
+    requestId: res.body.requestId,
+    outcome: 'pending',
+  });
   return res.body.requestId as string;
 }
 
@@ -32,12 +41,23 @@ describe('dual control', () => {
     const approved = await decide(service, 'regulator-health', id, 'approve');
     expect(approved.status).toBe(200);
     expect(approved.body).toMatchObject({ requestId: id, status: 'approved' });
-    expect(lastRecord(service)).toMatchObject({ act: 'approve', client: 'regulator-health', requestId: id, outcome: 'ok' });
+    expect(lastRecord(service)).toMatchObject({
+      act: 'approve',
+      client: 'regulator-health',
+      requestId: id,
+      outcome: 'ok',
+    });
 
     const result = await fetchResult(service, 'regulator-cndp', id);
     expect(result.status).toBe(200);
     expect(result.body).toMatchObject({ requestId: id, status: 'released', nationalId: 'AB123456' });
-    expect(lastRecord(service)).toMatchObject({ act: 'release', client: 'regulator-cndp', requestId: id, outcome: 'ok', id: result.body.auditId });
+    expect(lastRecord(service)).toMatchObject({
+      act: 'release',
+      client: 'regulator-cndp',
+      requestId: id,
+      outcome: 'ok',
+      id: result.body.auditId,
+    });
 
     const again = await fetchResult(service, 'regulator-cndp', id);
     expect([again.status, again.body.error.code]).toEqual([409, 'request_closed']);
@@ -45,7 +65,7 @@ describe('dual control', () => {
     expect(JSON.stringify(auditRecords(service))).not.toContain('AB123456');
   });
 
-  it('refuses self-approval, a second decision, a stranger\'s fetch, and a fetch of a denied request, each audited', async () => {
+  it("refuses self-approval, a second decision, a stranger's fetch, and a fetch of a denied request, each audited", async () => {
     const id = await ask(service, 'KZ700913'); // long enough that no random request id contains it by chance
     const self = await decide(service, 'regulator-cndp', id, 'approve');
     expect([self.status, self.body.error.code]).toEqual([403, 'forbidden']);
@@ -81,7 +101,9 @@ describe('dual control', () => {
     service.regulators.now = () => realNow() + 3600_000;
     try {
       expect(await service.expireRequests()).toBeGreaterThanOrEqual(1);
-      expect(auditRecords(service).some((r) => r.act === 'expire' && r.requestId === id && r.outcome === 'expired')).toBe(true);
+      expect(
+        auditRecords(service).some((r) => r.act === 'expire' && r.requestId === id && r.outcome === 'expired'),
+      ).toBe(true);
       const late = await decide(service, 'regulator-health', id, 'approve');
       expect([late.status, late.body.error.code]).toEqual([410, 'request_expired']);
       const lateFetch = await fetchResult(service, 'regulator-cndp', approvedLater);
@@ -100,12 +122,24 @@ describe('dual control', () => {
     expect(asked.status).toBe(202);
     const id = asked.body.requestId as string;
     // The health inspectorate is out of tax's scope; the other CNDP investigator is not.
-    const pending = await request(service.app).get('/v1/requests?state=pending').set('Authorization', bearer('regulator-cndp-b'));
-    expect(pending.body.requests.find((r: { requestId: string }) => r.requestId === id)).toMatchObject({ canDecide: true, requester: { person: 'Amina Benali (investigator)' } });
+    const pending = await request(service.app)
+      .get('/v1/requests?state=pending')
+      .set('Authorization', bearer('regulator-cndp-b'));
+    expect(pending.body.requests.find((r: { requestId: string }) => r.requestId === id)).toMatchObject({
+      canDecide: true,
+      requester: { person: 'Amina Benali (investigator)' },
+    });
     expect((await decide(service, 'regulator-health', id, 'approve')).status).toBe(403);
     expect((await decide(service, 'regulator-cndp-b', id, 'approve')).status).toBe(200);
-    const released = await request(service.app).get(`/v1/requests/${id}`).set('Authorization', bearer('regulator-cndp'));
-    expect(released.body).toMatchObject({ status: 'released', fromSector: 'tax', toSector: 'finance', token: await tokenOf(service, 'finance', 'TF77') });
+    const released = await request(service.app)
+      .get(`/v1/requests/${id}`)
+      .set('Authorization', bearer('regulator-cndp'));
+    expect(released.body).toMatchObject({
+      status: 'released',
+      fromSector: 'tax',
+      toSector: 'finance',
+      token: await tokenOf(service, 'finance', 'TF77'),
+    });
   });
 
   it('refuses malformed and unknown request ids', async () => {

@@ -26,7 +26,10 @@ export const act = { caseId: 'CASE-2026-0042', purpose: 'Complaint about unlawfu
 
 export function auditRecords(service: TestService): AuditRecord[] {
   const text = readFileSync(join(service.settings.auditDir, 'audit-test-instance.jsonl'), 'utf8');
-  return text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as AuditRecord);
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as AuditRecord);
 }
 
 export const lastRecord = (service: TestService): AuditRecord => auditRecords(service).at(-1)!;
@@ -46,7 +49,12 @@ export function auditFollower(service: TestService): () => AuditRecord[] {
       // Only whole lines: a batch being written is read on the next call.
       const end = added.subarray(0, read).lastIndexOf(0x0a) + 1;
       offset += end;
-      return added.subarray(0, end).toString('utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as AuditRecord);
+      return added
+        .subarray(0, end)
+        .toString('utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as AuditRecord);
     } finally {
       closeSync(fd);
     }

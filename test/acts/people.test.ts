@@ -25,13 +25,26 @@ const NEW_KEY = newApiKey();
 /** The sample without limits, its regulator-cndp being Hélène Dupont of the organisation above. */
 function base(): Raw {
   const config = { ...devConfig(), rateLimits: { defaults: {}, clients: {} } } as Raw;
-  Object.assign(config.clients.find((c: Raw) => c.id === 'regulator-cndp'), { person: HELENE, organisation: ORGANISATION });
+  Object.assign(
+    config.clients.find((c: Raw) => c.id === 'regulator-cndp'),
+    { person: HELENE, organisation: ORGANISATION },
+  );
   return config;
 }
 
 /** `config` without the clients named, and with `added`. */
-const withClients = (config: Raw, without: string[], ...added: Raw[]): Raw => ({ ...config, clients: [...config.clients.filter((c: Raw) => !without.includes(c.id)), ...added] });
-const regulator = (id: string, key: string, person: string, organisation: string): Raw => ({ id, role: 'regulator', sectors: ['health'], person, organisation, apiKeySha256: hashApiKey(key) });
+const withClients = (config: Raw, without: string[], ...added: Raw[]): Raw => ({
+  ...config,
+  clients: [...config.clients.filter((c: Raw) => !without.includes(c.id)), ...added],
+});
+const regulator = (id: string, key: string, person: string, organisation: string): Raw => ({
+  id,
+  role: 'regulator',
+  sectors: ['health'],
+  person,
+  organisation,
+  apiKeySha256: hashApiKey(key),
+});
 
 const service = startTestService({ config: base() });
 const reloadWith = (config: Raw): void => {
@@ -42,38 +55,70 @@ const reloadWith = (config: Raw): void => {
 /** regulator-cndp asks to reverse a health token: dual control makes it a pending request. */
 async function ask(nationalId: string): Promise<string> {
   const token = await tokenOf(service, 'health', nationalId);
-  const res = await request(service.app).post('/v1/reverse').set('Authorization', bearer('regulator-cndp')).send({ sector: 'health', token, legalBasis: 'CNDP-D-97-2020', ...act });
+  const res = await request(service.app)
+    .post('/v1/reverse')
+    .set('Authorization', bearer('regulator-cndp'))
+    .send({ sector: 'health', token, legalBasis: 'CNDP-D-97-2020', ...act });
   expect(res.status).toBe(202);
   return res.body.requestId as string;
 }
 
-const approve = (key: string, id: string) => request(service.app).post(`/v1/requests/${id}/approve`).set('Authorization', `Bearer ${key}`);
-const read = (key: string, id: string) => request(service.app).get(`/v1/requests/${id}`).set('Authorization', `Bearer ${key}`);
+const approve = (key: string, id: string) =>
+  request(service.app).post(`/v1/requests/${id}/approve`).set('Authorization', `Bearer ${key}`);
+const read = (key: string, id: string) =>
+  request(service.app).get(`/v1/requests/${id}`).set('Authorization', `Bearer ${key}`);
 
 afterAll(() => service.close());
 
 describe('another person, whatever the spelling', () => {
   afterEach(() => reloadWith(base()));
 
-  it.each(spellingsOf(HELENE))('when the approver is the requester typed %s, then approval is refused (403)', async (_how, typed) => {
-    const id = await ask('AB123456');
-    reloadWith(withClients(base(), ['regulator-cndp'], regulator('regulator-twin', TWIN_KEY, typed, 'Another office')));
-    const res = await approve(TWIN_KEY, id);
-    expect([res.status, res.body.error.code, res.body.error.message]).toEqual([403, 'forbidden', 'a request is decided by a second person, not its requester']);
-  });
+  it.each(spellingsOf(HELENE))(
+    'when the approver is the requester typed %s, then approval is refused (403)',
+    async (_how, typed) => {
+      const id = await ask('AB123456');
+      reloadWith(
+        withClients(base(), ['regulator-cndp'], regulator('regulator-twin', TWIN_KEY, typed, 'Another office')),
+      );
+      const res = await approve(TWIN_KEY, id);
+      expect([res.status, res.body.error.code, res.body.error.message]).toEqual([
+        403,
+        'forbidden',
+        'a request is decided by a second person, not its requester',
+      ]);
+    },
+  );
 
-  it.each(spellingsOf(ORGANISATION))('when the basis demands another organisation and the approver\'s is the requester\'s typed %s, then approval is refused (403)', async (_how, typed) => {
-    const demanding = (config: Raw): Raw => ({ ...config, legalBases: config.legalBases.map((b: Raw) => (b.id === 'CNDP-D-97-2020' ? { ...b, approverFromOtherOrganisation: true } : b)) });
-    reloadWith(demanding(base()));
-    const id = await ask('K7');
-    reloadWith(demanding(withClients(base(), ['regulator-cndp'], regulator('regulator-twin', TWIN_KEY, 'Someone Else', typed))));
-    const res = await approve(TWIN_KEY, id);
-    expect([res.status, res.body.error.code, res.body.error.message]).toEqual([403, 'forbidden', 'this legal basis demands an approver from another organisation']);
-  });
+  it.each(spellingsOf(ORGANISATION))(
+    "when the basis demands another organisation and the approver's is the requester's typed %s, then approval is refused (403)",
+    async (_how, typed) => {
+      const demanding = (config: Raw): Raw => ({
+        ...config,
+        legalBases: config.legalBases.map((b: Raw) =>
+          b.id === 'CNDP-D-97-2020' ? { ...b, approverFromOtherOrganisation: true } : b,
+        ),
+      });
+      reloadWith(demanding(base()));
+      const id = await ask('K7');
+      reloadWith(
+        demanding(
+          withClients(base(), ['regulator-cndp'], regulator('regulator-twin', TWIN_KEY, 'Someone Else', typed)),
+        ),
+      );
+      const res = await approve(TWIN_KEY, id);
+      expect([res.status, res.body.error.code, res.body.error.message]).toEqual([
+        403,
+        'forbidden',
+        'this legal basis demands an approver from another organisation',
+      ]);
+    },
+  );
 
   it('when the approver is truly another person of another organisation, then the same steps approve (200)', async () => {
     const id = await ask('M12');
-    reloadWith(withClients(base(), ['regulator-cndp'], regulator('regulator-twin', TWIN_KEY, 'Helene Dupont', 'Another office')));
+    reloadWith(
+      withClients(base(), ['regulator-cndp'], regulator('regulator-twin', TWIN_KEY, 'Helene Dupont', 'Another office')),
+    );
     expect((await approve(TWIN_KEY, id)).status).toBe(200);
   });
 });
@@ -83,10 +128,17 @@ describe('a regulator taken out of the configuration', () => {
 
   it('when the regulator who could approve is removed, then after one reload it can neither approve nor list (401)', async () => {
     const id = await ask('Z1');
-    expect((await request(service.app).get('/v1/requests?state=pending').set('Authorization', bearer('regulator-health'))).body.requests.map((r: Raw) => r.requestId)).toContain(id);
+    expect(
+      (
+        await request(service.app).get('/v1/requests?state=pending').set('Authorization', bearer('regulator-health'))
+      ).body.requests.map((r: Raw) => r.requestId),
+    ).toContain(id);
     reloadWith(withClients(base(), ['regulator-health']));
     expect((await approve(devKey('regulator-health'), id)).status).toBe(401);
-    expect((await request(service.app).get('/v1/requests?state=pending').set('Authorization', bearer('regulator-health'))).status).toBe(401);
+    expect(
+      (await request(service.app).get('/v1/requests?state=pending').set('Authorization', bearer('regulator-health')))
+        .status,
+    ).toBe(401);
   });
 
   it('when the requester is removed, then its key collects nothing; its id given to another person inherits nothing; the same person under a new key collects', async () => {

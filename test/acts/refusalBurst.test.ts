@@ -42,23 +42,51 @@ describe('a burst of refused acts writes at most the budget', () => {
     rmSync(service.dir, { recursive: true, force: true });
   });
 
-  const recordsOf = (client: string): string[] => auditRecords(service).filter((r) => r.client === client).map((r) => r.outcome);
+  const recordsOf = (client: string): string[] =>
+    auditRecords(service)
+      .filter((r) => r.client === client)
+      .map((r) => r.outcome);
 
   it.each([
-    ['forbidden', 'tax-backend', '/v1/reverse', () => ({ sector: 'tax', token: taxToken, legalBasis: 'LOI-09-08-ART-4', ...act })],
-    ['legal_basis_required', 'regulator-cndp', '/v1/reverse', () => ({ sector: 'tax', token: taxToken, legalBasis: ' ', ...act })],
-    ['invalid_token', 'regulator-cndp-b', '/v1/translate', () => ({ fromSector: 'tax', token: 'ZZZZZZZZZ', toSector: 'social', legalBasis: 'CSS-FRAUD-2026', ...act })],
-  ])('when %s is the answer (%s) to a burst of concurrent requests, then only the budget is recorded and the rest is 429 unrecorded', async (code, client, path, body) => {
-    const before = auditRecords(service).length;
-    const seen = await burst(server.url, BURST, 'POST', path, client, body());
-    expect(Object.entries(seen).filter(([answer]) => !answer.endsWith(` ${code}`) && answer !== '429 rate_limited')).toEqual([]);
-    expect(seen['429 rate_limited']).toBe(BURST - BUDGET);
-    expect(recordsOf(client)).toEqual(Array<string>(BUDGET).fill(code));
-    expect(auditRecords(service).length - before).toBe(BUDGET);
-  });
+    [
+      'forbidden',
+      'tax-backend',
+      '/v1/reverse',
+      () => ({ sector: 'tax', token: taxToken, legalBasis: 'LOI-09-08-ART-4', ...act }),
+    ],
+    [
+      'legal_basis_required',
+      'regulator-cndp',
+      '/v1/reverse',
+      () => ({ sector: 'tax', token: taxToken, legalBasis: ' ', ...act }),
+    ],
+    [
+      'invalid_token',
+      'regulator-cndp-b',
+      '/v1/translate',
+      () => ({ fromSector: 'tax', token: 'ZZZZZZZZZ', toSector: 'social', legalBasis: 'CSS-FRAUD-2026', ...act }),
+    ],
+  ])(
+    'when %s is the answer (%s) to a burst of concurrent requests, then only the budget is recorded and the rest is 429 unrecorded',
+    async (code, client, path, body) => {
+      const before = auditRecords(service).length;
+      const seen = await burst(server.url, BURST, 'POST', path, client, body());
+      expect(
+        Object.entries(seen).filter(([answer]) => !answer.endsWith(` ${code}`) && answer !== '429 rate_limited'),
+      ).toEqual([]);
+      expect(seen['429 rate_limited']).toBe(BURST - BUDGET);
+      expect(recordsOf(client)).toEqual(Array<string>(BUDGET).fill(code));
+      expect(auditRecords(service).length - before).toBe(BUDGET);
+    },
+  );
 
   it("when a regulator bursts past its reverse quota, then the quota's refusals are recorded and counted: one act and the budget's refusals, no more", async () => {
-    const seen = await burst(server.url, BURST, 'POST', '/v1/reverse', 'regulator-health', { sector: 'health', token: healthToken, legalBasis: 'CNDP-D-97-2020', ...act });
+    const seen = await burst(server.url, BURST, 'POST', '/v1/reverse', 'regulator-health', {
+      sector: 'health',
+      token: healthToken,
+      legalBasis: 'CNDP-D-97-2020',
+      ...act,
+    });
     // One request opened (202), then the quota's rate_limited (recorded) until the refusal budget is spent.
     expect(seen['202 ok']).toBe(1);
     expect((seen['429 rate_limited'] ?? 0) + 1).toBe(BURST);
@@ -95,20 +123,32 @@ describe('refusals of the service itself count too', () => {
 
   it.each([
     // As the Redis store answers when Redis cannot be reached.
-    ['dual_control_unavailable', 'regulator-cndp', () => Promise.reject(new SectokenError('dual_control_unavailable', 'Redis cannot be reached'))],
+    [
+      'dual_control_unavailable',
+      'regulator-cndp',
+      () => Promise.reject(new SectokenError('dual_control_unavailable', 'Redis cannot be reached')),
+    ],
     // A bug: answered 500 internal, never recorded, and it still counts.
     ['internal', 'regulator-health', () => Promise.reject(new Error('a bug'))],
-  ])('when the request store fails with %s under a burst, then at most the budget is recorded and the rest is 429', async (code, client, create) => {
-    const real = service.regulators.requests;
-    service.regulators.requests = { ...real, create };
-    try {
-      const seen = await burst(server.url, BURST, 'POST', '/v1/reverse', client, { sector: 'health', token: healthToken, legalBasis: 'CNDP-D-97-2020', ...act });
-      expect(seen[`${code === 'internal' ? 500 : 503} ${code}`]).toBe(BUDGET);
-      expect(seen['429 rate_limited']).toBe(BURST - BUDGET);
-      const recorded = auditRecords(service).filter((r) => r.client === client);
-      expect(recorded.length).toBe(code === 'internal' ? 0 : BUDGET);
-    } finally {
-      service.regulators.requests = real;
-    }
-  });
+  ])(
+    'when the request store fails with %s under a burst, then at most the budget is recorded and the rest is 429',
+    async (code, client, create) => {
+      const real = service.regulators.requests;
+      service.regulators.requests = { ...real, create };
+      try {
+        const seen = await burst(server.url, BURST, 'POST', '/v1/reverse', client, {
+          sector: 'health',
+          token: healthToken,
+          legalBasis: 'CNDP-D-97-2020',
+          ...act,
+        });
+        expect(seen[`${code === 'internal' ? 500 : 503} ${code}`]).toBe(BUDGET);
+        expect(seen['429 rate_limited']).toBe(BURST - BUDGET);
+        const recorded = auditRecords(service).filter((r) => r.client === client);
+        expect(recorded.length).toBe(code === 'internal' ? 0 : BUDGET);
+      } finally {
+        service.regulators.requests = real;
+      }
+    },
+  );
 });

@@ -16,7 +16,16 @@ const config = (() => {
     rateLimits: { defaults: {}, clients: {} },
     legalBases: [
       ...base.legalBases,
-      { id: 'OTHER-ORG-2026', title: 'Another organisation approves', reference: 'test', acts: ['reverse'], sectors: ['health', 'tax'], sectorPairs: [], dualControl: true, approverFromOtherOrganisation: true },
+      {
+        id: 'OTHER-ORG-2026',
+        title: 'Another organisation approves',
+        reference: 'test',
+        acts: ['reverse'],
+        sectors: ['health', 'tax'],
+        sectorPairs: [],
+        dualControl: true,
+        approverFromOtherOrganisation: true,
+      },
     ],
   };
 })();
@@ -24,7 +33,8 @@ const service = startTestService({ config });
 const NATIONAL_ID = 'QW271828';
 
 const get = (client: string, path: string) => request(service.app).get(path).set('Authorization', bearer(client));
-const post = (client: string, path: string, body: object) => request(service.app).post(path).set('Authorization', bearer(client)).send(body);
+const post = (client: string, path: string, body: object) =>
+  request(service.app).post(path).set('Authorization', bearer(client)).send(body);
 
 async function ask(sector: string, token: string, legalBasis: string): Promise<string> {
   const res = await post('regulator-cndp', '/v1/reverse', { sector, token, legalBasis, ...act });
@@ -33,7 +43,11 @@ async function ask(sector: string, token: string, legalBasis: string): Promise<s
 }
 
 /** The request as `client` sees it in its list (undefined if absent) and on its own page. */
-async function seenBy(client: string, id: string, query = ''): Promise<{ listed: Record<string, unknown> | undefined; bodies: string }> {
+async function seenBy(
+  client: string,
+  id: string,
+  query = '',
+): Promise<{ listed: Record<string, unknown> | undefined; bodies: string }> {
   const list = await get(client, `/v1/requests${query}`);
   expect(list.status).toBe(200);
   const listed = (list.body.requests as Array<Record<string, unknown>>).find((r) => r.requestId === id);
@@ -88,13 +102,22 @@ describe('the token in the facts an approver reads', () => {
     expect(decided.status).toBe(200);
     const ids = (decided.body.requests as Array<{ requestId: string }>).map((r) => r.requestId);
     expect(ids).toEqual(expect.arrayContaining([approved, denied]));
-    expect(decided.body.requests.every((r: { decidedBy: { client: string } }) => r.decidedBy.client === 'regulator-health')).toBe(true);
-    expect(decided.body.requests.find((r: { requestId: string }) => r.requestId === approved)).toMatchObject({ state: 'approved', sourceToken: healthToken, canDecide: false });
-    expect(decided.body.requests.find((r: { requestId: string }) => r.requestId === denied)).toMatchObject({ state: 'denied' });
+    expect(
+      decided.body.requests.every((r: { decidedBy: { client: string } }) => r.decidedBy.client === 'regulator-health'),
+    ).toBe(true);
+    expect(decided.body.requests.find((r: { requestId: string }) => r.requestId === approved)).toMatchObject({
+      state: 'approved',
+      sourceToken: healthToken,
+      canDecide: false,
+    });
+    expect(decided.body.requests.find((r: { requestId: string }) => r.requestId === denied)).toMatchObject({
+      state: 'denied',
+    });
     // Filters combine.
     expect((await seenBy('regulator-health', denied, '?decidedBy=me&state=approved')).listed).toBeUndefined();
     // Nobody else decided them.
-    for (const other of ['regulator-cndp', 'regulator-cndp-b']) expect((await seenBy(other, approved, '?decidedBy=me')).listed).toBeUndefined();
+    for (const other of ['regulator-cndp', 'regulator-cndp-b'])
+      expect((await seenBy(other, approved, '?decidedBy=me')).listed).toBeUndefined();
 
     // The requester collects the national ID once; the approver's list still holds the request, without it.
     const released = await get('regulator-cndp', `/v1/requests/${approved}`);

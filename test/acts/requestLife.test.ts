@@ -5,7 +5,17 @@
  */
 import { randomBytes } from 'node:crypto';
 import { SectokenError } from '../../src/errors.js';
-import { CLAIM_GRACE_MS, REQUEST_EVENTS, REQUEST_STATES, TRANSITIONS, newRequestId, publicState, type ActRequest, type RequestEvent, type RequestState } from '../../src/requests/requestLife.js';
+import {
+  CLAIM_GRACE_MS,
+  REQUEST_EVENTS,
+  REQUEST_STATES,
+  TRANSITIONS,
+  newRequestId,
+  publicState,
+  type ActRequest,
+  type RequestEvent,
+  type RequestState,
+} from '../../src/requests/requestLife.js';
 import { memoryRequestStore, type RequestStore } from '../../src/requests/requestStore.js';
 import { connectRedis, type SharedRedis } from '../../src/store/redis.js';
 import { redisRequestStore } from '../../src/store/redisRequests.js';
@@ -46,7 +56,12 @@ function expected(state: RequestState, event: RequestEvent, now: number): Reques
   return next;
 }
 
-async function outcome(store: RequestStore, state: RequestState, event: RequestEvent, now: number): Promise<{ got: string; stored: RequestState | undefined }> {
+async function outcome(
+  store: RequestStore,
+  state: RequestState,
+  event: RequestEvent,
+  now: number,
+): Promise<{ got: string; stored: RequestState | undefined }> {
   const request = requestIn(state);
   await store.create(request);
   let got: string;
@@ -72,7 +87,10 @@ function walk(name: string, makeStore: () => RequestStore) {
             const want = expected(state, event, now);
             const { got, stored } = await outcome(store, state, event, now);
             const storedWant = (REQUEST_STATES as readonly string[]).includes(want) ? want : state;
-            if (got !== want || stored !== storedWant) wrong.push(`${state} --${event}@${when}--> got ${got} (stored ${stored}), expected ${want} (stored ${storedWant})`);
+            if (got !== want || stored !== storedWant)
+              wrong.push(
+                `${state} --${event}@${when}--> got ${got} (stored ${stored}), expected ${want} (stored ${storedWant})`,
+              );
             cases += 1;
           }
         }
@@ -91,14 +109,23 @@ function walk(name: string, makeStore: () => RequestStore) {
     });
 
     it('refuses an unknown request with not_found', async () => {
-      await expect(makeStore().apply(newRequestId(), 'approve', TIMES.inTime, approver)).rejects.toMatchObject({ code: 'not_found' });
+      await expect(makeStore().apply(newRequestId(), 'approve', TIMES.inTime, approver)).rejects.toMatchObject({
+        code: 'not_found',
+      });
     });
   });
 }
 
-it('shows the claimed states as the state they came from, and the spec\'s five states as themselves', () => {
+it("shows the claimed states as the state they came from, and the spec's five states as themselves", () => {
   expect(REQUEST_STATES.map((s) => `${s}:${publicState(s)}`)).toEqual([
-    'pending:pending', 'approving:pending', 'denying:pending', 'approved:approved', 'releasing:approved', 'released:released', 'denied:denied', 'expired:expired',
+    'pending:pending',
+    'approving:pending',
+    'denying:pending',
+    'approved:approved',
+    'releasing:approved',
+    'released:released',
+    'denied:denied',
+    'expired:expired',
   ]);
 });
 

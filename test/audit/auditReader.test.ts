@@ -17,17 +17,42 @@ let closeServer: () => Promise<void>;
 let url: string;
 let macKey: Uint8Array;
 /** A stats job over the test directory, as the service asks it (its own file read whole here: nothing is being written). */
-const statsJob = () => ({ kind: 'stats' as const, dir: service.settings.auditDir, own: { name: 'audit-test-instance.jsonl', bytes: Number.MAX_SAFE_INTEGER }, macKey, range: {} });
+const statsJob = () => ({
+  kind: 'stats' as const,
+  dir: service.settings.auditDir,
+  own: { name: 'audit-test-instance.jsonl', bytes: Number.MAX_SAFE_INTEGER },
+  macKey,
+  range: {},
+});
 
 beforeAll(async () => {
   service = startTestService();
   // Another instance's chain in the same directory, sealed under this keyring: verified record by record, MACs included.
-  macKey = openKeyringFile(service.settings.keyringPath, new Uint8Array(Buffer.from(service.settings.kek!, 'hex'))).auditMac;
-  const entry: AuditEntry = { act: 'reverse', client: 'regulator-cndp', person: 'Amina Benali', organisation: 'CNDP', sector: 'tax', token: '1ABC', legalBasis: 'LOI-09-08-ART-4', caseId: 'C-1', purpose: 'p', outcome: 'ok' };
+  macKey = openKeyringFile(
+    service.settings.keyringPath,
+    new Uint8Array(Buffer.from(service.settings.kek!, 'hex')),
+  ).auditMac;
+  const entry: AuditEntry = {
+    act: 'reverse',
+    client: 'regulator-cndp',
+    person: 'Amina Benali',
+    organisation: 'CNDP',
+    sector: 'tax',
+    token: '1ABC',
+    legalBasis: 'LOI-09-08-ART-4',
+    caseId: 'C-1',
+    purpose: 'p',
+    outcome: 'ok',
+  };
   const lines: string[] = [];
   let prev = GENESIS;
   for (let seq = 1; seq <= RECORDS; seq++) {
-    const record: AuditRecord = sealRecord(macKey, entry, { instance: 'peer', seq, time: new Date(Date.UTC(2026, 10, 1) + seq * 1000).toISOString(), prev });
+    const record: AuditRecord = sealRecord(macKey, entry, {
+      instance: 'peer',
+      seq,
+      time: new Date(Date.UTC(2026, 10, 1) + seq * 1000).toISOString(),
+      prev,
+    });
     prev = record.hash;
     lines.push(recordLine(record));
   }
@@ -44,13 +69,22 @@ afterAll(async () => {
 describe('the audit reader thread', () => {
   it('verifies a long chain while tokens go on being served: every token request is answered before the verification', async () => {
     let verified = false;
-    const verification = fetch(`${url}/v1/audit/verify`, { headers: { authorization: bearer('auditor') } }).then(async (res) => {
-      verified = true;
-      return { status: res.status, body: (await res.json()) as { files: Array<{ name: string; records: number; firstBad?: unknown }> } };
-    });
+    const verification = fetch(`${url}/v1/audit/verify`, { headers: { authorization: bearer('auditor') } }).then(
+      async (res) => {
+        verified = true;
+        return {
+          status: res.status,
+          body: (await res.json()) as { files: Array<{ name: string; records: number; firstBad?: unknown }> },
+        };
+      },
+    );
     const answeredBefore: boolean[] = [];
     for (let i = 0; i < 10; i++) {
-      const res = await fetch(`${url}/v1/tokens`, { method: 'POST', headers: { authorization: bearer('tax-backend'), 'content-type': 'application/json' }, body: JSON.stringify({ sector: 'tax', nationalId: `AB${100000 + i}` }) });
+      const res = await fetch(`${url}/v1/tokens`, {
+        method: 'POST',
+        headers: { authorization: bearer('tax-backend'), 'content-type': 'application/json' },
+        body: JSON.stringify({ sector: 'tax', nationalId: `AB${100000 + i}` }),
+      });
       expect(res.status).toBe(200);
       answeredBefore.push(!verified);
     }
@@ -76,7 +110,10 @@ describe('the audit reader thread', () => {
       const job = ${JSON.stringify({ ...statsJob(), macKey: [...macKey] })};
       const stats = await auditReader(${JSON.stringify(PACKAGE_ROOT)}).run({ ...job, macKey: new Uint8Array(job.macKey) });
       console.log(stats.records);`;
-    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000 });
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
     expect(Number(out.trim())).toBeGreaterThanOrEqual(RECORDS);
   });
 });

@@ -189,13 +189,19 @@ describe('audit records never hold a national ID', () => {
     const nationalIds = ['ZQ987654', 'XK314159'];
     const returned: string[] = [];
     for (const given of nationalIds) {
-      const tokenRes = await request(service.app).post('/v1/tokens').set('Authorization', bearer('tax-backend')).send({ sector: 'tax', nationalId: given.toLowerCase() });
+      const tokenRes = await request(service.app)
+        .post('/v1/tokens')
+        .set('Authorization', bearer('tax-backend'))
+        .send({ sector: 'tax', nationalId: given.toLowerCase() });
       expect(tokenRes.status).toBe(200);
       const token = tokenRes.body.token as string;
-      const res = await request(service.app)
-        .post('/v1/reverse')
-        .set('Authorization', bearer('regulator-cndp'))
-        .send({ sector: 'tax', token, legalBasis: 'LOI-09-08-ART-4', caseId: 'CASE-PII-1', purpose: 'check that no ID is logged' });
+      const res = await request(service.app).post('/v1/reverse').set('Authorization', bearer('regulator-cndp')).send({
+        sector: 'tax',
+        token,
+        legalBasis: 'LOI-09-08-ART-4',
+        caseId: 'CASE-PII-1',
+        purpose: 'check that no ID is logged',
+      });
       expect(res.status).toBe(200);
       expect(res.body.nationalId).toBe(given);
       returned.push(res.body.nationalId as string);
@@ -208,7 +214,10 @@ describe('audit records never hold a national ID', () => {
     }
 
     const text = readFileSync(join(service.settings.auditDir, 'audit-test-instance.jsonl'), 'utf8');
-    const records = text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as AuditRecord);
+    const records = text
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as AuditRecord);
     expect(records.filter((r) => r.act === 'reverse' && r.outcome === 'ok')).toHaveLength(2);
     expect(records.filter((r) => r.outcome === 'forbidden')).toHaveLength(2);
     for (const id of returned) {
@@ -222,15 +231,23 @@ describe('audit records never hold a national ID', () => {
   // A national ID sent by mistake where a token goes must not reach the log (src/audit/tokenForAudit.ts).
   it('when a caller sends a national ID in the token field, then the refusal is audited without it', async () => {
     const nationalId = 'QW271828';
-    const before = readFileSync(join(service.settings.auditDir, 'audit-test-instance.jsonl'), 'utf8').split('\n').filter(Boolean).length;
-    const res = await request(service.app)
-      .post('/v1/reverse')
-      .set('Authorization', bearer('regulator-cndp'))
-      .send({ sector: 'tax', token: nationalId, legalBasis: 'LOI-09-08-ART-4', caseId: 'CASE-PII-3', purpose: 'national ID given as a token' });
+    const before = readFileSync(join(service.settings.auditDir, 'audit-test-instance.jsonl'), 'utf8')
+      .split('\n')
+      .filter(Boolean).length;
+    const res = await request(service.app).post('/v1/reverse').set('Authorization', bearer('regulator-cndp')).send({
+      sector: 'tax',
+      token: nationalId,
+      legalBasis: 'LOI-09-08-ART-4',
+      caseId: 'CASE-PII-3',
+      purpose: 'national ID given as a token',
+    });
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('invalid_token');
     const text = readFileSync(join(service.settings.auditDir, 'audit-test-instance.jsonl'), 'utf8');
-    const records = text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as AuditRecord);
+    const records = text
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as AuditRecord);
     expect(records).toHaveLength(before + 1);
     expect(records.at(-1)).toMatchObject({ act: 'reverse', caseId: 'CASE-PII-3', outcome: 'invalid_token' });
     expect(text).not.toContain(nationalId);

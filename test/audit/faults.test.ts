@@ -7,7 +7,18 @@
  * (CI runs as root, and .ci/run installs gcc), so a missing fault test cannot pass unnoticed.
  */
 import { spawnSync, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  unlinkSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -24,7 +35,13 @@ import { bearer, startTestService, type TestService } from '../helpers/service.j
 import { devKeyring } from '../helpers/devKeyring.js';
 
 const NATIONAL_ID = 'FS424242';
-const reverseBody = (token: string) => ({ sector: 'tax', token, legalBasis: 'LOI-09-08-ART-4', caseId: 'CASE-FAULT-1', purpose: 'fault injection test' });
+const reverseBody = (token: string) => ({
+  sector: 'tax',
+  token,
+  legalBasis: 'LOI-09-08-ART-4',
+  caseId: 'CASE-FAULT-1',
+  purpose: 'fault injection test',
+});
 
 const tempDirs: string[] = [];
 const mounts: string[] = [];
@@ -71,7 +88,10 @@ function fill(path: string): void {
 }
 
 async function tokenOf(app: Express): Promise<string> {
-  const res = await request(app).post('/v1/tokens').set('Authorization', bearer('tax-backend')).send({ sector: 'tax', nationalId: NATIONAL_ID });
+  const res = await request(app)
+    .post('/v1/tokens')
+    .set('Authorization', bearer('tax-backend'))
+    .send({ sector: 'tax', nationalId: NATIONAL_ID });
   expect(res.status).toBe(200);
   return res.body.token as string;
 }
@@ -95,7 +115,10 @@ async function expectAuditDown(app: Express, token: string): Promise<void> {
   // (d) a refusal must be recorded too: when it cannot be, 503 rather than the refusal.
   expectUnavailable(await reverse(app, token, 'tax-backend'));
   expectUnavailable(await reverse(app, token, 'auditor'));
-  const tokens = await request(app).post('/v1/tokens').set('Authorization', bearer('tax-backend')).send({ sector: 'tax', nationalId: 'AB123456' });
+  const tokens = await request(app)
+    .post('/v1/tokens')
+    .set('Authorization', bearer('tax-backend'))
+    .send({ sector: 'tax', nationalId: 'AB123456' });
   expect(tokens.status).toBe(200);
   expect(typeof tokens.body.token).toBe('string');
   const ready = await request(app).get('/readyz');
@@ -142,10 +165,17 @@ describe('(a) a full file system under the audit directory', () => {
     const text = readFileSync(join(service.settings.auditDir, 'audit-test-instance.jsonl'), 'utf8');
     expect(text).not.toContain(NATIONAL_ID);
     expect(text.endsWith('\n')).toBe(true);
-    const complete = text.split('\n').slice(0, -1).map((l) => JSON.parse(l) as AuditRecord);
+    const complete = text
+      .split('\n')
+      .slice(0, -1)
+      .map((l) => JSON.parse(l) as AuditRecord);
     expect(complete.map((r) => r.id)).toEqual(okIds);
     const live = await request(service.app).get('/v1/audit/verify').set('Authorization', bearer('auditor'));
-    expect(live.body).toMatchObject({ ok: true, files: [{ records: okIds.length }], live: { ok: true, writable: false, head: { size: okIds.length } } });
+    expect(live.body).toMatchObject({
+      ok: true,
+      files: [{ records: okIds.length }],
+      live: { ok: true, writable: false, head: { size: okIds.length } },
+    });
 
     await expectAuditDown(service.app, token);
     // The checkpoint claims only durable records.
@@ -171,7 +201,9 @@ describe('(a) a full file system under the audit directory', () => {
     expect((await request(restarted.app).get('/readyz')).status).toBe(200);
     const macKey = openKeyringFile(service.settings.keyringPath, parseKek(service.settings.kek!, 'test KEK')).auditMac;
     const name = 'audit-test-instance.jsonl';
-    const report = verifyAudit([{ name, text: readFileSync(join(service.settings.auditDir, name), 'utf8') }], { macKey });
+    const report = verifyAudit([{ name, text: readFileSync(join(service.settings.auditDir, name), 'utf8') }], {
+      macKey,
+    });
     expect(report.ok).toBe(true);
     expect(report.files[0]!.records).toBe(okIds.length + 1);
   });
@@ -202,14 +234,18 @@ describe('(b) an unwritable audit directory', () => {
 
   it('when the audit directory is on a read-only file system, then the service refuses to start, naming SECTOKEN_AUDIT_DIR', async () => {
     if (cannotMount) throw new Error(cannotMount);
-    await expect(startWithAuditDir(roDir, join(roDir, 'audit'))).rejects.toThrow(/audit directory .* cannot hold the audit log \(read-only file system, EROFS\): set SECTOKEN_AUDIT_DIR/);
+    await expect(startWithAuditDir(roDir, join(roDir, 'audit'))).rejects.toThrow(
+      /audit directory .* cannot hold the audit log \(read-only file system, EROFS\): set SECTOKEN_AUDIT_DIR/,
+    );
     expect(existsSync(join(roDir, 'audit', 'audit-test-instance.jsonl'))).toBe(false);
   });
 
   it('when the audit directory cannot exist (its parent is a regular file), then the service refuses to start, naming SECTOKEN_AUDIT_DIR', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'not-a-dir'), 'x');
-    await expect(startWithAuditDir(dir, join(dir, 'not-a-dir', 'audit'))).rejects.toThrow(/cannot hold the audit log \(not a directory, (ENOTDIR|EEXIST)\): set SECTOKEN_AUDIT_DIR/);
+    await expect(startWithAuditDir(dir, join(dir, 'not-a-dir', 'audit'))).rejects.toThrow(
+      /cannot hold the audit log \(not a directory, (ENOTDIR|EEXIST)\): set SECTOKEN_AUDIT_DIR/,
+    );
   });
 });
 
@@ -231,12 +267,28 @@ describe('(d) refusals while the audit log is failed', () => {
       ['/v1/reverse', 'regulator-cndp', { ...reverseBody(token), legalBasis: 'CSS-FRAUD-2026' }],
       ['/v1/reverse', 'regulator-cndp', { sector: 'tax', token, caseId: 'CASE-FAULT-1', purpose: 'no basis' }],
       ['/v1/reverse', null, reverseBody(token)],
-      ['/v1/translate', 'tax-backend', { fromSector: 'tax', token, toSector: 'social', legalBasis: 'CSS-FRAUD-2026', caseId: 'CASE-FAULT-1', purpose: 'refused' }],
+      [
+        '/v1/translate',
+        'tax-backend',
+        {
+          fromSector: 'tax',
+          token,
+          toSector: 'social',
+          legalBasis: 'CSS-FRAUD-2026',
+          caseId: 'CASE-FAULT-1',
+          purpose: 'refused',
+        },
+      ],
       ['/v1/reverse/requests/AAAAAAAAAAAAAAAAAAAAAA/approve', 'regulator-health', {}],
     ];
     for (const [path, client, payload] of cases) {
       const res = await post(path, client, payload);
-      expect({ path, client, status: res.status, code: res.body.error?.code }).toEqual({ path, client, status: 503, code: 'audit_unavailable' });
+      expect({ path, client, status: res.status, code: res.body.error?.code }).toEqual({
+        path,
+        client,
+        status: 503,
+        code: 'audit_unavailable',
+      });
       expect(res.text).not.toContain(NATIONAL_ID);
     }
     // Not audited, so not blocked: a malformed request is still 400 and tokenization still works.
@@ -280,7 +332,9 @@ function buildShim(dir: string): string | Error {
   writeFileSync(source, SHIM);
   const result = spawnSync('gcc', ['-shared', '-fPIC', '-O1', '-o', library, source, '-ldl'], { encoding: 'utf8' });
   if (result.status === 0 && existsSync(library)) return library;
-  return new Error(`cannot build the EIO shim with gcc (${(result.stderr || result.error?.message || '').trim() || `exit ${result.status}`}): this test needs gcc (.ci/run installs it)`);
+  return new Error(
+    `cannot build the EIO shim with gcc (${(result.stderr || result.error?.message || '').trim() || `exit ${result.status}`}): this test needs gcc (.ci/run installs it)`,
+  );
 }
 
 describe('(c) fsync failing with EIO (LD_PRELOAD shim, built server)', () => {
@@ -304,11 +358,18 @@ describe('(c) fsync failing with EIO (LD_PRELOAD shim, built server)', () => {
     const call = async (path: string, client: string | null, payload?: object) => {
       const res = await fetch(server.url + path, {
         method: payload ? 'POST' : 'GET',
-        headers: { ...(client ? { Authorization: bearer(client) } : {}), ...(payload ? { 'Content-Type': 'application/json' } : {}) },
+        headers: {
+          ...(client ? { Authorization: bearer(client) } : {}),
+          ...(payload ? { 'Content-Type': 'application/json' } : {}),
+        },
         ...(payload ? { body: JSON.stringify(payload) } : {}),
       });
       const text = await res.text();
-      return { status: res.status, text, body: JSON.parse(text) as Record<string, unknown> & { error?: { code?: string } } };
+      return {
+        status: res.status,
+        text,
+        body: JSON.parse(text) as Record<string, unknown> & { error?: { code?: string } },
+      };
     };
     const tokenize = async () => {
       const res = await call('/v1/tokens', 'tax-backend', { sector: 'tax', nationalId: NATIONAL_ID });

@@ -5,7 +5,18 @@
  */
 import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, truncateSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  truncateSync,
+  unlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import request from 'supertest';
@@ -48,15 +59,22 @@ function restart(service: TestService): Service {
 }
 
 const auditPath = (service: TestService): string => join(service.settings.auditDir, NAME);
-const macKeyOf = (service: TestService): Uint8Array => openKeyringFile(service.settings.keyringPath, parseKek(service.settings.kek!, 'test KEK')).auditMac;
+const macKeyOf = (service: TestService): Uint8Array =>
+  openKeyringFile(service.settings.keyringPath, parseKek(service.settings.kek!, 'test KEK')).auditMac;
 
 async function reverse(app: Express): Promise<request.Response> {
-  const tokenRes = await request(app).post('/v1/tokens').set('Authorization', bearer('tax-backend')).send({ sector: 'tax', nationalId: 'AB123456' });
+  const tokenRes = await request(app)
+    .post('/v1/tokens')
+    .set('Authorization', bearer('tax-backend'))
+    .send({ sector: 'tax', nationalId: 'AB123456' });
   expect(tokenRes.status).toBe(200);
-  return request(app)
-    .post('/v1/reverse')
-    .set('Authorization', bearer('regulator-cndp'))
-    .send({ sector: 'tax', token: tokenRes.body.token, legalBasis: 'LOI-09-08-ART-4', caseId: 'CASE-INTEGRITY', purpose: 'integrity test' });
+  return request(app).post('/v1/reverse').set('Authorization', bearer('regulator-cndp')).send({
+    sector: 'tax',
+    token: tokenRes.body.token,
+    legalBasis: 'LOI-09-08-ART-4',
+    caseId: 'CASE-INTEGRITY',
+    purpose: 'integrity test',
+  });
 }
 
 async function expectAuditRefused(app: Express): Promise<void> {
@@ -86,23 +104,32 @@ function startRefusal(run: () => unknown): string {
 describe('(8) a deleted, replaced or cut audit file is noticed while running', () => {
   it.each([
     ['deleted', (path: string) => unlinkSync(path)],
-    ['replaced by another file', (path: string) => {
-      writeFileSync(`${path}.new`, readFileSync(path));
-      renameSync(`${path}.new`, path);
-    }],
+    [
+      'replaced by another file',
+      (path: string) => {
+        writeFileSync(`${path}.new`, readFileSync(path));
+        renameSync(`${path}.new`, path);
+      },
+    ],
     ['cut short', (path: string) => truncateSync(path, 10)],
     ['appended to by someone else', (path: string) => writeFileSync(path, '{"forged":true}\n', { flag: 'a' })],
-    ['left in place but its head marker deleted', (path: string) => unlinkSync(join(dirname(path), markerFileName('test-instance')))],
-  ])('when the file is %s, then the next reverse is 503, /readyz 503, and nothing is written into the void', async (_what, tamper) => {
-    const service = start();
-    expect((await reverse(service.app)).status).toBe(200);
-    expect((await request(service.app).get('/readyz')).status).toBe(200);
-    tamper(auditPath(service));
-    await expectAuditRefused(service.app);
-    // Final: the same answer later, and tokenization goes on.
-    await expectAuditRefused(service.app);
-    expect(service.logs()).toContain('EAUDITCHANGED');
-  });
+    [
+      'left in place but its head marker deleted',
+      (path: string) => unlinkSync(join(dirname(path), markerFileName('test-instance'))),
+    ],
+  ])(
+    'when the file is %s, then the next reverse is 503, /readyz 503, and nothing is written into the void',
+    async (_what, tamper) => {
+      const service = start();
+      expect((await reverse(service.app)).status).toBe(200);
+      expect((await request(service.app).get('/readyz')).status).toBe(200);
+      tamper(auditPath(service));
+      await expectAuditRefused(service.app);
+      // Final: the same answer later, and tokenization goes on.
+      await expectAuditRefused(service.app);
+      expect(service.logs()).toContain('EAUDITCHANGED');
+    },
+  );
 
   it('when the file is deleted, then /readyz alone notices it (before any audited act)', async () => {
     const service = start();
@@ -123,7 +150,9 @@ describe('(8) a new chain never starts where one existed', () => {
     await service.close();
     const saved = readFileSync(auditPath(service));
     unlinkSync(auditPath(service));
-    expect(startRefusal(() => restart(service))).toMatch(/audit log audit-test-instance\.jsonl is missing.*head marker records 2 records/);
+    expect(startRefusal(() => restart(service))).toMatch(
+      /audit log audit-test-instance\.jsonl is missing.*head marker records 2 records/,
+    );
 
     writeFileSync(auditPath(service), saved, { mode: 0o600 });
     const again = restart(service);
@@ -139,7 +168,13 @@ describe('(8) a new chain never starts where one existed', () => {
     const saved = readFileSync(auditPath(service), 'utf8');
     const lines = saved.split('\n').filter(Boolean);
 
-    writeFileSync(auditPath(service), lines.slice(0, 2).map((l) => `${l}\n`).join(''));
+    writeFileSync(
+      auditPath(service),
+      lines
+        .slice(0, 2)
+        .map((l) => `${l}\n`)
+        .join(''),
+    );
     expect(startRefusal(() => restart(service))).toMatch(/is shorter than it was/);
 
     // Same length, another chain: a record rewritten (with the MAC key) in place of the last.
@@ -147,7 +182,12 @@ describe('(8) a new chain never starts where one existed', () => {
     const last = JSON.parse(lines[2]!) as AuditRecord;
     const forged = { ...last, caseId: 'CASE-INTEGRITZ' };
     const hash = chainHash(body(forged));
-    writeFileSync(auditPath(service), [...lines.slice(0, 2), JSON.stringify({ ...JSON.parse(body(forged)), hash, mac: chainMac(macKey, hash) })].map((l) => `${l}\n`).join(''));
+    writeFileSync(
+      auditPath(service),
+      [...lines.slice(0, 2), JSON.stringify({ ...JSON.parse(body(forged)), hash, mac: chainMac(macKey, hash) })]
+        .map((l) => `${l}\n`)
+        .join(''),
+    );
     expect(readFileSync(auditPath(service), 'utf8').length).toBe(saved.length);
     expect(startRefusal(() => restart(service))).toMatch(/was replaced or rewritten/);
 
@@ -156,16 +196,26 @@ describe('(8) a new chain never starts where one existed', () => {
     const markerPath = join(service.settings.auditDir, markerFileName('test-instance'));
     const marker = JSON.parse(readFileSync(markerPath, 'utf8')) as { seq: number };
     writeFileSync(markerPath, JSON.stringify({ ...marker, seq: 1 }));
-    expect(startRefusal(() => restart(service))).toMatch(/head marker .* is damaged or was not written by this keyring/);
+    expect(startRefusal(() => restart(service))).toMatch(
+      /head marker .* is damaged or was not written by this keyring/,
+    );
   });
 
   it('when the built server restarts over a deleted file, then it exits 1 with one line on stderr', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sectoken-integrity-cli-'));
     scratch.push(dir);
-    const env = { SECTOKEN_AUDIT_DIR: join(dir, 'audit'), SECTOKEN_KEYRING: devKeyring(join(dir, 'keyring.json')), SECTOKEN_INSTANCE_ID: 'cli-instance' };
+    const env = {
+      SECTOKEN_AUDIT_DIR: join(dir, 'audit'),
+      SECTOKEN_KEYRING: devKeyring(join(dir, 'keyring.json')),
+      SECTOKEN_INSTANCE_ID: 'cli-instance',
+    };
     const server = await startServer(env);
     try {
-      const res = await fetch(`${server.url}/v1/reverse`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+      const res = await fetch(`${server.url}/v1/reverse`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: '{}',
+      });
       expect(res.status).toBe(401); // an unauthenticated refusal: record 1
     } finally {
       await stopServer(server.child);
@@ -220,12 +270,18 @@ describe('(9) one process per chain', () => {
   it('when a second built server starts on the same chain, then it exits 1 with one line', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sectoken-integrity-cli-'));
     scratch.push(dir);
-    const env = { SECTOKEN_AUDIT_DIR: join(dir, 'audit'), SECTOKEN_KEYRING: devKeyring(join(dir, 'keyring.json')), SECTOKEN_INSTANCE_ID: 'twice' };
+    const env = {
+      SECTOKEN_AUDIT_DIR: join(dir, 'audit'),
+      SECTOKEN_KEYRING: devKeyring(join(dir, 'keyring.json')),
+      SECTOKEN_INSTANCE_ID: 'twice',
+    };
     const server = await startServer(env);
     try {
       const second = runCli(['serve'], { ...env, PORT: '0' });
       expect(second.status).toBe(1);
-      expect(second.stderr).toMatch(/^sectoken: the audit chain of instance twice is already written by process \d+ [^\n]*\n$/);
+      expect(second.stderr).toMatch(
+        /^sectoken: the audit chain of instance twice is already written by process \d+ [^\n]*\n$/,
+      );
     } finally {
       await stopServer(server.child);
     }
@@ -245,7 +301,13 @@ describe('(11) the verifier binds one chain to one instance and its file name', 
     const cp = (await request(service.app).get('/v1/audit/checkpoint').set('Authorization', bearer('auditor'))).body;
     const macKey = macKeyOf(service);
     expect(verifyAudit([{ name: NAME, text }], { macKey, checkpoints: [cp] }).ok).toBe(true);
-    const report = verifyAudit([{ name: NAME, text }, { name: NAME, text }], { macKey, checkpoints: [cp] });
+    const report = verifyAudit(
+      [
+        { name: NAME, text },
+        { name: NAME, text },
+      ],
+      { macKey, checkpoints: [cp] },
+    );
     expect(report.ok).toBe(false);
     expect(report.problems).toEqual([expect.stringContaining('2 files hold a chain of instance test-instance')]);
     expect(report.checkpoints[0]).toMatchObject({ ok: false, reason: 'several logs of this instance were given' });
@@ -254,7 +316,11 @@ describe('(11) the verifier binds one chain to one instance and its file name', 
   it('when a file is named for another instance, or not named audit-<instance>.jsonl, then it is refused', () => {
     const misnamed = verifyAudit([{ name: 'audit-other.jsonl', text }]);
     expect(misnamed.ok).toBe(false);
-    expect(misnamed.files[0]).toMatchObject({ instance: 'other', records: 0, firstBad: { line: 1, reason: expect.stringContaining('in the file of instance other') } });
+    expect(misnamed.files[0]).toMatchObject({
+      instance: 'other',
+      records: 0,
+      firstBad: { line: 1, reason: expect.stringContaining('in the file of instance other') },
+    });
     const unnamed = verifyAudit([{ name: 'copy.jsonl', text }]);
     expect(unnamed.ok).toBe(false);
     expect(unnamed.problems).toEqual([expect.stringContaining('copy.jsonl: not named audit-<instance>.jsonl')]);
@@ -275,7 +341,9 @@ describe('(11) the verifier binds one chain to one instance and its file name', 
     expect(both.stdout).toContain('REFUSED: 2 files hold a chain of instance test-instance');
     const misnamed = runCli(['audit', 'verify', join(dir, 'audit-else.jsonl')], env);
     expect(misnamed.status).toBe(2);
-    expect(misnamed.stdout).toContain('FIRST BAD RECORD at line 1: record of instance test-instance in the file of instance else');
+    expect(misnamed.stdout).toContain(
+      'FIRST BAD RECORD at line 1: record of instance test-instance in the file of instance else',
+    );
   });
 });
 
@@ -286,11 +354,27 @@ describe('(11) GET /v1/audit/verify checks the own file against the head in memo
     for (let i = 0; i < 3; i++) expect((await reverse(service.app)).status).toBe(200);
     const before = await auditor();
     expect(before.status).toBe(200);
-    expect(before.body).toMatchObject({ ok: true, problems: [], checkpoints: [], live: { instance: 'test-instance', file: NAME, head: { size: 3 }, ok: true, writable: true, lastCheckpoint: null } });
+    expect(before.body).toMatchObject({
+      ok: true,
+      problems: [],
+      checkpoints: [],
+      live: {
+        instance: 'test-instance',
+        file: NAME,
+        head: { size: 3 },
+        ok: true,
+        writable: true,
+        lastCheckpoint: null,
+      },
+    });
 
     const cp = (await request(service.app).get('/v1/audit/checkpoint').set('Authorization', bearer('auditor'))).body;
     const clean = await auditor();
-    expect(clean.body).toMatchObject({ ok: true, checkpoints: [{ instance: 'test-instance', size: 3, ok: true }], live: { ok: true, lastCheckpoint: { size: 3, headHash: cp.headHash, time: cp.time } } });
+    expect(clean.body).toMatchObject({
+      ok: true,
+      checkpoints: [{ instance: 'test-instance', size: 3, ok: true }],
+      live: { ok: true, lastCheckpoint: { size: 3, headHash: cp.headHash, time: cp.time } },
+    });
 
     // Whoever holds the MAC key rewrites record 2 and re-chains record 3: every MAC and link holds.
     const macKey = macKeyOf(service);
@@ -311,14 +395,23 @@ describe('(11) GET /v1/audit/verify checks the own file against the head in memo
     expect(after.status).toBe(200);
     expect(after.body.ok).toBe(false);
     expect(after.body.files[0].firstBad).toBeUndefined();
-    expect(after.body.live).toMatchObject({ ok: false, reason: expect.stringContaining('does not extend the head in memory') });
-    expect(after.body.checkpoints[0]).toMatchObject({ ok: false, reason: expect.stringContaining('does not extend the checkpoint') });
+    expect(after.body.live).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('does not extend the head in memory'),
+    });
+    expect(after.body.checkpoints[0]).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('does not extend the checkpoint'),
+    });
   });
 });
 
 describe('(12) unauthenticated refusals are aggregated', () => {
   const auditRecords = (service: TestService): AuditRecord[] =>
-    readFileSync(auditPath(service), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as AuditRecord);
+    readFileSync(auditPath(service), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as AuditRecord);
 
   it('when one source sends 100 unauthenticated reverses, then one record at once and one with the count when the interval closes', async () => {
     const service = start();
@@ -326,7 +419,9 @@ describe('(12) unauthenticated refusals are aggregated', () => {
       const res = await request(service.app).post('/v1/reverse').send({ sector: 'tax' });
       expect(res.status).toBe(401);
     }
-    expect(auditRecords(service)).toEqual([expect.objectContaining({ act: 'reverse', client: null, outcome: 'unauthenticated', count: 1 })]);
+    expect(auditRecords(service)).toEqual([
+      expect.objectContaining({ act: 'reverse', client: null, outcome: 'unauthenticated', count: 1 }),
+    ]);
     await service.refusals.flush();
     const records = auditRecords(service);
     expect(records).toHaveLength(2);
@@ -353,8 +448,13 @@ describe('(12) unauthenticated refusals are aggregated', () => {
     scratch.push(dir);
     const log = openAuditLog({ dir, instance: 'agg', macKey: randomBytes(32) });
     const recorder = refusalRecorder(log, { maxSources: 2, intervalMs: 3_600_000 });
-    for (const address of ['10.0.0.1', '10.0.0.2', '10.0.0.3', '10.0.0.4', '10.0.0.1', '10.0.0.5']) await recorder.refuse(address, 'reverse');
-    const counts = () => readFileSync(join(dir, auditFileName('agg')), 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as AuditRecord).count);
+    for (const address of ['10.0.0.1', '10.0.0.2', '10.0.0.3', '10.0.0.4', '10.0.0.1', '10.0.0.5'])
+      await recorder.refuse(address, 'reverse');
+    const counts = () =>
+      readFileSync(join(dir, auditFileName('agg')), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => (JSON.parse(l) as AuditRecord).count);
     // 10.0.0.1 and .2 at once, then .3 as the first of "*"; .4 and .5 counted under "*", the second .1 under its own.
     expect(counts()).toEqual([1, 1, 1]);
     await recorder.close();
@@ -378,6 +478,8 @@ describe('(12) the audit disk floor', () => {
     const { readSettings } = await import('../../src/config/env.js');
     expect(readSettings({}).auditMinFreeMb).toBe(64);
     expect(readSettings({ SECTOKEN_AUDIT_MIN_FREE_MB: '0' }).auditMinFreeMb).toBe(0);
-    expect(() => readSettings({ SECTOKEN_AUDIT_MIN_FREE_MB: 'lots' })).toThrow(/SECTOKEN_AUDIT_MIN_FREE_MB must be an integer/);
+    expect(() => readSettings({ SECTOKEN_AUDIT_MIN_FREE_MB: 'lots' })).toThrow(
+      /SECTOKEN_AUDIT_MIN_FREE_MB must be an integer/,
+    );
   });
 });

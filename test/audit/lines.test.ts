@@ -19,13 +19,17 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** The lines of a source as [text, cut] pairs (the texts decoded only to compare them). */
-const linesOf = (source: LineSource): Array<[string, boolean]> => [...source.lines()].map((l) => [l.bytes.toString('utf8'), l.cut]);
+const linesOf = (source: LineSource): Array<[string, boolean]> =>
+  [...source.lines()].map((l) => [l.bytes.toString('utf8'), l.cut]);
 
 /** What splitting the whole content gives: complete lines, then the bytes after the last line end, if any, as cut. */
 function expectedLines(bytes: Buffer): Array<[string, boolean]> {
   const parts = bytes.toString('utf8').split('\n');
   const tail = parts.pop()!;
-  return [...parts.map((p): [string, boolean] => [p, false]), ...(tail === '' ? [] : [[tail, true] as [string, boolean]])];
+  return [
+    ...parts.map((p): [string, boolean] => [p, false]),
+    ...(tail === '' ? [] : [[tail, true] as [string, boolean]]),
+  ];
 }
 
 const written = (name: string, content: string | Buffer): string => {
@@ -36,7 +40,9 @@ const written = (name: string, content: string | Buffer): string => {
 
 /** Text of lines with ASCII, two-, three- and four-byte characters and empty lines. */
 const someText = fc
-  .array(fc.oneof(fc.constantFrom('\n', '\n\n', 'é', '€', '𝄞', '{"a":1}', 'Ⅻ'), fc.string({ maxLength: 12 })), { maxLength: 40 })
+  .array(fc.oneof(fc.constantFrom('\n', '\n\n', 'é', '€', '𝄞', '{"a":1}', 'Ⅻ'), fc.string({ maxLength: 12 })), {
+    maxLength: 40,
+  })
   .map((parts) => parts.join(''));
 
 describe('the chunked line reader', () => {
@@ -72,10 +78,29 @@ describe('the chunked line reader', () => {
 
 describe('the verifier on a file read in chunks', () => {
   const macKey = new Uint8Array(32).fill(3);
-  const entry: AuditEntry = { act: 'reverse', client: 'regulator-cndp', person: 'Amina Benali', organisation: 'CNDP', sector: 'tax', token: '1ABC', legalBasis: 'L', caseId: 'C-1', purpose: 'contrôle fiscal — vérification', outcome: 'ok' };
+  const entry: AuditEntry = {
+    act: 'reverse',
+    client: 'regulator-cndp',
+    person: 'Amina Benali',
+    organisation: 'CNDP',
+    sector: 'tax',
+    token: '1ABC',
+    legalBasis: 'L',
+    caseId: 'C-1',
+    purpose: 'contrôle fiscal — vérification',
+    outcome: 'ok',
+  };
   const chain = (n: number): AuditRecord[] => {
     const out: AuditRecord[] = [];
-    for (let seq = 1; seq <= n; seq++) out.push(sealRecord(macKey, entry, { instance: 'i1', seq, time: `2026-11-30T10:00:${String(seq).padStart(2, '0')}.000Z`, prev: out.at(-1)?.hash ?? GENESIS }));
+    for (let seq = 1; seq <= n; seq++)
+      out.push(
+        sealRecord(macKey, entry, {
+          instance: 'i1',
+          seq,
+          time: `2026-11-30T10:00:${String(seq).padStart(2, '0')}.000Z`,
+          prev: out.at(-1)?.hash ?? GENESIS,
+        }),
+      );
     return out;
   };
   const text = chain(12).map(recordLine).join('');
@@ -87,9 +112,13 @@ describe('the verifier on a file read in chunks', () => {
     ['nothing', ''],
   ];
 
-  it.each(variants)('reports on %s exactly what it reports on the whole text, for chunks of 1 byte to 1 MiB', (_what, content) => {
-    const path = written('audit-i1.jsonl', content);
-    const whole = verifyChain('audit-i1.jsonl', content, macKey);
-    for (const chunkBytes of [1, 7, 100, 1 << 20]) expect(verifyChain('audit-i1.jsonl', fileLines(path, undefined, chunkBytes), macKey)).toEqual(whole);
-  });
+  it.each(variants)(
+    'reports on %s exactly what it reports on the whole text, for chunks of 1 byte to 1 MiB',
+    (_what, content) => {
+      const path = written('audit-i1.jsonl', content);
+      const whole = verifyChain('audit-i1.jsonl', content, macKey);
+      for (const chunkBytes of [1, 7, 100, 1 << 20])
+        expect(verifyChain('audit-i1.jsonl', fileLines(path, undefined, chunkBytes), macKey)).toEqual(whole);
+    },
+  );
 });

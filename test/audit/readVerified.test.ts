@@ -26,15 +26,31 @@ function start(): TestService {
   return service;
 }
 
-const get = (service: TestService, path: string) => request(service.app).get(path).set('Authorization', bearer('auditor'));
-const macKeyOf = (service: TestService): Uint8Array => openKeyringFile(service.settings.keyringPath, parseKek(service.settings.kek!, 'test KEK')).auditMac;
+const get = (service: TestService, path: string) =>
+  request(service.app).get(path).set('Authorization', bearer('auditor'));
+const macKeyOf = (service: TestService): Uint8Array =>
+  openKeyringFile(service.settings.keyringPath, parseKek(service.settings.kek!, 'test KEK')).auditMac;
 
 /** n records of `instance`, all in one millisecond (ties broken by id), sealed under `macKey`. */
 function chainText(macKey: Uint8Array, instance: string, n: number, act: AuditRecord['act'] = 'reverse'): string {
   let prev = GENESIS;
   let text = '';
   for (let seq = 1; seq <= n; seq++) {
-    const record = sealRecord(macKey, { act, client: 'regulator-cndp', person: 'Amina Benali', organisation: 'CNDP', sector: 'tax', legalBasis: 'LOI-09-08-ART-4', caseId: `${instance}-${seq}`, purpose: 'p', outcome: 'ok' }, { instance, seq, time: '2026-11-30T10:00:00.000Z', prev });
+    const record = sealRecord(
+      macKey,
+      {
+        act,
+        client: 'regulator-cndp',
+        person: 'Amina Benali',
+        organisation: 'CNDP',
+        sector: 'tax',
+        legalBasis: 'LOI-09-08-ART-4',
+        caseId: `${instance}-${seq}`,
+        purpose: 'p',
+        outcome: 'ok',
+      },
+      { instance, seq, time: '2026-11-30T10:00:00.000Z', prev },
+    );
     prev = record.hash;
     text += recordLine(record);
   }
@@ -56,7 +72,13 @@ describe('records that do not verify are left out, and the answer names the chai
     expect(page.status).toBe(200);
     expect([page.body.total, page.body.records]).toEqual([0, []]);
     expect(page.body.chains).toEqual([
-      { file: 'audit-evil.jsonl', instance: 'evil', records: 0, verified: false, firstBad: { line: 1, reason: expect.stringContaining('MAC invalid') } },
+      {
+        file: 'audit-evil.jsonl',
+        instance: 'evil',
+        records: 0,
+        verified: false,
+        firstBad: { line: 1, reason: expect.stringContaining('MAC invalid') },
+      },
       { file: 'audit-peer.jsonl', instance: 'peer', records: 4, verified: true },
       { file: 'audit-test-instance.jsonl', instance: 'test-instance', records: 0, verified: true },
     ]);
@@ -70,7 +92,13 @@ describe('records that do not verify are left out, and the answer names the chai
     writeFileSync(path, readFileSync(path, 'utf8').replace('"caseId":"peer-3"', '"caseId":"peer-8"'));
     const page = await get(service, '/v1/audit');
     expect(page.body.records.map((r: AuditRecord) => r.caseId)).toEqual(['peer-1', 'peer-2']);
-    expect(page.body.chains).toContainEqual({ file: 'audit-peer.jsonl', instance: 'peer', records: 2, verified: false, firstBad: { line: 3, reason: expect.stringContaining('record modified') } });
+    expect(page.body.chains).toContainEqual({
+      file: 'audit-peer.jsonl',
+      instance: 'peer',
+      records: 2,
+      verified: false,
+      firstBad: { line: 3, reason: expect.stringContaining('record modified') },
+    });
     expect((await get(service, '/v1/audit/stats')).body.records).toBe(2);
   });
 });
@@ -81,7 +109,8 @@ describe('paging', () => {
 
   beforeAll(() => {
     const macKey = macKeyOf(service);
-    for (const instance of ['a', 'b', 'c']) writeFileSync(join(service.settings.auditDir, `audit-${instance}.jsonl`), chainText(macKey, instance, PER_CHAIN));
+    for (const instance of ['a', 'b', 'c'])
+      writeFileSync(join(service.settings.auditDir, `audit-${instance}.jsonl`), chainText(macKey, instance, PER_CHAIN));
   });
 
   it('when an auditor follows `next` page after page, then every record comes exactly once, in time then id order', async () => {
@@ -110,7 +139,13 @@ describe('paging', () => {
 
   it('when offset is deeper than 10000 or the cursor is not one the API gave, then 400 invalid_request', async () => {
     expect((await get(service, '/v1/audit?offset=10000')).status).toBe(200);
-    for (const query of ['offset=10001', 'offset=150000', 'after=bm90IGEgY3Vyc29y', 'after=%00', `after=${'A'.repeat(300)}`]) {
+    for (const query of [
+      'offset=10001',
+      'offset=150000',
+      'after=bm90IGEgY3Vyc29y',
+      'after=%00',
+      `after=${'A'.repeat(300)}`,
+    ]) {
       const res = await get(service, `/v1/audit?${query}`);
       expect([query, res.status, res.body.error?.code]).toEqual([query, 400, 'invalid_request']);
     }

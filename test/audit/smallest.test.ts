@@ -4,10 +4,16 @@ import { smallest } from '../../src/audit/smallest.js';
 import { byTimeThenId } from '../../src/audit/read.js';
 import type { AuditRecord } from '../../src/audit/record.js';
 
-const records = fc.uniqueArray(fc.record({ time: fc.constantFrom('2026-11-30T10:00:00.000Z', '2026-11-30T10:00:00.001Z', '2026-12-01T00:00:00.000Z'), id: fc.string({ maxLength: 6 }) }), {
-  selector: (r) => r.id,
-  maxLength: 60,
-}) as fc.Arbitrary<AuditRecord[]>;
+const records = fc.uniqueArray(
+  fc.record({
+    time: fc.constantFrom('2026-11-30T10:00:00.000Z', '2026-11-30T10:00:00.001Z', '2026-12-01T00:00:00.000Z'),
+    id: fc.string({ maxLength: 6 }),
+  }),
+  {
+    selector: (r) => r.id,
+    maxLength: 60,
+  },
+) as fc.Arbitrary<AuditRecord[]>;
 
 describe('the k smallest records', () => {
   it('are the first k of the whole sorted log, in order, for any k', () => {

@@ -35,18 +35,28 @@ function start(): TestService {
   return service;
 }
 
-const macKeyOf = (service: TestService): Uint8Array => openKeyringFile(service.settings.keyringPath, parseKek(service.settings.kek!, 'test KEK')).auditMac;
+const macKeyOf = (service: TestService): Uint8Array =>
+  openKeyringFile(service.settings.keyringPath, parseKek(service.settings.kek!, 'test KEK')).auditMac;
 const auditPath = (service: TestService): string => join(service.settings.auditDir, NAME);
 
 /** n reverses by regulator-cndp with caseIds CASE-1001.., one token per reverse. */
 async function reverses(service: TestService, n: number, from = 1): Promise<void> {
   for (let i = from; i < from + n; i++) {
-    const tokenRes = await request(service.app).post('/v1/tokens').set('Authorization', bearer('tax-backend')).send({ sector: 'tax', nationalId: `AB${100000 + i}` });
+    const tokenRes = await request(service.app)
+      .post('/v1/tokens')
+      .set('Authorization', bearer('tax-backend'))
+      .send({ sector: 'tax', nationalId: `AB${100000 + i}` });
     expect(tokenRes.status).toBe(200);
     const res = await request(service.app)
       .post('/v1/reverse')
       .set('Authorization', bearer('regulator-cndp'))
-      .send({ sector: 'tax', token: tokenRes.body.token, legalBasis: 'LOI-09-08-ART-4', caseId: `CASE-${1000 + i}`, purpose: 'tamper test' });
+      .send({
+        sector: 'tax',
+        token: tokenRes.body.token,
+        legalBasis: 'LOI-09-08-ART-4',
+        caseId: `CASE-${1000 + i}`,
+        purpose: 'tamper test',
+      });
     expect(res.status).toBe(200);
   }
 }
@@ -92,12 +102,18 @@ describe('tampering with a real log', () => {
   it('when nothing was touched, then it verifies with and without MAC key and checkpoints', () => {
     expect(lines).toHaveLength(REVERSES);
     expect(midCheckpoint).toMatchObject({ format: 'sectoken-checkpoint/1', instance: 'test-instance', size: 3 });
-    expect(headCheckpoint).toMatchObject({ instance: 'test-instance', size: REVERSES, headHash: (JSON.parse(lines[REVERSES - 1]!) as AuditRecord).hash });
+    expect(headCheckpoint).toMatchObject({
+      instance: 'test-instance',
+      size: REVERSES,
+      headHash: (JSON.parse(lines[REVERSES - 1]!) as AuditRecord).hash,
+    });
 
     const withAll = check(clean, [midCheckpoint, headCheckpoint]);
     expect(withAll.ok).toBe(true);
     expect(withAll.macChecked).toBe(true);
-    expect(withAll.files).toEqual([{ name: NAME, instance: 'test-instance', records: REVERSES, headHash: headCheckpoint.headHash }]);
+    expect(withAll.files).toEqual([
+      { name: NAME, instance: 'test-instance', records: REVERSES, headHash: headCheckpoint.headHash },
+    ]);
     expect(withAll.checkpoints).toEqual([
       { instance: 'test-instance', size: 3, ok: true },
       { instance: 'test-instance', size: REVERSES, ok: true },
@@ -107,7 +123,12 @@ describe('tampering with a real log', () => {
     expect(noKey.ok).toBe(true);
     expect(noKey.macChecked).toBe(false);
     // A checkpoint verifies under the public key it names only if that is the key the auditor trusts.
-    expect(verifyAudit([{ name: NAME, text: clean }], { checkpoints: [headCheckpoint], trustedPublicKey: headCheckpoint.publicKey }).ok).toBe(true);
+    expect(
+      verifyAudit([{ name: NAME, text: clean }], {
+        checkpoints: [headCheckpoint],
+        trustedPublicKey: headCheckpoint.publicKey,
+      }).ok,
+    ).toBe(true);
   });
 
   it('when one byte inside a record changes (a digit of its caseId), then that line is the first bad one', () => {
@@ -145,7 +166,10 @@ describe('tampering with a real log', () => {
       const copy = lines.filter((_, i) => i !== k);
       const report = check(join_(copy));
       expect(report.ok).toBe(false);
-      expect(report.files[0]!.firstBad).toEqual({ line: k + 1, reason: expect.stringMatching(/expected record \d+, found \d+/) });
+      expect(report.files[0]!.firstBad).toEqual({
+        line: k + 1,
+        reason: expect.stringMatching(/expected record \d+, found \d+/),
+      });
     }
   });
 
@@ -204,7 +228,12 @@ describe('tampering with a real log', () => {
     expect(check(text, [midCheckpoint]).ok).toBe(true);
     const report = check(text, [midCheckpoint, headCheckpoint]);
     expect(report.ok).toBe(false);
-    expect(report.checkpoints[1]).toEqual({ instance: 'test-instance', size: REVERSES, ok: false, reason: expect.stringContaining('does not extend') });
+    expect(report.checkpoints[1]).toEqual({
+      instance: 'test-instance',
+      size: REVERSES,
+      ok: false,
+      reason: expect.stringContaining('does not extend'),
+    });
   });
 
   it('when the tail is cut, then the chain alone verifies (expected) but a checkpoint taken before the cut fails', () => {
@@ -213,7 +242,12 @@ describe('tampering with a real log', () => {
     expect(check(cut, [midCheckpoint]).ok).toBe(true);
     const report = check(cut, [headCheckpoint]);
     expect(report.ok).toBe(false);
-    expect(report.checkpoints[0]).toEqual({ instance: 'test-instance', size: REVERSES, ok: false, reason: expect.stringContaining('tail was cut') });
+    expect(report.checkpoints[0]).toEqual({
+      instance: 'test-instance',
+      size: REVERSES,
+      ok: false,
+      reason: expect.stringContaining('tail was cut'),
+    });
     // Cut to nothing at all.
     expect(check('', [midCheckpoint]).ok).toBe(false);
   });
@@ -237,7 +271,10 @@ describe('tampering with a real log', () => {
     // A checkpoint signed by another key, checked against the key the auditor trusts.
     const foreign = await checkpoint(start());
     expect(foreign.publicKey).not.toBe(headCheckpoint.publicKey);
-    const report = verifyAudit([{ name: NAME, text: clean }], { checkpoints: [foreign], trustedPublicKey: headCheckpoint.publicKey });
+    const report = verifyAudit([{ name: NAME, text: clean }], {
+      checkpoints: [foreign],
+      trustedPublicKey: headCheckpoint.publicKey,
+    });
     expect(report.ok).toBe(false);
     expect(report.checkpoints[0]!.reason).toBe('checkpoint signature invalid');
   });
@@ -257,17 +294,23 @@ describe('tampering with a real log', () => {
   it.each([
     ['white space after a colon', (l: string) => l.replace('"act":', '"act": ')],
     ['an escaped letter', (l: string) => l.replace('"act":"reverse"', '"act":"\\u0072everse"')],
-    ['an escaped space in the purpose', (l: string) => l.replace('"purpose":"tamper test"', '"purpose":"tamper\\u0020test"')],
-  ])('when a line is re-serialized (%s) with the same content, then it is refused as not canonical', (_what, change) => {
-    const copy = [...lines];
-    copy[2] = change(copy[2]!);
-    expect(copy[2]).not.toBe(lines[2]);
-    // Same content: the hash over the parsed fields still matches, only the canonical form differs.
-    expect(chainHash(body(JSON.parse(copy[2]!) as AuditRecord))).toBe((JSON.parse(lines[2]!) as AuditRecord).hash);
-    const report = check(join_(copy));
-    expect(report.ok).toBe(false);
-    expect(report.files[0]!.firstBad).toEqual({ line: 3, reason: expect.stringContaining('canonical form') });
-  });
+    [
+      'an escaped space in the purpose',
+      (l: string) => l.replace('"purpose":"tamper test"', '"purpose":"tamper\\u0020test"'),
+    ],
+  ])(
+    'when a line is re-serialized (%s) with the same content, then it is refused as not canonical',
+    (_what, change) => {
+      const copy = [...lines];
+      copy[2] = change(copy[2]!);
+      expect(copy[2]).not.toBe(lines[2]);
+      // Same content: the hash over the parsed fields still matches, only the canonical form differs.
+      expect(chainHash(body(JSON.parse(copy[2]!) as AuditRecord))).toBe((JSON.parse(lines[2]!) as AuditRecord).hash);
+      const report = check(join_(copy));
+      expect(report.ok).toBe(false);
+      expect(report.files[0]!.firstBad).toEqual({ line: 3, reason: expect.stringContaining('canonical form') });
+    },
+  );
 
   it('when a checkpoint names an instance whose log was not given, then it fails', () => {
     const report = verifyAudit([{ name: 'audit-other.jsonl', text: '' }], { checkpoints: [headCheckpoint] });
@@ -283,7 +326,11 @@ describe('GET /v1/audit/verify on the live file', () => {
     await reverses(service, 4);
     const clean = await request(service.app).get('/v1/audit/verify').set('Authorization', bearer('auditor'));
     expect(clean.status).toBe(200);
-    expect(clean.body).toMatchObject({ ok: true, macChecked: true, files: [{ name: NAME, instance: 'test-instance', records: 4 }] });
+    expect(clean.body).toMatchObject({
+      ok: true,
+      macChecked: true,
+      files: [{ name: NAME, instance: 'test-instance', records: 4 }],
+    });
     expect(clean.body.files[0].firstBad).toBeUndefined();
 
     // Not for service clients or regulators.
@@ -297,7 +344,10 @@ describe('GET /v1/audit/verify on the live file', () => {
     const tampered = await request(service.app).get('/v1/audit/verify').set('Authorization', bearer('auditor'));
     expect(tampered.status).toBe(200);
     expect(tampered.body.ok).toBe(false);
-    expect(tampered.body.files[0].firstBad).toEqual({ line: 2, reason: expect.stringContaining('hash does not match') });
+    expect(tampered.body.files[0].firstBad).toEqual({
+      line: 2,
+      reason: expect.stringContaining('hash does not match'),
+    });
   });
 });
 
@@ -372,7 +422,10 @@ describe('sectoken audit verify (built CLI)', () => {
 
   it('when no KEK is given, then it says MACs were not checked (and a MAC-only forgery passes)', () => {
     const last = JSON.parse(lines[4]!) as AuditRecord;
-    const file = copyAs('appended', join_([...lines, forge(lines[4]!, { seq: 6, id: 'test-instance:6', prev: last.hash }, () => '0'.repeat(64))]));
+    const file = copyAs(
+      'appended',
+      join_([...lines, forge(lines[4]!, { seq: 6, id: 'test-instance:6', prev: last.hash }, () => '0'.repeat(64))]),
+    );
     const noKey = runCli(['audit', 'verify', file, '--checkpoint', cpFile], {});
     expect(noKey.status).toBe(0);
     expect(noKey.stdout).toContain('MACs not checked');
@@ -381,4 +434,3 @@ describe('sectoken audit verify (built CLI)', () => {
     expect(withKey.stdout).toContain('FIRST BAD RECORD at line 6');
   });
 });
-

@@ -27,9 +27,15 @@ function notAToken(sector: string, length: number): string {
 }
 
 const reverse = (client: string, sector: string, token: string) =>
-  request(service.app).post('/v1/reverse').set('Authorization', bearer(client)).send({ sector, token, legalBasis: 'LOI-09-08-ART-4', ...act });
+  request(service.app)
+    .post('/v1/reverse')
+    .set('Authorization', bearer(client))
+    .send({ sector, token, legalBasis: 'LOI-09-08-ART-4', ...act });
 const translate = (client: string, fromSector: string, token: string, toSector: string) =>
-  request(service.app).post('/v1/translate').set('Authorization', bearer(client)).send({ fromSector, token, toSector, legalBasis: 'CNDP-D-97-2020', ...act });
+  request(service.app)
+    .post('/v1/translate')
+    .set('Authorization', bearer(client))
+    .send({ fromSector, token, toSector, legalBasis: 'CNDP-D-97-2020', ...act });
 
 describe('the token a refused caller sends, as the audit log records it', () => {
   afterAll(() => service.close());
@@ -37,7 +43,14 @@ describe('the token a refused caller sends, as the audit log records it', () => 
   it('when a service client sends a national ID plus one character as a tax token, then its refused reverse is recorded with (malformed)', async () => {
     const res = await reverse('tax-backend', 'tax', 'AB123456Z');
     expect([res.status, res.body.error.code]).toEqual([403, 'forbidden']);
-    expect(lastRecord(service)).toMatchObject({ act: 'reverse', client: 'tax-backend', outcome: 'forbidden', token: MALFORMED, caseId: null, purpose: null });
+    expect(lastRecord(service)).toMatchObject({
+      act: 'reverse',
+      client: 'tax-backend',
+      outcome: 'forbidden',
+      token: MALFORMED,
+      caseId: null,
+      purpose: null,
+    });
   });
 
   it('when service clients send strings of the alphabet and length that are not tokens (110 bits of base32 in social), then each is recorded as (malformed)', async () => {

@@ -22,30 +22,87 @@ afterAll(async () => {
 function openKeyring(fileText: string, kekHex: string): { auditMac: Buffer; x: string } {
   const kek = Buffer.from(kekHex, 'hex');
   const salt = Buffer.from('sectoken/v1', 'ascii');
-  const header = JSON.parse(fileText) as { format: string; development: boolean; kekFingerprint: string; nonce: string; ciphertext: string };
+  const header = JSON.parse(fileText) as {
+    format: string;
+    development: boolean;
+    kekFingerprint: string;
+    nonce: string;
+    ciphertext: string;
+  };
   expect(header.format).toBe('sectoken-sealed-keyring/1');
-  expect(Buffer.from(hkdfSync('sha256', kek, salt, Buffer.from('sectoken/v1/kek-fingerprint'), 8)).toString('hex')).toBe(header.kekFingerprint);
+  expect(
+    Buffer.from(hkdfSync('sha256', kek, salt, Buffer.from('sectoken/v1/kek-fingerprint'), 8)).toString('hex'),
+  ).toBe(header.kekFingerprint);
   const aeadKey = new Uint8Array(hkdfSync('sha256', kek, salt, Buffer.from('sectoken/v1/keyring-aead'), 32));
-  const aad = Buffer.from(`sectoken-sealed-keyring/1|development=${header.development}|kek=${header.kekFingerprint}`, 'ascii');
-  const plain = xchacha20poly1305(aeadKey, Buffer.from(header.nonce, 'base64url'), aad).decrypt(Buffer.from(header.ciphertext, 'base64url'));
-  const keyring = JSON.parse(Buffer.from(plain).toString('utf8')) as { format: string; auditMac: string; auditSigning: { x: string } };
+  const aad = Buffer.from(
+    `sectoken-sealed-keyring/1|development=${header.development}|kek=${header.kekFingerprint}`,
+    'ascii',
+  );
+  const plain = xchacha20poly1305(aeadKey, Buffer.from(header.nonce, 'base64url'), aad).decrypt(
+    Buffer.from(header.ciphertext, 'base64url'),
+  );
+  const keyring = JSON.parse(Buffer.from(plain).toString('utf8')) as {
+    format: string;
+    auditMac: string;
+    auditSigning: { x: string };
+  };
   expect(keyring.format).toBe('sectoken-keyring/1');
   return { auditMac: Buffer.from(keyring.auditMac, 'base64url'), x: keyring.auditSigning.x };
 }
 
-const ORDER = ['v', 'id', 'seq', 'time', 'instance', 'act', 'client', 'person', 'organisation', 'sector', 'toSector', 'token', 'legalBasis', 'caseId', 'purpose', 'requestId', 'outcome', 'count', 'prev'];
+const ORDER = [
+  'v',
+  'id',
+  'seq',
+  'time',
+  'instance',
+  'act',
+  'client',
+  'person',
+  'organisation',
+  'sector',
+  'toSector',
+  'token',
+  'legalBasis',
+  'caseId',
+  'purpose',
+  'requestId',
+  'outcome',
+  'count',
+  'prev',
+];
 
 it('when an auditor follows docs/AUDIT.md alone, then the keys, every record and the checkpoint check out', async () => {
   service = startTestService();
-  const token = (await request(service.app).post('/v1/tokens').set('Authorization', bearer('tax-backend')).send({ sector: 'tax', nationalId: 'AB123456' })).body.token as string;
-  const act = { sector: 'tax', token, legalBasis: 'LOI-09-08-ART-4', caseId: 'CASE-é-1', purpose: 'Contrôle "fiscal"\\' };
-  expect((await request(service.app).post('/v1/reverse').set('Authorization', bearer('regulator-cndp')).send(act)).status).toBe(200);
-  expect((await request(service.app).post('/v1/reverse').set('Authorization', bearer('tax-backend')).send(act)).status).toBe(403);
+  const token = (
+    await request(service.app)
+      .post('/v1/tokens')
+      .set('Authorization', bearer('tax-backend'))
+      .send({ sector: 'tax', nationalId: 'AB123456' })
+  ).body.token as string;
+  const act = {
+    sector: 'tax',
+    token,
+    legalBasis: 'LOI-09-08-ART-4',
+    caseId: 'CASE-é-1',
+    purpose: 'Contrôle "fiscal"\\',
+  };
+  expect(
+    (await request(service.app).post('/v1/reverse').set('Authorization', bearer('regulator-cndp')).send(act)).status,
+  ).toBe(200);
+  expect(
+    (await request(service.app).post('/v1/reverse').set('Authorization', bearer('tax-backend')).send(act)).status,
+  ).toBe(403);
   expect((await request(service.app).post('/v1/reverse').send(act)).status).toBe(401);
-  const checkpoint = (await request(service.app).get('/v1/audit/checkpoint').set('Authorization', bearer('auditor'))).body as Record<string, unknown>;
+  const checkpoint = (await request(service.app).get('/v1/audit/checkpoint').set('Authorization', bearer('auditor')))
+    .body as Record<string, unknown>;
 
   // The keys: from the CLI, and from the sealed file by §8.
-  const env = { SECTOKEN_KEYRING: service.settings.keyringPath, SECTOKEN_KEK: service.settings.kek!, SECTOKEN_CONFIG: service.settings.configPath };
+  const env = {
+    SECTOKEN_KEYRING: service.settings.keyringPath,
+    SECTOKEN_KEK: service.settings.kek!,
+    SECTOKEN_CONFIG: service.settings.configPath,
+  };
   const macCli = runCli(['keys', 'audit-mac-key'], env);
   expect(macCli.status).toBe(0);
   expect(macCli.stdout).toMatch(/^[0-9a-f]{64}\n$/);
@@ -74,8 +131,16 @@ it('when an auditor follows docs/AUDIT.md alone, then the keys, every record and
 
   // The checkpoint by §4, under the pinned key.
   expect(Object.keys(checkpoint)).toEqual(['format', 'instance', 'size', 'headHash', 'time', 'publicKey', 'signature']);
-  expect(checkpoint).toMatchObject({ format: 'sectoken-checkpoint/1', instance: 'test-instance', size: lines.length, headHash: head });
-  const message = Buffer.from(`sectoken-checkpoint/1\n${String(checkpoint.instance)}\n${String(checkpoint.size)}\n${String(checkpoint.headHash)}\n${String(checkpoint.time)}`, 'ascii');
+  expect(checkpoint).toMatchObject({
+    format: 'sectoken-checkpoint/1',
+    instance: 'test-instance',
+    size: lines.length,
+    headHash: head,
+  });
+  const message = Buffer.from(
+    `sectoken-checkpoint/1\n${String(checkpoint.instance)}\n${String(checkpoint.size)}\n${String(checkpoint.headHash)}\n${String(checkpoint.time)}`,
+    'ascii',
+  );
   const key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: publicKey }, format: 'jwk' });
   expect(verify(null, message, key, Buffer.from(String(checkpoint.signature), 'base64url'))).toBe(true);
 });

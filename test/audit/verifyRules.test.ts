@@ -9,17 +9,45 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkpointSigner, type Checkpoint } from '../../src/audit/checkpoint.js';
-import { body, chainHash, chainMac, GENESIS, recordLine, sealRecord, type AuditEntry, type AuditRecord } from '../../src/audit/record.js';
+import {
+  body,
+  chainHash,
+  chainMac,
+  GENESIS,
+  recordLine,
+  sealRecord,
+  type AuditEntry,
+  type AuditRecord,
+} from '../../src/audit/record.js';
 import { verifyAudit, verifyChain } from '../../src/audit/verify.js';
 import { runCli } from '../helpers/cli.js';
 
 const macKey = new Uint8Array(32).fill(7);
 const NAME = 'audit-i1.jsonl';
-const entry: AuditEntry = { act: 'reverse', client: 'regulator-cndp', person: 'P', organisation: 'O', sector: 'tax', token: '1ABC', legalBasis: 'L', caseId: 'C', purpose: 'p', outcome: 'ok' };
+const entry: AuditEntry = {
+  act: 'reverse',
+  client: 'regulator-cndp',
+  person: 'P',
+  organisation: 'O',
+  sector: 'tax',
+  token: '1ABC',
+  legalBasis: 'L',
+  caseId: 'C',
+  purpose: 'p',
+  outcome: 'ok',
+};
 
 function chain(n: number): AuditRecord[] {
   const out: AuditRecord[] = [];
-  for (let seq = 1; seq <= n; seq++) out.push(sealRecord(macKey, entry, { instance: 'i1', seq, time: `2026-11-30T10:00:0${seq}.000Z`, prev: out.at(-1)?.hash ?? GENESIS }));
+  for (let seq = 1; seq <= n; seq++)
+    out.push(
+      sealRecord(macKey, entry, {
+        instance: 'i1',
+        seq,
+        time: `2026-11-30T10:00:0${seq}.000Z`,
+        prev: out.at(-1)?.hash ?? GENESIS,
+      }),
+    );
   return out;
 }
 
@@ -63,7 +91,20 @@ describe('value rules of §1', () => {
   });
 
   it('an unauthenticated refusal standing for 5 is allowed', () => {
-    const text = resealed(chain(2), 1, (r) => Object.assign(r, { client: null, person: null, organisation: null, sector: null, token: null, legalBasis: null, caseId: null, purpose: null, outcome: 'unauthenticated', count: 5 }));
+    const text = resealed(chain(2), 1, (r) =>
+      Object.assign(r, {
+        client: null,
+        person: null,
+        organisation: null,
+        sector: null,
+        token: null,
+        legalBasis: null,
+        caseId: null,
+        purpose: null,
+        outcome: 'unauthenticated',
+        count: 5,
+      }),
+    );
     expect(verifyChain(NAME, text, macKey).firstBad).toBeUndefined();
   });
 
@@ -80,29 +121,41 @@ describe('checkpoint form of §4', () => {
   const records = chain(3);
   const text = records.map(recordLine).join('');
   const good = signer.sign({ instance: 'i1', size: 3, headHash: records[2]!.hash, time: '2026-11-30T10:00:09.000Z' });
-  const verify = (cp: unknown) => verifyAudit([{ name: NAME, text }], { macKey, checkpoints: [cp as Checkpoint], trustedPublicKey: signer.publicKey }).checkpoints[0]!;
+  const verify = (cp: unknown) =>
+    verifyAudit([{ name: NAME, text }], { macKey, checkpoints: [cp as Checkpoint], trustedPublicKey: signer.publicKey })
+      .checkpoints[0]!;
 
   it('a checkpoint of this log verifies', () => {
     expect(verify(good)).toMatchObject({ ok: true });
   });
 
   it('a validly signed checkpoint saying sectoken-checkpoint/2 is refused (the signed message does not hold the format field)', () => {
-    expect(verify({ ...good, format: 'sectoken-checkpoint/2' })).toMatchObject({ ok: false, reason: expect.stringMatching(/format is not sectoken-checkpoint\/1/) });
+    expect(verify({ ...good, format: 'sectoken-checkpoint/2' })).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/format is not sectoken-checkpoint\/1/),
+    });
   });
 
   it('a checkpoint with an extra field, or of size 0 with a head other than 64 zeros, is refused', () => {
     expect(verify({ ...good, note: 'x' })).toMatchObject({ ok: false });
     const empty = signer.sign({ instance: 'i1', size: 0, headHash: records[0]!.hash, time: good.time });
     expect(verify(empty)).toMatchObject({ ok: false, reason: expect.stringMatching(/size 0/) });
-    expect(verify(signer.sign({ instance: 'i1', size: 0, headHash: GENESIS, time: good.time }))).toMatchObject({ ok: true });
+    expect(verify(signer.sign({ instance: 'i1', size: 0, headHash: GENESIS, time: good.time }))).toMatchObject({
+      ok: true,
+    });
   });
 
   it('the command line exits 2 on a checkpoint of another format', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sectoken-verify-rules-'));
     writeFileSync(join(dir, NAME), text);
     writeFileSync(join(dir, 'cp.json'), JSON.stringify({ ...good, format: 'sectoken-checkpoint/2' }));
-    const r = runCli(['audit', 'verify', join(dir, NAME), '--checkpoint', join(dir, 'cp.json'), '--public-key', signer.publicKey], { SECTOKEN_KEYRING: join(dir, 'none.json') });
-    expect(r.stdout).toMatch(/checkpoint i1@3: FAILED: not a sectoken checkpoint: format is not sectoken-checkpoint\/1/);
+    const r = runCli(
+      ['audit', 'verify', join(dir, NAME), '--checkpoint', join(dir, 'cp.json'), '--public-key', signer.publicKey],
+      { SECTOKEN_KEYRING: join(dir, 'none.json') },
+    );
+    expect(r.stdout).toMatch(
+      /checkpoint i1@3: FAILED: not a sectoken checkpoint: format is not sectoken-checkpoint\/1/,
+    );
     expect(r.status).toBe(2);
   });
 });

@@ -29,14 +29,23 @@ afterAll(async () => {
 });
 
 async function reverseOn(service: Service, n: number): Promise<void> {
-  const token = (await request(service.app).post('/v1/tokens').set('Authorization', bearer('tax-backend')).send({ sector: 'tax', nationalId: 'AB123456' })).body.token as string;
+  const token = (
+    await request(service.app)
+      .post('/v1/tokens')
+      .set('Authorization', bearer('tax-backend'))
+      .send({ sector: 'tax', nationalId: 'AB123456' })
+  ).body.token as string;
   for (let i = 0; i < n; i++) {
-    const res = await request(service.app).post('/v1/reverse').set('Authorization', bearer('regulator-cndp')).send({ sector: 'tax', token, legalBasis: 'LOI-09-08-ART-4', caseId: `C-${i}`, purpose: 'workers' });
+    const res = await request(service.app)
+      .post('/v1/reverse')
+      .set('Authorization', bearer('regulator-cndp'))
+      .send({ sector: 'tax', token, legalBasis: 'LOI-09-08-ART-4', caseId: `C-${i}`, purpose: 'workers' });
     expect(res.status).toBe(200);
   }
 }
 
-const checkpointFrom = (service: Service, query = '') => request(service.app).get(`/v1/audit/checkpoint${query}`).set('Authorization', bearer('auditor'));
+const checkpointFrom = (service: Service, query = '') =>
+  request(service.app).get(`/v1/audit/checkpoint${query}`).set('Authorization', bearer('auditor'));
 
 it("when worker 1 is asked for worker 2's checkpoint, then it signs worker 2's durable head, and the offline verifier accepts it", async () => {
   await reverseOn(w1, 2);
@@ -45,13 +54,24 @@ it("when worker 1 is asked for worker 2's checkpoint, then it signs worker 2's d
   expect(own.body).toMatchObject({ instance: 'host-w1', size: 2 });
   const other = await checkpointFrom(w1, '?instance=host-w2');
   expect(other.status).toBe(200);
-  expect(other.body).toMatchObject({ format: 'sectoken-checkpoint/1', instance: 'host-w2', size: 3, headHash: (await checkpointFrom(w2)).body.headHash });
-  const report = verifyAudit(auditFiles(w1.settings.auditDir), { checkpoints: [own.body as Checkpoint, other.body as Checkpoint], trustedPublicKey: (own.body as Checkpoint).publicKey });
+  expect(other.body).toMatchObject({
+    format: 'sectoken-checkpoint/1',
+    instance: 'host-w2',
+    size: 3,
+    headHash: (await checkpointFrom(w2)).body.headHash,
+  });
+  const report = verifyAudit(auditFiles(w1.settings.auditDir), {
+    checkpoints: [own.body as Checkpoint, other.body as Checkpoint],
+    trustedPublicKey: (own.body as Checkpoint).publicKey,
+  });
   expect(report.checkpoints.map((c) => c.ok)).toEqual([true, true]);
   expect(report.ok).toBe(true);
   // GET /v1/audit/verify on either worker reports both chains.
   const verify = await request(w2.app).get('/v1/audit/verify').set('Authorization', bearer('auditor'));
-  expect((verify.body.files as Array<{ instance: string }>).map((f) => f.instance).sort()).toEqual(['host-w1', 'host-w2']);
+  expect((verify.body.files as Array<{ instance: string }>).map((f) => f.instance).sort()).toEqual([
+    'host-w1',
+    'host-w2',
+  ]);
 });
 
 it('when the instance has no chain in the directory, then 404; when it is not an instance name, then 400', async () => {

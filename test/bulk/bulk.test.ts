@@ -36,7 +36,19 @@ function serverEnv(config: object): Record<string, string> {
   return { SECTOKEN_CONFIG: configPath, SECTOKEN_KEYRING: keyringPath, SECTOKEN_AUDIT_DIR: join(dir, 'audit') };
 }
 const bulkArgs = (url: string, out: string, extra: string[] = []): string[] => [
-  'bulk', '--url', url, '--sector', 'health', '--in', input, '--out', out, '--column', '2', '--header', ...extra,
+  'bulk',
+  '--url',
+  url,
+  '--sector',
+  'health',
+  '--in',
+  input,
+  '--out',
+  out,
+  '--column',
+  '2',
+  '--header',
+  ...extra,
 ];
 const env = { SECTOKEN_API_KEY: 'stk_dev_hospital-backend' };
 
@@ -57,7 +69,10 @@ describe('sectoken bulk', () => {
     expect(rows[0]).toBe('recordId,nationalId,name,token,error');
 
     const kek = parseKek(readFileSync(join(dir, 'dev.kek'), 'utf8'), 'dev.kek');
-    const tokenizer = createTokenizer(parseConfig(devConfig(), 'sample'), openKeyringFile(join(dir, 'dev-keyring.json'), kek));
+    const tokenizer = createTokenizer(
+      parseConfig(devConfig(), 'sample'),
+      openKeyringFile(join(dir, 'dev-keyring.json'), kek),
+    );
     for (let i = 0; i < ROWS; i++) {
       const source = lines[i + 1]!;
       const row = rows[i + 1]!;
@@ -91,13 +106,19 @@ describe('sectoken bulk', () => {
 
   it('when killed mid-run, then --resume completes the same output as an uninterrupted run', async () => {
     const out = join(dir, 'resumed.csv');
-    const child = spawn(process.execPath, [CLI, ...bulkArgs(server.url, out, ['--batch-size', '200', '--concurrency', '1'])], {
-      env: { PATH: process.env.PATH, ...env },
-      stdio: 'ignore',
-    });
+    const child = spawn(
+      process.execPath,
+      [CLI, ...bulkArgs(server.url, out, ['--batch-size', '200', '--concurrency', '1'])],
+      {
+        env: { PATH: process.env.PATH, ...env },
+        stdio: 'ignore',
+      },
+    );
     await new Promise<void>((resolve, reject) => {
       const poll = setInterval(() => {
-        const progress = existsSync(`${out}.progress`) ? (JSON.parse(readFileSync(`${out}.progress`, 'utf8')) as { rows: number }) : { rows: 0 };
+        const progress = existsSync(`${out}.progress`)
+          ? (JSON.parse(readFileSync(`${out}.progress`, 'utf8')) as { rows: number })
+          : { rows: 0 };
         if (progress.rows >= 10_000) {
           clearInterval(poll);
           child.kill('SIGKILL');
@@ -132,7 +153,20 @@ describe('sectoken bulk: runs that fail at once leave nothing behind', () => {
     server = await startServer(serverEnv({ ...devConfig(), rateLimits: { defaults: {}, clients: {} } }));
   });
   afterAll(async () => stopServer(server.child));
-  const args = (url: string, out: string, sector = 'health'): string[] => ['bulk', '--url', url, '--sector', sector, '--in', small, '--out', out, '--column', '2', '--header'];
+  const args = (url: string, out: string, sector = 'health'): string[] => [
+    'bulk',
+    '--url',
+    url,
+    '--sector',
+    sector,
+    '--in',
+    small,
+    '--out',
+    out,
+    '--column',
+    '2',
+    '--header',
+  ];
   const oneLine = (stderr: string): string => {
     expect(stderr.trim().split('\n')).toHaveLength(1);
     expect(stderr).not.toMatch(/\n\s+at /);
@@ -140,20 +174,33 @@ describe('sectoken bulk: runs that fail at once leave nothing behind', () => {
   };
 
   it.each([
-    ['a wrong API key', { SECTOKEN_API_KEY: 'stk_dev_nobody' }, 'health', /refused the API key \(401 unauthenticated\): check SECTOKEN_API_KEY/],
-    ['a client of another sector', { SECTOKEN_API_KEY: 'stk_dev_tax-backend' }, 'health', /may not tokenize in sector "health" \(403 forbidden\)/],
+    [
+      'a wrong API key',
+      { SECTOKEN_API_KEY: 'stk_dev_nobody' },
+      'health',
+      /refused the API key \(401 unauthenticated\): check SECTOKEN_API_KEY/,
+    ],
+    [
+      'a client of another sector',
+      { SECTOKEN_API_KEY: 'stk_dev_tax-backend' },
+      'health',
+      /may not tokenize in sector "health" \(403 forbidden\)/,
+    ],
     ['an unknown sector', env, 'heatlh', /has no sector "heatlh" \(404 unknown_sector\): check --sector/],
-  ])('when refused for %s, then one line, no output, and the corrected rerun just runs', (_what, badEnv, sector, message) => {
-    const out = join(dir, `refused-${sector}-${Math.random().toString(36).slice(2)}.csv`);
-    const r = runCli(args(server.url, out, sector), badEnv);
-    expect(r.status).toBe(1);
-    expect(oneLine(r.stderr)).toMatch(message);
-    expect(existsSync(out)).toBe(false);
-    expect(existsSync(`${out}.progress`)).toBe(false);
-    const again = runCli(args(server.url, out), env);
-    expect(again.status).toBe(0);
-    expect(readFileSync(out, 'utf8').trimEnd().split('\n')).toHaveLength(11);
-  });
+  ])(
+    'when refused for %s, then one line, no output, and the corrected rerun just runs',
+    (_what, badEnv, sector, message) => {
+      const out = join(dir, `refused-${sector}-${Math.random().toString(36).slice(2)}.csv`);
+      const r = runCli(args(server.url, out, sector), badEnv);
+      expect(r.status).toBe(1);
+      expect(oneLine(r.stderr)).toMatch(message);
+      expect(existsSync(out)).toBe(false);
+      expect(existsSync(`${out}.progress`)).toBe(false);
+      const again = runCli(args(server.url, out), env);
+      expect(again.status).toBe(0);
+      expect(readFileSync(out, 'utf8').trimEnd().split('\n')).toHaveLength(11);
+    },
+  );
 
   it('when nothing listens at the URL, then it says "connection refused to URL" at once and leaves nothing', async () => {
     const free = await new Promise<number>((resolve) => {
@@ -174,7 +221,10 @@ describe('sectoken bulk: runs that fail at once leave nothing behind', () => {
 
   it('when the input is missing, then one line naming it and no output', () => {
     const out = join(dir, 'no-input.csv');
-    const r = runCli(['bulk', '--url', server.url, '--sector', 'health', '--in', join(dir, 'nowhere.csv'), '--out', out], env);
+    const r = runCli(
+      ['bulk', '--url', server.url, '--sector', 'health', '--in', join(dir, 'nowhere.csv'), '--out', out],
+      env,
+    );
     expect(r.status).toBe(1);
     expect(oneLine(r.stderr)).toMatch(/cannot read input .*nowhere\.csv: no such file/);
     expect(existsSync(out)).toBe(false);
@@ -188,14 +238,36 @@ describe('sectoken bulk interrupted', () => {
       const small = join(dir, 'six-thousand.csv');
       writeFileSync(small, lines.slice(0, 6001).join('\n') + '\n');
       const out = join(dir, 'interrupted.csv');
-      const args = ['bulk', '--url', server.url, '--sector', 'health', '--in', small, '--out', out, '--column', '2', '--header', '--batch-size', '50', '--concurrency', '1'];
-      const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+      const args = [
+        'bulk',
+        '--url',
+        server.url,
+        '--sector',
+        'health',
+        '--in',
+        small,
+        '--out',
+        out,
+        '--column',
+        '2',
+        '--header',
+        '--batch-size',
+        '50',
+        '--concurrency',
+        '1',
+      ];
+      const child = spawn(process.execPath, [CLI, ...args], {
+        env: { PATH: process.env.PATH, ...env },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
       let stderr = '';
       child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
       await new Promise<void>((resolve, reject) => {
         const poll = setInterval(() => {
-          const progress = existsSync(`${out}.progress`) ? (JSON.parse(readFileSync(`${out}.progress`, 'utf8')) as { rows: number }) : { rows: 0 };
+          const progress = existsSync(`${out}.progress`)
+            ? (JSON.parse(readFileSync(`${out}.progress`, 'utf8')) as { rows: number })
+            : { rows: 0 };
           if (progress.rows >= 500) {
             clearInterval(poll);
             child.kill('SIGINT');
@@ -208,18 +280,25 @@ describe('sectoken bulk interrupted', () => {
         });
       });
       expect(await exited).toBe(130);
-      expect(stderr).toMatch(/bulk: interrupted \(SIGINT\) after \d+ rows in .*interrupted\.csv; rerun the same command with --resume to continue/);
+      expect(stderr).toMatch(
+        /bulk: interrupted \(SIGINT\) after \d+ rows in .*interrupted\.csv; rerun the same command with --resume to continue/,
+      );
       const resumed = runCli([...args, '--resume'], env);
       expect(resumed.status).toBe(0);
       expect(resumed.stderr).toMatch(/done, 6000 rows/);
-      expect(readFileSync(out, 'utf8')).toBe(readFileSync(join(dir, 'tokens.csv'), 'utf8').split('\n').slice(0, 6001).join('\n') + '\n');
+      expect(readFileSync(out, 'utf8')).toBe(
+        readFileSync(join(dir, 'tokens.csv'), 'utf8').split('\n').slice(0, 6001).join('\n') + '\n',
+      );
     } finally {
       await stopServer(server.child);
     }
   }, 60_000);
 
   it('after --resume, the rate counts only the rows of this run', () => {
-    expect(rateAndEta({ rows: 60_000, resumedFrom: 50_000, elapsedMs: 1000, total: 100_000 })).toEqual({ rate: 10_000, etaSeconds: 4 });
+    expect(rateAndEta({ rows: 60_000, resumedFrom: 50_000, elapsedMs: 1000, total: 100_000 })).toEqual({
+      rate: 10_000,
+      etaSeconds: 4,
+    });
     expect(rateAndEta({ rows: 50_000, resumedFrom: 50_000, elapsedMs: 10, total: 100_000 }).etaSeconds).toBeUndefined();
   });
 });
@@ -231,13 +310,39 @@ describe('sectoken bulk under a quota', () => {
       const small = join(dir, 'sample-limits.csv');
       writeFileSync(small, lines.slice(0, 1001).join('\n') + '\n');
       const out = join(dir, 'sample-limits-out.csv');
-      const r = runCli(['bulk', '--url', server.url, '--sector', 'health', '--in', small, '--out', out, '--column', '2', '--header'], env);
-      expect([r.status, r.stderr]).toEqual([0, expect.stringMatching(/^bulk: done, 1000 rows \(\d+ tokens, \d+ row errors, \d+ retries, batches of 200\) into /)]);
+      const r = runCli(
+        ['bulk', '--url', server.url, '--sector', 'health', '--in', small, '--out', out, '--column', '2', '--header'],
+        env,
+      );
+      expect([r.status, r.stderr]).toEqual([
+        0,
+        expect.stringMatching(
+          /^bulk: done, 1000 rows \(\d+ tokens, \d+ row errors, \d+ retries, batches of 200\) into /,
+        ),
+      ]);
       const rows = readFileSync(out, 'utf8').trimEnd().split('\n');
       expect(rows).toHaveLength(1001);
       rows.slice(1).forEach((row, i) => expect(row.startsWith(`R${i},`)).toBe(true));
       // Even a larger --batch-size asked for is cut to what the window holds, rather than refused for ever.
-      const bigger = runCli(['bulk', '--url', server.url, '--sector', 'health', '--in', small, '--out', join(dir, 'sample-limits-1000.csv'), '--column', '2', '--header', '--batch-size', '1000'], env);
+      const bigger = runCli(
+        [
+          'bulk',
+          '--url',
+          server.url,
+          '--sector',
+          'health',
+          '--in',
+          small,
+          '--out',
+          join(dir, 'sample-limits-1000.csv'),
+          '--column',
+          '2',
+          '--header',
+          '--batch-size',
+          '1000',
+        ],
+        env,
+      );
       expect([bigger.status, /batches of (\d+)/.exec(bigger.stderr)?.[1]]).toEqual([0, '200']);
     } finally {
       await stopServer(server.child);
@@ -245,12 +350,37 @@ describe('sectoken bulk under a quota', () => {
   }, 60_000);
 
   it('backs off on 429 using Retry-After and still completes in order', async () => {
-    const server = await startServer(serverEnv({ ...devConfig(), rateLimits: { defaults: { identities: [{ points: 2500, perSeconds: 1 }] }, clients: {} } }));
+    const server = await startServer(
+      serverEnv({
+        ...devConfig(),
+        rateLimits: { defaults: { identities: [{ points: 2500, perSeconds: 1 }] }, clients: {} },
+      }),
+    );
     try {
       const small = join(dir, 'small.csv');
       writeFileSync(small, lines.slice(0, 6001).join('\n') + '\n');
       const out = join(dir, 'small-out.csv');
-      const r = runCli(['bulk', '--url', server.url, '--sector', 'health', '--in', small, '--out', out, '--column', '2', '--header', '--batch-size', '1000', '--concurrency', '3'], env);
+      const r = runCli(
+        [
+          'bulk',
+          '--url',
+          server.url,
+          '--sector',
+          'health',
+          '--in',
+          small,
+          '--out',
+          out,
+          '--column',
+          '2',
+          '--header',
+          '--batch-size',
+          '1000',
+          '--concurrency',
+          '3',
+        ],
+        env,
+      );
       expect(r.status).toBe(0);
       const retries = Number(/(\d+) retries/.exec(r.stderr)?.[1]);
       expect(retries).toBeGreaterThan(0);

@@ -24,7 +24,8 @@ const configOf = (path: string): Raw => JSON.parse(readFileSync(path, 'utf8')) a
 describe('clients remove', () => {
   it('when a client is removed, then it and its own rate limits leave the configuration, and the others stay', () => {
     const { env, configPath } = setup();
-    for (const id of ['lab-results', 'tax-office']) expect(runCli(['clients', 'add', '--id', id, '--role', 'service', '--sectors', 'health'], env).status).toBe(0);
+    for (const id of ['lab-results', 'tax-office'])
+      expect(runCli(['clients', 'add', '--id', id, '--role', 'service', '--sectors', 'health'], env).status).toBe(0);
     const limited = configOf(configPath);
     limited.rateLimits.clients['lab-results'] = { identities: [{ points: 10, perSeconds: 1 }] };
     limited.rateLimits.clients['tax-office'] = { identities: [{ points: 20, perSeconds: 1 }] };
@@ -33,7 +34,9 @@ describe('clients remove', () => {
     const r = runCli(['clients', 'remove', '--id', 'lab-results'], env);
     expect(r.status).toBe(0);
     expect(r.stdout).toBe('');
-    expect(r.stderr.trim()).toBe(`removed client "lab-results" from ${configPath}; its key works until the service reloads: send the running service SIGHUP (kill -HUP <pid>, the pid of its start banner) to take it in`);
+    expect(r.stderr.trim()).toBe(
+      `removed client "lab-results" from ${configPath}; its key works until the service reloads: send the running service SIGHUP (kill -HUP <pid>, the pid of its start banner) to take it in`,
+    );
     const after = configOf(configPath);
     expect(after.clients.map((c: Raw) => c.id)).toEqual(['tax-office']);
     expect(Object.keys(after.rateLimits.clients)).toEqual(['tax-office']);
@@ -41,7 +44,9 @@ describe('clients remove', () => {
 
   it('when the id is unknown, then one line names the clients there are, and the file is untouched', () => {
     const { env, configPath } = setup();
-    expect(runCli(['clients', 'add', '--id', 'lab-results', '--role', 'service', '--sectors', 'health'], env).status).toBe(0);
+    expect(
+      runCli(['clients', 'add', '--id', 'lab-results', '--role', 'service', '--sectors', 'health'], env).status,
+    ).toBe(0);
     const before = readFileSync(configPath, 'utf8');
     const r = runCli(['clients', 'remove', '--id', 'lab-result'], env);
     expect(r.status).toBe(1);
@@ -59,7 +64,9 @@ describe('clients remove', () => {
       expect(mode & 0o7777).toBe(0o640);
       if (root) expect([uid, gid]).toEqual([4321, 4322]);
     };
-    expect(runCli(['clients', 'add', '--id', 'lab-results', '--role', 'service', '--sectors', 'health'], env).status).toBe(0);
+    expect(
+      runCli(['clients', 'add', '--id', 'lab-results', '--role', 'service', '--sectors', 'health'], env).status,
+    ).toBe(0);
     kept();
     expect(runCli(['clients', 'remove', '--id', 'lab-results'], env).status).toBe(0);
     kept();

@@ -6,7 +6,16 @@
  * unreachable Redis is said once. Each refusal is one line, and leaves no file behind.
  */
 import { createServer } from 'node:net';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync, copyFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+  copyFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, startServer, stopServer } from '../helpers/cli.js';
@@ -30,14 +39,24 @@ const filesOf = (dir: string): Record<string, string> =>
     }),
   );
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const prodConfig = (): Record<string, unknown> => ({ ...devConfig(), development: false, clients: [], rateLimits: { defaults: {}, clients: {} } });
+const prodConfig = (): Record<string, unknown> => ({
+  ...devConfig(),
+  development: false,
+  clients: [],
+  rateLimits: { defaults: {}, clients: {} },
+});
 
 /** A production deployment in a temporary directory: configuration, KEK, and `keys init` (which pins the keyring). */
 function production(): { dir: string; env: Record<string, string>; fingerprint: string } {
   const dir = tmp();
   const configPath = join(dir, 'config.json');
   writeFileSync(configPath, JSON.stringify(prodConfig()));
-  const env = { NODE_ENV: 'production', SECTOKEN_CONFIG: configPath, SECTOKEN_KEYRING: join(dir, 'keyring.json'), SECTOKEN_KEK: runCli(['keys', 'new-kek']).stdout.trim() };
+  const env = {
+    NODE_ENV: 'production',
+    SECTOKEN_CONFIG: configPath,
+    SECTOKEN_KEYRING: join(dir, 'keyring.json'),
+    SECTOKEN_KEK: runCli(['keys', 'new-kek']).stdout.trim(),
+  };
   const init = runCli(['keys', 'init'], env);
   expect(init.status).toBe(0);
   return { dir, env, fingerprint: init.stdout.trim() };
@@ -54,18 +73,25 @@ describe('key material is made only by keys init, or for the development sample 
       const { NODE_ENV: _, ...env } = prod.env;
       const r = runCli(['serve'], { ...env, ...(mode === 'unset' ? {} : { NODE_ENV: mode }), SECTOKEN_KEYRING: typo });
       expect(r.status).toBe(1);
-      expect(oneLine(r.stderr)).toMatch(new RegExp(`no keyring at ${escape(typo)}: create one with \`sectoken keys init\``));
+      expect(oneLine(r.stderr)).toMatch(
+        new RegExp(`no keyring at ${escape(typo)}: create one with \`sectoken keys init\``),
+      );
       expect(filesOf(prod.dir)).toEqual(before);
     },
   );
 
-  it.each([['prod'], ['Production'], ['staging']])('when NODE_ENV is %s, then it refuses in one line and creates nothing, even at the default paths', (mode) => {
-    const { root, cli } = packageCopy();
-    const r = runCli(['serve'], { NODE_ENV: mode }, cli);
-    expect(r.status).toBe(1);
-    expect(oneLine(r.stderr)).toMatch(/NODE_ENV=.* is not a mode: set it to production, development or test \(unset means development\)/);
-    expect(existsSync(join(root, 'keys'))).toBe(false);
-  });
+  it.each([['prod'], ['Production'], ['staging']])(
+    'when NODE_ENV is %s, then it refuses in one line and creates nothing, even at the default paths',
+    (mode) => {
+      const { root, cli } = packageCopy();
+      const r = runCli(['serve'], { NODE_ENV: mode }, cli);
+      expect(r.status).toBe(1);
+      expect(oneLine(r.stderr)).toMatch(
+        /NODE_ENV=.* is not a mode: set it to production, development or test \(unset means development\)/,
+      );
+      expect(existsSync(join(root, 'keys'))).toBe(false);
+    },
+  );
 
   it('when the development sample names a keyring away from the default paths that is missing, then it refuses instead of making one there', () => {
     const dir = tmp();
@@ -80,7 +106,9 @@ describe('key material is made only by keys init, or for the development sample 
     const missing = join(tmp(), 'kek');
     const r = runCli(['serve'], { SECTOKEN_KEK_FILE: missing }, cli);
     expect(r.status).toBe(1);
-    expect(oneLine(r.stderr)).toMatch(new RegExp(`no key-encryption key at ${escape(missing)} \\(SECTOKEN_KEK_FILE\\): .*\`sectoken keys init\``));
+    expect(oneLine(r.stderr)).toMatch(
+      new RegExp(`no key-encryption key at ${escape(missing)} \\(SECTOKEN_KEK_FILE\\): .*\`sectoken keys init\``),
+    );
     expect(existsSync(join(root, 'keys'))).toBe(false);
   });
 
@@ -100,7 +128,9 @@ describe('key material is made only by keys init, or for the development sample 
     unlinkSync(join(root, 'keys', 'dev.kek'));
     const r = runCli(['serve'], {}, cli);
     expect(r.status).toBe(1);
-    expect(oneLine(r.stderr)).toMatch(/keys\/dev\.kek is missing but the keyring .*dev-keyring\.json exists: restore that dev\.kek, or set SECTOKEN_KEK_FILE/);
+    expect(oneLine(r.stderr)).toMatch(
+      /keys\/dev\.kek is missing but the keyring .*dev-keyring\.json exists: restore that dev\.kek, or set SECTOKEN_KEK_FILE/,
+    );
     expect(readdirSync(join(root, 'keys'))).toEqual(['dev-keyring.json']);
   });
 
@@ -121,9 +151,15 @@ describe('key material is made only by keys init, or for the development sample 
     const configPath = join(dir, 'config.json');
     writeFileSync(configPath, JSON.stringify(prodConfig()));
     const keyring = devKeyring(join(dir, 'dev-keyring.json'));
-    const r = runCli(['serve'], { SECTOKEN_CONFIG: configPath, SECTOKEN_KEYRING: keyring, SECTOKEN_KEK_FILE: join(dir, 'dev.kek') });
+    const r = runCli(['serve'], {
+      SECTOKEN_CONFIG: configPath,
+      SECTOKEN_KEYRING: keyring,
+      SECTOKEN_KEK_FILE: join(dir, 'dev.kek'),
+    });
     expect(r.status).toBe(1);
-    expect(oneLine(r.stderr)).toMatch(/dev-keyring\.json is a development keyring, and .*config\.json is not the development sample/);
+    expect(oneLine(r.stderr)).toMatch(
+      /dev-keyring\.json is a development keyring, and .*config\.json is not the development sample/,
+    );
   });
 
   it('when the sample gains a sector and its development keyring is away from the default paths, then the keyring is not changed: keys add-sector is named', () => {
@@ -131,11 +167,16 @@ describe('key material is made only by keys init, or for the development sample 
     const keyring = devKeyring(join(dir, 'dev-keyring.json'));
     const sample = devConfig() as { sectors: Record<string, unknown> };
     const configPath = join(dir, 'config.json');
-    writeFileSync(configPath, JSON.stringify({ ...sample, sectors: { ...sample.sectors, education: sample.sectors.tax } }));
+    writeFileSync(
+      configPath,
+      JSON.stringify({ ...sample, sectors: { ...sample.sectors, education: sample.sectors.tax } }),
+    );
     const before = readFileSync(keyring, 'utf8');
     const r = runCli(['serve'], { SECTOKEN_CONFIG: configPath, SECTOKEN_KEYRING: keyring });
     expect(r.status).toBe(1);
-    expect(oneLine(r.stderr)).toMatch(/the keyring has no key for sector "education": run `sectoken keys add-sector --sector education`/);
+    expect(oneLine(r.stderr)).toMatch(
+      /the keyring has no key for sector "education": run `sectoken keys add-sector --sector education`/,
+    );
     expect(readFileSync(keyring, 'utf8')).toBe(before);
   });
 });
@@ -145,7 +186,10 @@ describe('the configuration pins its keyring', () => {
 
   it('keys init prints the fingerprint and pins it in the configuration; keys fingerprint shows the same', () => {
     expect(first.fingerprint).toMatch(/^[0-9a-f]{32}$/);
-    expect((JSON.parse(readFileSync(first.env.SECTOKEN_CONFIG!, 'utf8')) as { keyringFingerprint: string }).keyringFingerprint).toBe(first.fingerprint);
+    expect(
+      (JSON.parse(readFileSync(first.env.SECTOKEN_CONFIG!, 'utf8')) as { keyringFingerprint: string })
+        .keyringFingerprint,
+    ).toBe(first.fingerprint);
     const shown = runCli(['keys', 'fingerprint'], first.env);
     expect(shown.status).toBe(0);
     expect(shown.stdout.trim()).toBe(first.fingerprint);
@@ -163,10 +207,16 @@ describe('the configuration pins its keyring', () => {
   it('when an instance is started with another keyring, then it refuses in one line naming both fingerprints', () => {
     const other = production(); // another keys init: another keyring, under another configuration
     expect(other.fingerprint).not.toBe(first.fingerprint);
-    const r = runCli(['serve'], { ...first.env, SECTOKEN_KEYRING: other.env.SECTOKEN_KEYRING!, SECTOKEN_KEK: other.env.SECTOKEN_KEK! });
+    const r = runCli(['serve'], {
+      ...first.env,
+      SECTOKEN_KEYRING: other.env.SECTOKEN_KEYRING!,
+      SECTOKEN_KEK: other.env.SECTOKEN_KEK!,
+    });
     expect(r.status).toBe(1);
     expect(oneLine(r.stderr)).toMatch(
-      new RegExp(`the keyring ${escape(other.env.SECTOKEN_KEYRING!)} has fingerprint ${other.fingerprint}, but ${escape(first.env.SECTOKEN_CONFIG!)} pins ${first.fingerprint}`),
+      new RegExp(
+        `the keyring ${escape(other.env.SECTOKEN_KEYRING!)} has fingerprint ${other.fingerprint}, but ${escape(first.env.SECTOKEN_CONFIG!)} pins ${first.fingerprint}`,
+      ),
     );
   });
 
@@ -175,7 +225,9 @@ describe('the configuration pins its keyring', () => {
     writeFileSync(unpinned, JSON.stringify(prodConfig()));
     const r = runCli(['serve'], { ...first.env, SECTOKEN_CONFIG: unpinned });
     expect(r.status).toBe(1);
-    expect(oneLine(r.stderr)).toMatch(/unpinned\.json pins no keyring: production needs "keyringFingerprint" in it \(`sectoken keys fingerprint` prints the line/);
+    expect(oneLine(r.stderr)).toMatch(
+      /unpinned\.json pins no keyring: production needs "keyringFingerprint" in it \(`sectoken keys fingerprint` prints the line/,
+    );
     const shown = runCli(['keys', 'fingerprint'], { ...first.env, SECTOKEN_CONFIG: unpinned });
     expect(shown.stdout.trim()).toBe(first.fingerprint);
     expect(shown.stderr).toContain(`add "keyringFingerprint": "${first.fingerprint}" to it`);
@@ -191,10 +243,14 @@ describe('the configuration pins its keyring', () => {
       const otherConfig = join(dir, 'other.json');
       writeFileSync(otherConfig, JSON.stringify(prodConfig()));
       const otherKeyring = join(dir, 'other-keyring.json');
-      expect(runCli(['keys', 'init'], { ...env, SECTOKEN_CONFIG: otherConfig, SECTOKEN_KEYRING: otherKeyring }).status).toBe(0);
+      expect(
+        runCli(['keys', 'init'], { ...env, SECTOKEN_CONFIG: otherConfig, SECTOKEN_KEYRING: otherKeyring }).status,
+      ).toBe(0);
       copyFileSync(otherKeyring, env.SECTOKEN_KEYRING!);
       server.child.kill('SIGHUP');
-      await until(() => /reload refused: still serving with the previous configuration and keyring/.test(server.output()));
+      await until(() =>
+        /reload refused: still serving with the previous configuration and keyring/.test(server.output()),
+      );
       expect(server.output()).toMatch(new RegExp(`pins ${fingerprint}`));
       const after = (await (await fetch(`${server.url}/readyz`)).json()) as { keyringFingerprint: string };
       expect(after.keyringFingerprint).toBe(fingerprint);
@@ -215,14 +271,21 @@ describe('a start that cannot audit is not a start', () => {
     writeFileSync(join(dir, 'audit-file'), 'not a directory\n');
     const r = runCli(['serve'], { ...prod.env, SECTOKEN_AUDIT_DIR: auditDir(dir) });
     expect(r.status).toBe(1);
-    expect(oneLine(r.stderr)).toMatch(/the audit directory .* cannot hold the audit log \(not a directory, (EEXIST|ENOTDIR)\): set SECTOKEN_AUDIT_DIR to a directory this process can write/);
+    expect(oneLine(r.stderr)).toMatch(
+      /the audit directory .* cannot hold the audit log \(not a directory, (EEXIST|ENOTDIR)\): set SECTOKEN_AUDIT_DIR to a directory this process can write/,
+    );
     expect(readFileSync(join(dir, 'audit-file'), 'utf8')).toBe('not a directory\n');
   });
 
   it('when workers would be forked, then the primary refuses before forking any', async () => {
     const dir = tmp();
     writeFileSync(join(dir, 'audit-file'), 'x');
-    const r = runCli(['serve'], { ...prod.env, SECTOKEN_AUDIT_DIR: join(dir, 'audit-file'), SECTOKEN_WORKERS: '2', REDIS_URL: `redis://127.0.0.1:${await closedPort()}` });
+    const r = runCli(['serve'], {
+      ...prod.env,
+      SECTOKEN_AUDIT_DIR: join(dir, 'audit-file'),
+      SECTOKEN_WORKERS: '2',
+      REDIS_URL: `redis://127.0.0.1:${await closedPort()}`,
+    });
     expect(r.status).toBe(1);
     expect(oneLine(r.stderr)).toMatch(/cannot hold the audit log .*: set SECTOKEN_AUDIT_DIR/);
   });
@@ -230,12 +293,19 @@ describe('a start that cannot audit is not a start', () => {
   it('when Redis cannot be reached at start, then the instance warns once, naming the address without credentials, and the reason', async () => {
     const port = await closedPort();
     // One instance (with Redis, production would fork one worker per core, each saying it once).
-    const server = await startServer({ ...prod.env, SECTOKEN_WORKERS: '1', REDIS_URL: `redis://sectoken:s3cret-pass@127.0.0.1:${port}/0` });
+    const server = await startServer({
+      ...prod.env,
+      SECTOKEN_WORKERS: '1',
+      REDIS_URL: `redis://sectoken:s3cret-pass@127.0.0.1:${port}/0`,
+    });
     try {
       await until(() => /Redis unreachable at start/.test(server.output()));
       // Reconnecting goes on (every ≤ 1 s); give it time to fail again before counting the lines.
       await new Promise((r) => setTimeout(r, 2_500));
-      const lines = server.output().split('\n').filter((l) => l.includes('Redis unreachable at start'));
+      const lines = server
+        .output()
+        .split('\n')
+        .filter((l) => l.includes('Redis unreachable at start'));
       expect(lines).toHaveLength(1);
       const line = JSON.parse(lines[0]!) as { level: number; redis: string; reason: string };
       expect(line.level).toBe(40);

@@ -22,20 +22,31 @@ const oneLine = (stderr: string): string => {
 function production(): { dir: string; env: Record<string, string>; kek: string } {
   const dir = mkdtempSync(join(tmpdir(), 'sectoken-keys-'));
   const configPath = join(dir, 'config.json');
-  writeFileSync(configPath, JSON.stringify({ ...devConfig(), development: false, clients: [], rateLimits: { defaults: {}, clients: {} } }));
+  writeFileSync(
+    configPath,
+    JSON.stringify({ ...devConfig(), development: false, clients: [], rateLimits: { defaults: {}, clients: {} } }),
+  );
   const kek = newKek();
-  const env = { NODE_ENV: 'production', SECTOKEN_CONFIG: configPath, SECTOKEN_KEYRING: join(dir, 'keyring.json'), SECTOKEN_KEK: kek };
+  const env = {
+    NODE_ENV: 'production',
+    SECTOKEN_CONFIG: configPath,
+    SECTOKEN_KEYRING: join(dir, 'keyring.json'),
+    SECTOKEN_KEK: kek,
+  };
   expect(runCli(['keys', 'init'], env).status).toBe(0);
   return { dir, env, kek };
 }
 
-const keyringOf = (env: Record<string, string>) => openKeyringFile(env.SECTOKEN_KEYRING!, parseKek(env.SECTOKEN_KEK!, 'test'));
+const keyringOf = (env: Record<string, string>) =>
+  openKeyringFile(env.SECTOKEN_KEYRING!, parseKek(env.SECTOKEN_KEK!, 'test'));
 
 describe('keys min-version', () => {
   const { env } = production();
 
   it('prints the program version only for -V/--version before any command', () => {
-    const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+    const version = (
+      JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+    ).version;
     expect(runCli(['--version']).stdout.trim()).toBe(version);
     expect(runCli(['-V']).stdout.trim()).toBe(version);
   });
@@ -69,7 +80,10 @@ describe('keys rotate and add-sector', () => {
 
   it('refuse sectors the configuration does not have, in one line', () => {
     for (const command of ['rotate', 'add-sector', 'min-version']) {
-      const r = runCli(['keys', command, '--sector', 'heatlh', ...(command === 'min-version' ? ['--min', '1'] : [])], env);
+      const r = runCli(
+        ['keys', command, '--sector', 'heatlh', ...(command === 'min-version' ? ['--min', '1'] : [])],
+        env,
+      );
       expect(r.status).toBe(1);
       expect(oneLine(r.stderr)).toMatch(/sector "heatlh" is not in the configuration .*: add it there first/);
     }
@@ -85,11 +99,14 @@ describe('keys rotate and add-sector', () => {
   });
 
   it('when a digits sector has had its 10 versions, then rotate refuses in one line and names the way on, whatever was retired', () => {
-    for (let v = 2; v <= 10; v++) expect(runCli(['keys', 'rotate', '--sector', 'health'], env).stderr).toMatch(new RegExp(`key version ${v};`));
+    for (let v = 2; v <= 10; v++)
+      expect(runCli(['keys', 'rotate', '--sector', 'health'], env).stderr).toMatch(new RegExp(`key version ${v};`));
     expect(runCli(['keys', 'min-version', '--sector', 'health', '--min', '9'], env).status).toBe(0);
     const r = runCli(['keys', 'rotate', '--sector', 'health'], env);
     expect(r.status).toBe(1);
-    expect(oneLine(r.stderr)).toMatch(/sector "health" has used all 10 key versions .*never given to a second key.*"versionCharacters": 2.*DERIVATION\.md §4/);
+    expect(oneLine(r.stderr)).toMatch(
+      /sector "health" has used all 10 key versions .*never given to a second key.*"versionCharacters": 2.*DERIVATION\.md §4/,
+    );
     expect(keyringOf(env).sectors.get('health')!.current).toBe(10);
     // Retired versions may be taken back while their keys are kept.
     expect(runCli(['keys', 'min-version', '--sector', 'health', '--min', '1'], env).status).toBe(0);
@@ -105,7 +122,9 @@ describe('keys rotate and add-sector', () => {
     saveKeyring(overfull, keyring, parseKek(env.SECTOKEN_KEK!, 'test'));
     const r = runCli(['serve'], { ...env, SECTOKEN_KEYRING: overfull, SECTOKEN_WORKERS: '1', PORT: '0' });
     expect(r.status).toBe(1);
-    expect(oneLine(r.stderr)).toMatch(/sector "health" has had 12 key versions but its 1 version character\(s\) tell only 10 apart/);
+    expect(oneLine(r.stderr)).toMatch(
+      /sector "health" has had 12 key versions but its 1 version character\(s\) tell only 10 apart/,
+    );
   });
 });
 
@@ -124,7 +143,11 @@ describe('the KEK and the keyring file', () => {
     const devDir = mkdtempSync(join(tmpdir(), 'sectoken-devkeys-'));
     const devKeyring = join(devDir, 'dev-keyring.json');
     // A development command creates nothing; the development start does: make one the same way.
-    saveKeyring(devKeyring, generateKeyring(['health', 'tax', 'finance', 'social', 'telecom'], true), parseKek(newKek(), 'dev'));
+    saveKeyring(
+      devKeyring,
+      generateKeyring(['health', 'tax', 'finance', 'social', 'telecom'], true),
+      parseKek(newKek(), 'dev'),
+    );
     const r = runCli(['serve'], { ...env, SECTOKEN_KEYRING: devKeyring, SECTOKEN_WORKERS: '1' });
     expect(r.status).toBe(1);
     const line = oneLine(r.stderr);
@@ -158,10 +181,33 @@ describe('clients add', () => {
     expect(refused.stderr).toMatch(/person/);
     expect(refused.stderr).not.toMatch(/\n\s+at /);
 
-    const r = runCli(['clients', 'add', '--id', 'cndp-1', '--role', 'regulator', '--sectors', 'health', '--person', 'Amal Bennani', '--organisation', 'CNDP'], env);
+    const r = runCli(
+      [
+        'clients',
+        'add',
+        '--id',
+        'cndp-1',
+        '--role',
+        'regulator',
+        '--sectors',
+        'health',
+        '--person',
+        'Amal Bennani',
+        '--organisation',
+        'CNDP',
+      ],
+      env,
+    );
     expect(r.status).toBe(0);
-    const config = JSON.parse(readFileSync(env.SECTOKEN_CONFIG!, 'utf8')) as { clients: Array<Record<string, unknown>> };
-    expect(config.clients.find((c) => c.id === 'cndp-1')).toMatchObject({ role: 'regulator', person: 'Amal Bennani', organisation: 'CNDP', sectors: ['health'] });
+    const config = JSON.parse(readFileSync(env.SECTOKEN_CONFIG!, 'utf8')) as {
+      clients: Array<Record<string, unknown>>;
+    };
+    expect(config.clients.find((c) => c.id === 'cndp-1')).toMatchObject({
+      role: 'regulator',
+      person: 'Amal Bennani',
+      organisation: 'CNDP',
+      sectors: ['health'],
+    });
   });
 
   it('names the line and column of a JSON syntax error in the configuration', () => {

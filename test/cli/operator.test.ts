@@ -26,9 +26,15 @@ describe('serve', () => {
     try {
       const { port } = taken.address() as { port: number };
       const dir = mkdtempSync(join(tmpdir(), 'sectoken-port-'));
-      const r = runCli(['serve'], { PORT: String(port), SECTOKEN_KEYRING: devKeyring(join(dir, 'dev-keyring.json')), SECTOKEN_AUDIT_DIR: join(dir, 'audit') });
+      const r = runCli(['serve'], {
+        PORT: String(port),
+        SECTOKEN_KEYRING: devKeyring(join(dir, 'dev-keyring.json')),
+        SECTOKEN_AUDIT_DIR: join(dir, 'audit'),
+      });
       expect(r.status).toBe(1);
-      expect(r.stderr.trim().split('\n').pop()).toBe(`sectoken: port ${port} on 127.0.0.1 is in use: stop whatever listens there, or set PORT to a free port`);
+      expect(r.stderr.trim().split('\n').pop()).toBe(
+        `sectoken: port ${port} on 127.0.0.1 is in use: stop whatever listens there, or set PORT to a free port`,
+      );
       expect(r.stderr).not.toMatch(/\n\s+at /);
     } finally {
       taken.close();
@@ -41,9 +47,16 @@ describe('serve', () => {
     try {
       expect(server.output()).toContain(`pid ${server.child.pid}`);
       expect(server.output()).toContain(`kill -HUP ${server.child.pid}`);
-      expect(runCli(['keys', 'rotate', '--sector', 'tax'], { SECTOKEN_KEYRING: join(dir, 'dev-keyring.json') }).status).toBe(0);
+      expect(
+        runCli(['keys', 'rotate', '--sector', 'tax'], { SECTOKEN_KEYRING: join(dir, 'dev-keyring.json') }).status,
+      ).toBe(0);
       server.child.kill('SIGHUP');
-      await waitFor(() => /configuration and keyring reloaded/.test(server.output()), `the reload:\n${server.output()}`, 30_000, 50);
+      await waitFor(
+        () => /configuration and keyring reloaded/.test(server.output()),
+        `the reload:\n${server.output()}`,
+        30_000,
+        50,
+      );
       const res = await fetch(`${server.url}/v1/tokens`, {
         method: 'POST',
         headers: { Authorization: 'Bearer stk_dev_tax-backend', 'Content-Type': 'application/json' },
@@ -58,23 +71,45 @@ describe('serve', () => {
 
 describe('audit verify', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sectoken-verify-'));
-  const env = { SECTOKEN_KEYRING: devKeyring(join(dir, 'keys', 'dev-keyring.json')), SECTOKEN_AUDIT_DIR: join(dir, 'audit') };
+  const env = {
+    SECTOKEN_KEYRING: devKeyring(join(dir, 'keys', 'dev-keyring.json')),
+    SECTOKEN_AUDIT_DIR: join(dir, 'audit'),
+  };
   let log = '';
 
   beforeAll(async () => {
     const server = await startServer(env);
     try {
-      const auth = (client: string) => ({ Authorization: `Bearer stk_dev_${client}`, 'Content-Type': 'application/json' });
-      const { token } = (await (await fetch(`${server.url}/v1/tokens`, { method: 'POST', headers: auth('tax-backend'), body: JSON.stringify({ sector: 'tax', nationalId: 'AB123456' }) })).json()) as { token: string };
+      const auth = (client: string) => ({
+        Authorization: `Bearer stk_dev_${client}`,
+        'Content-Type': 'application/json',
+      });
+      const { token } = (await (
+        await fetch(`${server.url}/v1/tokens`, {
+          method: 'POST',
+          headers: auth('tax-backend'),
+          body: JSON.stringify({ sector: 'tax', nationalId: 'AB123456' }),
+        })
+      ).json()) as { token: string };
       await fetch(`${server.url}/v1/reverse`, {
         method: 'POST',
         headers: auth('regulator-cndp'),
-        body: JSON.stringify({ sector: 'tax', token, legalBasis: 'LOI-09-08-ART-4', caseId: 'CASE-VERIFY-1', purpose: 'verify test' }),
+        body: JSON.stringify({
+          sector: 'tax',
+          token,
+          legalBasis: 'LOI-09-08-ART-4',
+          caseId: 'CASE-VERIFY-1',
+          purpose: 'verify test',
+        }),
       });
     } finally {
       await stopServer(server.child);
     }
-    log = join(dir, 'audit', readdirSync(join(dir, 'audit')).find((f) => f.endsWith('.jsonl'))!);
+    log = join(
+      dir,
+      'audit',
+      readdirSync(join(dir, 'audit')).find((f) => f.endsWith('.jsonl'))!,
+    );
   });
 
   it('with its own keyring and KEK, checks MACs and says verified', () => {
@@ -102,9 +137,14 @@ describe('audit verify', () => {
     const other = mkdtempSync(join(tmpdir(), 'sectoken-other-'));
     const otherKeyring = join(other, 'dev-keyring.json');
     devKeyring(otherKeyring);
-    const r = runCli(['audit', 'verify', log], { SECTOKEN_KEYRING: otherKeyring, SECTOKEN_KEK_FILE: join(other, 'dev.kek') });
+    const r = runCli(['audit', 'verify', log], {
+      SECTOKEN_KEYRING: otherKeyring,
+      SECTOKEN_KEK_FILE: join(other, 'dev.kek'),
+    });
     expect(r.status).toBe(2);
-    expect(oneLine(r.stderr)).toMatch(/no record of .* has a valid MAC under keyring .*: that keyring did not write this log/);
+    expect(oneLine(r.stderr)).toMatch(
+      /no record of .* has a valid MAC under keyring .*: that keyring did not write this log/,
+    );
     expect(r.stdout).not.toMatch(/MAC invalid/);
   });
 });

@@ -33,8 +33,17 @@ function commands(block: string): string[] {
     .filter((line) => line !== '' && !line.startsWith('#'));
 }
 
-function run(line: string, cwd: string, env: Record<string, string>): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync('bash', ['-c', line], { cwd, env: { PATH: process.env.PATH!, HOME: process.env.HOME!, ...env }, encoding: 'utf8', timeout: 60_000 });
+function run(
+  line: string,
+  cwd: string,
+  env: Record<string, string>,
+): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync('bash', ['-c', line], {
+    cwd,
+    env: { PATH: process.env.PATH!, HOME: process.env.HOME!, ...env },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   if (r.status !== 0) throw new Error(`README command failed (${r.status}): ${line}\n${r.stderr}`);
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -46,9 +55,15 @@ describe('README', () => {
     const tmp = mkdtempSync(join(tmpdir(), 'sectoken-readme-keys-'));
     for (const d of ['secure', 'etc', 'srv']) mkdirSync(join(tmp, d));
     const paths = (line: string): string =>
-      line.replaceAll('/secure/', `${tmp}/secure/`).replaceAll('/etc/sectoken/', `${tmp}/etc/`).replaceAll('/srv/sectoken/', `${tmp}/srv/`);
+      line
+        .replaceAll('/secure/', `${tmp}/secure/`)
+        .replaceAll('/etc/sectoken/', `${tmp}/etc/`)
+        .replaceAll('/srv/sectoken/', `${tmp}/srv/`);
     const configPath = join(tmp, 'etc', 'config.json');
-    writeFileSync(configPath, JSON.stringify({ ...devConfig(), development: false, clients: [], rateLimits: { defaults: {}, clients: {} } }));
+    writeFileSync(
+      configPath,
+      JSON.stringify({ ...devConfig(), development: false, clients: [], rateLimits: { defaults: {}, clients: {} } }),
+    );
     const env: Record<string, string> = {};
     let serviceKey = '';
     const ran: string[] = [];
@@ -65,10 +80,15 @@ describe('README', () => {
       if (sector) {
         // "after adding a sector … to the configuration"
         const config = JSON.parse(readFileSync(configPath, 'utf8')) as { sectors: Record<string, unknown> };
-        writeFileSync(configPath, JSON.stringify({ ...config, sectors: { ...config.sectors, [sector]: config.sectors.tax } }));
+        writeFileSync(
+          configPath,
+          JSON.stringify({ ...config, sectors: { ...config.sectors, [sector]: config.sectors.tax } }),
+        );
       }
       if (/ serve$/.test(line)) {
-        const prefix = Object.fromEntries([...line.matchAll(/(?:^|\s)([A-Z_]+)=(\S+)(?=\s)/g)].map((m) => [m[1]!, m[2]!]));
+        const prefix = Object.fromEntries(
+          [...line.matchAll(/(?:^|\s)([A-Z_]+)=(\S+)(?=\s)/g)].map((m) => [m[1]!, m[2]!]),
+        );
         const server = await startServer({ ...env, ...prefix });
         try {
           const res = await fetch(`${server.url}/v1/tokens`, {
@@ -88,7 +108,18 @@ describe('README', () => {
       if (/clients add .*--role service/.test(line)) serviceKey = r.stdout.trim();
       ran.push(/dist\/cli\.js (\S+ \S+)/.exec(line)?.[1] ?? line);
     }
-    expect(ran).toEqual(['keys new-kek', 'keys init', 'keys fingerprint', 'clients add', 'clients add', 'keys add-sector', 'keys rotate', 'keys min-version', 'keys public-key', 'serve']);
+    expect(ran).toEqual([
+      'keys new-kek',
+      'keys init',
+      'keys fingerprint',
+      'clients add',
+      'clients add',
+      'keys add-sector',
+      'keys rotate',
+      'keys min-version',
+      'keys public-key',
+      'serve',
+    ]);
     expect(serviceKey).toMatch(/^stk_/);
     expect(readFileSync(join(tmp, 'secure', 'audit-signing.pub'), 'utf8').trim()).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const config = JSON.parse(readFileSync(configPath, 'utf8')) as { clients: Array<{ id: string; person?: string }> };
@@ -98,13 +129,31 @@ describe('README', () => {
   it('"Reloading, and revoking a key": the revocation runs as written against a running service: the old key gets 401, the new one works', async () => {
     const tmp = mkdtempSync(join(tmpdir(), 'sectoken-readme-revoke-'));
     const configPath = join(tmp, 'config.json');
-    writeFileSync(configPath, JSON.stringify({ ...devConfig(), development: false, clients: [], rateLimits: { defaults: {}, clients: {} } }));
-    const env: Record<string, string> = { NODE_ENV: 'production', SECTOKEN_CONFIG: configPath, SECTOKEN_KEYRING: join(tmp, 'keyring.json'), SECTOKEN_KEK: run(`node ${CLI} keys new-kek`, tmp, {}).stdout.trim() };
+    writeFileSync(
+      configPath,
+      JSON.stringify({ ...devConfig(), development: false, clients: [], rateLimits: { defaults: {}, clients: {} } }),
+    );
+    const env: Record<string, string> = {
+      NODE_ENV: 'production',
+      SECTOKEN_CONFIG: configPath,
+      SECTOKEN_KEYRING: join(tmp, 'keyring.json'),
+      SECTOKEN_KEK: run(`node ${CLI} keys new-kek`, tmp, {}).stdout.trim(),
+    };
     run(`node ${CLI} keys init`, tmp, env);
-    const leaked = run(`node ${CLI} clients add --id lab-results --role service --sectors health`, tmp, env).stdout.trim();
+    const leaked = run(
+      `node ${CLI} clients add --id lab-results --role service --sectors health`,
+      tmp,
+      env,
+    ).stdout.trim();
     const server = await startServer(env);
     const status = async (key: string): Promise<number> =>
-      (await fetch(`${server.url}/v1/tokens`, { method: 'POST', headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ sector: 'health', nationalId: 'AB123456' }) })).status;
+      (
+        await fetch(`${server.url}/v1/tokens`, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
+          body: JSON.stringify({ sector: 'health', nationalId: 'AB123456' }),
+        })
+      ).status;
     const reloads = (): number => (server.output().match(/configuration and keyring reloaded/g) ?? []).length;
     try {
       expect(await status(leaked)).toBe(200);
@@ -113,7 +162,8 @@ describe('README', () => {
         const line = cli(original).replaceAll('<pid>', String(server.child.pid));
         const before = reloads();
         const r = run(line, tmp, env);
-        if (/^kill -HUP /.test(line)) await waitFor(() => reloads() > before, `a reload:\n${server.output()}`, 30_000, 50);
+        if (/^kill -HUP /.test(line))
+          await waitFor(() => reloads() > before, `a reload:\n${server.output()}`, 30_000, 50);
         if (/clients add/.test(line)) newKey = r.stdout.trim();
         if (/clients remove/.test(line)) expect(await status(leaked)).toBe(200); // until the reload
         if (/^kill -HUP /.test(line) && newKey === '') expect(await status(leaked)).toBe(401);
@@ -135,7 +185,11 @@ describe('README', () => {
       const block = blockAfter('## Bulk onboarding');
       const [line] = commands(block);
       // The example's directory outside the clone becomes the temporary one.
-      const r = run(cli(line!.replace('http://127.0.0.1:8080', server.url)).replaceAll('/srv/onboarding/', `${tmp}/`), tmp, {});
+      const r = run(
+        cli(line!.replace('http://127.0.0.1:8080', server.url)).replaceAll('/srv/onboarding/', `${tmp}/`),
+        tmp,
+        {},
+      );
       const shown = /^# (bulk: done.*)$/m.exec(block)![1]!.replaceAll('/srv/onboarding/', `${tmp}/`);
       expect(r.stderr.trim()).toBe(shown);
       const rows = readFileSync(join(tmp, 'tokens.csv'), 'utf8').trimEnd().split('\n');

@@ -42,7 +42,9 @@ async function underLoad(url: string, signal: () => number | undefined, inFlight
           outcome.refused += 1;
           return;
         }
-        outcome.dropped.push(`${code ?? String(err)} at +${signal() === undefined ? '(before the signal)' : Date.now() - signal()!} ms`);
+        outcome.dropped.push(
+          `${code ?? String(err)} at +${signal() === undefined ? '(before the signal)' : Date.now() - signal()!} ms`,
+        );
         if (signal() !== undefined) return;
       }
     }
@@ -57,25 +59,29 @@ describe('graceful shutdown', () => {
   writeFileSync(configPath, JSON.stringify({ ...devConfig(), rateLimits: { defaults: {}, clients: {} } }));
   const keyringPath = devKeyring(join(dir, 'dev-keyring.json'), configPath);
 
-  it.each([1, 2, 3])('run %i: SIGTERM with 20 requests always in flight drops none and exits once they are answered', async () => {
-    const server = await startServer({ SECTOKEN_CONFIG: configPath, SECTOKEN_KEYRING: keyringPath });
-    let signalledAt: number | undefined;
-    const exited = new Promise<number>((resolve) => server.child.once('exit', () => resolve(Date.now())));
-    const load = underLoad(server.url, () => signalledAt, 20);
-    await new Promise((r) => setTimeout(r, 1500));
-    signalledAt = Date.now();
-    server.child.kill('SIGTERM');
-    const outcome = await load;
-    const exitedAt = await exited;
+  it.each([1, 2, 3])(
+    'run %i: SIGTERM with 20 requests always in flight drops none and exits once they are answered',
+    async () => {
+      const server = await startServer({ SECTOKEN_CONFIG: configPath, SECTOKEN_KEYRING: keyringPath });
+      let signalledAt: number | undefined;
+      const exited = new Promise<number>((resolve) => server.child.once('exit', () => resolve(Date.now())));
+      const load = underLoad(server.url, () => signalledAt, 20);
+      await new Promise((r) => setTimeout(r, 1500));
+      signalledAt = Date.now();
+      server.child.kill('SIGTERM');
+      const outcome = await load;
+      const exitedAt = await exited;
 
-    expect(outcome.dropped).toEqual([]);
-    expect(outcome.answered).toBeGreaterThan(100);
-    expect(outcome.refused).toBe(20);
-    // Answers written after the signal told their clients not to reuse the connection.
-    expect(outcome.closeAfterSignal).toBeGreaterThan(0);
-    // Far from the 10 s deadline: once the last answer is out and idle sockets had their grace.
-    expect(exitedAt - signalledAt).toBeLessThan(IDLE_GRACE_MS + 2000);
-    expect(server.child.exitCode).toBe(0);
-    expect(server.output()).toMatch(/shutting down/);
-  }, 30_000);
+      expect(outcome.dropped).toEqual([]);
+      expect(outcome.answered).toBeGreaterThan(100);
+      expect(outcome.refused).toBe(20);
+      // Answers written after the signal told their clients not to reuse the connection.
+      expect(outcome.closeAfterSignal).toBeGreaterThan(0);
+      // Far from the 10 s deadline: once the last answer is out and idle sockets had their grace.
+      expect(exitedAt - signalledAt).toBeLessThan(IDLE_GRACE_MS + 2000);
+      expect(server.child.exitCode).toBe(0);
+      expect(server.output()).toMatch(/shutting down/);
+    },
+    30_000,
+  );
 });

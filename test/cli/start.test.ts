@@ -19,7 +19,12 @@ const oneLine = (stderr: string): string => {
   return lines[0]!;
 };
 
-async function tokenOf(url: string, apiKey: string, sector: string, nationalId: string): Promise<{ status: number; body: any }> {
+async function tokenOf(
+  url: string,
+  apiKey: string,
+  sector: string,
+  nationalId: string,
+): Promise<{ status: number; body: any }> {
   const res = await fetch(`${url}/v1/tokens`, {
     method: 'POST',
     headers: { Authorization: `Bearer ${apiKey}`, 'Content-Type': 'application/json' },
@@ -154,7 +159,10 @@ describe('production start', () => {
 
   it('adds keys for a sector newly added to the configuration with keys add-sector', () => {
     const config = JSON.parse(readFileSync(configPath, 'utf8')) as { sectors: Record<string, unknown> };
-    writeFileSync(configPath, JSON.stringify({ ...config, sectors: { ...config.sectors, education: config.sectors.tax } }));
+    writeFileSync(
+      configPath,
+      JSON.stringify({ ...config, sectors: { ...config.sectors, education: config.sectors.tax } }),
+    );
     const r = runCli(['keys', 'add-sector', '--sector', 'education'], env);
     expect(r.status).toBe(0);
     expect(runCli(['keys', 'add-sector', '--sector', 'education'], env).stderr).toMatch(/already has keys/);

@@ -18,11 +18,14 @@ const HELENE = 'Hélène Dupont';
 const YOUSSEF = 'Youssef Alaoui (inspector)';
 
 describe('canonicalName', () => {
-  it.each(spellingsOf(HELENE).concat(spellingsOf(YOUSSEF)))('when a name is typed %s, then it is the same name', (_how, typed) => {
-    const original = [HELENE, YOUSSEF].find((n) => canonicalName(n) === canonicalName(typed));
-    expect(original).toBeDefined();
-    expect(canonicalName(typed)).toBe(canonicalName(original!));
-  });
+  it.each(spellingsOf(HELENE).concat(spellingsOf(YOUSSEF)))(
+    'when a name is typed %s, then it is the same name',
+    (_how, typed) => {
+      const original = [HELENE, YOUSSEF].find((n) => canonicalName(n) === canonicalName(typed));
+      expect(original).toBeDefined();
+      expect(canonicalName(typed)).toBe(canonicalName(original!));
+    },
+  );
 
   it('folds beyond toLowerCase (ß, final sigma) and keeps different people apart', () => {
     expect(canonicalName('Weiß')).toBe(canonicalName('WEISS'));
@@ -45,17 +48,32 @@ function withRegulator(field: 'person' | 'organisation', typed: string, original
 }
 
 describe('a configuration with two spellings of one name', () => {
-  it.each(spellingsOf(HELENE))('when a second regulator types the person %s (accented), then it is refused naming both clients', (_how, typed) => {
-    expect(problemOf(withRegulator('person', typed, HELENE))).toMatch(/clients\.\d+\.person: clients "regulator-health" and "regulator-twin" name one person typed two ways/);
-  });
+  it.each(spellingsOf(HELENE))(
+    'when a second regulator types the person %s (accented), then it is refused naming both clients',
+    (_how, typed) => {
+      expect(problemOf(withRegulator('person', typed, HELENE))).toMatch(
+        /clients\.\d+\.person: clients "regulator-health" and "regulator-twin" name one person typed two ways/,
+      );
+    },
+  );
 
-  it.each(spellingsOf(YOUSSEF))('when a second regulator types the person %s, then it is refused naming both clients', (_how, typed) => {
-    expect(problemOf(withRegulator('person', typed))).toMatch(/clients\.\d+\.person: clients "regulator-health" and "regulator-twin" name one person typed two ways/);
-  });
+  it.each(spellingsOf(YOUSSEF))(
+    'when a second regulator types the person %s, then it is refused naming both clients',
+    (_how, typed) => {
+      expect(problemOf(withRegulator('person', typed))).toMatch(
+        /clients\.\d+\.person: clients "regulator-health" and "regulator-twin" name one person typed two ways/,
+      );
+    },
+  );
 
-  it.each(spellingsOf('Health inspectorate'))('when a second regulator types the organisation %s, then it is refused naming both clients', (_how, typed) => {
-    expect(problemOf(withRegulator('organisation', typed))).toMatch(/clients\.\d+\.organisation: clients "regulator-health" and "regulator-twin" name one organisation typed two ways/);
-  });
+  it.each(spellingsOf('Health inspectorate'))(
+    'when a second regulator types the organisation %s, then it is refused naming both clients',
+    (_how, typed) => {
+      expect(problemOf(withRegulator('organisation', typed))).toMatch(
+        /clients\.\d+\.organisation: clients "regulator-health" and "regulator-twin" name one organisation typed two ways/,
+      );
+    },
+  );
 
   it('when two keys name one person typed the same, or two different people, then it is accepted', () => {
     expect(() => parseConfig(withRegulator('person', YOUSSEF), 'same spelling')).not.toThrow();
@@ -72,9 +90,25 @@ describe('a configuration with two spellings of one name', () => {
     expect(served.stderr).not.toMatch(/\n\s+at /);
 
     writeFileSync(configPath, JSON.stringify(devConfig()));
-    const added = runCli(['clients', 'add', '--id', 'regulator-twin', '--role', 'regulator', '--sectors', 'health', '--person', YOUSSEF.normalize('NFD').toUpperCase(), '--organisation', 'Health inspectorate'], {
-      SECTOKEN_CONFIG: configPath,
-    });
+    const added = runCli(
+      [
+        'clients',
+        'add',
+        '--id',
+        'regulator-twin',
+        '--role',
+        'regulator',
+        '--sectors',
+        'health',
+        '--person',
+        YOUSSEF.normalize('NFD').toUpperCase(),
+        '--organisation',
+        'Health inspectorate',
+      ],
+      {
+        SECTOKEN_CONFIG: configPath,
+      },
+    );
     expect(added.status).toBe(1);
     expect(added.stdout).toBe(''); // no API key is handed out for a client that was not added
     expect(added.stderr).toMatch(/clients "regulator-health" and "regulator-twin" name one person typed two ways/);

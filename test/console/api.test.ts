@@ -18,7 +18,10 @@ const Ajv2020 = AjvModule.default;
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 
 let service: TestService;
-let doc: { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: Json }> }> }>>; components: Json };
+let doc: {
+  paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: Json }> }> }>>;
+  components: Json;
+};
 
 beforeAll(async () => {
   service = startTestService();
@@ -27,7 +30,8 @@ beforeAll(async () => {
 afterAll(() => rmSync(service.dir, { recursive: true, force: true }));
 
 const get = (client: string, path: string) => request(service.app).get(path).set('Authorization', bearer(client));
-const post = (client: string, path: string, body: object = {}) => request(service.app).post(path).set('Authorization', bearer(client)).send(body);
+const post = (client: string, path: string, body: object = {}) =>
+  request(service.app).post(path).set('Authorization', bearer(client)).send(body);
 
 /** The answer is documented for its path and status, and its body matches the documented schema. */
 function expectDocumented(path: string, res: request.Response, method: 'get' | 'post' = 'get'): void {
@@ -43,10 +47,36 @@ const NO_LIMITS = { batchSize: 1000, identities: [] };
 
 describe('GET /v1/me', () => {
   it.each([
-    ['regulator-cndp', { client: 'regulator-cndp', role: 'regulator', person: 'Amina Benali (investigator)', organisation: 'CNDP', sectors: ['finance', 'health', 'social', 'tax', 'telecom'], limits: NO_LIMITS }],
-    ['auditor', { client: 'auditor', role: 'auditor', person: null, organisation: null, sectors: [], limits: NO_LIMITS }],
-    ['hospital-backend', { client: 'hospital-backend', role: 'service', person: null, organisation: null, sectors: ['health'], limits: NO_LIMITS }],
-    ['operator', { client: 'operator', role: 'operator', person: null, organisation: null, sectors: [], limits: NO_LIMITS }],
+    [
+      'regulator-cndp',
+      {
+        client: 'regulator-cndp',
+        role: 'regulator',
+        person: 'Amina Benali (investigator)',
+        organisation: 'CNDP',
+        sectors: ['finance', 'health', 'social', 'tax', 'telecom'],
+        limits: NO_LIMITS,
+      },
+    ],
+    [
+      'auditor',
+      { client: 'auditor', role: 'auditor', person: null, organisation: null, sectors: [], limits: NO_LIMITS },
+    ],
+    [
+      'hospital-backend',
+      {
+        client: 'hospital-backend',
+        role: 'service',
+        person: null,
+        organisation: null,
+        sectors: ['health'],
+        limits: NO_LIMITS,
+      },
+    ],
+    [
+      'operator',
+      { client: 'operator', role: 'operator', person: null, organisation: null, sectors: [], limits: NO_LIMITS },
+    ],
   ])('when %s asks, then it is told who it is', async (client, expected) => {
     const res = await get(client, '/v1/me');
     expect([res.status, res.body]).toEqual([200, expected]);
@@ -64,14 +94,22 @@ describe('GET /v1/legal-bases', () => {
   it('when a regulator asks, then it gets every basis with what it covers', async () => {
     const res = await get('regulator-health', '/v1/legal-bases');
     expect(res.status).toBe(200);
-    expect(res.body.legalBases.map((b: { id: string }) => b.id)).toEqual(['CNDP-D-97-2020', 'LOI-09-08-ART-4', 'CSS-FRAUD-2026']);
+    expect(res.body.legalBases.map((b: { id: string }) => b.id)).toEqual([
+      'CNDP-D-97-2020',
+      'LOI-09-08-ART-4',
+      'CSS-FRAUD-2026',
+    ]);
     expect(res.body.legalBases[0]).toEqual({
       id: 'CNDP-D-97-2020',
       title: 'CNDP deliberation D-97-2020: investigations of the data-protection authority',
       reference: 'CNDP, délibération n° D-97-2020; loi n° 09-08, art. 27 et 28',
       acts: ['reverse', 'translate'],
       sectors: ['health', 'tax', 'finance'],
-      sectorPairs: [['tax', 'finance'], ['finance', 'tax'], ['health', 'social']],
+      sectorPairs: [
+        ['tax', 'finance'],
+        ['finance', 'tax'],
+        ['health', 'social'],
+      ],
       dualControl: true,
       approverFromOtherOrganisation: false,
     });
@@ -90,12 +128,39 @@ describe('GET /v1/audit/stats and the audit filters', () => {
 
   beforeAll(async () => {
     // Done at once (no dual control on tax under LOI-09-08-ART-4).
-    expect((await post('regulator-cndp', '/v1/reverse', { sector: 'tax', token: await tokenOf(service, 'tax', 'ST100'), legalBasis: 'LOI-09-08-ART-4', ...act })).status).toBe(200);
+    expect(
+      (
+        await post('regulator-cndp', '/v1/reverse', {
+          sector: 'tax',
+          token: await tokenOf(service, 'tax', 'ST100'),
+          legalBasis: 'LOI-09-08-ART-4',
+          ...act,
+        })
+      ).status,
+    ).toBe(200);
     // Refused: the basis does not cover translate.
-    expect((await post('regulator-cndp', '/v1/translate', { fromSector: 'tax', toSector: 'social', token: await tokenOf(service, 'tax', 'ST101'), legalBasis: 'LOI-09-08-ART-4', ...act })).status).toBe(403);
+    expect(
+      (
+        await post('regulator-cndp', '/v1/translate', {
+          fromSector: 'tax',
+          toSector: 'social',
+          token: await tokenOf(service, 'tax', 'ST101'),
+          legalBasis: 'LOI-09-08-ART-4',
+          ...act,
+        })
+      ).status,
+    ).toBe(403);
     // Dual control: one released, one denied.
     const health = await tokenOf(service, 'health', 'ST102');
-    const ask = async () => (await post('regulator-cndp', '/v1/reverse', { sector: 'health', token: health, legalBasis: 'CNDP-D-97-2020', ...act })).body.requestId as string;
+    const ask = async () =>
+      (
+        await post('regulator-cndp', '/v1/reverse', {
+          sector: 'health',
+          token: health,
+          legalBasis: 'CNDP-D-97-2020',
+          ...act,
+        })
+      ).body.requestId as string;
     const released = await ask();
     expect((await post('regulator-health', `/v1/requests/${released}/approve`)).status).toBe(200);
     expect((await get('regulator-cndp', `/v1/requests/${released}`)).body.nationalId).toBe('ST102');
@@ -125,7 +190,12 @@ describe('GET /v1/audit/stats and the audit filters', () => {
 
   it('when a range is given, then only its records are counted; a malformed one is 400; a non-auditor 403', async () => {
     const past = await get('auditor', '/v1/audit/stats?from=2020-01-01T00:00:00Z&to=2020-01-02T00:00:00Z');
-    expect([past.status, past.body.records, past.body.days, past.body.requestsEnded]).toEqual([200, 0, [], { released: 0, denied: 0, expired: 0 }]);
+    expect([past.status, past.body.records, past.body.days, past.body.requestsEnded]).toEqual([
+      200,
+      0,
+      [],
+      { released: 0, denied: 0, expired: 0 },
+    ]);
     expect((await get('auditor', `/v1/audit/stats?from=${today}T00:00:00Z`)).body.records).toBe(7);
     const bad = await get('auditor', '/v1/audit/stats?from=yesterday');
     expect([bad.status, bad.body.error.code]).toEqual([400, 'invalid_request']);
@@ -137,7 +207,10 @@ describe('GET /v1/audit/stats and the audit filters', () => {
 
   it('when GET /v1/audit is filtered by legal basis, act and outcome, then only those records come back', async () => {
     const byBasis = await get('auditor', '/v1/audit?legalBasis=LOI-09-08-ART-4');
-    expect(byBasis.body.records.map((r: { act: string; outcome: string }) => `${r.act}:${r.outcome}`)).toEqual(['reverse:ok', 'translate:forbidden']);
+    expect(byBasis.body.records.map((r: { act: string; outcome: string }) => `${r.act}:${r.outcome}`)).toEqual([
+      'reverse:ok',
+      'translate:forbidden',
+    ]);
     const byAct = await get('auditor', '/v1/audit?act=approve&outcome=ok');
     expect([byAct.body.total, byAct.body.records[0].client]).toEqual([1, 'regulator-health']);
     const refusals = await get('auditor', '/v1/audit?outcome=forbidden&client=regulator-cndp');
@@ -146,24 +219,40 @@ describe('GET /v1/audit/stats and the audit filters', () => {
     expect([paged.body.total, paged.body.offset, paged.body.records.length]).toEqual([5, 2, 2]);
     // A page is that slice of the whole sorted listing (only offset + limit records are held to make it).
     const whole = await get('auditor', '/v1/audit?legalBasis=CNDP-D-97-2020');
-    expect(paged.body.records.map((r: { id: string }) => r.id)).toEqual(whole.body.records.slice(2, 4).map((r: { id: string }) => r.id));
+    expect(paged.body.records.map((r: { id: string }) => r.id)).toEqual(
+      whole.body.records.slice(2, 4).map((r: { id: string }) => r.id),
+    );
     const bad = await get('auditor', '/v1/audit?act=tokenize');
     expect([bad.status, bad.body.error.code]).toEqual([400, 'invalid_request']);
   });
 });
 
 describe('POST /v1/audit/verify', () => {
-  type Report = { ok: boolean; checkpoints: Array<{ instance: string; size: number; ok: boolean; reason?: string }>; live: { lastCheckpoint: unknown } };
+  type Report = {
+    ok: boolean;
+    checkpoints: Array<{ instance: string; size: number; ok: boolean; reason?: string }>;
+    live: { lastCheckpoint: unknown };
+  };
 
   it('when an auditor gives checkpoints kept off-host, then each is judged: one of this log holds, a changed or foreign one does not', async () => {
-    const reversed = await post('regulator-cndp', '/v1/reverse', { sector: 'tax', token: await tokenOf(service, 'tax', 'EF222222'), legalBasis: 'LOI-09-08-ART-4', caseId: 'KEPT-1', purpose: 'a record to checkpoint' });
+    const reversed = await post('regulator-cndp', '/v1/reverse', {
+      sector: 'tax',
+      token: await tokenOf(service, 'tax', 'EF222222'),
+      legalBasis: 'LOI-09-08-ART-4',
+      caseId: 'KEPT-1',
+      purpose: 'a record to checkpoint',
+    });
     expect(reversed.status).toBe(200);
     const kept = (await get('auditor', '/v1/audit/checkpoint')).body as Json;
     const changed = { ...kept, size: (kept.size as number) + 1 };
     // Well formed and validly signed, but by another key than this service's.
     const other = generateKeyPairSync('ed25519');
     const publicKey = (other.publicKey.export({ format: 'jwk' }) as { x: string }).x;
-    const foreign = { ...kept, publicKey, signature: sign(null, checkpointMessage(kept as unknown as Checkpoint), other.privateKey).toString('base64url') };
+    const foreign = {
+      ...kept,
+      publicKey,
+      signature: sign(null, checkpointMessage(kept as unknown as Checkpoint), other.privateKey).toString('base64url'),
+    };
     const res = await post('auditor', '/v1/audit/verify', { checkpoints: [kept, changed, foreign] });
     expect(res.status).toBe(200);
     expectDocumented('/v1/audit/verify', res, 'post');
@@ -179,22 +268,66 @@ describe('POST /v1/audit/verify', () => {
   it.each<[string, object]>([
     ['no checkpoints', {}],
     ['an empty list', { checkpoints: [] }],
-    ['101 checkpoints', { checkpoints: Array(101).fill({ format: 'f', instance: 'i', size: 0, headHash: 'h', time: 't', publicKey: 'k', signature: 's' }) }],
-    ['an unknown field', { checkpoints: [{ format: 'f', instance: 'i', size: 0, headHash: 'h', time: 't', publicKey: 'k', signature: 's', extra: 1 }] }],
-    ['a negative size', { checkpoints: [{ format: 'f', instance: 'i', size: -1, headHash: 'h', time: 't', publicKey: 'k', signature: 's' }] }],
+    [
+      '101 checkpoints',
+      {
+        checkpoints: Array(101).fill({
+          format: 'f',
+          instance: 'i',
+          size: 0,
+          headHash: 'h',
+          time: 't',
+          publicKey: 'k',
+          signature: 's',
+        }),
+      },
+    ],
+    [
+      'an unknown field',
+      {
+        checkpoints: [
+          { format: 'f', instance: 'i', size: 0, headHash: 'h', time: 't', publicKey: 'k', signature: 's', extra: 1 },
+        ],
+      },
+    ],
+    [
+      'a negative size',
+      {
+        checkpoints: [
+          { format: 'f', instance: 'i', size: -1, headHash: 'h', time: 't', publicKey: 'k', signature: 's' },
+        ],
+      },
+    ],
   ])('when the body has %s, then 400 invalid_request', async (_what, body) => {
     const res = await post('auditor', '/v1/audit/verify', body);
     expect([res.status, res.body.error.code]).toEqual([400, 'invalid_request']);
   });
 
   it('when the checkpoint is not a sectoken checkpoint, then it is reported as such, not guessed at', async () => {
-    const res = await post('auditor', '/v1/audit/verify', { checkpoints: [{ format: 'other/2', instance: 'x', size: 0, headHash: '0'.repeat(64), time: '2026-11-30T00:00:00.000Z', publicKey: 'k', signature: 's' }] });
+    const res = await post('auditor', '/v1/audit/verify', {
+      checkpoints: [
+        {
+          format: 'other/2',
+          instance: 'x',
+          size: 0,
+          headHash: '0'.repeat(64),
+          time: '2026-11-30T00:00:00.000Z',
+          publicKey: 'k',
+          signature: 's',
+        },
+      ],
+    });
     expect(res.status).toBe(200);
-    expect((res.body as Report).checkpoints.at(-1)).toMatchObject({ ok: false, reason: expect.stringMatching(/not a sectoken checkpoint/) });
+    expect((res.body as Report).checkpoints.at(-1)).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/not a sectoken checkpoint/),
+    });
   });
 
   it('when anyone but an auditor asks, then 403', async () => {
-    const res = await post('regulator-cndp', '/v1/audit/verify', { checkpoints: [{ format: 'f', instance: 'i', size: 0, headHash: 'h', time: 't', publicKey: 'k', signature: 's' }] });
+    const res = await post('regulator-cndp', '/v1/audit/verify', {
+      checkpoints: [{ format: 'f', instance: 'i', size: 0, headHash: 'h', time: 't', publicKey: 'k', signature: 's' }],
+    });
     expect([res.status, res.body.error.code]).toEqual([403, 'forbidden']);
   });
 });
@@ -226,7 +359,11 @@ describe('/console/', () => {
 
   it('when another method or a missing file is asked, then 405 or 404', async () => {
     const posted = await request(service.app).post('/console/');
-    expect([posted.status, posted.headers.allow, posted.body.error.code]).toEqual([405, 'GET, HEAD', 'method_not_allowed']);
+    expect([posted.status, posted.headers.allow, posted.body.error.code]).toEqual([
+      405,
+      'GET, HEAD',
+      'method_not_allowed',
+    ]);
     const missing = await request(service.app).get('/console/nothing.js');
     expect([missing.status, missing.body.error.code]).toEqual([404, 'not_found']);
   });

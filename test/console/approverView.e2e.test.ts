@@ -25,10 +25,15 @@ let browser: BrowserContext;
 const requested: string[] = [];
 const consoleErrors: string[] = [];
 
-const api = (client: string, method: string, path: string, body?: object) => callApi(server.url, client, method, path, body);
+const api = (client: string, method: string, path: string, body?: object) =>
+  callApi(server.url, client, method, path, body);
 
 beforeAll(async () => {
-  server = await startServer({ SECTOKEN_KEYRING: devKeyring(join(dir, 'keys', 'dev-keyring.json')), SECTOKEN_AUDIT_DIR: join(dir, 'audit'), SECTOKEN_INSTANCE_ID: 'approver' });
+  server = await startServer({
+    SECTOKEN_KEYRING: devKeyring(join(dir, 'keys', 'dev-keyring.json')),
+    SECTOKEN_AUDIT_DIR: join(dir, 'audit'),
+    SECTOKEN_INSTANCE_ID: 'approver',
+  });
   browser = await launchBrowser();
   browser.on('request', (r) => requested.push(r.url()));
 }, STEP_MS);
@@ -38,56 +43,67 @@ afterAll(async () => {
   if (server) await stopServer(server.child);
 });
 
-it('an approver sees the token of the request, approves it, and finds it under "Decided by me"; the national ID is never on the page', async () => {
-  const token = (await api('hospital-backend', 'POST', '/v1/tokens', { sector: 'health', nationalId: NATIONAL_ID })).body.token as string;
-  const asked = await api('regulator-cndp', 'POST', '/v1/reverse', { sector: 'health', token, legalBasis: 'CNDP-D-97-2020', caseId: CASE, purpose: 'Complaint 777: a clinic shares files' });
-  expect(asked.status).toBe(202);
-  const requestId = asked.body.requestId as string;
+it(
+  'an approver sees the token of the request, approves it, and finds it under "Decided by me"; the national ID is never on the page',
+  async () => {
+    const token = (await api('hospital-backend', 'POST', '/v1/tokens', { sector: 'health', nationalId: NATIONAL_ID }))
+      .body.token as string;
+    const asked = await api('regulator-cndp', 'POST', '/v1/reverse', {
+      sector: 'health',
+      token,
+      legalBasis: 'CNDP-D-97-2020',
+      caseId: CASE,
+      purpose: 'Complaint 777: a clinic shares files',
+    });
+    expect(asked.status).toBe(202);
+    const requestId = asked.body.requestId as string;
 
-  const page: Page = await browser.newPage();
-  page.on('console', (m) => {
-    if (m.type() === 'error') consoleErrors.push(m.text());
-  });
-  page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
-  await page.goto(`${server.url}/console/`);
-  await page.getByLabel('Your API key').fill(devKey('regulator-health'));
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByTestId('who').waitFor();
+    const page: Page = await browser.newPage();
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text());
+    });
+    page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
+    await page.goto(`${server.url}/console/`);
+    await page.getByLabel('Your API key').fill(devKey('regulator-health'));
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByTestId('who').waitFor();
 
-  // Nothing decided yet.
-  const decidedPanel = page.locator('section[aria-labelledby="decided-title"]');
-  await decidedPanel.getByText('You have decided no recent request.').waitFor();
+    // Nothing decided yet.
+    const decidedPanel = page.locator('section[aria-labelledby="decided-title"]');
+    await decidedPanel.getByText('You have decided no recent request.').waitFor();
 
-  const row = page.locator(`#queue tr[data-request="${requestId}"]`);
-  await row.waitFor();
-  await row.getByRole('button', { name: `Details: ${CASE}` }).click();
-  const detail = page.getByTestId('detail');
-  await detail.waitFor();
-  expect(await detail.getByTestId('request-token').textContent()).toBe(token);
-  expect(await seriousViolations(page)).toEqual([]);
+    const row = page.locator(`#queue tr[data-request="${requestId}"]`);
+    await row.waitFor();
+    await row.getByRole('button', { name: `Details: ${CASE}` }).click();
+    const detail = page.getByTestId('detail');
+    await detail.waitFor();
+    expect(await detail.getByTestId('request-token').textContent()).toBe(token);
+    expect(await seriousViolations(page)).toEqual([]);
 
-  await page.getByRole('button', { name: 'Approve' }).click();
-  const dialog = page.getByRole('dialog');
-  await dialog.waitFor();
-  // The confirmation repeats the token the decision is about.
-  expect(await dialog.getByTestId('request-token').textContent()).toBe(token);
-  await dialog.getByRole('button', { name: 'Approve' }).click();
-  await page.getByText(`Request of case ${CASE} approved.`).waitFor();
+    await page.getByRole('button', { name: 'Approve' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    // The confirmation repeats the token the decision is about.
+    expect(await dialog.getByTestId('request-token').textContent()).toBe(token);
+    await dialog.getByRole('button', { name: 'Approve' }).click();
+    await page.getByText(`Request of case ${CASE} approved.`).waitFor();
 
-  const decidedRow = page.locator(`#decided tr[data-request="${requestId}"]`);
-  await decidedRow.waitFor();
-  expect(await decidedRow.textContent()).toContain('approved');
-  expect(await page.locator(`#queue tr[data-request="${requestId}"]`).count()).toBe(0);
-  await decidedRow.getByRole('button', { name: `Details: ${CASE}` }).click();
-  await detail.waitFor();
-  expect(await detail.getByTestId('request-token').textContent()).toBe(token);
-  expect(await detail.textContent()).toContain('Youssef Alaoui (inspector)');
-  expect(await seriousViolations(page)).toEqual([]);
+    const decidedRow = page.locator(`#decided tr[data-request="${requestId}"]`);
+    await decidedRow.waitFor();
+    expect(await decidedRow.textContent()).toContain('approved');
+    expect(await page.locator(`#queue tr[data-request="${requestId}"]`).count()).toBe(0);
+    await decidedRow.getByRole('button', { name: `Details: ${CASE}` }).click();
+    await detail.waitFor();
+    expect(await detail.getByTestId('request-token').textContent()).toBe(token);
+    expect(await detail.textContent()).toContain('Youssef Alaoui (inspector)');
+    expect(await seriousViolations(page)).toEqual([]);
 
-  expect(await page.content()).not.toContain(NATIONAL_ID);
-  await page.close();
+    expect(await page.content()).not.toContain(NATIONAL_ID);
+    await page.close();
 
-  const origin = new URL(server.url).origin;
-  expect(requested.filter((u) => !u.startsWith(`${origin}/`))).toEqual([]);
-  expect(consoleErrors).toEqual([]);
-}, STEP_MS);
+    const origin = new URL(server.url).origin;
+    expect(requested.filter((u) => !u.startsWith(`${origin}/`))).toEqual([]);
+    expect(consoleErrors).toEqual([]);
+  },
+  STEP_MS,
+);

@@ -12,13 +12,21 @@ import { devKey } from '../helpers/service.js';
 export const CHROMIUM = '/usr/bin/chromium';
 
 export async function launchBrowser(): Promise<BrowserContext> {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium; .ci/run does it)`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium; .ci/run does it)`);
   // A fresh profile per run, in a temporary directory.
   const userDataDir = mkdtempSync(join(tmpdir(), 'sectoken-chromium-'));
   return chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
     viewport: { width: 1280, height: 800 },
     locale: 'en-GB',
     acceptDownloads: true,
@@ -45,10 +53,18 @@ export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
 
 /** Everything the page keeps in sessionStorage and localStorage, as one string. */
 export const pageStorage = (page: Page): Promise<string> =>
-  page.evaluate('JSON.stringify({ session: Object.fromEntries(Object.entries(sessionStorage)), local: Object.fromEntries(Object.entries(localStorage)) })');
+  page.evaluate(
+    'JSON.stringify({ session: Object.fromEntries(Object.entries(sessionStorage)), local: Object.fromEntries(Object.entries(localStorage)) })',
+  );
 
 /** A call to the running server's API with a development client's key, as a setup step beside the browser. */
-export async function callApi(url: string, client: string, method: string, path: string, body?: object): Promise<{ status: number; body: any }> {
+export async function callApi(
+  url: string,
+  client: string,
+  method: string,
+  path: string,
+  body?: object,
+): Promise<{ status: number; body: any }> {
   const res = await fetch(url + path, {
     method,
     headers: { Authorization: `Bearer ${devKey(client)}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },

@@ -5,14 +5,39 @@ import { auditStats } from '../../src/audit/stats.js';
 let seq = 0;
 const rec = (time: string, fields: Partial<AuditRecord>): AuditRecord =>
   ({
-    v: 1, id: `i:${++seq}`, seq, time, instance: 'i', act: 'reverse', client: 'reg-a', person: 'A', organisation: 'O', sector: 'tax', toSector: null, token: null,
-    legalBasis: 'B1', caseId: 'C', purpose: 'P', requestId: null, outcome: 'ok', count: null, prev: '', hash: '', mac: '', ...fields,
+    v: 1,
+    id: `i:${++seq}`,
+    seq,
+    time,
+    instance: 'i',
+    act: 'reverse',
+    client: 'reg-a',
+    person: 'A',
+    organisation: 'O',
+    sector: 'tax',
+    toSector: null,
+    token: null,
+    legalBasis: 'B1',
+    caseId: 'C',
+    purpose: 'P',
+    requestId: null,
+    outcome: 'ok',
+    count: null,
+    prev: '',
+    hash: '',
+    mac: '',
+    ...fields,
   }) as AuditRecord;
 
 describe('auditStats', () => {
   const records = [
     rec('2026-03-01T10:00:00.000Z', {}),
-    rec('2026-03-01T11:00:00.000Z', { act: 'translate-request', outcome: 'pending', client: 'reg-b', legalBasis: 'B2' }),
+    rec('2026-03-01T11:00:00.000Z', {
+      act: 'translate-request',
+      outcome: 'pending',
+      client: 'reg-b',
+      legalBasis: 'B2',
+    }),
     rec('2026-03-03T09:00:00.000Z', { act: 'translate', client: 'reg-b' }),
     rec('2026-03-03T09:30:00.000Z', { act: 'reverse', outcome: 'forbidden' }),
     rec('2026-03-03T09:31:00.000Z', { act: 'reverse', outcome: 'unauthenticated', client: null, count: 7 }),
@@ -47,11 +72,25 @@ describe('auditStats', () => {
 
   it('when a range is given, then it is [from, to)', () => {
     const s = auditStats(records, { from: '2026-03-03T00:00:00.000Z', to: '2026-03-04T00:00:00.000Z' });
-    expect([s.from, s.to, s.records, s.days]).toEqual(['2026-03-03T00:00:00.000Z', '2026-03-04T00:00:00.000Z', 6, ['2026-03-03']]);
+    expect([s.from, s.to, s.records, s.days]).toEqual([
+      '2026-03-03T00:00:00.000Z',
+      '2026-03-04T00:00:00.000Z',
+      6,
+      ['2026-03-03'],
+    ]);
     expect(s.requestsEnded).toEqual({ released: 1, denied: 0, expired: 0 });
   });
 
   it('when there is nothing, then empty series', () => {
-    expect(auditStats([])).toEqual({ from: null, to: null, records: 0, days: [], actsByRegulator: [], actsByLegalBasis: [], refusalsByCode: [], requestsEnded: { released: 0, denied: 0, expired: 0 } });
+    expect(auditStats([])).toEqual({
+      from: null,
+      to: null,
+      records: 0,
+      days: [],
+      actsByRegulator: [],
+      actsByLegalBasis: [],
+      refusalsByCode: [],
+      requestsEnded: { released: 0, denied: 0, expired: 0 },
+    });
   });
 });

@@ -34,7 +34,17 @@ function chainText(macKey: Uint8Array, instance: string, n: number, act: AuditAc
   for (let seq = 1; seq <= n; seq++) {
     const record = sealRecord(
       macKey,
-      { act, client: 'regulator-cndp', person: 'Amina Benali (investigator)', organisation: 'CNDP', sector: 'tax', legalBasis: 'LOI-09-08-ART-4', caseId: `${instance.toUpperCase()}-${seq}`, purpose: 'p', outcome },
+      {
+        act,
+        client: 'regulator-cndp',
+        person: 'Amina Benali (investigator)',
+        organisation: 'CNDP',
+        sector: 'tax',
+        legalBasis: 'LOI-09-08-ART-4',
+        caseId: `${instance.toUpperCase()}-${seq}`,
+        purpose: 'p',
+        outcome,
+      },
       { instance, seq, time: new Date(start + seq * 1000).toISOString(), prev },
     );
     prev = record.hash;
@@ -51,7 +61,12 @@ beforeAll(async () => {
   writeFileSync(join(auditDir, 'audit-peer.jsonl'), chainText(keyring.auditMac, 'peer', PEER_RECORDS, 'reverse', 'ok'));
   // Forged: hashed and chained like the service's, under a MAC key that is not the service's.
   writeFileSync(join(auditDir, 'audit-evil.jsonl'), chainText(randomBytes(32), 'evil', 3, 'deny', 'ok'));
-  server = await startServer({ SECTOKEN_KEYRING: join(dir, 'keyring.json'), SECTOKEN_KEK: kek, SECTOKEN_AUDIT_DIR: auditDir, SECTOKEN_INSTANCE_ID: 'console' });
+  server = await startServer({
+    SECTOKEN_KEYRING: join(dir, 'keyring.json'),
+    SECTOKEN_KEK: kek,
+    SECTOKEN_AUDIT_DIR: auditDir,
+    SECTOKEN_INSTANCE_ID: 'console',
+  });
   browser = await launchBrowser();
 }, STEP_MS);
 
@@ -60,35 +75,40 @@ afterAll(async () => {
   if (server) await stopServer(server.child);
 });
 
-it('leaves the forged denials out of the search and the charts, names their file, and pages the verified records by cursor', async () => {
-  const page = await browser!.newPage();
-  await page.goto(`${server!.url}/console/`);
-  await page.getByLabel('Your API key').fill(devKey('auditor'));
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.locator('[data-testid=chain-status][data-ok=false]').waitFor();
+it(
+  'leaves the forged denials out of the search and the charts, names their file, and pages the verified records by cursor',
+  async () => {
+    const page = await browser!.newPage();
+    await page.goto(`${server!.url}/console/`);
+    await page.getByLabel('Your API key').fill(devKey('auditor'));
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('[data-testid=chain-status][data-ok=false]').waitFor();
 
-  const named = 'audit-evil.jsonl: from line 1 on — MAC invalid (forged or modified record)';
-  for (const where of ['records-chains', 'charts-chains']) {
-    const chains = page.locator(`[data-testid=${where}][data-verified=false]`);
-    await chains.waitFor();
-    expect(await chains.textContent()).toContain(named);
-    expect(await chains.getAttribute('role')).toBe('alert');
-  }
-  expect(await page.getByTestId('chart-ended').locator('tbody').textContent()).not.toContain('denied');
+    const named = 'audit-evil.jsonl: from line 1 on — MAC invalid (forged or modified record)';
+    for (const where of ['records-chains', 'charts-chains']) {
+      const chains = page.locator(`[data-testid=${where}][data-verified=false]`);
+      await chains.waitFor();
+      expect(await chains.textContent()).toContain(named);
+      expect(await chains.getAttribute('role')).toBe('alert');
+    }
+    expect(await page.getByTestId('chart-ended').locator('tbody').textContent()).not.toContain('denied');
 
-  const caseIds = async (): Promise<string[]> => page.getByTestId('records').locator('tbody tr td:nth-child(7)').allTextContents();
-  await page.getByTestId('records-count').getByText(`Records 1–20 of ${PEER_RECORDS}`).waitFor();
-  const first = await caseIds();
-  expect(await page.getByTestId('records').textContent()).not.toContain('deny');
-  await page.getByRole('button', { name: 'Next page' }).click();
-  await page.getByTestId('records-count').getByText(`Records 21–${PEER_RECORDS} of ${PEER_RECORDS}`).waitFor();
-  const second = await caseIds();
-  expect([...first, ...second]).toEqual(Array.from({ length: PEER_RECORDS }, (_, i) => `PEER-${i + 1}`));
-  expect(await page.getByRole('button', { name: 'Next page' }).isDisabled()).toBe(true);
-  await page.getByRole('button', { name: 'Previous page' }).click();
-  await page.getByTestId('records-count').getByText(`Records 1–20 of ${PEER_RECORDS}`).waitFor();
-  expect(await caseIds()).toEqual(first);
+    const caseIds = async (): Promise<string[]> =>
+      page.getByTestId('records').locator('tbody tr td:nth-child(7)').allTextContents();
+    await page.getByTestId('records-count').getByText(`Records 1–20 of ${PEER_RECORDS}`).waitFor();
+    const first = await caseIds();
+    expect(await page.getByTestId('records').textContent()).not.toContain('deny');
+    await page.getByRole('button', { name: 'Next page' }).click();
+    await page.getByTestId('records-count').getByText(`Records 21–${PEER_RECORDS} of ${PEER_RECORDS}`).waitFor();
+    const second = await caseIds();
+    expect([...first, ...second]).toEqual(Array.from({ length: PEER_RECORDS }, (_, i) => `PEER-${i + 1}`));
+    expect(await page.getByRole('button', { name: 'Next page' }).isDisabled()).toBe(true);
+    await page.getByRole('button', { name: 'Previous page' }).click();
+    await page.getByTestId('records-count').getByText(`Records 1–20 of ${PEER_RECORDS}`).waitFor();
+    expect(await caseIds()).toEqual(first);
 
-  expect(await seriousViolations(page)).toEqual([]);
-  await page.close();
-}, STEP_MS);
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.close();
+  },
+  STEP_MS,
+);

@@ -16,7 +16,14 @@ const toNumerals = (s: string, radix: number): number[] => [...s].map((c) => par
 
 describe('FF1 batches against NIST SP 800-38G samples 1–9', () => {
   const { samples } = JSON.parse(readFileSync(new URL('../vectors/nist-ff1.json', import.meta.url), 'utf8')) as {
-    samples: Array<{ sample: number; key: string; radix: number; tweak: string; plaintext: string; ciphertext: string }>;
+    samples: Array<{
+      sample: number;
+      key: string;
+      radix: number;
+      tweak: string;
+      plaintext: string;
+      ciphertext: string;
+    }>;
   };
   it.each(samples.map((s) => [s.sample, s] as const))('sample %i, in a batch of three', (_n, s) => {
     const cipher = ff1(hex(s.key), s.radix, hex(s.tweak));
@@ -33,14 +40,17 @@ describe('FF1 batches against NIST SP 800-38G samples 1–9', () => {
 });
 
 describe('encryptMany/decryptMany against encrypt and @noble/ciphers', () => {
-  it.each(RADICES.map((r) => [r]))('radix %i: the shortest length and a BigInt-path length, random keys, tweaks and batches', (radix) => {
-    for (const n of [lengthsOf(radix, 6, 40)[0]!, 30]) {
-      fc.assert(
-        fc.property(key, tweak, batchOf(radix, n, 6), (k, t, xs) => checkBatch(k, t, radix, xs)),
-        { numRuns: 3, seed: radix * 100 + n },
-      );
-    }
-  });
+  it.each(RADICES.map((r) => [r]))(
+    'radix %i: the shortest length and a BigInt-path length, random keys, tweaks and batches',
+    (radix) => {
+      for (const n of [lengthsOf(radix, 6, 40)[0]!, 30]) {
+        fc.assert(
+          fc.property(key, tweak, batchOf(radix, n, 6), (k, t, xs) => checkBatch(k, t, radix, xs)),
+          { numRuns: 3, seed: radix * 100 + n },
+        );
+      }
+    },
+  );
 
   it('batches of size 0 and 1', () => {
     const cipher = ff1(new Uint8Array(32), 10, new Uint8Array());

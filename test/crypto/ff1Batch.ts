@@ -8,7 +8,8 @@ import { FF1 as nobleFF1 } from '@noble/ciphers/ff1.js';
 import { ff1 } from '../../src/crypto/ff1.js';
 
 export const RADICES = [10, 16, 32, 36] as const;
-export const valueOf = (x: readonly number[], radix: number): bigint => x.reduce((acc, d) => acc * BigInt(radix) + BigInt(d), 0n);
+export const valueOf = (x: readonly number[], radix: number): bigint =>
+  x.reduce((acc, d) => acc * BigInt(radix) + BigInt(d), 0n);
 export const numeralsOf = (value: number, radix: number, n: number): number[] => {
   const out = new Array<number>(n);
   for (let k = n - 1; k >= 0; k--) {
@@ -23,7 +24,10 @@ export const lengthsOf = (radix: number, from: number, to: number): number[] =>
 export const key = fc.uint8Array({ minLength: 32, maxLength: 32 });
 export const tweak = fc.uint8Array({ minLength: 0, maxLength: 40 });
 export const batchOf = (radix: number, n: number, maxLength: number): fc.Arbitrary<number[][]> =>
-  fc.array(fc.array(fc.integer({ min: 0, max: radix - 1 }), { minLength: n, maxLength: n }), { minLength: 0, maxLength });
+  fc.array(fc.array(fc.integer({ min: 0, max: radix - 1 }), { minLength: n, maxLength: n }), {
+    minLength: 0,
+    maxLength,
+  });
 
 /** encryptMany = encrypt of each = noble; decryptMany inverts; both directions checked. */
 export function checkBatch(k: Uint8Array, t: Uint8Array, radix: number, xs: number[][]): void {

@@ -8,7 +8,9 @@ const hex = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'hex'));
 const toHex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 
 describe('hmacSha256 against RFC 4231', () => {
-  const { cases } = JSON.parse(readFileSync(new URL('../vectors/rfc4231-hmac-sha256.json', import.meta.url), 'utf8')) as {
+  const { cases } = JSON.parse(
+    readFileSync(new URL('../vectors/rfc4231-hmac-sha256.json', import.meta.url), 'utf8'),
+  ) as {
     cases: Array<{ case: number; key: string; data: string; mac: string; truncateBytes?: number }>;
   };
   it.each(cases.map((c) => [c.case, c] as const))('case %i', (_n, c) => {
@@ -23,10 +25,14 @@ describe('hmacSha256 against RFC 4231', () => {
 describe('hmacSha256 against node:crypto createHmac', () => {
   it('agrees on random keys (0–200 bytes) and messages (0–300 bytes, every padding case)', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 200 }), fc.array(fc.uint8Array({ maxLength: 300 }), { minLength: 1, maxLength: 4 }), (key, messages) => {
-        const keyed = hmacSha256(key);
-        for (const m of messages) expect(toHex(keyed.mac(m))).toBe(createHmac('sha256', key).update(m).digest('hex'));
-      }),
+      fc.property(
+        fc.uint8Array({ maxLength: 200 }),
+        fc.array(fc.uint8Array({ maxLength: 300 }), { minLength: 1, maxLength: 4 }),
+        (key, messages) => {
+          const keyed = hmacSha256(key);
+          for (const m of messages) expect(toHex(keyed.mac(m))).toBe(createHmac('sha256', key).update(m).digest('hex'));
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -14,17 +14,20 @@ describe('ISO/IEC 7064 hybrid check character', () => {
     expect(hasValidCheck(alphabet.toNumerals(c.input + c.check)!, alphabet.radix)).toBe(true);
   });
 
-  it.each(Object.values(ALPHABETS).map((a) => [a.name, a] as const))('%s: every single substitution is caught', (_n, alphabet) => {
-    const r = alphabet.radix;
-    const base = Array.from({ length: 12 }, (_, i) => (i * 7 + 3) % r);
-    const good = [...base, checkValue(base, r)];
-    for (let pos = 0; pos < good.length; pos++) {
-      for (let value = 0; value < r; value++) {
-        if (value === good[pos]) continue;
-        const bad = good.slice();
-        bad[pos] = value;
-        expect(hasValidCheck(bad, r)).toBe(false);
+  it.each(Object.values(ALPHABETS).map((a) => [a.name, a] as const))(
+    '%s: every single substitution is caught',
+    (_n, alphabet) => {
+      const r = alphabet.radix;
+      const base = Array.from({ length: 12 }, (_, i) => (i * 7 + 3) % r);
+      const good = [...base, checkValue(base, r)];
+      for (let pos = 0; pos < good.length; pos++) {
+        for (let value = 0; value < r; value++) {
+          if (value === good[pos]) continue;
+          const bad = good.slice();
+          bad[pos] = value;
+          expect(hasValidCheck(bad, r)).toBe(false);
+        }
       }
-    }
-  });
+    },
+  );
 });

@@ -34,7 +34,9 @@ describe('DERIVATION.md §8 vectors', () => {
     for (const v of vectors.vectors) {
       for (const [sector, keys] of keyring.sectors) {
         const versions = Object.keys(v.tokens[sector]!).map(Number);
-        expect(versions).toEqual(Array.from({ length: keys.current - keys.minVersion + 1 }, (_, i) => keys.minVersion + i));
+        expect(versions).toEqual(
+          Array.from({ length: keys.current - keys.minVersion + 1 }, (_, i) => keys.minVersion + i),
+        );
       }
     }
     expect(vectors.vectors.length).toBeGreaterThanOrEqual(16);
@@ -46,63 +48,85 @@ describe('DERIVATION.md §8 vectors', () => {
     const accepted = vectors.nationalIds.filter((n) => n.canonical !== undefined);
     const refused = vectors.nationalIds.filter((n) => n.reason !== undefined);
 
-    it.each(accepted.map((n) => [JSON.stringify(n.input), n.case, n] as const))('%s (%s): canonical form and rank', (_i, _c, n) => {
-      expect(canonicalNationalId(n.input)).toBe(n.canonical);
-      expect(rankNationalId(n.canonical!)).toBe(n.rank);
-      expect(unrankNationalId(n.rank!)).toBe(n.canonical);
-    });
+    it.each(accepted.map((n) => [JSON.stringify(n.input), n.case, n] as const))(
+      '%s (%s): canonical form and rank',
+      (_i, _c, n) => {
+        expect(canonicalNationalId(n.input)).toBe(n.canonical);
+        expect(rankNationalId(n.canonical!)).toBe(n.rank);
+        expect(unrankNationalId(n.rank!)).toBe(n.canonical);
+      },
+    );
 
-    it.each(refused.map((n) => [JSON.stringify(n.input), n.case, n] as const))('%s (%s): invalid_national_id', (_i, _c, n) => {
-      expect(codeOf(() => canonicalNationalId(n.input))).toBe('invalid_national_id');
-      expect(codeOf(() => tokenizer.tniOf(n.input))).toBe('invalid_national_id');
-    });
+    it.each(refused.map((n) => [JSON.stringify(n.input), n.case, n] as const))(
+      '%s (%s): invalid_national_id',
+      (_i, _c, n) => {
+        expect(codeOf(() => canonicalNationalId(n.input))).toBe('invalid_national_id');
+        expect(codeOf(() => tokenizer.tniOf(n.input))).toBe('invalid_national_id');
+      },
+    );
 
     it('refuse for every reason', () => {
       expect(new Set(refused.map((n) => n.reason))).toEqual(new Set(['too-long', 'shape']));
     });
   });
 
-  it.each(vectors.vectors.map((v) => [JSON.stringify(v.nationalId), v] as const))('%s: canonical form, rank, TNI and every token', (_name, v) => {
-    expect(canonicalNationalId(v.nationalId)).toBe(v.canonical);
-    expect(rankNationalId(v.canonical)).toBe(v.rank);
-    const tni = tokenizer.tniOf(v.nationalId);
-    expect(String(tni).padStart(9, '0')).toBe(v.tni);
-    for (const [sector, byVersion] of Object.entries(v.tokens)) {
-      const tokens = tokenizer.sector(sector);
-      for (const [version, token] of Object.entries(byVersion)) {
-        expect(tokens.issue(tni, Number(version)).token).toBe(token);
-        expect(tokens.open(token).keyVersion).toBe(Number(version));
-        // §7 step 4: a well-formed one-way token is not_reversible; a reversible one names its person.
-        if (oneWay(sector)) expect(codeOf(() => tokenizer.reverse(sector, token))).toBe('not_reversible');
-        else expect(tokenizer.reverse(sector, token)).toEqual({ nationalId: v.canonical, keyVersion: Number(version) });
+  it.each(vectors.vectors.map((v) => [JSON.stringify(v.nationalId), v] as const))(
+    '%s: canonical form, rank, TNI and every token',
+    (_name, v) => {
+      expect(canonicalNationalId(v.nationalId)).toBe(v.canonical);
+      expect(rankNationalId(v.canonical)).toBe(v.rank);
+      const tni = tokenizer.tniOf(v.nationalId);
+      expect(String(tni).padStart(9, '0')).toBe(v.tni);
+      for (const [sector, byVersion] of Object.entries(v.tokens)) {
+        const tokens = tokenizer.sector(sector);
+        for (const [version, token] of Object.entries(byVersion)) {
+          expect(tokens.issue(tni, Number(version)).token).toBe(token);
+          expect(tokens.open(token).keyVersion).toBe(Number(version));
+          // §7 step 4: a well-formed one-way token is not_reversible; a reversible one names its person.
+          if (oneWay(sector)) expect(codeOf(() => tokenizer.reverse(sector, token))).toBe('not_reversible');
+          else
+            expect(tokenizer.reverse(sector, token)).toEqual({ nationalId: v.canonical, keyVersion: Number(version) });
+        }
+        expect(tokenizer.tokenize(sector, v.nationalId).token).toBe(byVersion[String(tokens.currentVersion)]);
       }
-      expect(tokenizer.tokenize(sector, v.nationalId).token).toBe(byVersion[String(tokens.currentVersion)]);
-    }
-  });
+    },
+  );
 
   it.each(vectors.invalid.map((v) => [v.sector, v.reason, JSON.stringify(v.token), v.case, v] as const))(
     '%s: refuses at %s %s (%s)',
     (_s, _r, _t, _c, v) => {
       // §7: a retired version has its own code, every other failure the generic one, in one-way sectors too.
-      const expected = v.reason === 'retired' ? { code: 'token_retired' } : { code: 'invalid_token', message: 'not a valid token of this sector' };
+      const expected =
+        v.reason === 'retired'
+          ? { code: 'token_retired' }
+          : { code: 'invalid_token', message: 'not a valid token of this sector' };
       expect(() => tokenizer.reverse(v.sector, v.token)).toThrow(expect.objectContaining(expected));
       // A sector's own reading (open) stops before the rank, which the tokenizer checks (§7 step 6).
-      if (v.reason !== 'rank-range') expect(() => tokenizer.sector(v.sector).open(v.token)).toThrow(expect.objectContaining({ code: expected.code }));
+      if (v.reason !== 'rank-range')
+        expect(() => tokenizer.sector(v.sector).open(v.token)).toThrow(
+          expect.objectContaining({ code: expected.code }),
+        );
     },
   );
 
   it('refuse tokens for every reason, in every sector', () => {
-    expect(new Set(vectors.invalid.map((v) => v.reason))).toEqual(new Set(['length', 'alphabet', 'check', 'version', 'retired', 'tni-range', 'rank-range']));
+    expect(new Set(vectors.invalid.map((v) => v.reason))).toEqual(
+      new Set(['length', 'alphabet', 'check', 'version', 'retired', 'tni-range', 'rank-range']),
+    );
     expect(new Set(vectors.invalid.map((v) => v.sector))).toEqual(new Set(Object.keys(config.sectors)));
     const oneWayReasons = new Set(vectors.invalid.filter((v) => oneWay(v.sector)).map((v) => v.reason));
     expect(oneWayReasons).toEqual(new Set(['length', 'alphabet', 'check', 'version', 'retired']));
   });
 
-  it.each(vectors.lookalikes.map((v) => [v.sector, v.typed, v] as const))('%s: reads the typed look-alike %s', (sector, _t, v) => {
-    const tokens = tokenizer.sector(sector);
-    expect(tokens.format.symbols.normalize(v.typed)).toBe(v.canonical);
-    expect(tokens.open(v.typed).keyVersion).toBe(tokens.open(v.canonical).keyVersion);
-    if (oneWay(sector)) expect(codeOf(() => tokenizer.reverse(sector, v.typed))).toBe('not_reversible');
-    else expect(tokenizer.reverse(sector, v.typed).nationalId).toBe(tokenizer.reverse(sector, v.canonical).nationalId);
-  });
+  it.each(vectors.lookalikes.map((v) => [v.sector, v.typed, v] as const))(
+    '%s: reads the typed look-alike %s',
+    (sector, _t, v) => {
+      const tokens = tokenizer.sector(sector);
+      expect(tokens.format.symbols.normalize(v.typed)).toBe(v.canonical);
+      expect(tokens.open(v.typed).keyVersion).toBe(tokens.open(v.canonical).keyVersion);
+      if (oneWay(sector)) expect(codeOf(() => tokenizer.reverse(sector, v.typed))).toBe('not_reversible');
+      else
+        expect(tokenizer.reverse(sector, v.typed).nationalId).toBe(tokenizer.reverse(sector, v.canonical).nationalId);
+    },
+  );
 });

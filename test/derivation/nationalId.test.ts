@@ -1,5 +1,10 @@
 import fc from 'fast-check';
-import { canonicalNationalId, NATIONAL_ID_COUNT, rankNationalId, unrankNationalId } from '../../src/derivation/nationalId.js';
+import {
+  canonicalNationalId,
+  NATIONAL_ID_COUNT,
+  rankNationalId,
+  unrankNationalId,
+} from '../../src/derivation/nationalId.js';
 
 describe('national ID', () => {
   it('trims and upper-cases', () => {
@@ -33,9 +38,7 @@ describe('national ID', () => {
     expect(rankNationalId('A0')).toBe(0);
     expect(unrankNationalId(NATIONAL_ID_COUNT - 1)).toBe('ZZ999999');
     expect(rankNationalId('A01')).not.toBe(rankNationalId('A1'));
-    const id = fc
-      .tuple(fc.stringMatching(/^[A-Z]{1,2}$/), fc.stringMatching(/^[0-9]{1,6}$/))
-      .map(([l, d]) => l + d);
+    const id = fc.tuple(fc.stringMatching(/^[A-Z]{1,2}$/), fc.stringMatching(/^[0-9]{1,6}$/)).map(([l, d]) => l + d);
     fc.assert(
       fc.property(id, (nid) => {
         const rank = rankNationalId(nid);
@@ -44,6 +47,11 @@ describe('national ID', () => {
         expect(unrankNationalId(rank)).toBe(nid);
       }),
     );
-    fc.assert(fc.property(fc.integer({ min: 0, max: NATIONAL_ID_COUNT - 1 }), (rank) => rankNationalId(unrankNationalId(rank)) === rank));
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: NATIONAL_ID_COUNT - 1 }),
+        (rank) => rankNationalId(unrankNationalId(rank)) === rank,
+      ),
+    );
   });
 });

@@ -28,7 +28,8 @@ describe('retired key versions (digits, one version character)', () => {
       if (version > 1) expect(rotateSector(keyring, 'health', maxVersions)).toBe(version);
       keys.minVersion = Math.max(1, version - 1); // the careless operator keeps only two versions live
       const tokenizer = createTokenizer(config, keyring);
-      for (const nationalId of people) issued.push({ ...tokenizer.tokenize('health', nationalId), nationalId, version });
+      for (const nationalId of people)
+        issued.push({ ...tokenizer.tokenize('health', nationalId), nationalId, version });
       for (const t of issued) {
         if (t.version < keys.minVersion) {
           expect(codeOf(() => tokenizer.reverse('health', t.token))).toBe('token_retired');

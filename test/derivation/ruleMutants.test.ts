@@ -38,14 +38,37 @@ const keyringFile = JSON.parse(readVector('test-keyring.json')) as {
   root: string;
   sectors: Record<string, { current: number; minVersion: number; versions: Record<string, string> }>;
 };
-const formats = (JSON.parse(readVector('vector-sectors.json')) as { sectors: Record<string, { policy: Sector['policy']; alphabet: AlphabetName; length: number; checkCharacter?: boolean; versionCharacters?: number }> }).sectors;
+const formats = (
+  JSON.parse(readVector('vector-sectors.json')) as {
+    sectors: Record<
+      string,
+      {
+        policy: Sector['policy'];
+        alphabet: AlphabetName;
+        length: number;
+        checkCharacter?: boolean;
+        versionCharacters?: number;
+      }
+    >;
+  }
+).sectors;
 const key32 = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'base64url'));
 const ROOT = key32(keyringFile.root);
 const SECTORS = new Map<string, Sector>(
   Object.entries(formats).map(([id, f]) => {
     const ring = keyringFile.sectors[id]!;
     const keys = new Map(Object.entries(ring.versions).map(([v, key]) => [Number(v), key32(key)] as const));
-    const sector: Sector = { id, policy: f.policy, alphabet: f.alphabet, length: f.length, check: f.checkCharacter ?? true, k: f.versionCharacters ?? 1, current: ring.current, minVersion: ring.minVersion, keys };
+    const sector: Sector = {
+      id,
+      policy: f.policy,
+      alphabet: f.alphabet,
+      length: f.length,
+      check: f.checkCharacter ?? true,
+      k: f.versionCharacters ?? 1,
+      current: ring.current,
+      minVersion: ring.minVersion,
+      keys,
+    };
     return [id, sector];
   }),
 );
@@ -131,11 +154,16 @@ const SYMBOLS: Record<AlphabetName, string> = {
 };
 
 /** The hybrid recurrence of §6 as a parameter, so that mutants can change one line of it. */
-function hybridCheck(values: number[], r: number, step = (p: number, a: number): number => {
-  let s = (p + a) % r;
-  if (s === 0) s = r;
-  return (2 * s) % (r + 1);
-}, target = 1): number {
+function hybridCheck(
+  values: number[],
+  r: number,
+  step = (p: number, a: number): number => {
+    let s = (p + a) % r;
+    if (s === 0) s = r;
+    return (2 * s) % (r + 1);
+  },
+  target = 1,
+): number {
   const p = values.reduce(step, r);
   return (((target - p) % r) + r) % r;
 }
@@ -145,13 +173,17 @@ const REFERENCE: Rules = {
   trim: asciiTrim,
   upper: asciiUpper,
   shape: (s) => /^[A-Z]{1,2}[0-9]{1,6}$/.test(s),
-  letterIndex: (l) => (l.length === 1 ? l.charCodeAt(0) - 65 : 26 + 26 * (l.charCodeAt(0) - 65) + (l.charCodeAt(1) - 65)),
+  letterIndex: (l) =>
+    l.length === 1 ? l.charCodeAt(0) - 65 : 26 + 26 * (l.charCodeAt(0) - 65) + (l.charCodeAt(1) - 65),
   digitIndex: (d) => OFFSET[d.length]! + Number(d),
   unrank(rank) {
     const letterIndex = Math.floor(rank / DIGIT_BLOCK);
     const digitIndex = rank % DIGIT_BLOCK;
     const letter = (i: number): string => String.fromCharCode(65 + i);
-    const letters = letterIndex < 26 ? letter(letterIndex) : letter(Math.floor((letterIndex - 26) / 26)) + letter((letterIndex - 26) % 26);
+    const letters =
+      letterIndex < 26
+        ? letter(letterIndex)
+        : letter(Math.floor((letterIndex - 26) / 26)) + letter((letterIndex - 26) % 26);
     let k = 6;
     while (digitIndex < OFFSET[k]!) k--;
     return letters + String(digitIndex - OFFSET[k]!).padStart(k, '0');
@@ -211,7 +243,15 @@ function derivation(rules: Rules): Derivation {
   const ciphers = new Map<string, FF1>();
   const sectorCipher = (s: Sector, v: number): FF1 => {
     const id = `${s.id}/${v}`;
-    if (!ciphers.has(id)) ciphers.set(id, ff1(derive(s.keys.get(v)!, rules.sectorInfo(s.id, v, 'ff1')), rules.symbols(s.alphabet).length, utf8(rules.tokenTweak(s.id, v))));
+    if (!ciphers.has(id))
+      ciphers.set(
+        id,
+        ff1(
+          derive(s.keys.get(v)!, rules.sectorInfo(s.id, v, 'ff1')),
+          rules.symbols(s.alphabet).length,
+          utf8(rules.tokenTweak(s.id, v)),
+        ),
+      );
     return ciphers.get(id)!;
   };
 
@@ -231,7 +271,11 @@ function derivation(rules: Rules): Derivation {
     const B =
       s.policy === 'reversible'
         ? sectorCipher(s, v).encrypt(rules.bodyInput(tni, r, n))
-        : rules.reduce(hmacSha256(derive(s.keys.get(v)!, rules.sectorInfo(s.id, v, 'hmac'))).mac(rules.macMessage(tni)), r, n);
+        : rules.reduce(
+            hmacSha256(derive(s.keys.get(v)!, rules.sectorInfo(s.id, v, 'hmac'))).mac(rules.macMessage(tni)),
+            r,
+            n,
+          );
     const values = [...V, ...B];
     if (s.check) values.push(rules.checkValue(rules.checked(values, s.k), r));
     return values.map((x) => symbols[x]).join('');
@@ -245,7 +289,8 @@ function derivation(rules: Rules): Derivation {
     const chars = [...token];
     const inAlphabet = chars.every((c) => symbols.includes(c));
     const values = chars.map((c) => symbols.indexOf(c));
-    const version = (): { v: number; verdict?: 'version' | 'retired' } => rules.versionOf(rules.readV(values.slice(0, s.k), r), s, r);
+    const version = (): { v: number; verdict?: 'version' | 'retired' } =>
+      rules.versionOf(rules.readV(values.slice(0, s.k), r), s, r);
     if (rules.versionBeforeStep2 && values.slice(0, s.k).every((x) => x >= 0) && values.length >= s.k) {
       const early = version().verdict;
       if (early) return { reason: early };
@@ -253,7 +298,11 @@ function derivation(rules: Rules): Derivation {
     const passes: Record<Step2Test, () => boolean> = {
       length: () => rules.length(token) === s.length,
       alphabet: () => inAlphabet,
-      check: () => !s.check || (inAlphabet && values.length >= 2 && rules.checkValue(rules.checked(values.slice(0, -1), s.k), r) === values.at(-1)),
+      check: () =>
+        !s.check ||
+        (inAlphabet &&
+          values.length >= 2 &&
+          rules.checkValue(rules.checked(values.slice(0, -1), s.k), r) === values.at(-1)),
     };
     for (const test of rules.order) if (!passes[test]()) return { reason: test }; // step 2
     if (s.policy === 'one-way' && rules.oneWay === 'before-step-3') return 'not_reversible';
@@ -284,39 +333,67 @@ function attempt<T>(run: () => T): T | { threw: string } {
 }
 
 function* differences(rules: Rules): Generator<string> {
-  for (const sector of SECTORS.values()) if (!rules.accepts(sector)) yield `the format or keyring of sector ${sector.id} is refused`;
+  for (const sector of SECTORS.values())
+    if (!rules.accepts(sector)) yield `the format or keyring of sector ${sector.id} is refused`;
   const d = derivation(rules);
   const differs = (what: string, got: unknown, want: unknown): string | undefined =>
-    isDeepStrictEqual(got, want) ? undefined : `${what}: ${JSON.stringify(got)}, the vector says ${JSON.stringify(want)}`;
+    isDeepStrictEqual(got, want)
+      ? undefined
+      : `${what}: ${JSON.stringify(got)}, the vector says ${JSON.stringify(want)}`;
   for (const n of vectors.nationalIds) {
     const want = n.reason !== undefined ? { reason: n.reason } : { canonical: n.canonical, rank: n.rank };
-    const diff = differs(`national ID ${JSON.stringify(n.input)}`, attempt(() => d.nationalId(n.input)), want);
+    const diff = differs(
+      `national ID ${JSON.stringify(n.input)}`,
+      attempt(() => d.nationalId(n.input)),
+      want,
+    );
     if (diff) yield diff;
   }
   for (const p of vectors.vectors) {
     const id = attempt(() => d.nationalId(p.nationalId));
     const tni = 'rank' in id ? attempt(() => d.tni(id.rank)) : id;
-    const diff = differs(`person ${JSON.stringify(p.nationalId)}`, [id, typeof tni === 'number' ? String(tni).padStart(9, '0') : tni], [{ canonical: p.canonical, rank: p.rank }, p.tni]);
+    const diff = differs(
+      `person ${JSON.stringify(p.nationalId)}`,
+      [id, typeof tni === 'number' ? String(tni).padStart(9, '0') : tni],
+      [{ canonical: p.canonical, rank: p.rank }, p.tni],
+    );
     if (diff) yield diff;
     if (typeof tni !== 'number') continue;
     for (const [sectorId, byVersion] of Object.entries(p.tokens)) {
       const sector = SECTORS.get(sectorId)!;
       for (const [version, token] of Object.entries(byVersion)) {
-        const made = differs(`${sectorId} v${version} token of ${p.canonical}`, attempt(() => d.token(sector, Number(version), tni)), token);
+        const made = differs(
+          `${sectorId} v${version} token of ${p.canonical}`,
+          attempt(() => d.token(sector, Number(version), tni)),
+          token,
+        );
         if (made) yield made;
-        const want: Read = sector.policy === 'one-way' ? 'not_reversible' : { v: Number(version), nationalId: p.canonical };
-        const read = differs(`${sectorId} reading ${token}`, attempt(() => d.read(sector, token)), want);
+        const want: Read =
+          sector.policy === 'one-way' ? 'not_reversible' : { v: Number(version), nationalId: p.canonical };
+        const read = differs(
+          `${sectorId} reading ${token}`,
+          attempt(() => d.read(sector, token)),
+          want,
+        );
         if (read) yield read;
       }
     }
   }
   for (const bad of vectors.invalid) {
-    const diff = differs(`${bad.sector} reading ${JSON.stringify(bad.token)} (${bad.case})`, attempt(() => d.read(SECTORS.get(bad.sector)!, bad.token)), { reason: bad.reason });
+    const diff = differs(
+      `${bad.sector} reading ${JSON.stringify(bad.token)} (${bad.case})`,
+      attempt(() => d.read(SECTORS.get(bad.sector)!, bad.token)),
+      { reason: bad.reason },
+    );
     if (diff) yield diff;
   }
   for (const look of vectors.lookalikes) {
     const sector = SECTORS.get(look.sector)!;
-    const diff = differs(`${look.sector} look-alike ${look.typed}`, attempt(() => [rules.normalize(sector.alphabet, look.typed), d.read(sector, look.typed)]), attempt(() => [look.canonical, d.read(sector, look.canonical)]));
+    const diff = differs(
+      `${look.sector} look-alike ${look.typed}`,
+      attempt(() => [rules.normalize(sector.alphabet, look.typed), d.read(sector, look.typed)]),
+      attempt(() => [look.canonical, d.read(sector, look.canonical)]),
+    );
     if (diff) yield diff;
   }
 }
@@ -328,9 +405,16 @@ const firstDifference = (rules: Rules): string | undefined => differences(rules)
 // ---------------------------------------------------------------------------------------------
 
 const UNICODE_SPACE_PY = '[\\t-\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]';
-const strip = (set: string) => (s: string): string => s.replace(new RegExp(`^${set}+|${set}+$`, 'g'), '');
-const offsetShifted = (k: number) => (d: string): number => (d.length === k ? OFFSET[k]! + 1 : OFFSET[d.length]!) + Number(d);
-const crockfordEverywhere = (alphabet: AlphabetName, token: string): string => (alphabet === 'digits' ? token : asciiUpper(token).replace(/[IL]/g, '1').replace(/O/g, '0'));
+const strip =
+  (set: string) =>
+  (s: string): string =>
+    s.replace(new RegExp(`^${set}+|${set}+$`, 'g'), '');
+const offsetShifted =
+  (k: number) =>
+  (d: string): number =>
+    (d.length === k ? OFFSET[k]! + 1 : OFFSET[d.length]!) + Number(d);
+const crockfordEverywhere = (alphabet: AlphabetName, token: string): string =>
+  alphabet === 'digits' ? token : asciiUpper(token).replace(/[IL]/g, '1').replace(/O/g, '0');
 
 const MUTANTS: Array<[rule: string, mutant: string, change: Partial<Rules>]> = [
   ['§2 an input of more than 64 characters is refused', 'no limit', { tooLong: () => false }],
@@ -344,69 +428,264 @@ const MUTANTS: Array<[rule: string, mutant: string, change: Partial<Rules>]> = [
   ['§2 trim ASCII white space U+0009–U+000D, U+0020', 'without VT and FF', { trim: strip('[\\t\\n\\r ]') }],
   ['§2 trim leading and trailing white space', 'leading only', { trim: (s) => s.replace(/^[\t-\r ]+/, '') }],
   ['§2 trim leading and trailing white space', 'trailing only', { trim: (s) => s.replace(/[\t-\r ]+$/, '') }],
-  ['§2 trim leading and trailing white space', 'inner white space removed too', { trim: (s) => s.replace(/[\t-\r ]/g, '') }],
+  [
+    '§2 trim leading and trailing white space',
+    'inner white space removed too',
+    { trim: (s) => s.replace(/[\t-\r ]/g, '') },
+  ],
   ['§2 trim leading and trailing white space', 'no trimming', { trim: (s) => s }],
   ['§2 upper-case ASCII a–z only', 'String#toUpperCase', { upper: (s) => s.toUpperCase() }],
   ['§2 upper-case ASCII a–z only', 'NFKC, then upper case', { upper: (s) => asciiUpper(s.normalize('NFKC')) }],
   ['§2 upper-case ASCII a–z only', 'no upper-casing', { upper: (s) => s }],
-  ['§2 ^[A-Z]{1,2}[0-9]{1,6}$ matches the whole string', 'per line (multiline)', { shape: (s) => /^[A-Z]{1,2}[0-9]{1,6}$/m.test(s) }],
-  ['§2 ^[A-Z]{1,2}[0-9]{1,6}$ matches the whole string', 'not anchored at the start', { shape: (s) => /[A-Z]{1,2}[0-9]{1,6}$/.test(s) }],
-  ['§2 ^[A-Z]{1,2}[0-9]{1,6}$ matches the whole string', 'not anchored at the end', { shape: (s) => /^[A-Z]{1,2}[0-9]{1,6}/.test(s) }],
+  [
+    '§2 ^[A-Z]{1,2}[0-9]{1,6}$ matches the whole string',
+    'per line (multiline)',
+    { shape: (s) => /^[A-Z]{1,2}[0-9]{1,6}$/m.test(s) },
+  ],
+  [
+    '§2 ^[A-Z]{1,2}[0-9]{1,6}$ matches the whole string',
+    'not anchored at the start',
+    { shape: (s) => /[A-Z]{1,2}[0-9]{1,6}$/.test(s) },
+  ],
+  [
+    '§2 ^[A-Z]{1,2}[0-9]{1,6}$ matches the whole string',
+    'not anchored at the end',
+    { shape: (s) => /^[A-Z]{1,2}[0-9]{1,6}/.test(s) },
+  ],
   ['§2 ASCII letters and digits only', 'Unicode decimal digits', { shape: (s) => /^[A-Z]{1,2}\p{Nd}{1,6}$/u.test(s) }],
-  ['§2 ASCII letters and digits only', 'Unicode upper-case letters', { shape: (s) => /^\p{Lu}{1,2}[0-9]{1,6}$/u.test(s) }],
+  [
+    '§2 ASCII letters and digits only',
+    'Unicode upper-case letters',
+    { shape: (s) => /^\p{Lu}{1,2}[0-9]{1,6}$/u.test(s) },
+  ],
   ['§2 1–2 letters', '1–3 letters', { shape: (s) => /^[A-Z]{1,3}[0-9]{1,6}$/.test(s) }],
   ['§2 1–6 digits', '1–7 digits', { shape: (s) => /^[A-Z]{1,2}[0-9]{1,7}$/.test(s) }],
-  ['§2 letterIndex = 26 + 26·L0 + L1', '26 + L0 + 26·L1', { letterIndex: (l) => (l.length === 1 ? l.charCodeAt(0) - 65 : 26 + (l.charCodeAt(0) - 65) + 26 * (l.charCodeAt(1) - 65)) }],
-  ['§2 letterIndex = 26 + 26·L0 + L1', 'without the 26 of one-letter IDs', { letterIndex: (l) => (l.length === 1 ? l.charCodeAt(0) - 65 : 26 * (l.charCodeAt(0) - 65) + (l.charCodeAt(1) - 65)) }],
-  ...[2, 3, 4, 5, 6].map((k): [string, string, Partial<Rules>] => [`§2 offset(${k}) = ${OFFSET[k]}`, `offset(${k}) + 1`, { digitIndex: offsetShifted(k) }]),
-  ['§2 leading zeros are significant (digitIndex = offset(k) + d)', 'digit value only', { digitIndex: (d) => Number(d) }],
-  ['§2/§7 the rank is inverted with its leading zeros', 'digits without leading zeros', { unrank: (rank) => REFERENCE.unrank(rank).replace(/^([A-Z]+)0+(?=\d)/, '$1') }],
+  [
+    '§2 letterIndex = 26 + 26·L0 + L1',
+    '26 + L0 + 26·L1',
+    {
+      letterIndex: (l) =>
+        l.length === 1 ? l.charCodeAt(0) - 65 : 26 + (l.charCodeAt(0) - 65) + 26 * (l.charCodeAt(1) - 65),
+    },
+  ],
+  [
+    '§2 letterIndex = 26 + 26·L0 + L1',
+    'without the 26 of one-letter IDs',
+    {
+      letterIndex: (l) =>
+        l.length === 1 ? l.charCodeAt(0) - 65 : 26 * (l.charCodeAt(0) - 65) + (l.charCodeAt(1) - 65),
+    },
+  ],
+  ...[2, 3, 4, 5, 6].map((k): [string, string, Partial<Rules>] => [
+    `§2 offset(${k}) = ${OFFSET[k]}`,
+    `offset(${k}) + 1`,
+    { digitIndex: offsetShifted(k) },
+  ]),
+  [
+    '§2 leading zeros are significant (digitIndex = offset(k) + d)',
+    'digit value only',
+    { digitIndex: (d) => Number(d) },
+  ],
+  [
+    '§2/§7 the rank is inverted with its leading zeros',
+    'digits without leading zeros',
+    { unrank: (rank) => REFERENCE.unrank(rank).replace(/^([A-Z]+)0+(?=\d)/, '$1') },
+  ],
   ['§2 X = numerals of the rank, length 9', 'length 10', { tniInput: (rank) => numerals(rank, 10, 10) }],
   ['§2 TNI tweak ASCII("sectoken/v1/tni")', 'empty tweak', { tniTweak: '' }],
   ['§3 HKDF salt ASCII("sectoken/v1")', 'empty salt', { salt: '' }],
   ['§3 K_tni info "sectoken/v1/tni/ff1"', '"sectoken/v1/tni"', { tniInfo: 'sectoken/v1/tni' }],
-  ['§3 K_ff1 info binds the version', 'without the version', { sectorInfo: (s, _v, use) => `sectoken/v1/sector/${s}/${use}` }],
-  ['§3 v written in decimal without leading zeros', 'zero-padded to 2 digits', { sectorInfo: (s, v, use) => `sectoken/v1/sector/${s}/${String(v).padStart(2, '0')}/${use}` }],
-  ['§3 K_mac info ends "/hmac"', '"/ff1", the key of FF1', { sectorInfo: (s, v) => `sectoken/v1/sector/${s}/${v}/ff1` }],
-  ['§4 reversible sectors need r^n ≥ 10^9', 'r^n > 10^9', { accepts: (s) => REFERENCE.accepts(s) && !(s.policy === 'reversible' && SYMBOLS[s.alphabet].length ** REFERENCE.bodyLength(s) === TNI_SPACE) }],
-  ['§4 one-way sectors need 96 ≤ n·log2(r) ≤ 128', 'below 128', { accepts: (s) => REFERENCE.accepts(s) && !(s.policy === 'one-way' && REFERENCE.bodyLength(s) * Math.log2(SYMBOLS[s.alphabet].length) >= 128) }],
-  ['§4 at most r^k versions in a sector\'s life', 'fewer than r^k', { accepts: (s) => REFERENCE.accepts(s) && s.current < SYMBOLS[s.alphabet].length ** s.k }],
-  ['§4 crockford32 symbols 0-9 A-Z without I L O U', '0-9 A-V (base32hex)', { symbols: (a) => (a === 'crockford32' ? '0123456789ABCDEFGHIJKLMNOPQRSTUV' : SYMBOLS[a]) }],
+  [
+    '§3 K_ff1 info binds the version',
+    'without the version',
+    { sectorInfo: (s, _v, use) => `sectoken/v1/sector/${s}/${use}` },
+  ],
+  [
+    '§3 v written in decimal without leading zeros',
+    'zero-padded to 2 digits',
+    { sectorInfo: (s, v, use) => `sectoken/v1/sector/${s}/${String(v).padStart(2, '0')}/${use}` },
+  ],
+  [
+    '§3 K_mac info ends "/hmac"',
+    '"/ff1", the key of FF1',
+    { sectorInfo: (s, v) => `sectoken/v1/sector/${s}/${v}/ff1` },
+  ],
+  [
+    '§4 reversible sectors need r^n ≥ 10^9',
+    'r^n > 10^9',
+    {
+      accepts: (s) =>
+        REFERENCE.accepts(s) &&
+        !(s.policy === 'reversible' && SYMBOLS[s.alphabet].length ** REFERENCE.bodyLength(s) === TNI_SPACE),
+    },
+  ],
+  [
+    '§4 one-way sectors need 96 ≤ n·log2(r) ≤ 128',
+    'below 128',
+    {
+      accepts: (s) =>
+        REFERENCE.accepts(s) &&
+        !(s.policy === 'one-way' && REFERENCE.bodyLength(s) * Math.log2(SYMBOLS[s.alphabet].length) >= 128),
+    },
+  ],
+  [
+    "§4 at most r^k versions in a sector's life",
+    'fewer than r^k',
+    { accepts: (s) => REFERENCE.accepts(s) && s.current < SYMBOLS[s.alphabet].length ** s.k },
+  ],
+  [
+    '§4 crockford32 symbols 0-9 A-Z without I L O U',
+    '0-9 A-V (base32hex)',
+    { symbols: (a) => (a === 'crockford32' ? '0123456789ABCDEFGHIJKLMNOPQRSTUV' : SYMBOLS[a]) },
+  ],
   ['§4 hex symbols 0-9 A-F', 'lower-case a-f', { symbols: (a) => (a === 'hex' ? '0123456789abcdef' : SYMBOLS[a]) }],
-  ['§4 n = ℓ − k − (1 with a check character)', 'one version character always', { bodyLength: (s) => s.length - 1 - (s.check ? 1 : 0) }],
+  [
+    '§4 n = ℓ − k − (1 with a check character)',
+    'one version character always',
+    { bodyLength: (s) => s.length - 1 - (s.check ? 1 : 0) },
+  ],
   ['§4 V = numerals of v mod r^k, length k', 'v mod r', { versionValue: (v, r) => v % r }],
   ['§4 V = numerals of v mod r^k, length k', '(v − 1) mod r^k', { versionValue: (v, r, k) => (v - 1) % r ** k }],
   ['§4 V = numerals of v mod r^k, length k', 'v, without the reduction (r^k has no value)', { versionValue: (v) => v }],
-  ['§4 V read as NUM_r, most significant first', 'least significant first', { readV: (values, r) => Number(NUM([...values].reverse(), r)) }],
-  ['§4 w = 0 is version r^k', 'w = 0 is version 0', { versionOf: (w, s, r) => (w === 0 ? { v: 0, verdict: 'retired' } : REFERENCE.versionOf(w, s, r)) }],
-  ['§4 one version value per version', 'the earlier window: the live version congruent to w', {
-    versionOf: (w, s, r) => {
-      for (let v = s.current; v >= s.minVersion; v--) if (v % r ** s.k === w) return { v };
-      return { v: w, verdict: 'version' };
+  [
+    '§4 V read as NUM_r, most significant first',
+    'least significant first',
+    { readV: (values, r) => Number(NUM([...values].reverse(), r)) },
+  ],
+  [
+    '§4 w = 0 is version r^k',
+    'w = 0 is version 0',
+    { versionOf: (w, s, r) => (w === 0 ? { v: 0, verdict: 'retired' } : REFERENCE.versionOf(w, s, r)) },
+  ],
+  [
+    '§4 one version value per version',
+    'the earlier window: the live version congruent to w',
+    {
+      versionOf: (w, s, r) => {
+        for (let v = s.current; v >= s.minVersion; v--) if (v % r ** s.k === w) return { v };
+        return { v: w, verdict: 'version' };
+      },
     },
-  }],
-  ['§4 a version below minVersion is retired', 'answered as never made', { versionOf: (w, s, r) => { const got = REFERENCE.versionOf(w, s, r); return got.verdict === 'retired' ? { v: got.v, verdict: 'version' } : got; } }],
-  ['§4 v > current is invalid', 'v ≥ current', { versionOf: (w, s, r) => (REFERENCE.versionOf(w, s, r).v === s.current ? { v: s.current, verdict: 'version' } : REFERENCE.versionOf(w, s, r)) }],
-  ['§4 v < minVersion is retired', 'v ≤ minVersion', { versionOf: (w, s, r) => (REFERENCE.versionOf(w, s, r).v === s.minVersion ? { v: s.minVersion, verdict: 'retired' } : REFERENCE.versionOf(w, s, r)) }],
-  ['§5 X = numerals of the TNI in radix r, length n', 'least significant first', { bodyInput: (tni, r, n) => numerals(tni, r, n).reverse() }],
-  ['§5 tweak ASCII("sectoken/v1/token/" + s + "/" + v)', 'without the version', { tokenTweak: (s) => `sectoken/v1/token/${s}` }],
-  ['§5 HMAC message: the TNI as 9 decimal digits, zero-padded', 'not zero-padded', { macMessage: (tni) => utf8(String(tni)) }],
-  ['§5 HMAC message: the TNI as 9 decimal digits, zero-padded', 'padded with spaces', { macMessage: (tni) => utf8(String(tni).padStart(9, ' ')) }],
-  ['§5 B = numerals of (m mod r^n), m the whole 256-bit MAC', 'm of the first 128 bits', { reduce: (mac, r, n) => REFERENCE.reduce(new Uint8Array([...new Uint8Array(16), ...mac.slice(0, 16)]), r, n) }],
-  ['§5 B = numerals of (m mod r^n), most significant first', 'least significant first', { reduce: (mac, r, n) => REFERENCE.reduce(mac, r, n).reverse() }],
+  ],
+  [
+    '§4 a version below minVersion is retired',
+    'answered as never made',
+    {
+      versionOf: (w, s, r) => {
+        const got = REFERENCE.versionOf(w, s, r);
+        return got.verdict === 'retired' ? { v: got.v, verdict: 'version' } : got;
+      },
+    },
+  ],
+  [
+    '§4 v > current is invalid',
+    'v ≥ current',
+    {
+      versionOf: (w, s, r) =>
+        REFERENCE.versionOf(w, s, r).v === s.current
+          ? { v: s.current, verdict: 'version' }
+          : REFERENCE.versionOf(w, s, r),
+    },
+  ],
+  [
+    '§4 v < minVersion is retired',
+    'v ≤ minVersion',
+    {
+      versionOf: (w, s, r) =>
+        REFERENCE.versionOf(w, s, r).v === s.minVersion
+          ? { v: s.minVersion, verdict: 'retired' }
+          : REFERENCE.versionOf(w, s, r),
+    },
+  ],
+  [
+    '§5 X = numerals of the TNI in radix r, length n',
+    'least significant first',
+    { bodyInput: (tni, r, n) => numerals(tni, r, n).reverse() },
+  ],
+  [
+    '§5 tweak ASCII("sectoken/v1/token/" + s + "/" + v)',
+    'without the version',
+    { tokenTweak: (s) => `sectoken/v1/token/${s}` },
+  ],
+  [
+    '§5 HMAC message: the TNI as 9 decimal digits, zero-padded',
+    'not zero-padded',
+    { macMessage: (tni) => utf8(String(tni)) },
+  ],
+  [
+    '§5 HMAC message: the TNI as 9 decimal digits, zero-padded',
+    'padded with spaces',
+    { macMessage: (tni) => utf8(String(tni).padStart(9, ' ')) },
+  ],
+  [
+    '§5 B = numerals of (m mod r^n), m the whole 256-bit MAC',
+    'm of the first 128 bits',
+    { reduce: (mac, r, n) => REFERENCE.reduce(new Uint8Array([...new Uint8Array(16), ...mac.slice(0, 16)]), r, n) },
+  ],
+  [
+    '§5 B = numerals of (m mod r^n), most significant first',
+    'least significant first',
+    { reduce: (mac, r, n) => REFERENCE.reduce(mac, r, n).reverse() },
+  ],
   ['§6 the check character covers V || B', 'B only', { checked: (values, k) => values.slice(k) }],
-  ['§6 if s = 0 then s = r', 's stays 0', { checkValue: (values, r) => hybridCheck(values, r, (p, a) => (2 * ((p + a) % r)) % (r + 1)) }],
-  ['§6 p = (2·s) mod (r + 1)', 'mod r', { checkValue: (values, r) => hybridCheck(values, r, (p, a) => (2 * ((p + a) % r || r)) % r) }],
+  [
+    '§6 if s = 0 then s = r',
+    's stays 0',
+    { checkValue: (values, r) => hybridCheck(values, r, (p, a) => (2 * ((p + a) % r)) % (r + 1)) },
+  ],
+  [
+    '§6 p = (2·s) mod (r + 1)',
+    'mod r',
+    { checkValue: (values, r) => hybridCheck(values, r, (p, a) => (2 * ((p + a) % r || r)) % r) },
+  ],
   ['§6 (p + c) mod r = 1', '(p + c) mod r = 0', { checkValue: (values, r) => hybridCheck(values, r, undefined, 0) }],
-  ['§6 ISO 7064 hybrid system', 'plain sum mod r', { checkValue: (values, r) => (((1 - values.reduce((a, b) => a + b, 0)) % r) + r) % r }],
-  ['§7.1 alphanumeric and hex upper-case', 'hex kept as typed', { normalize: (a, t) => (a === 'hex' ? t : REFERENCE.normalize(a, t)) }],
-  ['§7.1 alphanumeric and hex upper-case', 'alphanumeric kept as typed', { normalize: (a, t) => (a === 'alphanumeric' ? t : REFERENCE.normalize(a, t)) }],
-  ['§7.1 upper-casing is ASCII only', 'String#toUpperCase', { normalize: (a, t) => REFERENCE.normalize(a, a === 'digits' ? t : t.toUpperCase()) }],
-  ['§7.1 crockford32 reads I and L as 1, O as 0', 'L not read as 1', { normalize: (a, t) => (a === 'crockford32' ? asciiUpper(t).replace(/I/g, '1').replace(/O/g, '0') : REFERENCE.normalize(a, t)) }],
-  ['§7.1 crockford32 reads I and L as 1, O as 0', 'O not read as 0', { normalize: (a, t) => (a === 'crockford32' ? asciiUpper(t).replace(/[IL]/g, '1') : REFERENCE.normalize(a, t)) }],
-  ['§7.1 crockford32 reads I and L as 1, O as 0', 'after upper-casing: i, l, o kept', { normalize: (a, t) => (a === 'crockford32' ? asciiUpper(t.replace(/[IL]/g, '1').replace(/O/g, '0')) : REFERENCE.normalize(a, t)) }],
+  [
+    '§6 ISO 7064 hybrid system',
+    'plain sum mod r',
+    { checkValue: (values, r) => (((1 - values.reduce((a, b) => a + b, 0)) % r) + r) % r },
+  ],
+  [
+    '§7.1 alphanumeric and hex upper-case',
+    'hex kept as typed',
+    { normalize: (a, t) => (a === 'hex' ? t : REFERENCE.normalize(a, t)) },
+  ],
+  [
+    '§7.1 alphanumeric and hex upper-case',
+    'alphanumeric kept as typed',
+    { normalize: (a, t) => (a === 'alphanumeric' ? t : REFERENCE.normalize(a, t)) },
+  ],
+  [
+    '§7.1 upper-casing is ASCII only',
+    'String#toUpperCase',
+    { normalize: (a, t) => REFERENCE.normalize(a, a === 'digits' ? t : t.toUpperCase()) },
+  ],
+  [
+    '§7.1 crockford32 reads I and L as 1, O as 0',
+    'L not read as 1',
+    {
+      normalize: (a, t) =>
+        a === 'crockford32' ? asciiUpper(t).replace(/I/g, '1').replace(/O/g, '0') : REFERENCE.normalize(a, t),
+    },
+  ],
+  [
+    '§7.1 crockford32 reads I and L as 1, O as 0',
+    'O not read as 0',
+    { normalize: (a, t) => (a === 'crockford32' ? asciiUpper(t).replace(/[IL]/g, '1') : REFERENCE.normalize(a, t)) },
+  ],
+  [
+    '§7.1 crockford32 reads I and L as 1, O as 0',
+    'after upper-casing: i, l, o kept',
+    {
+      normalize: (a, t) =>
+        a === 'crockford32' ? asciiUpper(t.replace(/[IL]/g, '1').replace(/O/g, '0')) : REFERENCE.normalize(a, t),
+    },
+  ],
   ['§7.1 only crockford32 reads look-alikes', 'every lettered alphabet', { normalize: crockfordEverywhere }],
-  ['§7.1 digits is unchanged', 'digits read O as 0', { normalize: (a, t) => (a === 'digits' ? t.replace(/O/g, '0') : REFERENCE.normalize(a, t)) }],
+  [
+    '§7.1 digits is unchanged',
+    'digits read O as 0',
+    { normalize: (a, t) => (a === 'digits' ? t.replace(/O/g, '0') : REFERENCE.normalize(a, t)) },
+  ],
   ['§7.1 nothing is stripped', 'white space trimmed', { normalize: (a, t) => REFERENCE.normalize(a, t.trim()) }],
   ['§7.1 nothing is stripped', 'hyphens removed', { normalize: (a, t) => REFERENCE.normalize(a, t.replace(/-/g, '')) }],
   ['§7.2 the length counts code points', 'UTF-16 units', { length: (t) => t.length }],
@@ -420,8 +699,16 @@ const MUTANTS: Array<[rule: string, mutant: string, change: Partial<Rules>]> = [
   ['§7.4 one-way tokens stop after step 3', 'stop before step 3', { oneWay: 'before-step-3' }],
   ['§7.5 B is the n symbols after V', 'the last n symbols', { bodyOf: (values, _k, n) => values.slice(-n) }],
   ['§7.5 t ≥ 10^9 is invalid', 'not tested (t mod 10^9)', { tniInRange: () => true }],
-  ['§7.6 numerals of t, length 9', 'as many numerals as t has digits', { tNumerals: (t) => numerals(t, 10, Math.max(1, String(t).length)) }],
-  ['§7.6 numerals of t, length 9', 'at least 6 (the FF1 minimum)', { tNumerals: (t) => numerals(t, 10, Math.max(6, String(t).length)) }],
+  [
+    '§7.6 numerals of t, length 9',
+    'as many numerals as t has digits',
+    { tNumerals: (t) => numerals(t, 10, Math.max(1, String(t).length)) },
+  ],
+  [
+    '§7.6 numerals of t, length 9',
+    'at least 6 (the FF1 minimum)',
+    { tNumerals: (t) => numerals(t, 10, Math.max(6, String(t).length)) },
+  ],
   ['§7.6 rank ≥ 779 999 220 is invalid', 'not tested', { rankInRange: () => true }],
 ];
 

@@ -6,8 +6,12 @@ import { createTokenizer } from '../../src/derivation/tokenizer.js';
 import { devConfig } from '../helpers/service.js';
 
 const config = parseConfig(devConfig(), 'sample');
-const reversible = Object.entries(config.sectors).filter(([, s]) => s.policy === 'reversible').map(([id]) => id);
-const oneWay = Object.entries(config.sectors).filter(([, s]) => s.policy === 'one-way').map(([id]) => id);
+const reversible = Object.entries(config.sectors)
+  .filter(([, s]) => s.policy === 'reversible')
+  .map(([id]) => id);
+const oneWay = Object.entries(config.sectors)
+  .filter(([, s]) => s.policy === 'one-way')
+  .map(([id]) => id);
 const anyId = fc.integer({ min: 0, max: NATIONAL_ID_COUNT - 1 }).map(unrankNationalId);
 
 describe('tokenizer', () => {
@@ -24,16 +28,19 @@ describe('tokenizer', () => {
     );
   });
 
-  it.each(Object.keys(config.sectors))('%s: tokens have the configured length and alphabet, and differ between people', (sector) => {
-    const { length, symbols } = tokenizer.sector(sector).format;
-    const ids = Array.from({ length: 3000 }, (_, i) => unrankNationalId((i * 259_999_741) % NATIONAL_ID_COUNT));
-    const tokens = ids.map((id) => tokenizer.tokenize(sector, id).token);
-    expect(new Set(tokens).size).toBe(new Set(ids).size);
-    for (const token of tokens) {
-      expect(token).toHaveLength(length);
-      expect([...token].every((c) => symbols.symbols.includes(c))).toBe(true);
-    }
-  });
+  it.each(Object.keys(config.sectors))(
+    '%s: tokens have the configured length and alphabet, and differ between people',
+    (sector) => {
+      const { length, symbols } = tokenizer.sector(sector).format;
+      const ids = Array.from({ length: 3000 }, (_, i) => unrankNationalId((i * 259_999_741) % NATIONAL_ID_COUNT));
+      const tokens = ids.map((id) => tokenizer.tokenize(sector, id).token);
+      expect(new Set(tokens).size).toBe(new Set(ids).size);
+      for (const token of tokens) {
+        expect(token).toHaveLength(length);
+        expect([...token].every((c) => symbols.symbols.includes(c))).toBe(true);
+      }
+    },
+  );
 
   it('gives unrelated tokens in different sectors, and a TNI never equal to the rank', () => {
     const a = tokenizer.tokenize('health', 'AB123456').token;
@@ -109,18 +116,23 @@ describe('key rotation', () => {
     const keyring = generateKeyring(Object.keys(config.sectors), false);
     for (let i = 0; i < 10; i++) rotateSector(keyring, 'health'); // versions 1..11 made, radix 10
     keyring.sectors.get('health')!.minVersion = 11;
-    expect(() => createTokenizer(config, keyring)).toThrow(/has had 11 key versions but its 1 version character\(s\) tell only 10 apart/);
+    expect(() => createTokenizer(config, keyring)).toThrow(
+      /has had 11 key versions but its 1 version character\(s\) tell only 10 apart/,
+    );
   });
 });
 
 describe('batch fast path', () => {
   const keyring = generateKeyring(Object.keys(config.sectors), false);
   const tokenizer = createTokenizer(config, keyring);
-  it.each(Object.keys(config.sectors))('%s: a batch of 1000 through the fast path equals the same IDs tokenized one by one', (sector) => {
-    const ids = Array.from({ length: 1000 }, (_, i) => unrankNationalId((i * 104_729 + 17) % NATIONAL_ID_COUNT));
-    const batch = tokenizer.tokenizeMany(sector, ids);
-    expect(batch).toHaveLength(1000);
-    ids.forEach((id, i) => expect(batch[i]).toBe(tokenizer.tokenize(sector, id).token));
-    expect(tokenizer.tokenizeMany(sector, [])).toEqual([]);
-  });
+  it.each(Object.keys(config.sectors))(
+    '%s: a batch of 1000 through the fast path equals the same IDs tokenized one by one',
+    (sector) => {
+      const ids = Array.from({ length: 1000 }, (_, i) => unrankNationalId((i * 104_729 + 17) % NATIONAL_ID_COUNT));
+      const batch = tokenizer.tokenizeMany(sector, ids);
+      expect(batch).toHaveLength(1000);
+      ids.forEach((id, i) => expect(batch[i]).toBe(tokenizer.tokenize(sector, id).token));
+      expect(tokenizer.tokenizeMany(sector, [])).toEqual([]);
+    },
+  );
 });

@@ -20,10 +20,14 @@ function tableAfter(header: string): string[] {
   const start = readme.indexOf(header);
   expect(start).toBeGreaterThan(0);
   const after = readme.slice(start).split('\n').slice(2);
-  return after.slice(0, after.findIndex((l) => !l.startsWith('|')));
+  return after.slice(
+    0,
+    after.findIndex((l) => !l.startsWith('|')),
+  );
 }
 
-export const errorTableRows = (): string[] => ERROR_CODES.map((code) => `| \`${code}\` | ${HTTP_STATUS[code]} | ${ERROR_MEANINGS[code]} |`);
+export const errorTableRows = (): string[] =>
+  ERROR_CODES.map((code) => `| \`${code}\` | ${HTTP_STATUS[code]} | ${ERROR_MEANINGS[code]} |`);
 
 describe('README', () => {
   it('has the error table the code defines, every code once, in order', () => {
@@ -39,12 +43,16 @@ describe('README', () => {
   });
 
   it('has the settings table SETTINGS_DOC defines (which `serve --help` prints), every variable once, in order', () => {
-    expect(tableAfter('| variable | meaning | default |')).toEqual(SETTINGS_DOC.map((s) => `| \`${s.env}\` | ${s.doc} | ${s.fallback} |`));
+    expect(tableAfter('| variable | meaning | default |')).toEqual(
+      SETTINGS_DOC.map((s) => `| \`${s.env}\` | ${s.doc} | ${s.fallback} |`),
+    );
   });
 
   it('names every src/ folder in its layout list', () => {
     const layout = readme.slice(readme.indexOf('Layout:'), readme.indexOf('Tests mirror'));
-    const folders = readdirSync(join(PACKAGE_ROOT, 'src')).filter((name) => statSync(join(PACKAGE_ROOT, 'src', name)).isDirectory());
+    const folders = readdirSync(join(PACKAGE_ROOT, 'src')).filter((name) =>
+      statSync(join(PACKAGE_ROOT, 'src', name)).isDirectory(),
+    );
     expect(folders.length).toBeGreaterThan(5);
     expect(folders.filter((f) => !layout.includes(`src/${f}/`))).toEqual([]);
   });

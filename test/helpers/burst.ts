@@ -2,7 +2,14 @@
 import { bearer } from './service.js';
 
 /** `n` identical requests sent at once; how many of each answer ("<status> <error code or ok>") came back. */
-export async function burst(url: string, n: number, method: 'GET' | 'POST', path: string, client: string, body?: object): Promise<Record<string, number>> {
+export async function burst(
+  url: string,
+  n: number,
+  method: 'GET' | 'POST',
+  path: string,
+  client: string,
+  body?: object,
+): Promise<Record<string, number>> {
   const answers = await Promise.all(
     Array.from({ length: n }, async () => {
       const res = await fetch(`${url}${path}`, {

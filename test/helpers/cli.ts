@@ -23,15 +23,24 @@ function cleanEnv(env: Record<string, string>): NodeJS.ProcessEnv {
 export function runCli(args: string[], env: Record<string, string> = {}, cli = CLI): CliResult {
   // A serve that gets as far as opening the audit log writes its chain: never into the clone's audit/.
   const audit = args[0] === 'serve' ? { SECTOKEN_AUDIT_DIR: mkdtempSync(join(tmpdir(), 'sectoken-audit-')) } : {};
-  const result = spawnSync(process.execPath, [cli, ...args], { env: cleanEnv({ ...audit, ...env }), encoding: 'utf8', timeout: 120_000 });
+  const result = spawnSync(process.execPath, [cli, ...args], {
+    env: cleanEnv({ ...audit, ...env }),
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 /** Starts `sectoken serve` on a free port; resolves with its URL once it listens. */
-export async function startServer(env: Record<string, string>, cli = CLI): Promise<{ url: string; child: ChildProcess; output: () => string }> {
+export async function startServer(
+  env: Record<string, string>,
+  cli = CLI,
+): Promise<{ url: string; child: ChildProcess; output: () => string }> {
   // Tests write only under temporary directories: never the clone's audit/.
   const auditDir = mkdtempSync(join(tmpdir(), 'sectoken-audit-'));
-  const child = spawn(process.execPath, [cli, 'serve'], { env: cleanEnv({ PORT: '0', HOST: '127.0.0.1', SECTOKEN_AUDIT_DIR: auditDir, ...env }) });
+  const child = spawn(process.execPath, [cli, 'serve'], {
+    env: cleanEnv({ PORT: '0', HOST: '127.0.0.1', SECTOKEN_AUDIT_DIR: auditDir, ...env }),
+  });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));

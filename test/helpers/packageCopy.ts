@@ -10,7 +10,8 @@ import { PACKAGE_ROOT } from '../../src/config/env.js';
 
 export function packageCopy(): { root: string; cli: string } {
   const root = mkdtempSync(join(tmpdir(), 'sectoken-package-'));
-  for (const part of ['dist', 'config', 'package.json']) cpSync(join(PACKAGE_ROOT, part), join(root, part), { recursive: true });
+  for (const part of ['dist', 'config', 'package.json'])
+    cpSync(join(PACKAGE_ROOT, part), join(root, part), { recursive: true });
   symlinkSync(join(PACKAGE_ROOT, 'node_modules'), join(root, 'node_modules'));
   return { root, cli: join(root, 'dist', 'cli.js') };
 }

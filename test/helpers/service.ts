@@ -16,7 +16,8 @@ import { createLogger } from '../../src/log.js';
 import { createService, type Service } from '../../src/service.js';
 
 export const DEV_CONFIG_PATH = join(PACKAGE_ROOT, 'config', 'sectoken.dev.json');
-export const devConfig = (): Record<string, unknown> => JSON.parse(readFileSync(DEV_CONFIG_PATH, 'utf8')) as Record<string, unknown>;
+export const devConfig = (): Record<string, unknown> =>
+  JSON.parse(readFileSync(DEV_CONFIG_PATH, 'utf8')) as Record<string, unknown>;
 
 /** The published development API key of a client of config/sectoken.dev.json. */
 export const devKey = (clientId: string): string => `stk_dev_${clientId}`;
@@ -30,7 +31,9 @@ export interface TestService extends Service {
 }
 
 /** `kek`: the keyring already at `dir`/keyring.json is sealed under it and is kept (a restart, or records sealed before the start). */
-export function startTestService(options: { config?: Record<string, unknown>; dir?: string; settings?: Partial<Settings>; kek?: string } = {}): TestService {
+export function startTestService(
+  options: { config?: Record<string, unknown>; dir?: string; settings?: Partial<Settings>; kek?: string } = {},
+): TestService {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'sectoken-test-'));
   const configPath = join(dir, 'config.json');
   // The sample's rate limits would stop the many acts of a test; tests of limits give their own.
@@ -55,7 +58,8 @@ export function startTestService(options: { config?: Record<string, unknown>; di
     ...options.settings,
   };
   const sectors = Object.keys(config.sectors as object);
-  if (options.kek === undefined) saveKeyring(settings.keyringPath, generateKeyring(sectors, false), new Uint8Array(Buffer.from(kek, 'hex')));
+  if (options.kek === undefined)
+    saveKeyring(settings.keyringPath, generateKeyring(sectors, false), new Uint8Array(Buffer.from(kek, 'hex')));
   const lines: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -74,5 +78,8 @@ export async function listening(app: Service['app']): Promise<{ url: string; clo
   const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const { port } = server.address() as { port: number };
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }

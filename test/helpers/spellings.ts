@@ -1,7 +1,8 @@
 /** Ways a person might type one name that are still that name (src/config/canonicalName.ts). */
 
 /** Full-width forms of printable ASCII (U+FF01..U+FF5E), as an East Asian keyboard types them. */
-const fullWidth = (text: string): string => text.replace(/[!-~]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
+const fullWidth = (text: string): string =>
+  text.replace(/[!-~]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
 
 /** Other spellings of `name` that are the same name: [how, spelling], each different from `name`. */
 export function spellingsOf(name: string): Array<[string, string]> {

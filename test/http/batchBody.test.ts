@@ -12,10 +12,28 @@ const batchSchema = batchRequest(MAX);
 
 /** Strings around the length limits (0, 1, 64, 65, 256, 257) and a few odd characters. */
 const edgyString = fc.oneof(
-  fc.constantFrom('', 'a', 'x'.repeat(64), 'x'.repeat(65), 'A'.repeat(256), 'A'.repeat(257), 'tax', 'AB123456', '\u0000', '𝔸'),
+  fc.constantFrom(
+    '',
+    'a',
+    'x'.repeat(64),
+    'x'.repeat(65),
+    'A'.repeat(256),
+    'A'.repeat(257),
+    'tax',
+    'AB123456',
+    '\u0000',
+    '𝔸',
+  ),
   fc.string({ maxLength: 300 }),
 );
-const value = fc.oneof(edgyString, fc.integer(), fc.constant(null), fc.boolean(), fc.array(edgyString, { maxLength: 3 }), fc.constant({}));
+const value = fc.oneof(
+  edgyString,
+  fc.integer(),
+  fc.constant(null),
+  fc.boolean(),
+  fc.array(edgyString, { maxLength: 3 }),
+  fc.constant({}),
+);
 const keyName = fc.constantFrom('sector', 'nationalId', 'nationalIds', '__proto__', 'constructor', 'extra');
 /** Mostly valid, with the limits' neighbours. */
 const sectorLike = fc.oneof(fc.string({ minLength: 1, maxLength: 64 }), edgyString);
@@ -24,7 +42,10 @@ const body = fc.oneof(
   fc.record({ sector: sectorLike, nationalId: idLike }),
   fc.record({ nationalIds: fc.array(idLike, { minLength: 1, maxLength: 20 }), sector: sectorLike }),
   fc.record({ sector: value, nationalId: value }),
-  fc.record({ sector: value, nationalIds: fc.oneof(fc.array(edgyString, { maxLength: 5 }), fc.array(value, { maxLength: 5 }), value) }),
+  fc.record({
+    sector: value,
+    nationalIds: fc.oneof(fc.array(edgyString, { maxLength: 5 }), fc.array(value, { maxLength: 5 }), value),
+  }),
   fc.dictionary(keyName, value, { maxKeys: 4 }),
   value,
 );
@@ -61,7 +82,10 @@ describe('fast body path', () => {
   });
 
   it('when zod accepts an ordinary body, the fast path accepts it as well', () => {
-    const ok = [{ sector: 'tax', nationalId: 'AB123456' }, { nationalId: '', sector: 'x'.repeat(64) }];
+    const ok = [
+      { sector: 'tax', nationalId: 'AB123456' },
+      { nationalId: '', sector: 'x'.repeat(64) },
+    ];
     for (const b of ok) expect(fastTokenRequest(b)).toEqual(tokenRequest.parse(b));
     const batch = { sector: 'tax', nationalIds: Array.from({ length: MAX }, (_v, i) => `AB${i}`) };
     expect(fastBatchRequest(batch, MAX)).toEqual(batchSchema.parse(batch));
@@ -69,9 +93,23 @@ describe('fast body path', () => {
 
   it('when a body has a "__proto__" key, an array or an object with another prototype, the fast path leaves it to zod', () => {
     expect(fastTokenRequest(JSON.parse('{"sector":"tax","nationalId":"AB1","__proto__":{}}'))).toBeUndefined();
-    expect(fastTokenRequest(Object.assign(Object.create({ polluted: true }) as object, { sector: 'tax', nationalId: 'AB1' }))).toBeUndefined();
-    expect(fastBatchRequest({ sector: 'tax', nationalIds: Object.assign(Object.create(Array.prototype) as object, { length: 1, 0: 'AB1' }) }, MAX)).toBeUndefined();
+    expect(
+      fastTokenRequest(
+        Object.assign(Object.create({ polluted: true }) as object, { sector: 'tax', nationalId: 'AB1' }),
+      ),
+    ).toBeUndefined();
+    expect(
+      fastBatchRequest(
+        {
+          sector: 'tax',
+          nationalIds: Object.assign(Object.create(Array.prototype) as object, { length: 1, 0: 'AB1' }),
+        },
+        MAX,
+      ),
+    ).toBeUndefined();
     expect(fastBatchRequest({ sector: 'tax', nationalIds: [] }, MAX)).toBeUndefined();
-    expect(fastBatchRequest({ sector: 'tax', nationalIds: Array.from({ length: MAX + 1 }, () => 'AB1') }, MAX)).toBeUndefined();
+    expect(
+      fastBatchRequest({ sector: 'tax', nationalIds: Array.from({ length: MAX + 1 }, () => 'AB1') }, MAX),
+    ).toBeUndefined();
   });
 });

@@ -32,30 +32,53 @@ const completions = (): LogLine[] =>
 
 describe('completion log lines', () => {
   it('a 4xx from the caller is info and carries its error code', async () => {
-    await request(service.app).post('/v1/tokens').set('Authorization', bearer('hospital-backend')).send({ sector: 'health', nationalId: 'not-an-id' }).expect(400);
-    await request(service.app).post('/v1/tokens').set('Authorization', 'Bearer stk_dev_nobody').send({ sector: 'health', nationalId: 'AB123456' }).expect(401);
+    await request(service.app)
+      .post('/v1/tokens')
+      .set('Authorization', bearer('hospital-backend'))
+      .send({ sector: 'health', nationalId: 'not-an-id' })
+      .expect(400);
+    await request(service.app)
+      .post('/v1/tokens')
+      .set('Authorization', 'Bearer stk_dev_nobody')
+      .send({ sector: 'health', nationalId: 'AB123456' })
+      .expect(401);
     const lines = completions();
     expect(lines.find((l) => l.res!.statusCode === 400)).toMatchObject({ level: 30, errorCode: 'invalid_national_id' });
     expect(lines.find((l) => l.res!.statusCode === 401)).toMatchObject({ level: 30, errorCode: 'unauthenticated' });
     expect(lines.every((l) => l.level < 40)).toBe(true);
   });
 
-  it('a 503 is an error that names its code, without pino-http\'s synthetic stack', async () => {
+  it("a 503 is an error that names its code, without pino-http's synthetic stack", async () => {
     const audit = service.regulators.audit as { append: (...args: unknown[]) => Promise<unknown> };
     const append = audit.append;
-    audit.append = () => Promise.reject(new SectokenError('audit_unavailable', 'the audit record could not be made durable'));
+    audit.append = () =>
+      Promise.reject(new SectokenError('audit_unavailable', 'the audit record could not be made durable'));
     try {
-      const tokenized = await request(service.app).post('/v1/tokens').set('Authorization', bearer('tax-backend')).send({ sector: 'tax', nationalId: 'AB123456' }).expect(200);
+      const tokenized = await request(service.app)
+        .post('/v1/tokens')
+        .set('Authorization', bearer('tax-backend'))
+        .send({ sector: 'tax', nationalId: 'AB123456' })
+        .expect(200);
       await request(service.app)
         .post('/v1/reverse')
         .set('Authorization', bearer('regulator-cndp'))
-        .send({ sector: 'tax', token: (tokenized.body as { token: string }).token, legalBasis: 'LOI-09-08-ART-4', caseId: 'CASE-LOG-1', purpose: 'log line test' })
+        .send({
+          sector: 'tax',
+          token: (tokenized.body as { token: string }).token,
+          legalBasis: 'LOI-09-08-ART-4',
+          caseId: 'CASE-LOG-1',
+          purpose: 'log line test',
+        })
         .expect(503);
     } finally {
       audit.append = append;
     }
     const failed = completions().find((l) => l.res!.statusCode === 503)!;
-    expect(failed).toMatchObject({ level: 50, errorCode: 'audit_unavailable', msg: 'request failed: audit_unavailable' });
+    expect(failed).toMatchObject({
+      level: 50,
+      errorCode: 'audit_unavailable',
+      msg: 'request failed: audit_unavailable',
+    });
     expect(failed.err).toBeUndefined();
   });
 });

@@ -30,7 +30,15 @@ describe('the audited act of an unauthenticated call', () => {
     const seen = new Set<boolean>();
     for (const [, op] of operations.filter(([, o]) => o.path.startsWith('/v1/'))) {
       const path = concrete(op.path);
-      for (const url of [path, path.toUpperCase(), `${path}/`, `${path}//`, `${path}/x`, `${path}x`, path.replace('/v1/', '/v1//')]) {
+      for (const url of [
+        path,
+        path.toUpperCase(),
+        `${path}/`,
+        `${path}//`,
+        `${path}/x`,
+        `${path}x`,
+        path.replace('/v1/', '/v1//'),
+      ]) {
         // Routed is anything but the edge's own 404 (a request not found is routed).
         const res = await request(service.app)[op.method](url).set('Authorization', bearer('auditor'));
         expect({ url, routed: res.body.error?.message !== 'no such route' }).toEqual({ url, routed: inTable(url) });
@@ -42,7 +50,14 @@ describe('the audited act of an unauthenticated call', () => {
 
   it('names the audited acts of the table and nothing else', () => {
     expect(operations.filter(([, o]) => o.audited).map(([n, o]) => `${n}:${o.audited}`)).toEqual([
-      'reverse:reverse', 'translate:translate', 'readRequest:release', 'approve:approve', 'deny:deny', 'approveReverse:approve', 'denyReverse:deny', 'collectReverse:release',
+      'reverse:reverse',
+      'translate:translate',
+      'readRequest:release',
+      'approve:approve',
+      'deny:deny',
+      'approveReverse:approve',
+      'denyReverse:deny',
+      'collectReverse:release',
     ]);
     expect(auditedActOf('/v1/requests')).toBeUndefined();
     expect(auditedActOf('/v1/tokens')).toBeUndefined();
@@ -52,7 +67,9 @@ describe('the audited act of an unauthenticated call', () => {
   it('when a call without a key attempts a decision on a path written in another case with a trailing slash, then the refusal is recorded under that act', async () => {
     expect((await request(service.app).post(`/V1/Requests/${ID}/Deny/`)).status).toBe(401);
     expect((await request(service.app).get('/v1/requests')).status).toBe(401);
-    const read = await request(service.app).get('/v1/audit?outcome=unauthenticated').set('Authorization', bearer('auditor'));
+    const read = await request(service.app)
+      .get('/v1/audit?outcome=unauthenticated')
+      .set('Authorization', bearer('auditor'));
     expect(read.body.records.map((r: { act: string }) => r.act)).toEqual(['deny']);
   });
 });
@@ -77,17 +94,30 @@ describe('bind', () => {
     expect(res.status).toBe(500);
     expect(res.body).toEqual({ error: { code: 'internal', message: 'internal error' } });
     expect(JSON.stringify(logged)).not.toContain('AB123456');
-    expect(String((logged[0] as { err: Error }).err.message)).toMatch(/^health 200: the response does not match its schema \(status: /);
+    expect(String((logged[0] as { err: Error }).err.message)).toMatch(
+      /^health 200: the response does not match its schema \(status: /,
+    );
   });
 
   it('when a handler answers a status its contract does not list, or pre-serialised JSON its schema refuses, then 500', async () => {
-    const { app } = appOf(bind(Router(), { ready: () => ({ status: 418, body: {} }) as never, health: () => jsonText('{"status":"down"}') }));
+    const { app } = appOf(
+      bind(Router(), {
+        ready: () => ({ status: 418, body: {} }) as never,
+        health: () => jsonText('{"status":"down"}'),
+      }),
+    );
     expect((await request(app).get('/readyz')).status).toBe(500);
     expect((await request(app).get('/healthz')).status).toBe(500);
   });
 
   it('when a path is asked another method, then 405 with Allow from the table; HEAD only where the table allows it', async () => {
-    const { app } = appOf(bind(Router(), { health: () => ({ status: 'ok' }), verifyAudit: () => ({}) as never, verifyCheckpoints: () => ({}) as never }));
+    const { app } = appOf(
+      bind(Router(), {
+        health: () => ({ status: 'ok' }),
+        verifyAudit: () => ({}) as never,
+        verifyCheckpoints: () => ({}) as never,
+      }),
+    );
     const put = await request(app).put('/healthz');
     expect([put.status, put.headers.allow]).toEqual([405, 'GET, HEAD']);
     expect((await request(app).head('/healthz')).status).toBe(200);
@@ -96,7 +126,9 @@ describe('bind', () => {
   });
 
   it("when only some of a path's operations are bound together, then binding fails at start (the path's 405 would hide the others)", () => {
-    expect(() => bind(Router(), { verifyAudit: () => ({}) as never })).toThrow(/bind verifyCheckpoints with the other operations of \/v1\/audit\/verify/);
+    expect(() => bind(Router(), { verifyAudit: () => ({}) as never })).toThrow(
+      /bind verifyCheckpoints with the other operations of \/v1\/audit\/verify/,
+    );
   });
 
   it('when params or a query break their schema, then 400 invalid_request naming the field, never its value', async () => {

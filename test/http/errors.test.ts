@@ -44,7 +44,8 @@ const postJson = (path: string, body: string, auth: string | null = HOSPITAL) =>
   const req = request(service.app).post(path).set('Content-Type', 'application/json');
   return (auth === null ? req : req.set('Authorization', auth)).send(body);
 };
-const post = (path: string, body: unknown, auth: string | null = HOSPITAL) => postJson(path, JSON.stringify(body), auth);
+const post = (path: string, body: unknown, auth: string | null = HOSPITAL) =>
+  postJson(path, JSON.stringify(body), auth);
 
 describe('invalid_request (400)', () => {
   it.each<[string, unknown]>([
@@ -116,14 +117,31 @@ describe('invalid_request (400)', () => {
   ])('when the content type is %s, then 400 invalid_request', async (_name, type) => {
     let req = request(service.app).post('/v1/tokens').set('Authorization', HOSPITAL);
     if (type) req = req.set('Content-Type', type);
-    const body = type === 'application/x-www-form-urlencoded' ? `sector=health&nationalId=${SECRET_ID}` : JSON.stringify({ sector: 'health', nationalId: SECRET_ID });
+    const body =
+      type === 'application/x-www-form-urlencoded'
+        ? `sector=health&nationalId=${SECRET_ID}`
+        : JSON.stringify({ sector: 'health', nationalId: SECRET_ID });
     expectError(await req.send(body), 400, 'invalid_request');
   });
 
   it('when the body is empty (with and without a JSON content type), then 400 invalid_request', async () => {
-    expectError(await request(service.app).post('/v1/tokens').set('Authorization', HOSPITAL).set('Content-Type', 'application/json'), 400, 'invalid_request');
+    expectError(
+      await request(service.app)
+        .post('/v1/tokens')
+        .set('Authorization', HOSPITAL)
+        .set('Content-Type', 'application/json'),
+      400,
+      'invalid_request',
+    );
     expectError(await request(service.app).post('/v1/tokens').set('Authorization', HOSPITAL), 400, 'invalid_request');
-    expectError(await request(service.app).post('/v1/tokens/batch').set('Authorization', HOSPITAL).set('Content-Type', 'application/json'), 400, 'invalid_request');
+    expectError(
+      await request(service.app)
+        .post('/v1/tokens/batch')
+        .set('Authorization', HOSPITAL)
+        .set('Content-Type', 'application/json'),
+      400,
+      'invalid_request',
+    );
   });
 
   it('when the charset is not UTF-8, then 400 invalid_request', async () => {
@@ -147,7 +165,12 @@ describe('invalid_national_id (400)', () => {
     ['empty', ''],
     ['65 characters', SECRET_ID + '0'.repeat(57)],
   ])('when the national ID has %s, then 400 invalid_national_id without echo', async (_name, nationalId) => {
-    expectError(await post('/v1/tokens', { sector: 'health', nationalId }), 400, 'invalid_national_id', [SECRET_ID, nationalId].filter((s) => s.length > 0));
+    expectError(
+      await post('/v1/tokens', { sector: 'health', nationalId }),
+      400,
+      'invalid_national_id',
+      [SECRET_ID, nationalId].filter((s) => s.length > 0),
+    );
   });
 });
 
@@ -177,16 +200,19 @@ describe('unauthenticated (401)', () => {
     ['a key longer than 512 characters', `Bearer ${'k'.repeat(600)}`],
   ];
 
-  it.each(CASES)('when the request has %s, then 401 unauthenticated with WWW-Authenticate: Bearer', async (_name, auth) => {
-    for (const [path, body] of [
-      ['/v1/tokens', { sector: 'health', nationalId: SECRET_ID }],
-      ['/v1/tokens/batch', { sector: 'health', nationalIds: [SECRET_ID] }],
-    ] as const) {
-      const res = await post(path, body, auth);
-      expectError(res, 401, 'unauthenticated');
-      expect(res.headers['www-authenticate']).toBe('Bearer');
-    }
-  });
+  it.each(CASES)(
+    'when the request has %s, then 401 unauthenticated with WWW-Authenticate: Bearer',
+    async (_name, auth) => {
+      for (const [path, body] of [
+        ['/v1/tokens', { sector: 'health', nationalId: SECRET_ID }],
+        ['/v1/tokens/batch', { sector: 'health', nationalIds: [SECRET_ID] }],
+      ] as const) {
+        const res = await post(path, body, auth);
+        expectError(res, 401, 'unauthenticated');
+        expect(res.headers['www-authenticate']).toBe('Bearer');
+      }
+    },
+  );
 
   it('when the request is unauthenticated, then the body is not even parsed (a malformed body still gets 401)', async () => {
     const res = await postJson('/v1/tokens', '{"broken', null);
@@ -267,7 +293,13 @@ describe('not_found (404)', () => {
   ])('when %s %s is not a route, then 404 not_found without echo', async (method, path) => {
     const agent = request(service.app);
     const req =
-      method === 'GET' ? agent.get(path) : method === 'POST' ? agent.post(path) : method === 'PUT' ? agent.put(path) : agent.delete(path);
+      method === 'GET'
+        ? agent.get(path)
+        : method === 'POST'
+          ? agent.post(path)
+          : method === 'PUT'
+            ? agent.put(path)
+            : agent.delete(path);
     expectError(await req.set('Authorization', HOSPITAL), 404, 'not_found');
   });
 

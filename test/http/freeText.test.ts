@@ -36,13 +36,17 @@ describe('caseId and purpose: visible, well-formed, NFC', () => {
     for (const text of INVISIBLE_TEXTS) {
       for (const field of ['caseId', 'purpose'] as const) {
         const body = { ...act, [field]: text };
-        const reverse = await request(service.app).post('/v1/reverse').set('Authorization', bearer('regulator-cndp')).send({ sector: 'tax', token, legalBasis: 'LOI-09-08-ART-4', ...body });
+        const reverse = await request(service.app)
+          .post('/v1/reverse')
+          .set('Authorization', bearer('regulator-cndp'))
+          .send({ sector: 'tax', token, legalBasis: 'LOI-09-08-ART-4', ...body });
         const translate = await request(service.app)
           .post('/v1/translate')
           .set('Authorization', bearer('regulator-cndp'))
           .send({ fromSector: 'tax', token, toSector: 'finance', legalBasis: 'CNDP-D-97-2020', ...body });
         for (const res of [reverse, translate]) {
-          if (res.status !== 400 || res.body.error?.code !== 'invalid_request') wrong.push(`${field} ${escapeJson(text)}: ${res.status} ${JSON.stringify(res.body)}`);
+          if (res.status !== 400 || res.body.error?.code !== 'invalid_request')
+            wrong.push(`${field} ${escapeJson(text)}: ${res.status} ${JSON.stringify(res.body)}`);
           else expect(res.body.error.message).toContain(field);
         }
       }
@@ -55,7 +59,11 @@ describe('caseId and purpose: visible, well-formed, NFC', () => {
     for (const escaped of ILL_FORMED) {
       for (const field of ['caseId', 'purpose'] as const) {
         const raw = `{"sector":"tax","token":"${token}","legalBasis":"LOI-09-08-ART-4","caseId":${field === 'caseId' ? `"${escaped}"` : '"CASE-1"'},"purpose":${field === 'purpose' ? `"${escaped}"` : '"Inquiry"'}}`;
-        const res = await request(service.app).post('/v1/reverse').set('Authorization', bearer('regulator-cndp')).set('Content-Type', 'application/json').send(raw);
+        const res = await request(service.app)
+          .post('/v1/reverse')
+          .set('Authorization', bearer('regulator-cndp'))
+          .set('Content-Type', 'application/json')
+          .send(raw);
         expect([field, escaped, res.status, res.body.error?.code]).toEqual([field, escaped, 400, 'invalid_request']);
         expect(res.body.error.message).toMatch(/well-formed Unicode/);
       }
@@ -64,7 +72,10 @@ describe('caseId and purpose: visible, well-formed, NFC', () => {
 
   it('when the text has a visible letter or digit among fillers, or is in another script, then it is accepted', async () => {
     for (const purpose of ['\u3164 Dossier 7', 'شكوى بشأن المعالجة', '민원 조사', '7']) {
-      const res = await request(service.app).post('/v1/reverse').set('Authorization', bearer('regulator-cndp')).send({ sector: 'tax', token, legalBasis: 'LOI-09-08-ART-4', caseId: 'CASE-VISIBLE', purpose });
+      const res = await request(service.app)
+        .post('/v1/reverse')
+        .set('Authorization', bearer('regulator-cndp'))
+        .send({ sector: 'tax', token, legalBasis: 'LOI-09-08-ART-4', caseId: 'CASE-VISIBLE', purpose });
       expect([purpose, res.status]).toEqual([purpose, 200]);
     }
   });
@@ -79,7 +90,9 @@ describe('caseId and purpose: visible, well-formed, NFC', () => {
       .set('Authorization', bearer('regulator-cndp'))
       .send({ sector: 'health', token: health, legalBasis: 'CNDP-D-97-2020', caseId, purpose });
     expect(asked.status).toBe(202);
-    const view = await request(service.app).get(`/v1/requests/${asked.body.requestId as string}`).set('Authorization', bearer('regulator-health'));
+    const view = await request(service.app)
+      .get(`/v1/requests/${asked.body.requestId as string}`)
+      .set('Authorization', bearer('regulator-health'));
     expect(view.status).toBe(200);
     expect([view.body.caseId, view.body.purpose]).toEqual([caseId.normalize('NFC'), purpose.normalize('NFC')]);
     const record = auditRecords(service).find((r) => r.requestId === asked.body.requestId)!;

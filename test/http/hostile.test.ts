@@ -19,10 +19,14 @@ const postRaw = (path: string, body: string | Buffer, headers: Record<string, st
   for (const [name, value] of Object.entries(headers)) req = req.set(name, value);
   return req.serialize((data: unknown) => data as string).send(body);
 };
-const tokenize = (nationalId: unknown, sector = 'health') => postRaw('/v1/tokens', JSON.stringify({ sector, nationalId }));
+const tokenize = (nationalId: unknown, sector = 'health') =>
+  postRaw('/v1/tokens', JSON.stringify({ sector, nationalId }));
 
 function expectCode(res: request.Response, status: number, code: string): void {
-  expect({ status: res.status, body: res.body as unknown }).toEqual({ status, body: { error: { code, message: expect.any(String) } } });
+  expect({ status: res.status, body: res.body as unknown }).toEqual({
+    status,
+    body: { error: { code, message: expect.any(String) } },
+  });
 }
 
 function expectNotPolluted(): void {
@@ -81,7 +85,11 @@ describe('malformed JSON', () => {
   });
 
   it('when a gzip body is corrupt, then 400 invalid_request', async () => {
-    expectCode(await postRaw('/v1/tokens', Buffer.from('not gzip at all'), { 'Content-Encoding': 'gzip' }), 400, 'invalid_request');
+    expectCode(
+      await postRaw('/v1/tokens', Buffer.from('not gzip at all'), { 'Content-Encoding': 'gzip' }),
+      400,
+      'invalid_request',
+    );
   });
 
   it('when a gzip bomb inflates beyond the body limit, then 413 payload_too_large', async () => {
@@ -113,19 +121,38 @@ describe('wrong types', () => {
   });
 
   it.each(WRONG)('when sector is %s, then 400 invalid_request', async (_name, value) => {
-    expectCode(await postRaw('/v1/tokens', JSON.stringify({ sector: value, nationalId: 'AB123456' })), 400, 'invalid_request');
+    expectCode(
+      await postRaw('/v1/tokens', JSON.stringify({ sector: value, nationalId: 'AB123456' })),
+      400,
+      'invalid_request',
+    );
   });
 
-  it.each(WRONG.filter(([, v]) => !Array.isArray(v)))('when nationalIds is %s, then 400 invalid_request', async (_name, value) => {
-    expectCode(await postRaw('/v1/tokens/batch', JSON.stringify({ sector: 'health', nationalIds: value })), 400, 'invalid_request');
-  });
+  it.each(WRONG.filter(([, v]) => !Array.isArray(v)))(
+    'when nationalIds is %s, then 400 invalid_request',
+    async (_name, value) => {
+      expectCode(
+        await postRaw('/v1/tokens/batch', JSON.stringify({ sector: 'health', nationalIds: value })),
+        400,
+        'invalid_request',
+      );
+    },
+  );
 
   it.each(WRONG)('when a batch item is %s, then the whole batch is 400 invalid_request', async (_name, value) => {
-    expectCode(await postRaw('/v1/tokens/batch', JSON.stringify({ sector: 'health', nationalIds: ['AB123456', value] })), 400, 'invalid_request');
+    expectCode(
+      await postRaw('/v1/tokens/batch', JSON.stringify({ sector: 'health', nationalIds: ['AB123456', value] })),
+      400,
+      'invalid_request',
+    );
   });
 
   it('when nationalIds is an array-like object claiming a huge length, then 400 invalid_request', async () => {
-    expectCode(await postRaw('/v1/tokens/batch', '{"sector":"health","nationalIds":{"length":1000000000,"0":"AB123456"}}'), 400, 'invalid_request');
+    expectCode(
+      await postRaw('/v1/tokens/batch', '{"sector":"health","nationalIds":{"length":1000000000,"0":"AB123456"}}'),
+      400,
+      'invalid_request',
+    );
   });
 });
 
@@ -133,14 +160,26 @@ describe('prototype pollution', () => {
   it.each([
     ['top-level __proto__', '{"__proto__":{"polluted":1},"sector":"health","nationalId":"AB123456"}'],
     ['top-level __proto__ carrying the fields', '{"__proto__":{"sector":"health","nationalId":"AB123456"}}'],
-    ['top-level constructor.prototype', '{"constructor":{"prototype":{"polluted":1}},"sector":"health","nationalId":"AB123456"}'],
+    [
+      'top-level constructor.prototype',
+      '{"constructor":{"prototype":{"polluted":1}},"sector":"health","nationalId":"AB123456"}',
+    ],
     ['top-level prototype', '{"prototype":{"polluted":1},"sector":"health","nationalId":"AB123456"}'],
     ['top-level __proto__ null', '{"__proto__":null,"sector":"health","nationalId":"AB123456"}'],
     ['__proto__ as the sector value', '{"sector":{"__proto__":{"polluted":1}},"nationalId":"AB123456"}'],
     ['__proto__ as the nationalId value', '{"sector":"health","nationalId":{"__proto__":{"polluted":1}}}'],
-    ['constructor as the nationalId value', '{"sector":"health","nationalId":{"constructor":{"prototype":{"polluted":1}}}}'],
-    ['__proto__ nested in an unknown field', '{"sector":"health","nationalId":"AB123456","x":{"__proto__":{"polluted":1}}}'],
-    ['deeply nested __proto__', '{"sector":"health","nationalId":"AB123456","a":{"b":{"c":{"__proto__":{"polluted":1}}}}}'],
+    [
+      'constructor as the nationalId value',
+      '{"sector":"health","nationalId":{"constructor":{"prototype":{"polluted":1}}}}',
+    ],
+    [
+      '__proto__ nested in an unknown field',
+      '{"sector":"health","nationalId":"AB123456","x":{"__proto__":{"polluted":1}}}',
+    ],
+    [
+      'deeply nested __proto__',
+      '{"sector":"health","nationalId":"AB123456","a":{"b":{"c":{"__proto__":{"polluted":1}}}}}',
+    ],
   ])('when /v1/tokens gets %s, then 400 invalid_request and Object.prototype stays clean', async (_name, body) => {
     expectCode(await postRaw('/v1/tokens', body), 400, 'invalid_request');
     expectNotPolluted();
@@ -149,20 +188,30 @@ describe('prototype pollution', () => {
   it.each([
     ['top-level __proto__', '{"__proto__":{"polluted":1},"sector":"health","nationalIds":["AB123456"]}'],
     ['top-level __proto__ carrying the fields', '{"__proto__":{"sector":"health","nationalIds":["AB123456"]}}'],
-    ['top-level constructor', '{"constructor":{"prototype":{"polluted":1}},"sector":"health","nationalIds":["AB123456"]}'],
+    [
+      'top-level constructor',
+      '{"constructor":{"prototype":{"polluted":1}},"sector":"health","nationalIds":["AB123456"]}',
+    ],
     ['__proto__ as a batch item', '{"sector":"health","nationalIds":["AB123456",{"__proto__":{"polluted":1}}]}'],
     ['__proto__ as nationalIds', '{"sector":"health","nationalIds":{"__proto__":{"polluted":1}}}'],
     ['__proto__ array trick', '{"sector":"health","nationalIds":{"__proto__":["AB123456"]}}'],
-  ])('when /v1/tokens/batch gets %s, then 400 invalid_request and Object.prototype stays clean', async (_name, body) => {
-    expectCode(await postRaw('/v1/tokens/batch', body), 400, 'invalid_request');
-    expectNotPolluted();
-  });
+  ])(
+    'when /v1/tokens/batch gets %s, then 400 invalid_request and Object.prototype stays clean',
+    async (_name, body) => {
+      expectCode(await postRaw('/v1/tokens/batch', body), 400, 'invalid_request');
+      expectNotPolluted();
+    },
+  );
 
   it.each(['__proto__', 'constructor', 'prototype', 'hasOwnProperty', 'toString', 'valueOf', '__defineGetter__'])(
     'when the sector is named %s, then 404 unknown_sector (not a crash, not a token)',
     async (sector) => {
       expectCode(await tokenize('AB123456', sector), 404, 'unknown_sector');
-      expectCode(await postRaw('/v1/tokens/batch', JSON.stringify({ sector, nationalIds: ['AB123456'] })), 404, 'unknown_sector');
+      expectCode(
+        await postRaw('/v1/tokens/batch', JSON.stringify({ sector, nationalIds: ['AB123456'] })),
+        404,
+        'unknown_sector',
+      );
     },
   );
 });
@@ -190,7 +239,11 @@ describe('oversized input', () => {
   it.each([
     ['257 characters', 'invalid_request', 'A'.repeat(257)],
     ['100 000 characters', 'invalid_request', 'AB'.repeat(50_000)],
-    ['200 000 characters of spaces around an ID', 'invalid_request', `${' '.repeat(100_000)}AB123456${' '.repeat(100_000)}`],
+    [
+      '200 000 characters of spaces around an ID',
+      'invalid_request',
+      `${' '.repeat(100_000)}AB123456${' '.repeat(100_000)}`,
+    ],
     ['65 characters', 'invalid_national_id', 'A' + '1'.repeat(64)],
     ['256 characters', 'invalid_national_id', 'AB' + '1'.repeat(254)],
   ])('when nationalId is %s long, then 400 %s', async (_name, code, nationalId) => {
@@ -202,11 +255,22 @@ describe('oversized input', () => {
   });
 
   it('when an unknown field name is 100 000 characters, then 400 invalid_request', async () => {
-    expectCode(await postRaw('/v1/tokens', `{"sector":"health","nationalId":"AB123456","${'k'.repeat(100_000)}":1}`), 400, 'invalid_request');
+    expectCode(
+      await postRaw('/v1/tokens', `{"sector":"health","nationalId":"AB123456","${'k'.repeat(100_000)}":1}`),
+      400,
+      'invalid_request',
+    );
   });
 
   it('when a batch holds one string above 256 characters, then 400 invalid_request', async () => {
-    expectCode(await postRaw('/v1/tokens/batch', JSON.stringify({ sector: 'health', nationalIds: ['AB123456', 'A'.repeat(10_000)] })), 400, 'invalid_request');
+    expectCode(
+      await postRaw(
+        '/v1/tokens/batch',
+        JSON.stringify({ sector: 'health', nationalIds: ['AB123456', 'A'.repeat(10_000)] }),
+      ),
+      400,
+      'invalid_request',
+    );
   });
 });
 
@@ -255,14 +319,25 @@ describe('Unicode look-alikes and invisible characters', () => {
   });
 
   it('when a batch holds only look-alikes, then every item is invalid_national_id', async () => {
-    const res = await postRaw('/v1/tokens/batch', JSON.stringify({ sector: 'health', nationalIds: LOOK_ALIKES.map(([, id]) => id) }));
+    const res = await postRaw(
+      '/v1/tokens/batch',
+      JSON.stringify({ sector: 'health', nationalIds: LOOK_ALIKES.map(([, id]) => id) }),
+    );
     expect(res.status).toBe(200);
     expect(res.body.results).toEqual(LOOK_ALIKES.map(() => ({ error: 'invalid_national_id' })));
   });
 
   it('when look-alikes come as JSON \\u escapes, then they are refused the same way', async () => {
-    expectCode(await postRaw('/v1/tokens', '{"sector":"health","nationalId":"\\u0410\\u0412123456"}'), 400, 'invalid_national_id');
-    expectCode(await postRaw('/v1/tokens', '{"sector":"health","nationalId":"AB\\uFF11\\uFF12"}'), 400, 'invalid_national_id');
+    expectCode(
+      await postRaw('/v1/tokens', '{"sector":"health","nationalId":"\\u0410\\u0412123456"}'),
+      400,
+      'invalid_national_id',
+    );
+    expectCode(
+      await postRaw('/v1/tokens', '{"sector":"health","nationalId":"AB\\uFF11\\uFF12"}'),
+      400,
+      'invalid_national_id',
+    );
     expectCode(await postRaw('/v1/tokens', '{"sector":"health","nationalId":"AB\\uD800"}'), 400, 'invalid_national_id');
   });
 
@@ -284,7 +359,10 @@ describe('empty and blank values', () => {
   });
 
   it('when a batch holds empty and blank IDs, then each is invalid_national_id', async () => {
-    const res = await postRaw('/v1/tokens/batch', JSON.stringify({ sector: 'health', nationalIds: ['', ' ', '\t', 'AB123456'] }));
+    const res = await postRaw(
+      '/v1/tokens/batch',
+      JSON.stringify({ sector: 'health', nationalIds: ['', ' ', '\t', 'AB123456'] }),
+    );
     expect(res.status).toBe(200);
     expect(res.body.results).toEqual([
       { error: 'invalid_national_id' },
@@ -305,8 +383,16 @@ describe('deeply nested JSON', () => {
     ['10 000 nested arrays as the body', '['.repeat(10_000) + ']'.repeat(10_000), 400],
     ['100 000 nested arrays as the body', '['.repeat(100_000) + ']'.repeat(100_000), 400],
     ['10 000 nested objects as the body', '{"a":'.repeat(10_000) + '1' + '}'.repeat(10_000), 400],
-    ['10 000 nested arrays as nationalId', `{"sector":"health","nationalId":${'['.repeat(10_000)}${']'.repeat(10_000)}}`, 400],
-    ['10 000 nested objects as sector', `{"sector":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)},"nationalId":"AB123456"}`, 400],
+    [
+      '10 000 nested arrays as nationalId',
+      `{"sector":"health","nationalId":${'['.repeat(10_000)}${']'.repeat(10_000)}}`,
+      400,
+    ],
+    [
+      '10 000 nested objects as sector',
+      `{"sector":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)},"nationalId":"AB123456"}`,
+      400,
+    ],
     ['10 000 unclosed arrays', '['.repeat(10_000), 400],
   ])('when the body holds %s, then a 4xx, not a crash', async (_name, body, status) => {
     const res = await postRaw('/v1/tokens', body);
@@ -317,7 +403,11 @@ describe('deeply nested JSON', () => {
   });
 
   it('when nationalIds holds 10 000 nested arrays, then 400 invalid_request', async () => {
-    expectCode(await postRaw('/v1/tokens/batch', `{"sector":"health","nationalIds":${'['.repeat(10_000)}${']'.repeat(10_000)}}`), 400, 'invalid_request');
+    expectCode(
+      await postRaw('/v1/tokens/batch', `{"sector":"health","nationalIds":${'['.repeat(10_000)}${']'.repeat(10_000)}}`),
+      400,
+      'invalid_request',
+    );
   });
 });
 
@@ -342,12 +432,20 @@ describe('duplicate keys', () => {
 
   it('when sector appears twice (forbidden first, allowed last), then the answer is consistent with one value', async () => {
     const res = await postRaw('/v1/tokens', '{"sector":"tax","sector":"health","nationalId":"AB123456"}');
-    if (res.status === 200) expect(res.body).toEqual({ sector: 'health', token: reference, keyVersion: 1, schemeVersion: 1 });
+    if (res.status === 200)
+      expect(res.body).toEqual({ sector: 'health', token: reference, keyVersion: 1, schemeVersion: 1 });
     else expect([400, 403]).toContain(res.status);
   });
 
   it('when __proto__ appears twice, then 400 invalid_request', async () => {
-    expectCode(await postRaw('/v1/tokens', '{"__proto__":{"a":1},"__proto__":{"polluted":1},"sector":"health","nationalId":"AB123456"}'), 400, 'invalid_request');
+    expectCode(
+      await postRaw(
+        '/v1/tokens',
+        '{"__proto__":{"a":1},"__proto__":{"polluted":1},"sector":"health","nationalId":"AB123456"}',
+      ),
+      400,
+      'invalid_request',
+    );
   });
 });
 
@@ -367,10 +465,18 @@ describe('NUL bytes', () => {
   });
 
   it('when a field name has a NUL, then 400 invalid_request', async () => {
-    expectCode(await postRaw('/v1/tokens', '{"sector":"health","nationalId\\u0000":"AB123456"}'), 400, 'invalid_request');
+    expectCode(
+      await postRaw('/v1/tokens', '{"sector":"health","nationalId\\u0000":"AB123456"}'),
+      400,
+      'invalid_request',
+    );
   });
 
   it('when a raw NUL byte sits between JSON tokens, then 400 invalid_request', async () => {
-    expectCode(await postRaw('/v1/tokens', Buffer.from('{"sector":"health",\u0000"nationalId":"AB123456"}')), 400, 'invalid_request');
+    expectCode(
+      await postRaw('/v1/tokens', Buffer.from('{"sector":"health",\u0000"nationalId":"AB123456"}')),
+      400,
+      'invalid_request',
+    );
   });
 });

@@ -70,29 +70,92 @@ beforeAll(async () => {
   for (const [sector, ids] of Object.entries(IDS)) {
     const auth = bearer(SECTOR_CLIENT[sector]!);
     for (const nationalId of ids) {
-      expect(record(await request(app).post('/v1/tokens').set('Authorization', auth).send({ sector, nationalId })).status).toBe(200);
+      expect(
+        record(await request(app).post('/v1/tokens').set('Authorization', auth).send({ sector, nationalId })).status,
+      ).toBe(200);
     }
-    const batch = record(await request(app).post('/v1/tokens/batch').set('Authorization', auth).send({ sector, nationalIds: [...ids, ...INVALID_IDS] }));
+    const batch = record(
+      await request(app)
+        .post('/v1/tokens/batch')
+        .set('Authorization', auth)
+        .send({ sector, nationalIds: [...ids, ...INVALID_IDS] }),
+    );
     expect(batch.status).toBe(200);
     for (const nationalId of INVALID_IDS) {
-      expect(record(await request(app).post('/v1/tokens').set('Authorization', auth).send({ sector, nationalId })).status).toBe(400);
+      expect(
+        record(await request(app).post('/v1/tokens').set('Authorization', auth).send({ sector, nationalId })).status,
+      ).toBe(400);
     }
   }
   // Forbidden: a client outside its sectors, and a regulator.
-  expect(record(await request(app).post('/v1/tokens').set('Authorization', bearer('hospital-backend')).send({ sector: 'tax', nationalId: FORBIDDEN_ID })).status).toBe(403);
-  expect(record(await request(app).post('/v1/tokens').set('Authorization', bearer('regulator-cndp')).send({ sector: 'health', nationalId: FORBIDDEN_ID })).status).toBe(403);
+  expect(
+    record(
+      await request(app)
+        .post('/v1/tokens')
+        .set('Authorization', bearer('hospital-backend'))
+        .send({ sector: 'tax', nationalId: FORBIDDEN_ID }),
+    ).status,
+  ).toBe(403);
+  expect(
+    record(
+      await request(app)
+        .post('/v1/tokens')
+        .set('Authorization', bearer('regulator-cndp'))
+        .send({ sector: 'health', nationalId: FORBIDDEN_ID }),
+    ).status,
+  ).toBe(403);
   // Unauthenticated, with national IDs in the body.
   for (const auth of WRONG_AUTHORIZATIONS) {
-    const res = record(await request(app).post('/v1/tokens').set('Authorization', auth).send({ sector: 'health', nationalId: UNAUTHENTICATED_ID }));
+    const res = record(
+      await request(app)
+        .post('/v1/tokens')
+        .set('Authorization', auth)
+        .send({ sector: 'health', nationalId: UNAUTHENTICATED_ID }),
+    );
     expect(res.status).toBe(401);
   }
-  expect(record(await request(app).post('/v1/tokens/batch').send({ sector: 'health', nationalIds: [UNAUTHENTICATED_ID] })).status).toBe(401);
+  expect(
+    record(
+      await request(app)
+        .post('/v1/tokens/batch')
+        .send({ sector: 'health', nationalIds: [UNAUTHENTICATED_ID] }),
+    ).status,
+  ).toBe(401);
   // Malformed and unknown-field bodies holding a national ID, and a national ID in the query string.
-  expect(record(await request(app).post('/v1/tokens').set('Authorization', bearer('hospital-backend')).set('Content-Type', 'application/json').send(`{"sector":"health","nationalId":"${FORBIDDEN_ID}"`)).status).toBe(400);
-  expect(record(await request(app).post('/v1/tokens').set('Authorization', bearer('hospital-backend')).send({ sector: 'health', nationalId: FORBIDDEN_ID, [FORBIDDEN_ID]: 1 })).status).toBe(400);
-  expect(record(await request(app).post(`/v1/tokens?nationalId=${FORBIDDEN_ID}`).set('Authorization', bearer('hospital-backend')).send({ sector: 'health', nationalId: 'A1' })).status).toBe(200);
+  expect(
+    record(
+      await request(app)
+        .post('/v1/tokens')
+        .set('Authorization', bearer('hospital-backend'))
+        .set('Content-Type', 'application/json')
+        .send(`{"sector":"health","nationalId":"${FORBIDDEN_ID}"`),
+    ).status,
+  ).toBe(400);
+  expect(
+    record(
+      await request(app)
+        .post('/v1/tokens')
+        .set('Authorization', bearer('hospital-backend'))
+        .send({ sector: 'health', nationalId: FORBIDDEN_ID, [FORBIDDEN_ID]: 1 }),
+    ).status,
+  ).toBe(400);
+  expect(
+    record(
+      await request(app)
+        .post(`/v1/tokens?nationalId=${FORBIDDEN_ID}`)
+        .set('Authorization', bearer('hospital-backend'))
+        .send({ sector: 'health', nationalId: 'A1' }),
+    ).status,
+  ).toBe(200);
   // Unknown sector and health routes.
-  expect(record(await request(app).post('/v1/tokens').set('Authorization', bearer('hospital-backend')).send({ sector: 'education', nationalId: FORBIDDEN_ID })).status).toBe(404);
+  expect(
+    record(
+      await request(app)
+        .post('/v1/tokens')
+        .set('Authorization', bearer('hospital-backend'))
+        .send({ sector: 'education', nationalId: FORBIDDEN_ID }),
+    ).status,
+  ).toBe(404);
   expect(record(await request(app).get('/healthz')).status).toBe(200);
 });
 
@@ -133,11 +196,14 @@ describe('log leak check', () => {
   it('when the logs are searched, then no TNI of a submitted national ID appears', () => {
     const logs = service.logs();
     // Derived from the keyring itself (DERIVATION.md §2), independent of the service object.
-    const keyring = openKeyringFile(service.settings.keyringPath, new Uint8Array(Buffer.from(service.settings.kek!, 'hex')));
+    const keyring = openKeyringFile(
+      service.settings.keyringPath,
+      new Uint8Array(Buffer.from(service.settings.kek!, 'hex')),
+    );
     const tnis = tniCipher(keyring.root);
     for (const id of Object.values(IDS).flat()) {
       const tni = tnis.fromRank(rankNationalId(canonicalNationalId(id)));
-      expect(logs).not.toContain(Buffer.from(tniAscii(tni)).toString("ascii"));
+      expect(logs).not.toContain(Buffer.from(tniAscii(tni)).toString('ascii'));
       expect(logs).not.toContain(String(tni));
     }
   });
@@ -164,7 +230,13 @@ describe('log leak check', () => {
     expect(kekHex).toMatch(/^[0-9a-f]{64}$/);
     const kek = new Uint8Array(Buffer.from(kekHex, 'hex'));
     const keyring = openKeyringFile(service.settings.keyringPath, kek);
-    const secrets: Uint8Array[] = [kek, keyring.root, keyring.cacheIndex, keyring.auditMac, new Uint8Array(Buffer.from(keyring.auditSigning.d, 'base64url'))];
+    const secrets: Uint8Array[] = [
+      kek,
+      keyring.root,
+      keyring.cacheIndex,
+      keyring.auditMac,
+      new Uint8Array(Buffer.from(keyring.auditSigning.d, 'base64url')),
+    ];
     for (const keys of keyring.sectors.values()) secrets.push(...keys.versions.values());
     expect(secrets.length).toBeGreaterThanOrEqual(10);
     for (const secret of secrets) {

@@ -12,7 +12,9 @@ let service: TestService;
 beforeAll(() => {
   // The LRU on (off by default): a repeated lookup must not show in what is served even when it hits.
   const sample = devConfig() as { cache: object };
-  service = startTestService({ config: { ...sample, rateLimits: { defaults: {}, clients: {} }, cache: { ...sample.cache, lruEntries: 1000 } } });
+  service = startTestService({
+    config: { ...sample, rateLimits: { defaults: {}, clients: {} }, cache: { ...sample.cache, lruEntries: 1000 } },
+  });
 });
 afterAll(async () => {
   await service.close();
@@ -23,13 +25,22 @@ const metrics = (authorization?: string) => {
   const req = request(service.app).get('/metrics');
   return authorization === undefined ? req : req.set('Authorization', authorization);
 };
-const tokenize = (nationalId: string) => request(service.app).post('/v1/tokens').set('Authorization', bearer('welfare-backend')).send({ sector: 'social', nationalId });
+const tokenize = (nationalId: string) =>
+  request(service.app)
+    .post('/v1/tokens')
+    .set('Authorization', bearer('welfare-backend'))
+    .send({ sector: 'social', nationalId });
 
 /** The served counters and gauges that requests move, by series; process metrics and latencies vary by themselves. */
 function series(text: string): Map<string, number> {
   const out = new Map<string, number>();
   for (const line of text.split('\n')) {
-    if (line.startsWith('#') || /^sectoken_(process|nodejs)_/.test(line) || line.startsWith('sectoken_http_request_duration_seconds')) continue;
+    if (
+      line.startsWith('#') ||
+      /^sectoken_(process|nodejs)_/.test(line) ||
+      line.startsWith('sectoken_http_request_duration_seconds')
+    )
+      continue;
     const m = /^(\S+) (\S+)$/.exec(line);
     if (m) out.set(m[1]!, Number(m[2]));
   }
@@ -37,7 +48,8 @@ function series(text: string): Map<string, number> {
 }
 function delta(before: Map<string, number>, after: Map<string, number>): Record<string, number> {
   const moved: Record<string, number> = {};
-  for (const [name, value] of after) if (value !== (before.get(name) ?? 0)) moved[name] = value - (before.get(name) ?? 0);
+  for (const [name, value] of after)
+    if (value !== (before.get(name) ?? 0)) moved[name] = value - (before.get(name) ?? 0);
   return moved;
 }
 
@@ -90,12 +102,20 @@ describe('GET /metrics', () => {
   });
 
   it('is documented in the OpenAPI description as bearer-protected, and the sample has an operator client with a published dev key', async () => {
-    const doc = (await request(service.app).get('/openapi.json')).body as { paths: Record<string, { get?: { security?: unknown; responses: Record<string, unknown> } }> };
+    const doc = (await request(service.app).get('/openapi.json')).body as {
+      paths: Record<string, { get?: { security?: unknown; responses: Record<string, unknown> } }>;
+    };
     const op = doc.paths['/metrics']?.get;
     expect(op?.security).toEqual([{ bearer: [] }]);
     expect(Object.keys(op!.responses)).toEqual(expect.arrayContaining(['200', '401', '403']));
-    const clients = (devConfig() as { clients: Array<{ id: string; role: string; sectors: string[]; apiKeySha256: string }> }).clients;
+    const clients = (
+      devConfig() as { clients: Array<{ id: string; role: string; sectors: string[]; apiKeySha256: string }> }
+    ).clients;
     const operator = clients.find((c) => c.id === 'operator');
-    expect(operator).toMatchObject({ role: 'operator', sectors: [], apiKeySha256: createHash('sha256').update('stk_dev_operator').digest('hex') });
+    expect(operator).toMatchObject({
+      role: 'operator',
+      sectors: [],
+      apiKeySha256: createHash('sha256').update('stk_dev_operator').digest('hex'),
+    });
   });
 });

@@ -22,14 +22,21 @@ const send = (method: Method, path: string, caller: string | undefined, body?: s
   return body === undefined ? req : req.set('Content-Type', 'application/json').send(body);
 };
 
-const noStoreMissing = (label: string, res: request.Response): string[] => (res.headers['cache-control'] === 'no-store' ? [] : [`${label}: ${res.status} cache-control=${String(res.headers['cache-control'])}`]);
+const noStoreMissing = (label: string, res: request.Response): string[] =>
+  res.headers['cache-control'] === 'no-store'
+    ? []
+    : [`${label}: ${res.status} cache-control=${String(res.headers['cache-control'])}`];
 
 describe('Cache-Control: no-store on every /v1 answer', () => {
   it('when every documented /v1 operation is called by each kind of caller, then every answer says no-store', async () => {
-    const doc = (await request(service.app).get('/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
+    const doc = (await request(service.app).get('/openapi.json')).body as {
+      paths: Record<string, Record<string, unknown>>;
+    };
     const operations = Object.entries(doc.paths)
       .filter(([path]) => path.startsWith('/v1/'))
-      .flatMap(([path, methods]) => Object.keys(methods).map((method) => [method as Method, path.replace('{id}', SOME_REQUEST_ID)] as const));
+      .flatMap(([path, methods]) =>
+        Object.keys(methods).map((method) => [method as Method, path.replace('{id}', SOME_REQUEST_ID)] as const),
+      );
     expect(operations.length).toBeGreaterThan(15);
     const missing: string[] = [];
     const statuses = new Set<number>();
@@ -47,12 +54,22 @@ describe('Cache-Control: no-store on every /v1 answer', () => {
 
   it('when a reverse answers a national ID, and when a released result is collected, then no-store', async () => {
     const tax = await tokenOf(service, 'tax', 'QW271828');
-    const done = await send('post', '/v1/reverse', 'regulator-cndp', { sector: 'tax', token: tax, legalBasis: 'LOI-09-08-ART-4', ...act });
+    const done = await send('post', '/v1/reverse', 'regulator-cndp', {
+      sector: 'tax',
+      token: tax,
+      legalBasis: 'LOI-09-08-ART-4',
+      ...act,
+    });
     expect([done.status, done.body.nationalId]).toEqual([200, 'QW271828']);
     expect(noStoreMissing('reverse 200', done)).toEqual([]);
 
     const health = await tokenOf(service, 'health', 'QW271828');
-    const asked = await send('post', '/v1/reverse', 'regulator-cndp', { sector: 'health', token: health, legalBasis: 'CNDP-D-97-2020', ...act });
+    const asked = await send('post', '/v1/reverse', 'regulator-cndp', {
+      sector: 'health',
+      token: health,
+      legalBasis: 'CNDP-D-97-2020',
+      ...act,
+    });
     expect(asked.status).toBe(202);
     const id = asked.body.requestId as string;
     expect((await send('post', `/v1/requests/${id}/approve`, 'regulator-health', {})).status).toBe(200);
@@ -67,11 +84,27 @@ describe('Cache-Control: no-store on every /v1 answer', () => {
       ['unknown path, anonymous', await send('get', '/v1/nothing-here', undefined)],
       ['wrong method', await send('put', '/v1/tokens', 'hospital-backend', {})],
       ['broken JSON', await send('post', '/v1/tokens', 'hospital-backend', '{"sector":')],
-      ['too large', await send('post', '/v1/tokens', 'hospital-backend', JSON.stringify({ sector: 'health', nationalId: 'x'.repeat(maxBodyBytes) }))],
-      ['upper case', await send('post', '/V1/TOKENS', 'hospital-backend', { sector: 'health', nationalId: 'AB123456' })],
+      [
+        'too large',
+        await send(
+          'post',
+          '/v1/tokens',
+          'hospital-backend',
+          JSON.stringify({ sector: 'health', nationalId: 'x'.repeat(maxBodyBytes) }),
+        ),
+      ],
+      [
+        'upper case',
+        await send('post', '/V1/TOKENS', 'hospital-backend', { sector: 'health', nationalId: 'AB123456' }),
+      ],
     ];
     expect(answers.map(([label, res]) => [label, res.status])).toEqual([
-      ['unknown path', 404], ['unknown path, anonymous', 401], ['wrong method', 405], ['broken JSON', 400], ['too large', 413], ['upper case', 200],
+      ['unknown path', 404],
+      ['unknown path, anonymous', 401],
+      ['wrong method', 405],
+      ['broken JSON', 400],
+      ['too large', 413],
+      ['upper case', 200],
     ]);
     expect(answers.flatMap(([label, res]) => noStoreMissing(label, res))).toEqual([]);
   });

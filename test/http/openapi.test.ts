@@ -92,7 +92,9 @@ describe('GET /openapi.json', () => {
   });
 
   it('when read, then it documents the token, health and readiness operations', () => {
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/tokens', '/v1/tokens/batch', '/healthz', '/readyz', '/openapi.json']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/v1/tokens', '/v1/tokens/batch', '/healthz', '/readyz', '/openapi.json']),
+    );
     for (const path of ['/v1/tokens', '/v1/tokens/batch']) {
       const statuses = Object.keys(doc.paths[path]!.post!.responses);
       expect(statuses).toEqual(expect.arrayContaining(['200', '400', '401', '403', '404', '413']));
@@ -147,7 +149,13 @@ describe('real responses match the documented schemas', () => {
   };
 
   it('when POST /v1/tokens succeeds in every sector, then 200 matches TokenResponse', async () => {
-    const clients: Record<string, string> = { health: 'hospital-backend', tax: 'tax-backend', finance: 'bank-backend', social: 'welfare-backend', telecom: 'bank-backend' };
+    const clients: Record<string, string> = {
+      health: 'hospital-backend',
+      tax: 'tax-backend',
+      finance: 'bank-backend',
+      social: 'welfare-backend',
+      telecom: 'bank-backend',
+    };
     for (const [sector, client] of Object.entries(clients)) {
       const res = await post('/v1/tokens', { sector, nationalId: 'AB123456' }, bearer(client));
       expect(res.status).toBe(200);
@@ -168,12 +176,24 @@ describe('real responses match the documented schemas', () => {
     ['unauthenticated', '/v1/tokens', 401, { sector: 'health', nationalId: 'AB123456' }, null],
     ['forbidden', '/v1/tokens', 403, { sector: 'tax', nationalId: 'AB123456' }, 'hospital'],
     ['unknown_sector', '/v1/tokens', 404, { sector: 'education', nationalId: 'AB123456' }, 'hospital'],
-    ['payload_too_large (body)', '/v1/tokens', 413, { sector: 'health', nationalId: 'A'.repeat(300 * 1024) }, 'hospital'],
+    [
+      'payload_too_large (body)',
+      '/v1/tokens',
+      413,
+      { sector: 'health', nationalId: 'A'.repeat(300 * 1024) },
+      'hospital',
+    ],
     ['invalid_request', '/v1/tokens/batch', 400, { sector: 'health', nationalIds: [] }, 'hospital'],
     ['unauthenticated', '/v1/tokens/batch', 401, { sector: 'health', nationalIds: ['AB123456'] }, null],
     ['forbidden', '/v1/tokens/batch', 403, { sector: 'tax', nationalIds: ['AB123456'] }, 'hospital'],
     ['unknown_sector', '/v1/tokens/batch', 404, { sector: 'education', nationalIds: ['AB123456'] }, 'hospital'],
-    ['payload_too_large (batch size)', '/v1/tokens/batch', 413, { sector: 'health', nationalIds: Array(1001).fill('A1') }, 'hospital'],
+    [
+      'payload_too_large (batch size)',
+      '/v1/tokens/batch',
+      413,
+      { sector: 'health', nationalIds: Array(1001).fill('A1') },
+      'hospital',
+    ],
   ])('when %s on %s, then the %d answer is documented and matches Error', async (_code, path, status, body, who) => {
     const res = await post(path, body, who === null ? null : hospital);
     expect(res.status).toBe(status);
@@ -195,8 +215,18 @@ describe('real responses match the documented schemas', () => {
 
   it('when a body breaks a documented schema, then the check notices (the validator is not vacuous)', () => {
     const tokenSchema = responseSchema('/v1/tokens', 'post', 200);
-    expect(validateAgainst(tokenSchema, { sector: 'health', token: '1', keyVersion: 1, schemeVersion: 1, nationalId: 'AB123456' })).not.toEqual([]);
-    expect(validateAgainst(tokenSchema, { sector: 'health', token: '1', keyVersion: 0, schemeVersion: 1 })).not.toEqual([]);
+    expect(
+      validateAgainst(tokenSchema, {
+        sector: 'health',
+        token: '1',
+        keyVersion: 1,
+        schemeVersion: 1,
+        nationalId: 'AB123456',
+      }),
+    ).not.toEqual([]);
+    expect(validateAgainst(tokenSchema, { sector: 'health', token: '1', keyVersion: 0, schemeVersion: 1 })).not.toEqual(
+      [],
+    );
     const errorSchema = responseSchema('/v1/tokens', 'post', 400);
     expect(validateAgainst(errorSchema, { error: { code: 'oops', message: 'x' } })).not.toEqual([]);
     expect(validateAgainst(errorSchema, { error: { code: 'internal', message: 'x', stack: 'at …' } })).not.toEqual([]);
@@ -207,28 +237,65 @@ describe('real responses match the documented schemas', () => {
 describe('regulator and auditor responses match the documented schemas', () => {
   const act = { caseId: 'CASE-1', purpose: 'Inquiry' };
   const as = (client: string) => ({
-    post: (path: string, body?: object) => request(service.app).post(path).set('Authorization', bearer(client)).send(body),
+    post: (path: string, body?: object) =>
+      request(service.app).post(path).set('Authorization', bearer(client)).send(body),
     get: (path: string) => request(service.app).get(path).set('Authorization', bearer(client)),
   });
-  const tokenIn = async (sector: string, client: string): Promise<string> => (await as(client).post('/v1/tokens', { sector, nationalId: 'AB123456' })).body.token as string;
+  const tokenIn = async (sector: string, client: string): Promise<string> =>
+    (await as(client).post('/v1/tokens', { sector, nationalId: 'AB123456' })).body.token as string;
 
   it('when reversing, translating, upgrading and running dual control, then every answer is documented', async () => {
     const tax = await tokenIn('tax', 'tax-backend');
     const health = await tokenIn('health', 'hospital-backend');
     const cndp = as('regulator-cndp');
-    expectDocumented('/v1/reverse', 'post', await cndp.post('/v1/reverse', { sector: 'tax', token: tax, legalBasis: 'LOI-09-08-ART-4', ...act }));
+    expectDocumented(
+      '/v1/reverse',
+      'post',
+      await cndp.post('/v1/reverse', { sector: 'tax', token: tax, legalBasis: 'LOI-09-08-ART-4', ...act }),
+    );
     expectDocumented('/v1/reverse', 'post', await cndp.post('/v1/reverse', { sector: 'tax', token: tax, ...act }));
-    expectDocumented('/v1/reverse', 'post', await as('tax-backend').post('/v1/reverse', { sector: 'tax', token: tax, legalBasis: 'LOI-09-08-ART-4', ...act }));
-    expectDocumented('/v1/translate', 'post', await cndp.post('/v1/translate', { fromSector: 'tax', token: tax, toSector: 'social', legalBasis: 'CSS-FRAUD-2026', ...act }));
-    expectDocumented('/v1/tokens/upgrade', 'post', await as('tax-backend').post('/v1/tokens/upgrade', { sector: 'tax', tokens: [tax, 'X'] }));
+    expectDocumented(
+      '/v1/reverse',
+      'post',
+      await as('tax-backend').post('/v1/reverse', { sector: 'tax', token: tax, legalBasis: 'LOI-09-08-ART-4', ...act }),
+    );
+    expectDocumented(
+      '/v1/translate',
+      'post',
+      await cndp.post('/v1/translate', {
+        fromSector: 'tax',
+        token: tax,
+        toSector: 'social',
+        legalBasis: 'CSS-FRAUD-2026',
+        ...act,
+      }),
+    );
+    expectDocumented(
+      '/v1/tokens/upgrade',
+      'post',
+      await as('tax-backend').post('/v1/tokens/upgrade', { sector: 'tax', tokens: [tax, 'X'] }),
+    );
 
-    const pending = await cndp.post('/v1/reverse', { sector: 'health', token: health, legalBasis: 'CNDP-D-97-2020', ...act });
+    const pending = await cndp.post('/v1/reverse', {
+      sector: 'health',
+      token: health,
+      legalBasis: 'CNDP-D-97-2020',
+      ...act,
+    });
     expect(pending.status).toBe(202);
     expectDocumented('/v1/reverse', 'post', pending);
     const id = pending.body.requestId as string;
     expectDocumented('/v1/reverse/requests/{id}', 'get', await cndp.get(`/v1/reverse/requests/${id}`));
-    expectDocumented('/v1/reverse/requests/{id}/approve', 'post', await cndp.post(`/v1/reverse/requests/${id}/approve`));
-    expectDocumented('/v1/reverse/requests/{id}/approve', 'post', await as('regulator-health').post(`/v1/reverse/requests/${id}/approve`));
+    expectDocumented(
+      '/v1/reverse/requests/{id}/approve',
+      'post',
+      await cndp.post(`/v1/reverse/requests/${id}/approve`),
+    );
+    expectDocumented(
+      '/v1/reverse/requests/{id}/approve',
+      'post',
+      await as('regulator-health').post(`/v1/reverse/requests/${id}/approve`),
+    );
     const released = await cndp.get(`/v1/reverse/requests/${id}`);
     expect(released.status).toBe(200);
     expectDocumented('/v1/reverse/requests/{id}', 'get', released);
@@ -269,7 +336,12 @@ describe('every error a route answers is declared for it', () => {
     // A HEAD answer has no body: its status alone must be documented.
     for (const op of ops) method === 'head' ? responseSchema(path, op, res.status) : expectDocumented(path, op, res);
   }
-  const send = (method: 'get' | 'post' | 'put' | 'delete' | 'head', url: string, auth?: string, body?: string | object): Promise<request.Response> => {
+  const send = (
+    method: 'get' | 'post' | 'put' | 'delete' | 'head',
+    url: string,
+    auth?: string,
+    body?: string | object,
+  ): Promise<request.Response> => {
     let req = request(service.app)[method](url);
     if (auth) req = req.set('Authorization', auth);
     if (typeof body === 'string') req = req.set('Content-Type', 'application/json').send(body);
@@ -282,12 +354,26 @@ describe('every error a route answers is declared for it', () => {
     for (const [path, ops] of Object.entries(doc.paths)) {
       for (const [method, op] of Object.entries(ops)) {
         const wanted = path.startsWith('/v1') ? ['400', '401', '405', '413', '500'] : ['405', '500'];
-        expect({ op: `${method} ${path}`, missing: wanted.filter((s) => !op.responses[s]) }).toEqual({ op: `${method} ${path}`, missing: [] });
+        expect({ op: `${method} ${path}`, missing: wanted.filter((s) => !op.responses[s]) }).toEqual({
+          op: `${method} ${path}`,
+          missing: [],
+        });
       }
     }
-    for (const path of ['/v1/tokens', '/v1/tokens/batch', '/v1/tokens/upgrade', '/v1/reverse', '/v1/translate', '/v1/requests', '/v1/requests/{id}']) {
+    for (const path of [
+      '/v1/tokens',
+      '/v1/tokens/batch',
+      '/v1/tokens/upgrade',
+      '/v1/reverse',
+      '/v1/translate',
+      '/v1/requests',
+      '/v1/requests/{id}',
+    ]) {
       const op = Object.values(doc.paths[path]!)[0]!;
-      expect({ path, retryAfter: Object.keys((op.responses['429'] as { headers?: object } | undefined)?.headers ?? {}) }).toEqual({ path, retryAfter: ['Retry-After'] });
+      expect({
+        path,
+        retryAfter: Object.keys((op.responses['429'] as { headers?: object } | undefined)?.headers ?? {}),
+      }).toEqual({ path, retryAfter: ['Retry-After'] });
     }
     expect(Object.keys(doc.paths)).toContain('/metrics');
   });
@@ -299,7 +385,8 @@ describe('every error a route answers is declared for it', () => {
       const [method] = Object.keys(ops) as Array<'get' | 'post'>;
       const other = method === 'get' ? 'delete' : 'put';
       check(other, url, await send(other, url, bearer('auditor')));
-      if (method === 'get' && path !== '/healthz' && path !== '/readyz' && path !== '/openapi.json') check('head', url, await send('head', url, bearer('auditor')));
+      if (method === 'get' && path !== '/healthz' && path !== '/readyz' && path !== '/openapi.json')
+        check('head', url, await send('head', url, bearer('auditor')));
       if (!path.startsWith('/v1') && path !== '/metrics') continue;
       check(method!, url, await send(method!, url));
       check(method!, url, await send(method!, url, 'Bearer stk_unknown'));
@@ -313,16 +400,26 @@ describe('every error a route answers is declared for it', () => {
     }
   });
 
-  it("when each route is driven into its own refusals, then each answer is documented", async () => {
+  it('when each route is driven into its own refusals, then each answer is documented', async () => {
     const cndp = bearer('regulator-cndp');
-    const tax = (await send('post', '/v1/tokens', bearer('tax-backend'), { sector: 'tax', nationalId: 'AB123456' })).body.token as string;
-    const social = (await send('post', '/v1/tokens', bearer('welfare-backend'), { sector: 'social', nationalId: 'AB123456' })).body.token as string;
-    const health = (await send('post', '/v1/tokens', bearer('hospital-backend'), { sector: 'health', nationalId: 'AB123456' })).body.token as string;
+    const tax = (await send('post', '/v1/tokens', bearer('tax-backend'), { sector: 'tax', nationalId: 'AB123456' }))
+      .body.token as string;
+    const social = (
+      await send('post', '/v1/tokens', bearer('welfare-backend'), { sector: 'social', nationalId: 'AB123456' })
+    ).body.token as string;
+    const health = (
+      await send('post', '/v1/tokens', bearer('hospital-backend'), { sector: 'health', nationalId: 'AB123456' })
+    ).body.token as string;
     const basis = { legalBasis: 'LOI-09-08-ART-4', caseId: 'C-1', purpose: 'p' };
     const steps: Array<['get' | 'post', string, string, object | undefined]> = [
       ['post', '/v1/tokens', bearer('hospital-backend'), { sector: 'health', nationalId: 'ABC' }],
       ['post', '/v1/tokens', bearer('hospital-backend'), { sector: 'nowhere', nationalId: 'AB1' }],
-      ['post', '/v1/tokens/batch', bearer('hospital-backend'), { sector: 'health', nationalIds: Array(1001).fill('A1') }],
+      [
+        'post',
+        '/v1/tokens/batch',
+        bearer('hospital-backend'),
+        { sector: 'health', nationalIds: Array(1001).fill('A1') },
+      ],
       ['post', '/v1/tokens/upgrade', bearer('welfare-backend'), { sector: 'social', tokens: [social] }],
       ['post', '/v1/tokens/upgrade', bearer('tax-backend'), { sector: 'nowhere', tokens: [tax] }],
       ['post', '/v1/reverse', cndp, { sector: 'tax', token: tax, caseId: 'C-1', purpose: 'p' }],
@@ -330,8 +427,18 @@ describe('every error a route answers is declared for it', () => {
       ['post', '/v1/reverse', cndp, { sector: 'nowhere', token: tax, ...basis }],
       ['post', '/v1/reverse', cndp, { sector: 'social', token: social, ...basis, legalBasis: 'CNDP-D-97-2020' }],
       ['post', '/v1/reverse', cndp, { sector: 'tax', token: tax, ...basis, legalBasis: 'NO-SUCH-BASIS' }],
-      ['post', '/v1/translate', cndp, { fromSector: 'social', token: social, toSector: 'tax', ...basis, legalBasis: 'CSS-FRAUD-2026' }],
-      ['post', '/v1/translate', bearer('regulator-health'), { fromSector: 'tax', token: tax, toSector: 'social', ...basis, legalBasis: 'CSS-FRAUD-2026' }],
+      [
+        'post',
+        '/v1/translate',
+        cndp,
+        { fromSector: 'social', token: social, toSector: 'tax', ...basis, legalBasis: 'CSS-FRAUD-2026' },
+      ],
+      [
+        'post',
+        '/v1/translate',
+        bearer('regulator-health'),
+        { fromSector: 'tax', token: tax, toSector: 'social', ...basis, legalBasis: 'CSS-FRAUD-2026' },
+      ],
       ['get', '/v1/requests?state=nonsense', cndp, undefined],
       ['get', '/v1/requests/not-an-id', cndp, undefined],
       ['get', '/v1/requests/AAAAAAAAAAAAAAAAAAAAAA', cndp, undefined],
@@ -349,35 +456,81 @@ describe('every error a route answers is declared for it', () => {
       check(method, url, res);
     }
     // A request's life: its requester may not decide it; decided twice; collected twice.
-    const pending = await send('post', '/v1/reverse', cndp, { sector: 'health', token: health, ...basis, legalBasis: 'CNDP-D-97-2020' });
+    const pending = await send('post', '/v1/reverse', cndp, {
+      sector: 'health',
+      token: health,
+      ...basis,
+      legalBasis: 'CNDP-D-97-2020',
+    });
     expect(pending.status).toBe(202);
     const id = pending.body.requestId as string;
     check('post', `/v1/requests/${id}/approve`, await send('post', `/v1/requests/${id}/approve`, cndp));
-    check('post', `/v1/requests/${id}/approve`, await send('post', `/v1/requests/${id}/approve`, bearer('regulator-health')));
+    check(
+      'post',
+      `/v1/requests/${id}/approve`,
+      await send('post', `/v1/requests/${id}/approve`, bearer('regulator-health')),
+    );
     check('post', `/v1/requests/${id}/deny`, await send('post', `/v1/requests/${id}/deny`, bearer('regulator-health')));
     check('get', `/v1/requests/${id}`, await send('get', `/v1/requests/${id}`, cndp));
     check('get', `/v1/reverse/requests/${id}`, await send('get', `/v1/reverse/requests/${id}`, cndp));
-    expect(seen).toEqual(expect.arrayContaining(['post /v1/tokens 400', 'post /v1/tokens/upgrade 422', 'post /v1/reverse 403', 'post /v1/requests/{id}/approve 403', 'post /v1/requests/{id}/deny 409', 'get /v1/requests/{id} 404', 'get /v1/audit/checkpoint 404']));
+    expect(seen).toEqual(
+      expect.arrayContaining([
+        'post /v1/tokens 400',
+        'post /v1/tokens/upgrade 422',
+        'post /v1/reverse 403',
+        'post /v1/requests/{id}/approve 403',
+        'post /v1/requests/{id}/deny 409',
+        'get /v1/requests/{id} 404',
+        'get /v1/audit/checkpoint 404',
+      ]),
+    );
   });
 
   it('when limits, the refusal budget and a failed audit log refuse, then 429 and 503 are documented', async () => {
     const config = devConfig() as Record<string, unknown>;
     const limited = startTestService({
-      config: { ...config, rateLimits: { defaults: { identities: [{ points: 1, perSeconds: 60 }], reverse: [{ points: 1, perSeconds: 60 }], translate: [{ points: 1, perSeconds: 60 }], refusal: [{ points: 1, perSeconds: 60 }] }, clients: {} } },
+      config: {
+        ...config,
+        rateLimits: {
+          defaults: {
+            identities: [{ points: 1, perSeconds: 60 }],
+            reverse: [{ points: 1, perSeconds: 60 }],
+            translate: [{ points: 1, perSeconds: 60 }],
+            refusal: [{ points: 1, perSeconds: 60 }],
+          },
+          clients: {},
+        },
+      },
     });
     try {
       const as = (client: string, url: string, body?: object) => {
         const req = body ? request(limited.app).post(url) : request(limited.app).get(url);
         return req.set('Authorization', bearer(client)).send(body);
       };
-      const tax = (await as('tax-backend', '/v1/tokens', { sector: 'tax', nationalId: 'AB123456' })).body.token as string;
+      const tax = (await as('tax-backend', '/v1/tokens', { sector: 'tax', nationalId: 'AB123456' })).body
+        .token as string;
       check('post', '/v1/tokens', await as('tax-backend', '/v1/tokens', { sector: 'tax', nationalId: 'AB123457' }));
-      check('post', '/v1/tokens/batch', await as('tax-backend', '/v1/tokens/batch', { sector: 'tax', nationalIds: ['AB1'] }));
-      check('post', '/v1/tokens/upgrade', await as('tax-backend', '/v1/tokens/upgrade', { sector: 'tax', tokens: [tax] }));
+      check(
+        'post',
+        '/v1/tokens/batch',
+        await as('tax-backend', '/v1/tokens/batch', { sector: 'tax', nationalIds: ['AB1'] }),
+      );
+      check(
+        'post',
+        '/v1/tokens/upgrade',
+        await as('tax-backend', '/v1/tokens/upgrade', { sector: 'tax', tokens: [tax] }),
+      );
       const act = { sector: 'tax', token: tax, legalBasis: 'LOI-09-08-ART-4', caseId: 'C', purpose: 'p' };
       await as('regulator-cndp', '/v1/reverse', act);
       check('post', '/v1/reverse', await as('regulator-cndp', '/v1/reverse', act));
-      const move = { fromSector: 'tax', token: tax, toSector: 'social', legalBasis: 'CSS-FRAUD-2026', caseId: 'C', purpose: 'p' };
+      const move = {
+        fromSector: 'tax',
+        token: tax,
+        toSector: 'social',
+        legalBasis: 'CSS-FRAUD-2026',
+        caseId: 'C',
+        purpose: 'p',
+      };
       await as('regulator-cndp', '/v1/translate', move);
       check('post', '/v1/translate', await as('regulator-cndp', '/v1/translate', move));
       // Two refusals spend the refusal budget of 1: the next read of requests is 429.

@@ -194,7 +194,9 @@ describe('POST /v1/tokens, many at once', () => {
         const mine = answers.filter((_a, k) => asked[k]![0] === sector);
         expect(mine.map((a) => a.status)).toEqual(PEOPLE.map(() => 200));
         expect(mine.map((a) => a.body.sector)).toEqual(PEOPLE.map(() => sector));
-        expect(mine.map((a) => a.body.token)).toEqual((batch.body as { results: Array<{ token: string }> }).results.map((r) => r.token));
+        expect(mine.map((a) => a.body.token)).toEqual(
+          (batch.body as { results: Array<{ token: string }> }).results.map((r) => r.token),
+        );
       }
     } finally {
       await server.close();
@@ -235,7 +237,11 @@ describe('POST /v1/tokens/batch', () => {
   it('when a batch holds only invalid IDs, then it still answers 200 with an error per item', async () => {
     const res = await tokenizeBatch(service.app, 'health', ['x', '1', 'ABC']);
     expect(res.status).toBe(200);
-    expect(res.body.results).toEqual([{ error: 'invalid_national_id' }, { error: 'invalid_national_id' }, { error: 'invalid_national_id' }]);
+    expect(res.body.results).toEqual([
+      { error: 'invalid_national_id' },
+      { error: 'invalid_national_id' },
+      { error: 'invalid_national_id' },
+    ]);
   });
 
   it('when a batch holds exactly limits.maxBatchSize IDs, then every one gets its token in order', async () => {

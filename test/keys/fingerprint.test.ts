@@ -9,7 +9,10 @@ import { PACKAGE_ROOT } from '../../src/config/env.js';
 import { keyringFingerprint } from '../../src/keys/fingerprint.js';
 import { addSector, generateKeyring, parseKeyring } from '../../src/keys/keyring.js';
 
-const testKeyring = () => parseKeyring(new TextEncoder().encode(readFileSync(join(PACKAGE_ROOT, 'test', 'vectors', 'test-keyring.json'), 'utf8')));
+const testKeyring = () =>
+  parseKeyring(
+    new TextEncoder().encode(readFileSync(join(PACKAGE_ROOT, 'test', 'vectors', 'test-keyring.json'), 'utf8')),
+  );
 
 /*
  * python3: ikm = root ‖ cacheIndex ‖ auditMac; prk = HMAC-SHA256(b"sectoken/v1", ikm);
@@ -43,6 +46,8 @@ describe('keyring fingerprint', () => {
     const keyring = testKeyring();
     keyring.auditSigning = generateKeyring([], false).auditSigning;
     expect(keyringFingerprint(keyring)).not.toBe(TEST_KEYRING_FINGERPRINT);
-    expect(keyringFingerprint(generateKeyring(['tax'], false))).not.toBe(keyringFingerprint(generateKeyring(['tax'], false)));
+    expect(keyringFingerprint(generateKeyring(['tax'], false))).not.toBe(
+      keyringFingerprint(generateKeyring(['tax'], false)),
+    );
   });
 });

@@ -22,13 +22,25 @@ describe('minVersion on load', () => {
     rmSync(service.dir, { recursive: true, force: true });
   });
 
-  const upgrade = (s: Service, tokens: string[]) => request(s.app).post('/v1/tokens/upgrade').set('Authorization', bearer('tax-backend')).send({ sector: 'tax', tokens });
+  const upgrade = (s: Service, tokens: string[]) =>
+    request(s.app)
+      .post('/v1/tokens/upgrade')
+      .set('Authorization', bearer('tax-backend'))
+      .send({ sector: 'tax', tokens });
   const reverse = (s: Service, token: string) =>
-    request(s.app).post('/v1/reverse').set('Authorization', bearer('regulator-cndp')).send({ sector: 'tax', token, legalBasis: 'LOI-09-08-ART-4', ...act });
+    request(s.app)
+      .post('/v1/reverse')
+      .set('Authorization', bearer('regulator-cndp'))
+      .send({ sector: 'tax', token, legalBasis: 'LOI-09-08-ART-4', ...act });
 
   it('when version 2 is current and minVersion is raised to 2, then version-1 tokens are refused after a reload and after a restart', async () => {
     service = startTestService();
-    const v1 = (await request(service.app).post('/v1/tokens').set('Authorization', bearer('tax-backend')).send({ sector: 'tax', nationalId: 'AB123456' })).body.token as string;
+    const v1 = (
+      await request(service.app)
+        .post('/v1/tokens')
+        .set('Authorization', bearer('tax-backend'))
+        .send({ sector: 'tax', nationalId: 'AB123456' })
+    ).body.token as string;
     expect(v1).toMatch(/^1/);
 
     const kek = new Uint8Array(Buffer.from(service.settings.kek!, 'hex'));
@@ -50,7 +62,10 @@ describe('minVersion on load', () => {
     service.reload();
     restarted = createService({ ...service.settings, instanceId: 'restarted' }, createLogger('silent'));
     for (const s of [service, restarted]) {
-      expect((await upgrade(s, [v1, v2])).body.results).toEqual([{ error: 'token_retired' }, { token: v2, keyVersion: 2 }]);
+      expect((await upgrade(s, [v1, v2])).body.results).toEqual([
+        { error: 'token_retired' },
+        { token: v2, keyVersion: 2 },
+      ]);
       const refused = await reverse(s, v1);
       expect([refused.status, refused.body.error?.code]).toEqual([410, 'token_retired']);
       expect((await reverse(s, v2)).body.nationalId).toBe('AB123456');

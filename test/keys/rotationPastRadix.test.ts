@@ -23,7 +23,10 @@ describe('rotating a digits sector past its radix, over HTTP', () => {
   });
 
   const batch = async (): Promise<string[]> => {
-    const r = await request(service.app).post('/v1/tokens/batch').set('Authorization', bearer('hospital-backend')).send({ sector: 'health', nationalIds: people });
+    const r = await request(service.app)
+      .post('/v1/tokens/batch')
+      .set('Authorization', bearer('hospital-backend'))
+      .send({ sector: 'health', nationalIds: people });
     expect(r.status).toBe(200);
     return (r.body.results as Array<{ token: string }>).map((x) => x.token);
   };
@@ -48,19 +51,26 @@ describe('rotating a digits sector past its radix, over HTTP', () => {
         .send({ sector: 'health', tokens: issued.map((t) => t.token) });
       expect(up.status).toBe(200);
       issued.forEach((t, i) => {
-        const want = t.version < version - 1 ? { error: 'token_retired' } : { token: current[t.person], keyVersion: version };
+        const want =
+          t.version < version - 1 ? { error: 'token_retired' } : { token: current[t.person], keyVersion: version };
         expect([t.version, up.body.results[i]]).toEqual([t.version, want]);
       });
     }
 
     const retired = issued.find((t) => t.version === 1)!;
-    const r = await request(service.app).post('/v1/reverse').set('Authorization', bearer('regulator-cndp')).send({ sector: 'health', token: retired.token, ...act });
+    const r = await request(service.app)
+      .post('/v1/reverse')
+      .set('Authorization', bearer('regulator-cndp'))
+      .send({ sector: 'health', token: retired.token, ...act });
     expect([r.status, r.body.error?.code]).toEqual([410, 'token_retired']);
     expect(JSON.stringify(r.body)).not.toContain(people[retired.person]);
     // Version 10 is written with 0, version 9 with 9: both live, each its own key.
     const live = issued.filter((t) => t.version >= 9);
     expect(new Set(live.map((t) => t.token[0]))).toEqual(new Set(['9', '0']));
-    const pending = await request(service.app).post('/v1/reverse').set('Authorization', bearer('regulator-cndp')).send({ sector: 'health', token: live[0]!.token, ...act });
+    const pending = await request(service.app)
+      .post('/v1/reverse')
+      .set('Authorization', bearer('regulator-cndp'))
+      .send({ sector: 'health', token: live[0]!.token, ...act });
     expect(pending.status).toBe(202);
   });
 });

@@ -17,7 +17,8 @@ describe('keyring sealing nonce', () => {
     expect(new Set(files.map((f) => f.nonce)).size).toBe(seals.length);
     expect(new Set(files.map((f) => f.ciphertext)).size).toBe(seals.length);
     for (const f of files) expect(Buffer.from(f.nonce, 'base64url')).toHaveLength(24);
-    for (const sealed of seals) expect(Buffer.from(openKeyring(sealed, kek).plaintext).equals(Buffer.from(plaintext))).toBe(true);
+    for (const sealed of seals)
+      expect(Buffer.from(openKeyring(sealed, kek).plaintext).equals(Buffer.from(plaintext))).toBe(true);
   });
 
   it('when two seals are XORed, then nothing of the plaintext shows (no keystream reuse)', () => {

@@ -14,7 +14,13 @@ const DEPCRUISE = join(PACKAGE_ROOT, 'node_modules', 'dependency-cruiser', 'bin'
 function tree(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'sectoken-layering-'));
   copyFileSync(join(PACKAGE_ROOT, '.dependency-cruiser.cjs'), join(dir, '.dependency-cruiser.cjs'));
-  writeFileSync(join(dir, 'tsconfig.build.json'), JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', strict: true }, include: ['src'] }));
+  writeFileSync(
+    join(dir, 'tsconfig.build.json'),
+    JSON.stringify({
+      compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', strict: true },
+      include: ['src'],
+    }),
+  );
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), text);
@@ -22,12 +28,18 @@ function tree(files: Record<string, string>): string {
   return dir;
 }
 
-const check = (dir: string) => spawnSync(process.execPath, [DEPCRUISE, 'src', '--config', '.dependency-cruiser.cjs'], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+const check = (dir: string) =>
+  spawnSync(process.execPath, [DEPCRUISE, 'src', '--config', '.dependency-cruiser.cjs'], {
+    cwd: dir,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
 
 const BASE = {
   'src/errors.ts': 'export class SectokenError extends Error {}\n',
   'src/crypto/ff1.ts': "import { createCipheriv } from 'node:crypto';\nexport const ff1 = createCipheriv;\n",
-  'src/derivation/tni.ts': "import { ff1 } from '../crypto/ff1.js';\nimport { SectokenError } from '../errors.js';\nexport const tni = [ff1, SectokenError];\n",
+  'src/derivation/tni.ts':
+    "import { ff1 } from '../crypto/ff1.js';\nimport { SectokenError } from '../errors.js';\nexport const tni = [ff1, SectokenError];\n",
   'src/store/redis.ts': "import { tni } from '../derivation/tni.js';\nexport const redis = tni;\n",
   'src/acts/tokenize.ts': "import { redis } from '../store/redis.js';\nexport const tokenize = redis;\n",
   'src/http/routes/tokens.ts': "import { tokenize } from '../../acts/tokenize.js';\nexport const route = tokenize;\n",
@@ -42,9 +54,24 @@ describe('the layering rules', () => {
 
   it.each([
     ['the derivation imports a store', 'src/derivation/tni.ts', "import '../store/redis.js';\n", /derivation-is-pure/],
-    ['the derivation reads files', 'src/derivation/tni.ts', "import { readFileSync } from 'node:fs';\nexport const read = readFileSync;\n", /derivation-without-io/],
-    ['a route reaches a store past the use cases', 'src/http/routes/tokens.ts', "import '../../store/redis.js';\n", /routes-call-use-cases/],
-    ['a store imports a use case', 'src/store/redis.ts', "import '../acts/tokenize.js';\n", /no-up-from-stores|no-circular/],
+    [
+      'the derivation reads files',
+      'src/derivation/tni.ts',
+      "import { readFileSync } from 'node:fs';\nexport const read = readFileSync;\n",
+      /derivation-without-io/,
+    ],
+    [
+      'a route reaches a store past the use cases',
+      'src/http/routes/tokens.ts',
+      "import '../../store/redis.js';\n",
+      /routes-call-use-cases/,
+    ],
+    [
+      'a store imports a use case',
+      'src/store/redis.ts',
+      "import '../acts/tokenize.js';\n",
+      /no-up-from-stores|no-circular/,
+    ],
   ])('when %s, then the check fails naming the rule', (_what, file, addition, rule) => {
     const files = { ...BASE, [file]: BASE[file as keyof typeof BASE] + addition };
     const result = check(tree(files));

@@ -26,7 +26,8 @@ describe('one budget of identities', () => {
     services.push(s);
     return s;
   };
-  const post = (s: TestService, path: string, client: string, body: object) => request(s.app).post(path).set('Authorization', bearer(client)).send(body);
+  const post = (s: TestService, path: string, client: string, body: object) =>
+    request(s.app).post(path).set('Authorization', bearer(client)).send(body);
   const ids = (n: number, from = 0): string[] => Array.from({ length: n }, (_, k) => `KL${String(100000 + from + k)}`);
 
   it('when a batch takes the whole window, then the next single call and the next upgrade are refused (not a budget of their own)', async () => {
@@ -43,23 +44,37 @@ describe('one budget of identities', () => {
       expect(res.body.error.message).toMatch(/national IDs or tokens/);
     }
     // Another sector of another client has its own budget.
-    expect((await post(s, '/v1/tokens', 'bank-backend', { sector: 'finance', nationalId: ids(1)[0] })).status).toBe(200);
+    expect((await post(s, '/v1/tokens', 'bank-backend', { sector: 'finance', nationalId: ids(1)[0] })).status).toBe(
+      200,
+    );
   });
 
   it('when single calls and upgrades use the window first, then a batch that would pass it is refused', async () => {
     const s = start({ defaults: { identities: [{ points: 10, perSeconds: 60 }] }, clients: {} });
     const tokens: string[] = [];
-    for (const id of ids(6, 20)) tokens.push((await post(s, '/v1/tokens', 'hospital-backend', { sector: 'health', nationalId: id })).body.token as string);
-    expect((await post(s, '/v1/tokens/upgrade', 'hospital-backend', { sector: 'health', tokens: tokens.slice(0, 3) })).status).toBe(200); // 9 used
-    expect((await post(s, '/v1/tokens/batch', 'hospital-backend', { sector: 'health', nationalIds: ids(2, 30) })).status).toBe(429);
+    for (const id of ids(6, 20))
+      tokens.push(
+        (await post(s, '/v1/tokens', 'hospital-backend', { sector: 'health', nationalId: id })).body.token as string,
+      );
+    expect(
+      (await post(s, '/v1/tokens/upgrade', 'hospital-backend', { sector: 'health', tokens: tokens.slice(0, 3) }))
+        .status,
+    ).toBe(200); // 9 used
+    expect(
+      (await post(s, '/v1/tokens/batch', 'hospital-backend', { sector: 'health', nationalIds: ids(2, 30) })).status,
+    ).toBe(429);
   });
 
   it('the sample configuration: one identities budget of 200/s and 200,000/day per sector, reversals far lower, refusals counted', () => {
     const config = parseConfig(devConfig(), 'sample');
     const { defaults, clients } = config.rateLimits;
     expect(Object.keys(defaults).sort()).toEqual(['identities', 'refusal', 'reverse', 'translate']);
-    expect(defaults.identities).toEqual([{ points: 200, perSeconds: 1 }, { points: 200_000, perSeconds: 86400 }]);
-    const daily = (w: Array<{ points: number; perSeconds: number }> | undefined): number => w!.find((x) => x.perSeconds === 86400)!.points;
+    expect(defaults.identities).toEqual([
+      { points: 200, perSeconds: 1 },
+      { points: 200_000, perSeconds: 86400 },
+    ]);
+    const daily = (w: Array<{ points: number; perSeconds: number }> | undefined): number =>
+      w!.find((x) => x.perSeconds === 86400)!.points;
     expect(daily(defaults.reverse)).toBeLessThanOrEqual(daily(defaults.identities) / 1000);
     expect(daily(clients['regulator-health']!.reverse)).toBeLessThan(daily(defaults.reverse));
     expect(defaults.refusal).toEqual([{ points: 30, perSeconds: 60 }]);
@@ -67,14 +82,17 @@ describe('one budget of identities', () => {
 
   it('when a configuration still names tokenize, batchItem or upgradeItem, then it is refused with a pointer to identities', () => {
     for (const op of ['tokenize', 'batchItem', 'upgradeItem']) {
-      expect(() => parseConfig(withLimits({ defaults: { [op]: [{ points: 1, perSeconds: 1 }] }, clients: {} }), 'old.json')).toThrow(
-        new RegExp(`rateLimits\\.defaults\\.${op}: now part of "identities"`),
-      );
+      expect(() =>
+        parseConfig(withLimits({ defaults: { [op]: [{ points: 1, perSeconds: 1 }] }, clients: {} }), 'old.json'),
+      ).toThrow(new RegExp(`rateLimits\\.defaults\\.${op}: now part of "identities"`));
     }
   });
 
   it('refusal: points per client across sectors (sector "*"), refused past the window with rate_limited', async () => {
-    const config = parseConfig(withLimits({ defaults: { refusal: [{ points: 3, perSeconds: 60 }] }, clients: {} }), 'refusal') as Config;
+    const config = parseConfig(
+      withLimits({ defaults: { refusal: [{ points: 3, perSeconds: 60 }] }, clients: {} }),
+      'refusal',
+    ) as Config;
     const limited: string[] = [];
     const limits = createRateLimits(config, undefined, (op) => limited.push(op));
     for (let i = 0; i < 3; i++) await limits.consume('regulator-health', REFUSAL_SECTOR, 'refusal', 1);

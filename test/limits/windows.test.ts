@@ -42,8 +42,15 @@ describe('rate limits in process', () => {
   });
 
   it("uses a client's own windows instead of the defaults, and the defaults for its other operations", async () => {
-    const { attempt } = setup({ defaults: { identities: [w(1, 60)], reverse: [w(1, 60)] }, clients: { big: { identities: [w(3, 60)] } } });
-    expect([await attempt('big', 'tax', 'identities'), await attempt('big', 'tax', 'identities'), await attempt('big', 'tax', 'identities')]).toEqual(['ok', 'ok', 'ok']);
+    const { attempt } = setup({
+      defaults: { identities: [w(1, 60)], reverse: [w(1, 60)] },
+      clients: { big: { identities: [w(3, 60)] } },
+    });
+    expect([
+      await attempt('big', 'tax', 'identities'),
+      await attempt('big', 'tax', 'identities'),
+      await attempt('big', 'tax', 'identities'),
+    ]).toEqual(['ok', 'ok', 'ok']);
     expect(typeof (await attempt('big', 'tax', 'identities'))).toBe('number');
     expect(await attempt('big', 'tax', 'reverse')).toBe('ok');
     expect(typeof (await attempt('big', 'tax', 'reverse'))).toBe('number');
@@ -54,19 +61,33 @@ describe('rate limits in process', () => {
     const { attempt } = setup({ defaults: { identities: [w(3, 60)] }, clients: { small: { identities: [w(1, 60)] } } });
     expect(await attempt('small', 'tax', 'identities')).toBe('ok');
     expect(typeof (await attempt('small', 'tax', 'identities'))).toBe('number');
-    expect([await attempt('other', 'tax', 'identities'), await attempt('other', 'tax', 'identities'), await attempt('other', 'tax', 'identities')]).toEqual(['ok', 'ok', 'ok']);
+    expect([
+      await attempt('other', 'tax', 'identities'),
+      await attempt('other', 'tax', 'identities'),
+      await attempt('other', 'tax', 'identities'),
+    ]).toEqual(['ok', 'ok', 'ok']);
     expect(typeof (await attempt('other', 'tax', 'identities'))).toBe('number');
   });
 
   it("keeps each client's own limiter apart from another client's own at the same place", async () => {
-    const { attempt } = setup({ defaults: {}, clients: { small: { identities: [w(1, 60)] }, big: { identities: [w(3, 60)] } } });
+    const { attempt } = setup({
+      defaults: {},
+      clients: { small: { identities: [w(1, 60)] }, big: { identities: [w(3, 60)] } },
+    });
     expect(await attempt('small', 'tax', 'identities')).toBe('ok');
-    expect([await attempt('big', 'tax', 'identities'), await attempt('big', 'tax', 'identities'), await attempt('big', 'tax', 'identities')]).toEqual(['ok', 'ok', 'ok']);
+    expect([
+      await attempt('big', 'tax', 'identities'),
+      await attempt('big', 'tax', 'identities'),
+      await attempt('big', 'tax', 'identities'),
+    ]).toEqual(['ok', 'ok', 'ok']);
     expect(typeof (await attempt('big', 'tax', 'identities'))).toBe('number');
   });
 
   it("windows() names a client's windows in force: its own, else the defaults, else none", () => {
-    const { limits } = setup({ defaults: { identities: [w(1, 60)] }, clients: { big: { identities: [w(3, 60), w(100, 86400)] } } });
+    const { limits } = setup({
+      defaults: { identities: [w(1, 60)] },
+      clients: { big: { identities: [w(3, 60), w(100, 86400)] } },
+    });
     expect(limits.windows('big', 'identities')).toEqual([w(3, 60), w(100, 86400)]);
     expect(limits.windows('other', 'identities')).toEqual([w(1, 60)]);
     expect(limits.windows('big', 'translate')).toEqual([]);
@@ -82,7 +103,10 @@ describe('rate limits in process', () => {
   });
 
   it('says which budget ran out and when to retry, and reports each refusal once, with its operation', async () => {
-    const { limits, limited } = setup({ defaults: { identities: [w(1, 60)], reverse: [w(1, 60)], translate: [w(1, 60)], refusal: [w(1, 60)] }, clients: {} });
+    const { limits, limited } = setup({
+      defaults: { identities: [w(1, 60)], reverse: [w(1, 60)], translate: [w(1, 60)], refusal: [w(1, 60)] },
+      clients: {},
+    });
     const said: Record<Operation, string> = {
       identities: 'too many national IDs or tokens for this client and sector in this window; retry later',
       reverse: 'too many reversals for this client and sector in this window; retry later',
@@ -104,5 +128,4 @@ describe('rate limits in process', () => {
     expect(limited).toEqual(['identities', 'reverse', 'translate', 'refusal']);
     expect(REFUSAL_SECTOR).toBe('*');
   });
-
 });

@@ -29,16 +29,19 @@ const SECRETS: Record<string, unknown> = {
 const shown = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : [String(value)]);
 
 describe('log redaction', () => {
-  it.each(Object.keys(SECRETS))('when "%s" is logged at the top level or one level down, then its value is [redacted]', (field) => {
-    const { logger, text } = capture();
-    logger.info({ [field]: SECRETS[field] }, 'top');
-    logger.warn({ body: { [field]: SECRETS[field] } }, 'nested');
-    logger.error({ err: { [field]: SECRETS[field] } }, 'error');
-    const out = text();
-    expect(out.split('\n').filter(Boolean)).toHaveLength(3);
-    for (const value of shown(SECRETS[field])) expect(out).not.toContain(value);
-    expect(out.match(/\[redacted\]/g)).toHaveLength(3);
-  });
+  it.each(Object.keys(SECRETS))(
+    'when "%s" is logged at the top level or one level down, then its value is [redacted]',
+    (field) => {
+      const { logger, text } = capture();
+      logger.info({ [field]: SECRETS[field] }, 'top');
+      logger.warn({ body: { [field]: SECRETS[field] } }, 'nested');
+      logger.error({ err: { [field]: SECRETS[field] } }, 'error');
+      const out = text();
+      expect(out.split('\n').filter(Boolean)).toHaveLength(3);
+      for (const value of shown(SECRETS[field])) expect(out).not.toContain(value);
+      expect(out.match(/\[redacted\]/g)).toHaveLength(3);
+    },
+  );
 
   it('when an Authorization header is logged with a request, then it is [redacted]', () => {
     const { logger, text } = capture();

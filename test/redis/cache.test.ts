@@ -34,7 +34,10 @@ describe('token cache in Redis', () => {
   const services: Service[] = [];
 
   async function start(config: Record<string, unknown>, name: string): Promise<TestService> {
-    const service = startTestService({ config, settings: { instanceId: name, redis: redisSettings({ url: shared.url }, `${shared.prefix}${name}:`) } });
+    const service = startTestService({
+      config,
+      settings: { instanceId: name, redis: redisSettings({ url: shared.url }, `${shared.prefix}${name}:`) },
+    });
     services.push(service);
     await redisReady(service);
     return service;
@@ -59,13 +62,22 @@ describe('token cache in Redis', () => {
     const first = await tokenize(service, 'health', id.toLowerCase());
     expect(first.status).toBe(200);
     expect(first.body.token).toBe(computed);
-    expect(await cacheCounts(service)).toEqual({ ...before, lruMisses: before.lruMisses + 1, redisMisses: before.redisMisses + 1 });
+    expect(await cacheCounts(service)).toEqual({
+      ...before,
+      lruMisses: before.lruMisses + 1,
+      redisMisses: before.redisMisses + 1,
+    });
 
     for (const variant of [id, `  ${id} `]) {
       const again = await tokenize(service, 'health', variant);
       expect([again.status, again.body.token]).toEqual([200, computed]);
     }
-    expect(await cacheCounts(service)).toEqual({ ...before, lruHits: before.lruHits + 2, lruMisses: before.lruMisses + 1, redisMisses: before.redisMisses + 1 });
+    expect(await cacheCounts(service)).toEqual({
+      ...before,
+      lruHits: before.lruHits + 2,
+      lruMisses: before.lruMisses + 1,
+      redisMisses: before.redisMisses + 1,
+    });
 
     // The entry: key = prefix + blind index, value = the token and its MAC tag, with the configured TTL.
     const key = indexKey(service, 'health', id);
@@ -94,7 +106,11 @@ describe('token cache in Redis', () => {
       expect((await tokenize(service, sector, id)).body.token).toBe(computed);
       expect(await cacheCounts(service)).toEqual({ ...before, redisMisses: before.redisMisses + 1 });
       expect((await tokenize(service, sector, id)).body.token).toBe(computed);
-      expect(await cacheCounts(service)).toEqual({ ...before, redisHits: before.redisHits + 1, redisMisses: before.redisMisses + 1 });
+      expect(await cacheCounts(service)).toEqual({
+        ...before,
+        redisHits: before.redisHits + 1,
+        redisMisses: before.redisMisses + 1,
+      });
       expect(tokenOfValue(await shared.client.get(indexKey(service, sector, id)))).toBe(computed);
     }
     const counts = await cacheCounts(service);
@@ -102,15 +118,28 @@ describe('token cache in Redis', () => {
 
     // ids[2] is cached in telecom already; ids[3], ids[4] are not; an invalid item is not looked up.
     const batch = [ids[2]!, ids[3]!, 'not-an-id', ids[4]!.toLowerCase()];
-    const expected = [{ token: service.tokenizer().tokenize('telecom', ids[2]!).token }, { token: service.tokenizer().tokenize('telecom', ids[3]!).token }, { error: 'invalid_national_id' }, { token: service.tokenizer().tokenize('telecom', ids[4]!).token }];
+    const expected = [
+      { token: service.tokenizer().tokenize('telecom', ids[2]!).token },
+      { token: service.tokenizer().tokenize('telecom', ids[3]!).token },
+      { error: 'invalid_national_id' },
+      { token: service.tokenizer().tokenize('telecom', ids[4]!).token },
+    ];
     const before = await cacheCounts(service);
     const first = await tokenizeBatch(service, 'telecom', batch);
     expect(first.status).toBe(200);
     expect(first.body.results).toEqual(expected);
-    expect(await cacheCounts(service)).toEqual({ ...before, redisHits: before.redisHits + 1, redisMisses: before.redisMisses + 2 });
+    expect(await cacheCounts(service)).toEqual({
+      ...before,
+      redisHits: before.redisHits + 1,
+      redisMisses: before.redisMisses + 2,
+    });
     const second = await tokenizeBatch(service, 'telecom', batch);
     expect(second.body.results).toEqual(expected);
-    expect(await cacheCounts(service)).toEqual({ ...before, redisHits: before.redisHits + 4, redisMisses: before.redisMisses + 2 });
+    expect(await cacheCounts(service)).toEqual({
+      ...before,
+      redisHits: before.redisHits + 4,
+      redisMisses: before.redisMisses + 2,
+    });
   });
 
   it('when a second instance shares the keyring, then it finds in Redis the tokens the first made; an instance of another keyring does not', async () => {
@@ -130,7 +159,11 @@ describe('token cache in Redis', () => {
       const res = await tokenize(b, 'finance', id);
       expect([res.status, res.body.token]).toEqual([200, tokens[k]]);
     }
-    expect(await cacheCounts(b)).toEqual({ ...before, lruMisses: before.lruMisses + 5, redisHits: before.redisHits + 5 });
+    expect(await cacheCounts(b)).toEqual({
+      ...before,
+      lruMisses: before.lruMisses + 5,
+      redisHits: before.redisHits + 5,
+    });
 
     // Same Redis, same prefix, another keyring: another blind index, so its own tokens, never a's.
     const stranger = await start(configWith(), 'pair');
@@ -141,27 +174,47 @@ describe('token cache in Redis', () => {
   });
 
   it('when cache.redis.reversible is false, then reversible tokens stay out of Redis while one-way tokens go in', async () => {
-    const service = await start(configWith({ cache: { lruEntries: 0, redis: { reversible: false, 'one-way': true } } }), 'policy');
+    const service = await start(
+      configWith({ cache: { lruEntries: 0, redis: { reversible: false, 'one-way': true } } }),
+      'policy',
+    );
     const [health, social] = randomNationalIds(2) as [string, string];
     for (let i = 0; i < 2; i++) {
-      expect((await tokenize(service, 'health', health)).body.token).toBe(service.tokenizer().tokenize('health', health).token);
+      expect((await tokenize(service, 'health', health)).body.token).toBe(
+        service.tokenizer().tokenize('health', health).token,
+      );
     }
     expect(await cacheCounts(service)).toEqual({ lruHits: 0, lruMisses: 0, redisHits: 0, redisMisses: 0 });
     expect(await shared.client.exists(indexKey(service, 'health', health))).toBe(0);
 
     for (let i = 0; i < 2; i++) {
-      expect((await tokenize(service, 'social', social)).body.token).toBe(service.tokenizer().tokenize('social', social).token);
+      expect((await tokenize(service, 'social', social)).body.token).toBe(
+        service.tokenizer().tokenize('social', social).token,
+      );
     }
     expect(await cacheCounts(service)).toEqual({ lruHits: 0, lruMisses: 0, redisHits: 1, redisMisses: 1 });
-    expect(await keysUnder(shared.client, service.settings.redis.prefix)).toEqual([indexKey(service, 'social', social)]);
+    expect(await keysUnder(shared.client, service.settings.redis.prefix)).toEqual([
+      indexKey(service, 'social', social),
+    ]);
   });
 
   it('after many tokenize, batch, reverse, translate, upgrade and dual-control acts, then Redis holds no national ID, no TNI, no token in a key, and no readable request', async () => {
-    const limits = Object.fromEntries(['identities', 'reverse', 'translate', 'refusal'].map((op) => [op, [{ points: 100_000, perSeconds: 60 }]]));
-    const service = await start(configWith({ rateLimits: { defaults: limits, clients: { 'regulator-health': { reverse: [{ points: 1000, perSeconds: 86400 }] } } } }), 'leak');
+    const limits = Object.fromEntries(
+      ['identities', 'reverse', 'translate', 'refusal'].map((op) => [op, [{ points: 100_000, perSeconds: 60 }]]),
+    );
+    const service = await start(
+      configWith({
+        rateLimits: {
+          defaults: limits,
+          clients: { 'regulator-health': { reverse: [{ points: 1000, perSeconds: 86400 }] } },
+        },
+      }),
+      'leak',
+    );
     const prefix = service.settings.redis.prefix;
     const ids = randomNationalIds(24);
-    const submitted = (id: string, k: number): string => [id, id.toLowerCase(), ` ${id.slice(0, 1).toLowerCase()}${id.slice(1)}\t`][k % 3]!;
+    const submitted = (id: string, k: number): string =>
+      [id, id.toLowerCase(), ` ${id.slice(0, 1).toLowerCase()}${id.slice(1)}\t`][k % 3]!;
     const tokens = new Set<string>();
     const keep = (token: unknown): void => {
       expect(typeof token).toBe('string');
@@ -176,7 +229,11 @@ describe('token cache in Redis', () => {
       }
     }
     for (const sector of ['finance', 'telecom', 'social']) {
-      const res = await tokenizeBatch(service, sector, ids.map((id, k) => submitted(id, k + 1)));
+      const res = await tokenizeBatch(
+        service,
+        sector,
+        ids.map((id, k) => submitted(id, k + 1)),
+      );
       expect(res.status).toBe(200);
       for (const r of res.body.results) keep(r.token);
     }
@@ -184,15 +241,33 @@ describe('token cache in Redis', () => {
     const health = (id: string): string => service.tokenizer().tokenize('health', id).token;
 
     for (const id of ids.slice(0, 4)) {
-      const res = await post(service, '/v1/reverse', 'regulator-cndp', { sector: 'tax', token: tax(id), legalBasis: 'LOI-09-08-ART-4', ...act });
+      const res = await post(service, '/v1/reverse', 'regulator-cndp', {
+        sector: 'tax',
+        token: tax(id),
+        legalBasis: 'LOI-09-08-ART-4',
+        ...act,
+      });
       expect([res.status, res.body.nationalId]).toEqual([200, id]);
     }
-    for (const [id, toSector, legalBasis] of [[ids[4]!, 'social', 'CSS-FRAUD-2026'], [ids[5]!, 'social', 'CSS-FRAUD-2026'], [ids[6]!, 'social', 'CSS-FRAUD-2026']] as const) {
-      const res = await post(service, '/v1/translate', 'regulator-cndp', { fromSector: 'tax', token: tax(id), toSector, legalBasis, ...act });
+    for (const [id, toSector, legalBasis] of [
+      [ids[4]!, 'social', 'CSS-FRAUD-2026'],
+      [ids[5]!, 'social', 'CSS-FRAUD-2026'],
+      [ids[6]!, 'social', 'CSS-FRAUD-2026'],
+    ] as const) {
+      const res = await post(service, '/v1/translate', 'regulator-cndp', {
+        fromSector: 'tax',
+        token: tax(id),
+        toSector,
+        legalBasis,
+        ...act,
+      });
       expect([res.status, res.body.token]).toEqual([200, service.tokenizer().tokenize(toSector, id).token]);
       keep(res.body.token);
     }
-    const upgraded = await post(service, '/v1/tokens/upgrade', 'tax-backend', { sector: 'tax', tokens: ids.slice(7, 10).map(tax) });
+    const upgraded = await post(service, '/v1/tokens/upgrade', 'tax-backend', {
+      sector: 'tax',
+      tokens: ids.slice(7, 10).map(tax),
+    });
     expect(upgraded.status).toBe(200);
 
     const released = await askReverse(service, health(ids[10]!));
@@ -234,14 +309,25 @@ describe('token cache in Redis', () => {
     }
     expect(limitKeys.length).toBeGreaterThanOrEqual(5);
     for (const d of limitKeys) {
-      expect(d.key.slice(prefix.length)).toMatch(/^rl:(default|c-[a-z-]+):(identities|reverse|translate|refusal):\d+:\d+:[a-z-]+:([a-z]+|\*)$/);
+      expect(d.key.slice(prefix.length)).toMatch(
+        /^rl:(default|c-[a-z-]+):(identities|reverse|translate|refusal):\d+:\d+:[a-z-]+:([a-z]+|\*)$/,
+      );
       expect(d.values[0]).toMatch(/^\d+$/);
     }
 
     // Each request is one sealed value under its id (its state included), and one index of live ids.
     const sealed = requestKeys.filter((d) => d.type === 'string');
-    expect(sealed.map((d) => d.key.slice(`${prefix}{req}:`.length)).sort()).toEqual([released, denied, approved, pending].sort());
-    const readable = [act.caseId, act.purpose, 'regulator-cndp', 'regulator-health', 'CNDP-D-97-2020', ...[10, 11, 12, 13].map((k) => health(ids[k]!))];
+    expect(sealed.map((d) => d.key.slice(`${prefix}{req}:`.length)).sort()).toEqual(
+      [released, denied, approved, pending].sort(),
+    );
+    const readable = [
+      act.caseId,
+      act.purpose,
+      'regulator-cndp',
+      'regulator-health',
+      'CNDP-D-97-2020',
+      ...[10, 11, 12, 13].map((k) => health(ids[k]!)),
+    ];
     for (const d of sealed) {
       const value = d.values[0]!;
       expect(value).toMatch(/^[A-Za-z0-9_-]{200,}$/);
@@ -253,6 +339,8 @@ describe('token cache in Redis', () => {
     }
     const index = requestKeys.filter((d) => d.type === 'zset');
     expect(index.map((d) => d.key)).toEqual([`${prefix}{req}:live`]);
-    expect(index[0]!.values.filter((_v, i) => i % 2 === 0).sort()).toEqual([released, denied, approved, pending].sort());
+    expect(index[0]!.values.filter((_v, i) => i % 2 === 0).sort()).toEqual(
+      [released, denied, approved, pending].sort(),
+    );
   });
 });

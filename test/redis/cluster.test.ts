@@ -45,9 +45,15 @@ describe('two instances on a Redis Cluster of three masters', () => {
   let inspector: Cluster;
 
   beforeAll(async () => {
-    if (!cluster) throw new Error(`redis-server could not start a Redis Cluster of three masters here, so these tests cannot run (they are not skipped): ${noCluster}`);
+    if (!cluster)
+      throw new Error(
+        `redis-server could not start a Redis Cluster of three masters here, so these tests cannot run (they are not skipped): ${noCluster}`,
+      );
     a = startTestService({
-      config: configWith({ cache: { lruEntries: 0 }, rateLimits: { defaults: {}, clients: { 'tax-backend': { identities: [{ points: 3, perSeconds: 60 }] } } } }),
+      config: configWith({
+        cache: { lruEntries: 0 },
+        rateLimits: { defaults: {}, clients: { 'tax-backend': { identities: [{ points: 3, perSeconds: 60 }] } } },
+      }),
       settings: { instanceId: 'a', redis: redisSettings({ clusterNodes: cluster!.nodes }, PREFIX) },
     });
     b = secondInstance(a, 'b');
@@ -63,7 +69,7 @@ describe('two instances on a Redis Cluster of three masters', () => {
     await cluster?.stop();
   });
 
-  it('when A and B tokenize, then the tokens are identical, B finds A\'s in the cluster, and the entries are spread over the masters', async () => {
+  it("when A and B tokenize, then the tokens are identical, B finds A's in the cluster, and the entries are spread over the masters", async () => {
     const ready = await request(a.app).get('/readyz');
     expect(ready.body.checks.redis).toBe('ok');
     const ids = randomNationalIds(24);
@@ -115,6 +121,8 @@ describe('two instances on a Redis Cluster of three masters', () => {
     // Every request key is in the {req} slot, on one master.
     const perMaster = await Promise.all(inspector.nodes('master').map((node) => keysUnder(node, `${PREFIX}{req}:`)));
     expect(perMaster.filter((keys) => keys.length > 0)).toHaveLength(1);
-    expect(perMaster.flat().sort()).toEqual([`${PREFIX}{req}:${raced}`, `${PREFIX}{req}:${requestId}`, `${PREFIX}{req}:live`].sort());
+    expect(perMaster.flat().sort()).toEqual(
+      [`${PREFIX}{req}:${raced}`, `${PREFIX}{req}:${requestId}`, `${PREFIX}{req}:live`].sort(),
+    );
   });
 });

@@ -25,7 +25,12 @@ export const SHARED_REDIS_PORT = 6379;
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls until `check` holds; fails with `what` after `timeoutMs`. */
-export async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 5000, everyMs = 25): Promise<void> {
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 5000,
+  everyMs = 25,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check()) return;
@@ -101,9 +106,25 @@ export async function startRedisServer(options: { port?: number; args?: string[]
 
   const launch = async (): Promise<void> => {
     output = '';
-    const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, ...(options.args ?? [])], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const proc = spawn(
+      'redis-server',
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--dir',
+        dir,
+        ...(options.args ?? []),
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     child = proc;
     children.add(proc);
     proc.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
@@ -116,13 +137,19 @@ export async function startRedisServer(options: { port?: number; args?: string[]
     let spawnError: Error | undefined;
     proc.once('error', (err) => (spawnError = err));
     try {
-      await waitFor(async () => spawnError !== undefined || exited || (await ping(port)), `redis-server on port ${port}`, 5000);
+      await waitFor(
+        async () => spawnError !== undefined || exited || (await ping(port)),
+        `redis-server on port ${port}`,
+        5000,
+      );
     } catch (err) {
       proc.kill('SIGKILL');
       throw err;
     }
     if (spawnError || exited) {
-      throw new Error(`redis-server did not start on port ${port}: ${spawnError?.message ?? output.trim().split('\n').slice(-3).join(' | ')}`);
+      throw new Error(
+        `redis-server did not start on port ${port}: ${spawnError?.message ?? output.trim().split('\n').slice(-3).join(' | ')}`,
+      );
     }
   };
 
@@ -174,14 +201,28 @@ export async function startRedisCluster(masters = 3): Promise<RedisTestCluster> 
       servers.push(
         await startRedisServer({
           port,
-          args: ['--cluster-enabled', 'yes', '--cluster-config-file', join(dir, `nodes-${port}.conf`), '--cluster-node-timeout', '5000'],
+          args: [
+            '--cluster-enabled',
+            'yes',
+            '--cluster-config-file',
+            join(dir, `nodes-${port}.conf`),
+            '--cluster-node-timeout',
+            '5000',
+          ],
         }),
       );
     }
     const nodes = servers.map((s) => `127.0.0.1:${s.port}`);
-    await run('redis-cli', ['--cluster', 'create', ...nodes, '--cluster-replicas', '0', '--cluster-yes'], { timeout: 20_000 });
+    await run('redis-cli', ['--cluster', 'create', ...nodes, '--cluster-replicas', '0', '--cluster-yes'], {
+      timeout: 20_000,
+    });
     for (const server of servers) {
-      await waitFor(async () => (await redisCli(server.port, 'cluster', 'info')).includes('cluster_state:ok'), `cluster_state:ok on ${server.port}`, 15_000, 100);
+      await waitFor(
+        async () => (await redisCli(server.port, 'cluster', 'info')).includes('cluster_state:ok'),
+        `cluster_state:ok on ${server.port}`,
+        15_000,
+        100,
+      );
     }
     return { nodes, servers, stop };
   } catch (err) {
@@ -216,7 +257,8 @@ async function scanNode(client: Redis, prefix: string): Promise<string[]> {
 
 /** Every key under `prefix` (on every master of a cluster). */
 export async function keysUnder(client: Redis | Cluster, prefix: string): Promise<string[]> {
-  if (client instanceof Cluster) return (await Promise.all(client.nodes('master').map((node) => scanNode(node, prefix)))).flat();
+  if (client instanceof Cluster)
+    return (await Promise.all(client.nodes('master').map((node) => scanNode(node, prefix)))).flat();
   return scanNode(client, prefix);
 }
 
@@ -296,7 +338,11 @@ export async function sharedRedis(): Promise<SharedTestRedis> {
   };
 }
 
-export const redisSettings = (redis: { url?: string | undefined; clusterNodes?: string[] | undefined }, prefix: string, commandTimeoutMs = 1000): Settings['redis'] => ({
+export const redisSettings = (
+  redis: { url?: string | undefined; clusterNodes?: string[] | undefined },
+  prefix: string,
+  commandTimeoutMs = 1000,
+): Settings['redis'] => ({
   url: redis.url,
   clusterNodes: redis.clusterNodes,
   prefix,
@@ -304,7 +350,9 @@ export const redisSettings = (redis: { url?: string | undefined; clusterNodes?: 
 });
 
 /** The development configuration with the given cache and rate limits (none unless given). */
-export function configWith(options: { cache?: Record<string, unknown>; rateLimits?: Record<string, unknown> } = {}): Record<string, unknown> {
+export function configWith(
+  options: { cache?: Record<string, unknown>; rateLimits?: Record<string, unknown> } = {},
+): Record<string, unknown> {
   return {
     ...devConfig(),
     rateLimits: options.rateLimits ?? { defaults: {}, clients: {} },
@@ -313,7 +361,8 @@ export function configWith(options: { cache?: Record<string, unknown>; rateLimit
 }
 
 /** A second instance sharing the first one's keyring, configuration, audit directory and Redis. */
-export const secondInstance = (first: TestService, instanceId = 'b'): Service => createService({ ...first.settings, instanceId }, createLogger('silent'));
+export const secondInstance = (first: TestService, instanceId = 'b'): Service =>
+  createService({ ...first.settings, instanceId }, createLogger('silent'));
 
 export async function redisReady(service: Service, timeoutMs = 5000): Promise<void> {
   await waitFor(() => service.redis?.state() === 'ok', 'the service to connect to Redis', timeoutMs);
@@ -330,7 +379,10 @@ export interface InstancePair {
 /** Two instances (a, and b on a's keyring) of one configuration on the shared redis-server under this file's prefix, both connected. */
 export async function twoInstances(config: Record<string, unknown>): Promise<InstancePair> {
   const shared = await sharedRedis();
-  const a = startTestService({ config, settings: { instanceId: 'a', redis: redisSettings({ url: shared.url }, shared.prefix) } });
+  const a = startTestService({
+    config,
+    settings: { instanceId: 'a', redis: redisSettings({ url: shared.url }, shared.prefix) },
+  });
   const b = secondInstance(a, 'b');
   const close = async (): Promise<void> => {
     await a.close();
@@ -358,16 +410,26 @@ export async function cacheWritten(service: Service): Promise<void> {
 }
 
 /** The value of a counter or gauge of a service (served or internal), for one label set (0 when absent). */
-export async function metricValue(service: Service, name: string, labels: Record<string, string> = {}): Promise<number> {
+export async function metricValue(
+  service: Service,
+  name: string,
+  labels: Record<string, string> = {},
+): Promise<number> {
   const metric = service.metrics.registry.getSingleMetric(name) ?? service.metrics.internal.getSingleMetric(name);
   if (!metric) throw new Error(`no metric ${name}`);
   const { values } = await metric.get();
-  const match = values.find((v) => Object.entries(labels).every(([k, want]) => String(v.labels[k]) === want) && Object.keys(v.labels).length === Object.keys(labels).length);
+  const match = values.find(
+    (v) =>
+      Object.entries(labels).every(([k, want]) => String(v.labels[k]) === want) &&
+      Object.keys(v.labels).length === Object.keys(labels).length,
+  );
   return match?.value ?? 0;
 }
 
 /** Cache counters of a service, per tier. */
-export async function cacheCounts(service: Service): Promise<{ lruHits: number; lruMisses: number; redisHits: number; redisMisses: number }> {
+export async function cacheCounts(
+  service: Service,
+): Promise<{ lruHits: number; lruMisses: number; redisHits: number; redisMisses: number }> {
   return {
     lruHits: await metricValue(service, 'sectoken_cache_hits_total', { tier: 'lru' }),
     lruMisses: await metricValue(service, 'sectoken_cache_misses_total', { tier: 'lru' }),
@@ -377,7 +439,8 @@ export async function cacheCounts(service: Service): Promise<{ lruHits: number; 
 }
 
 /** The token in a Redis cache value (`<token>.<tag>`), null when there is none. */
-export const tokenOfValue = (value: string | null): string | null => (value === null || !value.includes('.') ? null : value.slice(0, value.lastIndexOf('.')));
+export const tokenOfValue = (value: string | null): string | null =>
+  value === null || !value.includes('.') ? null : value.slice(0, value.lastIndexOf('.'));
 
 /** Random national IDs of two letters and six digits: long enough never to appear by chance in Redis. */
 export function randomNationalIds(count: number): string[] {
@@ -390,22 +453,34 @@ export function randomNationalIds(count: number): string[] {
 }
 
 /** HTTP calls of the tests, in process (supertest), as a given client of the development configuration. */
-export const post = (service: Service, path: string, client: string, body: object) => request(service.app).post(path).set('Authorization', bearer(client)).send(body);
-export const get = (service: Service, path: string, client: string) => request(service.app).get(path).set('Authorization', bearer(client));
+export const post = (service: Service, path: string, client: string, body: object) =>
+  request(service.app).post(path).set('Authorization', bearer(client)).send(body);
+export const get = (service: Service, path: string, client: string) =>
+  request(service.app).get(path).set('Authorization', bearer(client));
 
 /** POST /v1/tokens as the sector's service client. */
-export const tokenize = (service: Service, sector: string, nationalId: string) => post(service, '/v1/tokens', SERVICE_OF[sector]!, { sector, nationalId });
-export const tokenizeBatch = (service: Service, sector: string, nationalIds: string[]) => post(service, '/v1/tokens/batch', SERVICE_OF[sector]!, { sector, nationalIds });
+export const tokenize = (service: Service, sector: string, nationalId: string) =>
+  post(service, '/v1/tokens', SERVICE_OF[sector]!, { sector, nationalId });
+export const tokenizeBatch = (service: Service, sector: string, nationalIds: string[]) =>
+  post(service, '/v1/tokens/batch', SERVICE_OF[sector]!, { sector, nationalIds });
 
 export const act = { caseId: 'CASE-2026-REDIS-7731', purpose: 'Inquiry into unlawful processing by a clinic' };
 
 /** A dual-control reverse in health: regulator-cndp asks, and gets a request id (202). */
 export async function askReverse(service: Service, token: string): Promise<string> {
-  const res = await post(service, '/v1/reverse', 'regulator-cndp', { sector: 'health', token, legalBasis: 'CNDP-D-97-2020', ...act });
+  const res = await post(service, '/v1/reverse', 'regulator-cndp', {
+    sector: 'health',
+    token,
+    legalBasis: 'CNDP-D-97-2020',
+    ...act,
+  });
   expect(res.status).toBe(202);
   expect(res.body.requestId).toMatch(/^[A-Za-z0-9_-]{22}$/);
   return res.body.requestId as string;
 }
-export const approve = (service: Service, id: string, client = 'regulator-health') => post(service, `/v1/reverse/requests/${id}/approve`, client, {});
-export const deny = (service: Service, id: string, client = 'regulator-health') => post(service, `/v1/reverse/requests/${id}/deny`, client, {});
-export const fetchResult = (service: Service, id: string, client = 'regulator-cndp') => get(service, `/v1/reverse/requests/${id}`, client);
+export const approve = (service: Service, id: string, client = 'regulator-health') =>
+  post(service, `/v1/reverse/requests/${id}/approve`, client, {});
+export const deny = (service: Service, id: string, client = 'regulator-health') =>
+  post(service, `/v1/reverse/requests/${id}/deny`, client, {});
+export const fetchResult = (service: Service, id: string, client = 'regulator-cndp') =>
+  get(service, `/v1/reverse/requests/${id}`, client);

@@ -32,7 +32,8 @@ const RATE_LIMITS = {
   clients: { 'regulator-cndp': { reverse: [{ points: 2, perSeconds: 86400 }] } },
 };
 
-const limited = (service: Service, operation: string): Promise<number> => metricValue(service, 'sectoken_rate_limited_total', { operation });
+const limited = (service: Service, operation: string): Promise<number> =>
+  metricValue(service, 'sectoken_rate_limited_total', { operation });
 
 function expectRateLimited(res: request.Response, maxRetryAfter: number): number {
   expect(res.status).toBe(429);
@@ -52,7 +53,10 @@ describe('rate limits on Redis', () => {
   async function start(name: string, redis = true): Promise<TestService> {
     const service = startTestService({
       config: configWith({ rateLimits: RATE_LIMITS }),
-      settings: { instanceId: name, redis: redisSettings({ url: redis ? shared.url : undefined }, `${shared.prefix}${name}:`) },
+      settings: {
+        instanceId: name,
+        redis: redisSettings({ url: redis ? shared.url : undefined }, `${shared.prefix}${name}:`),
+      },
     });
     services.push(service);
     if (redis) await redisReady(service);
@@ -121,19 +125,31 @@ describe('rate limits on Redis', () => {
     expectRateLimited(await tokenize(a, 'health', ids[3]!), 60);
     expectRateLimited(await tokenizeBatch(b, 'health', ids.slice(4, 5)), 60);
     const token = two.body.results[0].token as string;
-    expectRateLimited(await post(b, '/v1/tokens/upgrade', 'hospital-backend', { sector: 'health', tokens: [token] }), 60);
+    expectRateLimited(
+      await post(b, '/v1/tokens/upgrade', 'hospital-backend', { sector: 'health', tokens: [token] }),
+      60,
+    );
     expect(await limited(a, 'identities')).toBe(1);
     expect(await limited(b, 'identities')).toBe(2);
     // One counter per client and sector in Redis, not one per kind of call.
-    const keys = (await keysUnder(shared.client, a.settings.redis.prefix)).filter((k) => k.includes(':hospital-backend:health'));
-    expect(keys.map((k) => k.slice(a.settings.redis.prefix.length))).toEqual(['rl:default:identities:3:60:hospital-backend:health']);
+    const keys = (await keysUnder(shared.client, a.settings.redis.prefix)).filter((k) =>
+      k.includes(':hospital-backend:health'),
+    );
+    expect(keys.map((k) => k.slice(a.settings.redis.prefix.length))).toEqual([
+      'rl:default:identities:3:60:hospital-backend:health',
+    ]);
   });
 
   it("when a regulator reaches its daily reverse cap, then it is refused until tomorrow, while another regulator's defaults still allow", async () => {
     const service = await start('reverse');
     const ids = randomNationalIds(3);
     const reverseTax = (id: string) =>
-      post(service, '/v1/reverse', 'regulator-cndp', { sector: 'tax', token: service.tokenizer().tokenize('tax', id).token, legalBasis: 'LOI-09-08-ART-4', ...act });
+      post(service, '/v1/reverse', 'regulator-cndp', {
+        sector: 'tax',
+        token: service.tokenizer().tokenize('tax', id).token,
+        legalBasis: 'LOI-09-08-ART-4',
+        ...act,
+      });
     for (const id of ids.slice(0, 2)) {
       const res = await reverseTax(id);
       expect([res.status, res.body.nationalId]).toEqual([200, id]);
@@ -146,7 +162,12 @@ describe('rate limits on Redis', () => {
 
     // regulator-health is under the defaults (100 a minute): three dual-control requests pass.
     for (const id of ids) {
-      const res = await post(service, '/v1/reverse', 'regulator-health', { sector: 'health', token: service.tokenizer().tokenize('health', id).token, legalBasis: 'CNDP-D-97-2020', ...act });
+      const res = await post(service, '/v1/reverse', 'regulator-health', {
+        sector: 'health',
+        token: service.tokenizer().tokenize('health', id).token,
+        legalBasis: 'CNDP-D-97-2020',
+        ...act,
+      });
       expect(res.status).toBe(202);
     }
     expect(await limited(service, 'reverse')).toBe(1);

@@ -9,7 +9,21 @@
 import { performance } from 'node:perf_hooks';
 import { burst } from '../helpers/burst.js';
 import { listening, startTestService, type TestService } from '../helpers/service.js';
-import { act, configWith, post, randomNationalIds, redisReady, redisSettings, sharedRedis, startRedisServer, tokenize, tokenizeBatch, waitFor, type RedisServer, type SharedTestRedis } from './helpers.js';
+import {
+  act,
+  configWith,
+  post,
+  randomNationalIds,
+  redisReady,
+  redisSettings,
+  sharedRedis,
+  startRedisServer,
+  tokenize,
+  tokenizeBatch,
+  waitFor,
+  type RedisServer,
+  type SharedTestRedis,
+} from './helpers.js';
 
 const DAY = 86400;
 
@@ -30,7 +44,12 @@ describe('a busy event loop does not switch the limits', () => {
   beforeAll(async () => {
     shared = await sharedRedis();
     service = startTestService({
-      config: configWith({ rateLimits: { defaults: { identities: [{ points: 5, perSeconds: DAY }], reverse: [{ points: 1, perSeconds: DAY }] }, clients: {} } }),
+      config: configWith({
+        rateLimits: {
+          defaults: { identities: [{ points: 5, perSeconds: DAY }], reverse: [{ points: 1, perSeconds: DAY }] },
+          clients: {},
+        },
+      }),
       settings: { instanceId: 'flood', redis: redisSettings({ url: shared.url }, shared.prefix, 50) },
     });
     await redisReady(service);
@@ -45,7 +64,13 @@ describe('a busy event loop does not switch the limits', () => {
     for (const id of ids.slice(0, 5)) expect((await tokenize(service, 'tax', id)).status).toBe(200);
     expect((await tokenize(service, 'tax', ids[5]!)).status).toBe(429);
     const token = (await tokenize(service, 'finance', ids[6]!)).body.token as string;
-    const reverse = () => post(service, '/v1/reverse', 'regulator-cndp', { sector: 'finance', token, legalBasis: 'LOI-09-08-ART-4', ...act });
+    const reverse = () =>
+      post(service, '/v1/reverse', 'regulator-cndp', {
+        sector: 'finance',
+        token,
+        legalBasis: 'LOI-09-08-ART-4',
+        ...act,
+      });
     expect((await reverse()).status).toBe(200);
     expect((await reverse()).status).toBe(429);
 
@@ -62,7 +87,16 @@ describe('a busy event loop does not switch the limits', () => {
       let trying = true;
       const answers = new Set<string>();
       const flood = (async () => {
-        while (trying) for (const answer of Object.keys(await burst(server.url, 100, 'POST', '/v1/reverse', 'nobody', { sector: 'finance', token, legalBasis: 'LOI-09-08-ART-4', ...act }))) answers.add(answer);
+        while (trying)
+          for (const answer of Object.keys(
+            await burst(server.url, 100, 'POST', '/v1/reverse', 'nobody', {
+              sector: 'finance',
+              token,
+              legalBasis: 'LOI-09-08-ART-4',
+              ...act,
+            }),
+          ))
+            answers.add(answer);
       })();
       for (const id of ids.slice(7, 22)) {
         attempts.push(await tokenize(service, 'tax', id));
@@ -79,7 +113,9 @@ describe('a busy event loop does not switch the limits', () => {
     // Nothing more, whichever way the loop was late: refused by Redis, or fails closed.
     const seen = tally(attempts);
     expect(seen['200 ok']).toBeUndefined();
-    expect(Object.keys(seen).every((answer) => answer === '429 rate_limited' || answer === '503 limits_unavailable')).toBe(true);
+    expect(
+      Object.keys(seen).every((answer) => answer === '429 rate_limited' || answer === '503 limits_unavailable'),
+    ).toBe(true);
     expect(reachableThroughout).toBe(true);
   });
 });
@@ -95,7 +131,11 @@ describe('with Redis stopped', () => {
     service = startTestService({
       config: configWith({
         rateLimits: {
-          defaults: { identities: [{ points: 1000, perSeconds: DAY }], reverse: [{ points: 100, perSeconds: DAY }], translate: [{ points: 100, perSeconds: DAY }] },
+          defaults: {
+            identities: [{ points: 1000, perSeconds: DAY }],
+            reverse: [{ points: 100, perSeconds: DAY }],
+            translate: [{ points: 100, perSeconds: DAY }],
+          },
           clients: {},
         },
       }),
@@ -112,7 +152,8 @@ describe('with Redis stopped', () => {
   it('before: a client has used 997 of its 1000 a day, another 3', async () => {
     expect((await tokenizeBatch(service, 'finance', randomNationalIds(997))).status).toBe(200);
     for (const id of ids.slice(0, 3)) expect((await tokenize(service, 'tax', id)).status).toBe(200);
-    taxToken = (await post(service, '/v1/tokens', 'tax-backend', { sector: 'tax', nationalId: ids[3] })).body.token as string;
+    taxToken = (await post(service, '/v1/tokens', 'tax-backend', { sector: 'tax', nationalId: ids[3] })).body
+      .token as string;
   });
 
   it('when redis-server is killed, then the limits stop asking it only after several missed probes', async () => {
@@ -121,10 +162,21 @@ describe('with Redis stopped', () => {
   });
 
   it('then reverse and translate fail closed: 503 limits_unavailable, nothing disclosed', async () => {
-    const reverse = await post(service, '/v1/reverse', 'regulator-cndp', { sector: 'tax', token: taxToken, legalBasis: 'LOI-09-08-ART-4', ...act });
+    const reverse = await post(service, '/v1/reverse', 'regulator-cndp', {
+      sector: 'tax',
+      token: taxToken,
+      legalBasis: 'LOI-09-08-ART-4',
+      ...act,
+    });
     expect([reverse.status, reverse.body.error?.code]).toEqual([503, 'limits_unavailable']);
     expect(JSON.stringify(reverse.body)).not.toContain(ids[3]!);
-    const translate = await post(service, '/v1/translate', 'regulator-cndp', { fromSector: 'tax', token: taxToken, toSector: 'social', legalBasis: 'CSS-FRAUD-2026', ...act });
+    const translate = await post(service, '/v1/translate', 'regulator-cndp', {
+      fromSector: 'tax',
+      token: taxToken,
+      toSector: 'social',
+      legalBasis: 'CSS-FRAUD-2026',
+      ...act,
+    });
     expect([translate.status, translate.body.error?.code]).toEqual([503, 'limits_unavailable']);
   });
 
@@ -146,7 +198,12 @@ describe('with Redis stopped', () => {
   it('when redis-server is back, then reverse works again', async () => {
     await server.restart();
     await waitFor(() => service.redis!.reachable() && service.redis!.state() === 'ok', 'Redis back', 10_000, 50);
-    const reverse = await post(service, '/v1/reverse', 'regulator-cndp', { sector: 'tax', token: taxToken, legalBasis: 'LOI-09-08-ART-4', ...act });
+    const reverse = await post(service, '/v1/reverse', 'regulator-cndp', {
+      sector: 'tax',
+      token: taxToken,
+      legalBasis: 'LOI-09-08-ART-4',
+      ...act,
+    });
     expect([reverse.status, reverse.body.nationalId]).toEqual([200, ids[3]]);
   });
 });

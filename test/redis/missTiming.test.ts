@@ -35,7 +35,10 @@ describe('a token cache miss does not wait for its SET', () => {
   beforeAll(async () => {
     server = await startRedisServer();
     // A command timeout longer than the pause: the paused SET completes afterwards, it does not fail.
-    service = startTestService({ config: configWith({ cache: { lruEntries: 0 } }), settings: { instanceId: 'misstiming', redis: redisSettings({ url: server.url }, prefix, 60_000) } });
+    service = startTestService({
+      config: configWith({ cache: { lruEntries: 0 } }),
+      settings: { instanceId: 'misstiming', redis: redisSettings({ url: server.url }, prefix, 60_000) },
+    });
     await redisReady(service);
     inspector = new Redis(server.url, { maxRetriesPerRequest: 1 });
   });
@@ -72,11 +75,16 @@ describe('a token cache miss does not wait for its SET', () => {
     }, [keyOf('health', single)]);
     expect(tokenOfValue(await inspector.get(keyOf('health', single)))).toBe(token);
 
-    await answeredBeforeStored(async () => {
-      const many = await tokenizeBatch(service, 'social', batch);
-      expect(many.status).toBe(200);
-      expect(many.body.results).toEqual(batch.map((id) => ({ token: service.tokenizer().tokenize('social', id).token })));
-    }, batch.map((id) => keyOf('social', id)));
+    await answeredBeforeStored(
+      async () => {
+        const many = await tokenizeBatch(service, 'social', batch);
+        expect(many.status).toBe(200);
+        expect(many.body.results).toEqual(
+          batch.map((id) => ({ token: service.tokenizer().tokenize('social', id).token })),
+        );
+      },
+      batch.map((id) => keyOf('social', id)),
+    );
     expect(await metricValue(service, 'sectoken_redis_errors_total')).toBe(errorsBefore);
   }, 90_000);
 
@@ -88,7 +96,11 @@ describe('a token cache miss does not wait for its SET', () => {
     try {
       const res = await tokenize(service, 'finance', id);
       expect([res.status, res.body.token]).toEqual([200, service.tokenizer().tokenize('finance', id).token]);
-      await waitFor(async () => (await metricValue(service, 'sectoken_redis_errors_total')) > errorsBefore, 'the failed SET to be counted', 10_000);
+      await waitFor(
+        async () => (await metricValue(service, 'sectoken_redis_errors_total')) > errorsBefore,
+        'the failed SET to be counted',
+        10_000,
+      );
       expect(await inspector.exists(keyOf('finance', id))).toBe(0);
     } finally {
       await inspector.call('CONFIG', 'SET', 'min-replicas-to-write', '0');

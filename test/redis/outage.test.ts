@@ -33,7 +33,12 @@ const stats = (what: string, values: object): void => {
 };
 const summary = (results: Array<{ ms: number }>) => {
   const ms = results.map((r) => r.ms).sort((x, y) => x - y);
-  return { requests: ms.length, medianMs: ms[ms.length >> 1], p99Ms: ms[Math.floor(ms.length * 0.99)], maxMs: ms.at(-1) };
+  return {
+    requests: ms.length,
+    medianMs: ms[ms.length >> 1],
+    p99Ms: ms[Math.floor(ms.length * 0.99)],
+    maxMs: ms.at(-1),
+  };
 };
 
 describe('Redis outage', () => {
@@ -46,7 +51,9 @@ describe('Redis outage', () => {
   const readyz = () => request(service.app).get('/readyz');
 
   /** Tokenize requests, two at a time, until `stop()` resolves; each one checked and timed. */
-  async function tokenizeLoop(until: Promise<void>): Promise<Array<{ at: number; ms: number; status: number; right: boolean }>> {
+  async function tokenizeLoop(
+    until: Promise<void>,
+  ): Promise<Array<{ at: number; ms: number; status: number; right: boolean }>> {
     let done = false;
     void until.finally(() => (done = true));
     const results: Array<{ at: number; ms: number; status: number; right: boolean }> = [];
@@ -56,7 +63,12 @@ describe('Redis outage', () => {
         const id = ids[n % ids.length]!;
         const at = Date.now();
         const res = await tokenize(service, sector, id);
-        results.push({ at, ms: Date.now() - at, status: res.status, right: res.body.token === expected.get(key(sector, id)) });
+        results.push({
+          at,
+          ms: Date.now() - at,
+          status: res.status,
+          right: res.body.token === expected.get(key(sector, id)),
+        });
       }
     };
     await Promise.all([worker(0), worker(1), until]);
@@ -65,13 +77,19 @@ describe('Redis outage', () => {
 
   beforeAll(async () => {
     server = await startRedisServer();
-    const generous = Object.fromEntries(['identities', 'reverse'].map((op) => [op, [{ points: 100_000, perSeconds: 60 }]]));
+    const generous = Object.fromEntries(
+      ['identities', 'reverse'].map((op) => [op, [{ points: 100_000, perSeconds: 60 }]]),
+    );
     service = startTestService({
       // No LRU: every tokenize asks Redis; limits on, so the rate limiter's Redis and its outage budget are used too.
       config: configWith({ cache: { lruEntries: 0 }, rateLimits: { defaults: generous, clients: {} } }),
-      settings: { instanceId: 'outage', redis: redisSettings({ url: server.url }, 'sectoken-outage:', COMMAND_TIMEOUT_MS) },
+      settings: {
+        instanceId: 'outage',
+        redis: redisSettings({ url: server.url }, 'sectoken-outage:', COMMAND_TIMEOUT_MS),
+      },
     });
-    for (const sector of SECTORS) for (const id of ids) expected.set(key(sector, id), service.tokenizer().tokenize(sector, id).token);
+    for (const sector of SECTORS)
+      for (const id of ids) expected.set(key(sector, id), service.tokenizer().tokenize(sector, id).token);
     await redisReady(service);
   });
   afterAll(async () => {
@@ -86,7 +104,8 @@ describe('Redis outage', () => {
     const before = await cacheCounts(service);
     for (let pass = 0; pass < 2; pass++) {
       for (const sector of SECTORS) {
-        for (const id of ids) expect((await tokenize(service, sector, id)).body.token).toBe(expected.get(key(sector, id)));
+        for (const id of ids)
+          expect((await tokenize(service, sector, id)).body.token).toBe(expected.get(key(sector, id)));
       }
     }
     const after = await cacheCounts(service);
@@ -106,7 +125,11 @@ describe('Redis outage', () => {
       await server.stop('SIGKILL');
       await waitFor(() => service.redis!.state() === 'degraded', 'the service to notice', 2000, 5);
       const ready = await readyz();
-      expect([ready.status, ready.body.status, ready.body.checks]).toEqual([200, 'ready', { keys: 'ok', audit: 'ok', redis: 'degraded' }]);
+      expect([ready.status, ready.body.status, ready.body.checks]).toEqual([
+        200,
+        'ready',
+        { keys: 'ok', audit: 'ok', redis: 'degraded' },
+      ]);
       await sleep(700);
     })();
     const results = await tokenizeLoop(outage);
@@ -129,7 +152,12 @@ describe('Redis outage', () => {
   it('while Redis is down, then reverse fails closed (503 limits_unavailable: its quota cannot be counted), and dual control answers 503 dual_control_unavailable', async () => {
     expect(server.pid()).toBeUndefined();
     const token = expected.get(key('health', ids[0]!))!;
-    const ask = await post(service, '/v1/reverse', 'regulator-cndp', { sector: 'health', token, legalBasis: 'CNDP-D-97-2020', ...act });
+    const ask = await post(service, '/v1/reverse', 'regulator-cndp', {
+      sector: 'health',
+      token,
+      legalBasis: 'CNDP-D-97-2020',
+      ...act,
+    });
     expect([ask.status, ask.body.error?.code]).toEqual([503, 'limits_unavailable']);
     expect(JSON.stringify(ask.body)).not.toContain(ids[0]!);
     const someId = 'A'.repeat(22);
@@ -138,7 +166,12 @@ describe('Redis outage', () => {
     const fetched = await fetchResult(service, someId);
     expect([fetched.status, fetched.body.error?.code]).toEqual([503, 'dual_control_unavailable']);
 
-    const plain = await post(service, '/v1/reverse', 'regulator-cndp', { sector: 'tax', token: expected.get(key('tax', ids[1]!))!, legalBasis: 'LOI-09-08-ART-4', ...act });
+    const plain = await post(service, '/v1/reverse', 'regulator-cndp', {
+      sector: 'tax',
+      token: expected.get(key('tax', ids[1]!))!,
+      legalBasis: 'LOI-09-08-ART-4',
+      ...act,
+    });
     expect([plain.status, plain.body.error?.code]).toEqual([503, 'limits_unavailable']);
     expect(JSON.stringify(plain.body)).not.toContain(ids[1]!);
   });
@@ -155,7 +188,8 @@ describe('Redis outage', () => {
 
     // The restarted server is empty: one miss fills it, then hits.
     const before = await cacheCounts(service);
-    for (let pass = 0; pass < 3; pass++) expect((await tokenize(service, 'social', ids[2]!)).body.token).toBe(expected.get(key('social', ids[2]!)));
+    for (let pass = 0; pass < 3; pass++)
+      expect((await tokenize(service, 'social', ids[2]!)).body.token).toBe(expected.get(key('social', ids[2]!)));
     const after = await cacheCounts(service);
     expect([after.redisMisses - before.redisMisses, after.redisHits - before.redisHits]).toEqual([1, 2]);
 
@@ -177,7 +211,12 @@ describe('Redis outage', () => {
       const ready = await readyz();
       expect([ready.status, ready.body.checks.redis]).toEqual([200, 'degraded']);
       const started = Date.now();
-      const ask = await post(service, '/v1/reverse', 'regulator-cndp', { sector: 'health', token: expected.get(key('health', ids[4]!))!, legalBasis: 'CNDP-D-97-2020', ...act });
+      const ask = await post(service, '/v1/reverse', 'regulator-cndp', {
+        sector: 'health',
+        token: expected.get(key('health', ids[4]!))!,
+        legalBasis: 'CNDP-D-97-2020',
+        ...act,
+      });
       expect([ask.status, ask.body.error?.code]).toEqual([503, 'limits_unavailable']);
       expect(Date.now() - started).toBeLessThanOrEqual(COMMAND_TIMEOUT_MS + SLACK_MS);
     } finally {
@@ -198,11 +237,16 @@ describe('Redis outage', () => {
     expect(sorted[Math.floor(sorted.length * 0.95)]!).toBeLessThanOrEqual(COMMAND_TIMEOUT_MS + SLACK_MS);
     expect(await metricValue(service, 'sectoken_redis_errors_total')).toBeGreaterThan(errorsBefore);
 
-    await waitFor(async () => {
-      const before = (await cacheCounts(service)).redisHits;
-      await tokenize(service, 'health', ids[5]!);
-      return (await cacheCounts(service)).redisHits > before;
-    }, 'Redis hits after SIGCONT', 5000, 50);
+    await waitFor(
+      async () => {
+        const before = (await cacheCounts(service)).redisHits;
+        await tokenize(service, 'health', ids[5]!);
+        return (await cacheCounts(service)).redisHits > before;
+      },
+      'Redis hits after SIGCONT',
+      5000,
+      50,
+    );
     expect((await readyz()).body.checks.redis).toBe('ok');
   });
 });

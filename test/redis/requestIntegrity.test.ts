@@ -9,17 +9,33 @@ import request from 'supertest';
 import type { AuditRecord } from '../../src/audit/record.js';
 import type { Service } from '../../src/service.js';
 import { bearer, startTestService, type TestService } from '../helpers/service.js';
-import { askReverse, configWith, randomNationalIds, redisReady, redisSettings, secondInstance, sharedRedis, twoInstances, type InstancePair, type SharedTestRedis } from './helpers.js';
+import {
+  askReverse,
+  configWith,
+  randomNationalIds,
+  redisReady,
+  redisSettings,
+  secondInstance,
+  sharedRedis,
+  twoInstances,
+  type InstancePair,
+  type SharedTestRedis,
+} from './helpers.js';
 
 const recordsOf = (service: TestService, instance: string): AuditRecord[] => {
   try {
-    return readFileSync(join(service.settings.auditDir, `audit-${instance}.jsonl`), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as AuditRecord);
+    return readFileSync(join(service.settings.auditDir, `audit-${instance}.jsonl`), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as AuditRecord);
   } catch {
     return [];
   }
 };
-const approve = (s: Service, id: string, client = 'regulator-health') => request(s.app).post(`/v1/requests/${id}/approve`).set('Authorization', bearer(client));
-const read = (s: Service, id: string, client = 'regulator-cndp') => request(s.app).get(`/v1/requests/${id}`).set('Authorization', bearer(client));
+const approve = (s: Service, id: string, client = 'regulator-health') =>
+  request(s.app).post(`/v1/requests/${id}/approve`).set('Authorization', bearer(client));
+const read = (s: Service, id: string, client = 'regulator-cndp') =>
+  request(s.app).get(`/v1/requests/${id}`).set('Authorization', bearer(client));
 
 describe('request integrity in Redis', () => {
   let shared: SharedTestRedis;
@@ -40,7 +56,8 @@ describe('request integrity in Redis', () => {
     const id = await askReverse(a, healthToken(nid));
     const value = (await shared.client.get(key(id)))!;
     expect(value).toMatch(/^[A-Za-z0-9_-]+$/);
-    for (const clear of ['pending', 'regulator-cndp', 'Amina', 'CASE-2026', 'health', nid]) expect(value).not.toContain(clear);
+    for (const clear of ['pending', 'regulator-cndp', 'Amina', 'CASE-2026', 'health', nid])
+      expect(value).not.toContain(clear);
   });
 
   it('when the value is overwritten, then every act on it is refused as tampered, and the refusal recorded', async () => {
@@ -50,7 +67,12 @@ describe('request integrity in Redis', () => {
     await shared.client.set(key(id), flipped, 'KEEPTTL');
     const res = await approve(b, id);
     expect([res.status, res.body.error.code]).toEqual([409, 'request_tampered']);
-    expect(recordsOf(a, 'b').at(-1)).toMatchObject({ act: 'approve', client: 'regulator-health', requestId: id, outcome: 'request_tampered' });
+    expect(recordsOf(a, 'b').at(-1)).toMatchObject({
+      act: 'approve',
+      client: 'regulator-health',
+      requestId: id,
+      outcome: 'request_tampered',
+    });
     const collect = await read(a, id);
     expect([collect.status, collect.body.error.code]).toEqual([409, 'request_tampered']);
     expect(recordsOf(a, 'a').at(-1)).toMatchObject({ act: 'release', requestId: id, outcome: 'request_tampered' });
@@ -65,7 +87,7 @@ describe('request integrity in Redis', () => {
     expect(JSON.stringify(res.body)).not.toMatch(/nationalId/);
   });
 
-  it('when an approved request\'s value is copied over a pending one, then the pending one is not released', async () => {
+  it("when an approved request's value is copied over a pending one, then the pending one is not released", async () => {
     const [x, y] = randomNationalIds(2) as [string, string];
     const approvedId = await askReverse(a, healthToken(x));
     const pendingId = await askReverse(a, healthToken(y));
@@ -89,7 +111,7 @@ describe('request integrity in Redis', () => {
     expect(JSON.stringify(second.body)).not.toContain(nid);
   });
 
-  it('when the key\'s time to live is extended, then the request still expires at its sealed time', async () => {
+  it("when the key's time to live is extended, then the request still expires at its sealed time", async () => {
     const id = await askReverse(a, healthToken(randomNationalIds(1)[0]!));
     await shared.client.persist(key(id));
     const realNow = b.regulators.now;
@@ -112,7 +134,10 @@ describe('a decision or release whose record fails takes no effect, on any insta
 
   beforeAll(async () => {
     shared = await sharedRedis();
-    a = startTestService({ config: configWith(), settings: { instanceId: 'a', redis: redisSettings({ url: shared.url }, shared.prefix) } });
+    a = startTestService({
+      config: configWith(),
+      settings: { instanceId: 'a', redis: redisSettings({ url: shared.url }, shared.prefix) },
+    });
     b = secondInstance(a, 'b');
     c = secondInstance(a, 'c');
     await Promise.all([redisReady(a), redisReady(b), redisReady(c)]);

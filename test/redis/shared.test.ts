@@ -72,8 +72,16 @@ describe('two instances sharing Redis', () => {
       expect([again.status, again.body.error?.code]).toEqual([409, 'request_closed']);
     }
     // Each instance audited its own acts in its own chain.
-    expect(auditOf(a, 'a').filter((r) => r.requestId === requestId).map((r) => `${r.act}:${r.outcome}`)).toEqual(['reverse-request:pending', 'approve:request_closed', 'release:ok', 'release:request_closed']);
-    expect(auditOf(a, 'b').filter((r) => r.requestId === requestId).map((r) => `${r.act}:${r.outcome}`)).toEqual(['approve:ok', 'release:request_closed']);
+    expect(
+      auditOf(a, 'a')
+        .filter((r) => r.requestId === requestId)
+        .map((r) => `${r.act}:${r.outcome}`),
+    ).toEqual(['reverse-request:pending', 'approve:request_closed', 'release:ok', 'release:request_closed']);
+    expect(
+      auditOf(a, 'b')
+        .filter((r) => r.requestId === requestId)
+        .map((r) => `${r.act}:${r.outcome}`),
+    ).toEqual(['approve:ok', 'release:request_closed']);
   });
 
   it('when a request is denied on B, then A cannot fetch it', async () => {
@@ -104,7 +112,12 @@ describe('two instances sharing Redis', () => {
     // Each race left one `release ok` and one `release request_closed`, over the two chains.
     const releases = [...auditOf(a, 'a'), ...auditOf(a, 'b')].filter((r) => r.act === 'release');
     for (const requestId of requestIds) {
-      expect(releases.filter((r) => r.requestId === requestId).map((r) => r.outcome).sort()).toEqual(['ok', 'request_closed']);
+      expect(
+        releases
+          .filter((r) => r.requestId === requestId)
+          .map((r) => r.outcome)
+          .sort(),
+      ).toEqual(['ok', 'request_closed']);
     }
   });
 
@@ -121,7 +134,9 @@ describe('two instances sharing Redis', () => {
     } finally {
       a.regulators.now = realNow;
     }
-    expect(auditOf(a, 'a').some((r) => r.act === 'expire' && r.requestId === pendingId && r.outcome === 'expired')).toBe(true);
+    expect(
+      auditOf(a, 'a').some((r) => r.act === 'expire' && r.requestId === pendingId && r.outcome === 'expired'),
+    ).toBe(true);
 
     const late = await approve(b, pendingId);
     expect([late.status, late.body.error?.code]).toEqual([410, 'request_expired']);
@@ -130,7 +145,9 @@ describe('two instances sharing Redis', () => {
     expect(JSON.stringify(lateFetch.body)).not.toContain(x);
     const view = await request(b.app).get(`/v1/requests/${pendingId}`).set('Authorization', bearer('regulator-health'));
     expect([view.status, view.body.state]).toEqual([200, 'expired']);
-    expect(auditOf(a, 'a').some((r) => r.act === 'expire' && r.requestId === approvedId && r.outcome === 'expired')).toBe(true);
+    expect(
+      auditOf(a, 'a').some((r) => r.act === 'expire' && r.requestId === approvedId && r.outcome === 'expired'),
+    ).toBe(true);
 
     // The approved request was swept too: its result can no longer be collected anywhere.
     const realNowB = b.regulators.now;
@@ -159,7 +176,9 @@ describe('two instances sharing Redis', () => {
       b.regulators.now = realB;
     }
     expect(counts[0]! + counts[1]!).toBe(3);
-    const expires = [...auditOf(a, 'a'), ...auditOf(a, 'b')].filter((r) => r.act === 'expire' && requestIds.includes(r.requestId as string));
+    const expires = [...auditOf(a, 'a'), ...auditOf(a, 'b')].filter(
+      (r) => r.act === 'expire' && requestIds.includes(r.requestId as string),
+    );
     expect(expires.map((r) => r.requestId).sort()).toEqual([...requestIds].sort());
     for (const requestId of requestIds) {
       const res = await approve(b, requestId);

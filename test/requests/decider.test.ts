@@ -6,7 +6,14 @@
  */
 import type { Principal } from '../../src/access/apiKeys.js';
 import type { Config, LegalBasis } from '../../src/config/schema.js';
-import { actorOf, cannotDecide, demandsDualControl, isRequester, requireDecider, sectorsOf } from '../../src/requests/dualControl.js';
+import {
+  actorOf,
+  cannotDecide,
+  demandsDualControl,
+  isRequester,
+  requireDecider,
+  sectorsOf,
+} from '../../src/requests/dualControl.js';
 import type { ActRequest } from '../../src/requests/requestLife.js';
 
 const basis = (id: string, over: Partial<LegalBasis> = {}): LegalBasis => ({
@@ -21,9 +28,18 @@ const basis = (id: string, over: Partial<LegalBasis> = {}): LegalBasis => ({
   ...over,
 });
 
-const SECTORS = { health: { dualControl: true }, tax: { dualControl: false }, social: {} } as unknown as Config['sectors'];
+const SECTORS = {
+  health: { dualControl: true },
+  tax: { dualControl: false },
+  social: {},
+} as unknown as Config['sectors'];
 
-const regulator = (id: string, person: string | null, organisation: string | null, sectors = ['health', 'tax']): Principal => ({
+const regulator = (
+  id: string,
+  person: string | null,
+  organisation: string | null,
+  sectors = ['health', 'tax'],
+): Principal => ({
   id,
   role: 'regulator',
   sectors: new Set(sectors),
@@ -48,7 +64,11 @@ const request = (over: Partial<ActRequest> = {}): ActRequest => ({
   ...over,
 });
 
-const deps = { config: { legalBases: [basis('PLAIN'), basis('OTHER-ORG', { dualControl: true, approverFromOtherOrganisation: true })] } };
+const deps = {
+  config: {
+    legalBases: [basis('PLAIN'), basis('OTHER-ORG', { dualControl: true, approverFromOtherOrganisation: true })],
+  },
+};
 
 describe('demandsDualControl', () => {
   it('is demanded by the basis, or by any touched sector that demands it', () => {
@@ -64,8 +84,16 @@ describe('demandsDualControl', () => {
 
 describe('actorOf and sectorsOf', () => {
   it('names the person and organisation, or the client where configuration gave none', () => {
-    expect(actorOf(regulator('reg-a', 'Amina', 'CNDP'))).toEqual({ client: 'reg-a', person: 'Amina', organisation: 'CNDP' });
-    expect(actorOf(regulator('reg-a', null, null))).toEqual({ client: 'reg-a', person: 'reg-a', organisation: 'reg-a' });
+    expect(actorOf(regulator('reg-a', 'Amina', 'CNDP'))).toEqual({
+      client: 'reg-a',
+      person: 'Amina',
+      organisation: 'CNDP',
+    });
+    expect(actorOf(regulator('reg-a', null, null))).toEqual({
+      client: 'reg-a',
+      person: 'reg-a',
+      organisation: 'reg-a',
+    });
   });
 
   it('a reverse concerns its sector; a translate both, source first', () => {
@@ -102,9 +130,13 @@ describe('cannotDecide and requireDecider', () => {
     expect(check(regulator('reg-b', 'Youssef', 'CNDP', ['tax', 'health']), translate)).toBeUndefined();
   });
 
-  it('refuses the requester\'s own person, under another client too', () => {
-    expect(check(regulator('reg-a2', 'Amina', 'Elsewhere'), request())).toBe('a request is decided by a second person, not its requester');
-    expect(check(regulator('reg-a2', 'AMINA', 'Elsewhere'), request())).toBe('a request is decided by a second person, not its requester');
+  it("refuses the requester's own person, under another client too", () => {
+    expect(check(regulator('reg-a2', 'Amina', 'Elsewhere'), request())).toBe(
+      'a request is decided by a second person, not its requester',
+    );
+    expect(check(regulator('reg-a2', 'AMINA', 'Elsewhere'), request())).toBe(
+      'a request is decided by a second person, not its requester',
+    );
   });
 
   it('demands another organisation only where the basis says so', () => {
@@ -119,7 +151,10 @@ describe('cannotDecide and requireDecider', () => {
 
   it('requireDecider throws forbidden with the reason', () => {
     expect(() => requireDecider(deps, regulator('reg-a2', 'Amina', 'X'), request())).toThrow(
-      expect.objectContaining({ code: 'forbidden', message: 'a request is decided by a second person, not its requester' }),
+      expect.objectContaining({
+        code: 'forbidden',
+        message: 'a request is decided by a second person, not its requester',
+      }),
     );
   });
 });

@@ -55,12 +55,19 @@ describe('request life: time', () => {
     expect(applyEvent(requestIn('pending'), 'approve', end - 1, B).state).toBe('approving');
     expect(applyEvent(requestIn('pending'), 'deny', end - 1, B).state).toBe('denying');
     expect(applyEvent(requestIn('approved', B), 'release', end - 1).state).toBe('releasing');
-    for (const [state, event] of [['pending', 'approve'], ['pending', 'deny'], ['approved', 'release']] as const) {
-      expect(refusal(() => applyEvent(requestIn(state), event, end, B))).toEqual({ code: 'request_expired', message: 'the request has expired' });
+    for (const [state, event] of [
+      ['pending', 'approve'],
+      ['pending', 'deny'],
+      ['approved', 'release'],
+    ] as const) {
+      expect(refusal(() => applyEvent(requestIn(state), event, end, B))).toEqual({
+        code: 'request_expired',
+        message: 'the request has expired',
+      });
     }
   });
 
-  it('confirms and aborts a claim past the request\'s time (the record was already written)', () => {
+  it("confirms and aborts a claim past the request's time (the record was already written)", () => {
     expect(applyEvent(requestIn('approving', B), 'confirm', end + 5).state).toBe('approved');
     expect(applyEvent(requestIn('releasing', B), 'abort', end + 5).state).toBe('approved');
   });
@@ -72,7 +79,9 @@ describe('request life: time', () => {
       expect(applyEvent(requestIn(state), 'expire', end).state).toBe('expired');
     }
     for (const state of ['approving', 'denying', 'releasing'] as const) {
-      expect(refusal(() => applyEvent(requestIn(state), 'expire', end + CLAIM_GRACE_MS - 1))?.code).toBe('request_closed');
+      expect(refusal(() => applyEvent(requestIn(state), 'expire', end + CLAIM_GRACE_MS - 1))?.code).toBe(
+        'request_closed',
+      );
       expect(applyEvent(requestIn(state), 'expire', end + CLAIM_GRACE_MS).state).toBe('expired');
     }
   });
@@ -89,7 +98,7 @@ describe('request life: the decider', () => {
     expect(applyEvent(requestIn('releasing', B), 'confirm', T0).decidedBy).toEqual(B);
   });
 
-  it('is forgotten when a decision\'s claim is undone, and kept when a release\'s is', () => {
+  it("is forgotten when a decision's claim is undone, and kept when a release's is", () => {
     expect(applyEvent(requestIn('approving', B), 'abort', T0).decidedBy).toBeNull();
     expect(applyEvent(requestIn('denying', B), 'abort', T0).decidedBy).toBeNull();
     expect(applyEvent(requestIn('releasing', B), 'abort', T0).decidedBy).toEqual(B);
@@ -118,21 +127,41 @@ describe('request life: refusals and states', () => {
     for (const state of REQUEST_STATES) {
       // confirm is refused on every state but a claimed one; approve on every state but pending.
       const event = ['approving', 'denying', 'releasing'].includes(state) ? 'approve' : 'confirm';
-      const want = state === 'expired' ? { code: 'request_expired', message: 'the request has expired' } : { code: 'request_closed', message: `the request is closed: ${said[state]}` };
+      const want =
+        state === 'expired'
+          ? { code: 'request_expired', message: 'the request has expired' }
+          : { code: 'request_closed', message: `the request is closed: ${said[state]}` };
       expect([state, refusal(() => applyEvent(requestIn(state), event, T0, B))]).toEqual([state, want]);
     }
   });
 
   it('released, denied and expired are final; the others are not', () => {
     expect(REQUEST_STATES.filter(isFinal)).toEqual(['released', 'denied', 'expired']);
-    expect(REQUEST_STATES.map(publicState)).toEqual(['pending', 'pending', 'pending', 'approved', 'approved', 'released', 'denied', 'expired']);
+    expect(REQUEST_STATES.map(publicState)).toEqual([
+      'pending',
+      'pending',
+      'pending',
+      'approved',
+      'approved',
+      'released',
+      'denied',
+      'expired',
+    ]);
   });
 
   it('request ids are 22 base64url characters (128 bits) and differ', () => {
     const ids = Array.from({ length: 200 }, newRequestId);
     for (const id of ids) expect(id).toMatch(REQUEST_ID);
     expect(new Set(ids).size).toBe(ids.length);
-    for (const bad of ['a'.repeat(21), 'a'.repeat(23), `${'a'.repeat(21)}+`, `${'a'.repeat(21)}/`, `${'a'.repeat(21)}=`, ` ${'a'.repeat(22)}`, `${'a'.repeat(22)}\n`]) {
+    for (const bad of [
+      'a'.repeat(21),
+      'a'.repeat(23),
+      `${'a'.repeat(21)}+`,
+      `${'a'.repeat(21)}/`,
+      `${'a'.repeat(21)}=`,
+      ` ${'a'.repeat(22)}`,
+      `${'a'.repeat(22)}\n`,
+    ]) {
       expect([bad, REQUEST_ID.test(bad)]).toEqual([bad, false]);
     }
     expect(REQUEST_ID.test('AZaz09_-AZaz09_-AZaz09')).toBe(true);
@@ -159,7 +188,10 @@ describe('in-process request store', () => {
     await expect(store.apply(r.id, 'confirm', T0)).rejects.toMatchObject({ code: 'request_closed' });
     expect(await store.get(r.id)).toEqual(r);
     expect(await store.get(newRequestId())).toBeUndefined();
-    await expect(store.apply(newRequestId(), 'approve', T0, B)).rejects.toMatchObject({ code: 'not_found', message: 'no such request' });
+    await expect(store.apply(newRequestId(), 'approve', T0, B)).rejects.toMatchObject({
+      code: 'not_found',
+      message: 'no such request',
+    });
     expect(noSuchRequest()).toMatchObject({ code: 'not_found', message: 'no such request' });
   });
 

@@ -16,8 +16,19 @@ const sha = (s: string): string => createHash('sha256').update(s).digest('hex');
 const dir = mkdtempSync(join(tmpdir(), 'sectoken-devkeys-'));
 const kek = runCli(['keys', 'new-kek']).stdout.trim();
 const keyringPath = join(dir, 'keyring.json');
-const prodEnv = (configPath: string): Record<string, string> => ({ NODE_ENV: 'production', SECTOKEN_CONFIG: configPath, SECTOKEN_KEYRING: keyringPath, SECTOKEN_KEK: kek, SECTOKEN_AUDIT_DIR: join(dir, 'audit') });
-const base = { ...devConfig(), development: false, clients: [] as unknown[], rateLimits: { defaults: {}, clients: {} } };
+const prodEnv = (configPath: string): Record<string, string> => ({
+  NODE_ENV: 'production',
+  SECTOKEN_CONFIG: configPath,
+  SECTOKEN_KEYRING: keyringPath,
+  SECTOKEN_KEK: kek,
+  SECTOKEN_AUDIT_DIR: join(dir, 'audit'),
+});
+const base = {
+  ...devConfig(),
+  development: false,
+  clients: [] as unknown[],
+  rateLimits: { defaults: {}, clients: {} },
+};
 let n = 0;
 function configFile(config: object): string {
   const path = join(dir, `config-${++n}.json`);
@@ -45,7 +56,9 @@ describe('published development API keys in production', () => {
   });
 
   it('when the sample has "development": false, then it is refused, naming its first client', () => {
-    expect(refusal(configFile({ ...devConfig(), development: false }))).toMatch(/client "hospital-backend" .*has a published development API key/);
+    expect(refusal(configFile({ ...devConfig(), development: false }))).toMatch(
+      /client "hospital-backend" .*has a published development API key/,
+    );
   });
 
   it.each([
@@ -53,8 +66,15 @@ describe('published development API keys in production', () => {
     ["another sample client's key", 'lab-results', 'stk_dev_auditor'],
     ['the operator sample key', 'prometheus', 'stk_dev_operator'],
   ])('when a client has %s, then start is refused', (_what, id, key) => {
-    const client = { id, role: id === 'prometheus' ? 'operator' : 'service', sectors: id === 'prometheus' ? [] : ['health'], apiKeySha256: sha(key) };
-    expect(refusal(configFile({ ...base, clients: [client] }))).toMatch(new RegExp(`client "${id}" .*published development API key`));
+    const client = {
+      id,
+      role: id === 'prometheus' ? 'operator' : 'service',
+      sectors: id === 'prometheus' ? [] : ['health'],
+      apiKeySha256: sha(key),
+    };
+    expect(refusal(configFile({ ...base, clients: [client] }))).toMatch(
+      new RegExp(`client "${id}" .*published development API key`),
+    );
   });
 
   it('when SECTOKEN_CONFIG is not set, then the one line says to create clients with `sectoken clients add`', () => {
@@ -65,7 +85,9 @@ describe('published development API keys in production', () => {
   });
 
   it('the list of published keys covers every client of the sample, each keyed stk_dev_<id>', () => {
-    const sample = JSON.parse(readFileSync(DEV_CONFIG_PATH, 'utf8')) as { clients: Array<{ id: string; apiKeySha256: string }> };
+    const sample = JSON.parse(readFileSync(DEV_CONFIG_PATH, 'utf8')) as {
+      clients: Array<{ id: string; apiKeySha256: string }>;
+    };
     expect([...SAMPLE_CLIENT_IDS].sort()).toEqual(sample.clients.map((c) => c.id).sort());
     for (const c of sample.clients) expect(c.apiKeySha256).toBe(sha(`stk_dev_${c.id}`));
   });

@@ -21,8 +21,16 @@ type Raw = Record<string, any>;
 function production(): { env: Record<string, string>; configPath: string } {
   const dir = mkdtempSync(join(tmpdir(), 'sectoken-reload-'));
   const configPath = join(dir, 'config.json');
-  writeFileSync(configPath, JSON.stringify({ ...devConfig(), development: false, clients: [], rateLimits: { defaults: {}, clients: {} } }));
-  const env = { NODE_ENV: 'production', SECTOKEN_CONFIG: configPath, SECTOKEN_KEYRING: join(dir, 'keyring.json'), SECTOKEN_KEK: runCli(['keys', 'new-kek']).stdout.trim() };
+  writeFileSync(
+    configPath,
+    JSON.stringify({ ...devConfig(), development: false, clients: [], rateLimits: { defaults: {}, clients: {} } }),
+  );
+  const env = {
+    NODE_ENV: 'production',
+    SECTOKEN_CONFIG: configPath,
+    SECTOKEN_KEYRING: join(dir, 'keyring.json'),
+    SECTOKEN_KEK: runCli(['keys', 'new-kek']).stdout.trim(),
+  };
   expect(runCli(['keys', 'init'], env).status).toBe(0);
   return { env, configPath };
 }
@@ -37,7 +45,11 @@ function addClient(env: Record<string, string>, id: string, sectors: string): st
 function tokenize(url: string, apiKey: string, sector: string, nationalId = 'AB123456'): Promise<number> {
   return new Promise((resolve, reject) => {
     const body = JSON.stringify({ sector, nationalId });
-    const headers = { Authorization: `Bearer ${apiKey}`, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) };
+    const headers = {
+      Authorization: `Bearer ${apiKey}`,
+      'Content-Type': 'application/json',
+      'Content-Length': Buffer.byteLength(body),
+    };
     const req = httpRequest(`${url}/v1/tokens`, { method: 'POST', agent: false, headers }, (res) => {
       res.resume();
       res.on('end', () => resolve(res.statusCode!));
@@ -56,14 +68,23 @@ const statuses = async (url: string, apiKey: string, sector: string, n: number):
 
 const RELOADED = /configuration and keyring reloaded/;
 const REFUSED = /reload refused: still serving with the previous configuration and keyring/;
-const count = (server: Server, line: RegExp): number => server.output().split('\n').filter((l) => line.test(l)).length;
+const count = (server: Server, line: RegExp): number =>
+  server
+    .output()
+    .split('\n')
+    .filter((l) => line.test(l)).length;
 
 /** Sends SIGHUP and waits until `lines` more lines matching `line` were written: one per instance that acted on it. */
 async function hangUp(server: Server, line: RegExp, lines = 1): Promise<void> {
   const before = { reloaded: count(server, RELOADED), refused: count(server, REFUSED) };
   const target = count(server, line) + lines;
   server.child.kill('SIGHUP');
-  await waitFor(() => count(server, line) >= target, `${lines} "${line.source}" line(s) after SIGHUP:\n${server.output()}`, 30_000, 50);
+  await waitFor(
+    () => count(server, line) >= target,
+    `${lines} "${line.source}" line(s) after SIGHUP:\n${server.output()}`,
+    30_000,
+    50,
+  );
   // Exactly those lines: a reload does not also refuse, nor a refusal also reload.
   const other = line === RELOADED ? { re: REFUSED, was: before.refused } : { re: RELOADED, was: before.reloaded };
   expect(count(server, other.re)).toBe(other.was);
@@ -120,7 +141,11 @@ describe('SIGHUP on one process', () => {
     writeFileSync(configPath, good.replace('"clients"', '"clients" oops'));
     try {
       await hangUp(server, REFUSED);
-      const line = server.output().split('\n').filter((l) => REFUSED.test(l)).pop()!;
+      const line = server
+        .output()
+        .split('\n')
+        .filter((l) => REFUSED.test(l))
+        .pop()!;
       expect(line).toMatch(/"reason":"configuration .* is not valid JSON/);
       expect(await tokenize(server.url, taxKey, 'education')).toBe(200);
     } finally {
@@ -137,7 +162,13 @@ describe('SIGHUP on one process', () => {
     writeFileSync(env.SECTOKEN_KEYRING!, keyring.subarray(0, keyring.length - 40));
     try {
       await hangUp(server, REFUSED);
-      expect(server.output().split('\n').filter((l) => REFUSED.test(l)).pop()).toMatch(/"reason":".*keyring/i);
+      expect(
+        server
+          .output()
+          .split('\n')
+          .filter((l) => REFUSED.test(l))
+          .pop(),
+      ).toMatch(/"reason":".*keyring/i);
       expect(await tokenize(server.url, taxKey, 'tax')).toBe(200); // the client the new configuration drops still works
     } finally {
       writeFileSync(env.SECTOKEN_KEYRING!, keyring);
@@ -153,9 +184,20 @@ describe('SIGHUP with two workers on Redis', () => {
   let server: Server;
   beforeAll(async () => {
     shared = await sharedRedis();
-    server = await startServer({ ...env, SECTOKEN_WORKERS: '2', REDIS_URL: shared.url, SECTOKEN_REDIS_PREFIX: shared.prefix, SECTOKEN_INSTANCE_ID: 'hup' });
+    server = await startServer({
+      ...env,
+      SECTOKEN_WORKERS: '2',
+      REDIS_URL: shared.url,
+      SECTOKEN_REDIS_PREFIX: shared.prefix,
+      SECTOKEN_INSTANCE_ID: 'hup',
+    });
     // Both workers listen before the first signal.
-    await waitFor(() => /"instance":"hup-w1"/.test(server.output()) && /"instance":"hup-w2"/.test(server.output()), `both workers:\n${server.output()}`, 30_000, 50);
+    await waitFor(
+      () => /"instance":"hup-w1"/.test(server.output()) && /"instance":"hup-w2"/.test(server.output()),
+      `both workers:\n${server.output()}`,
+      30_000,
+      50,
+    );
   }, 60_000);
   afterAll(async () => {
     await stopServer(server.child);

@@ -11,12 +11,19 @@ import { saveKeyring } from '../../src/keys/store.js';
 import { bearer, devConfig, startTestService } from '../helpers/service.js';
 
 type Raw = Record<string, any>;
-const limited = (points: number): Raw => ({ ...devConfig(), rateLimits: { defaults: { identities: [{ points, perSeconds: 3600 }] }, clients: {} } });
+const limited = (points: number): Raw => ({
+  ...devConfig(),
+  rateLimits: { defaults: { identities: [{ points, perSeconds: 3600 }] }, clients: {} },
+});
 
 const service = startTestService({ config: limited(3) });
 afterAll(() => service.close());
 
-const tokenize = (nationalId: string) => request(service.app).post('/v1/tokens').set('Authorization', bearer('tax-backend')).send({ sector: 'tax', nationalId });
+const tokenize = (nationalId: string) =>
+  request(service.app)
+    .post('/v1/tokens')
+    .set('Authorization', bearer('tax-backend'))
+    .send({ sector: 'tax', nationalId });
 const reloadWith = (config: Raw): string[] => {
   writeFileSync(service.settings.configPath, JSON.stringify(config));
   return service.reload();
@@ -42,7 +49,9 @@ describe('a reload and the keyring', () => {
     const original = readFileSync(keyringPath());
     saveKeyring(keyringPath(), generateKeyring(Object.keys(devConfig().sectors as object), false), kek());
     try {
-      expect(() => reloadWith(limited(100))).toThrow(/is another keyring \(fingerprint [0-9a-f]{32}\) than the one this process started with \([0-9a-f]{32}\): .* a new keyring needs a restart/);
+      expect(() => reloadWith(limited(100))).toThrow(
+        /is another keyring \(fingerprint [0-9a-f]{32}\) than the one this process started with \([0-9a-f]{32}\): .* a new keyring needs a restart/,
+      );
       expect((await tokenize('AB123456')).body.token).toBe(before);
     } finally {
       writeFileSync(keyringPath(), original);
@@ -53,7 +62,10 @@ describe('a reload and the keyring', () => {
     const original = readFileSync(keyringPath());
     rmSync(keyringPath());
     try {
-      const withoutTax = { ...limited(100), clients: (devConfig().clients as Raw[]).filter((c) => c.id !== 'tax-backend') };
+      const withoutTax = {
+        ...limited(100),
+        clients: (devConfig().clients as Raw[]).filter((c) => c.id !== 'tax-backend'),
+      };
       expect(() => reloadWith(withoutTax)).toThrow(/keyring\.json is missing: a reload never makes keys/);
       expect(existsSync(keyringPath())).toBe(false);
       expect((await tokenize('AB123456')).status).not.toBe(401); // tax-backend, dropped by the refused configuration, still authenticates

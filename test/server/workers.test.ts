@@ -25,7 +25,13 @@ writeFileSync(
     rateLimits: { defaults: { identities: [{ points: 5, perSeconds: 60 }] }, clients: {} },
   }),
 );
-const prod: Record<string, string> = { NODE_ENV: 'production', SECTOKEN_CONFIG: configPath, SECTOKEN_KEYRING: join(dir, 'keyring.json'), SECTOKEN_KEK: kek, SECTOKEN_AUDIT_DIR: join(dir, 'audit') };
+const prod: Record<string, string> = {
+  NODE_ENV: 'production',
+  SECTOKEN_CONFIG: configPath,
+  SECTOKEN_KEYRING: join(dir, 'keyring.json'),
+  SECTOKEN_KEK: kek,
+  SECTOKEN_AUDIT_DIR: join(dir, 'audit'),
+};
 let apiKey = '';
 
 const oneLine = (stderr: string): string => {
@@ -38,10 +44,22 @@ const oneLine = (stderr: string): string => {
 function tokenize(url: string, nationalId: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const body = JSON.stringify({ sector: 'tax', nationalId });
-    const req = httpRequest(`${url}/v1/tokens`, { method: 'POST', agent: false, headers: { Authorization: `Bearer ${apiKey}`, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode!));
-    });
+    const req = httpRequest(
+      `${url}/v1/tokens`,
+      {
+        method: 'POST',
+        agent: false,
+        headers: {
+          Authorization: `Bearer ${apiKey}`,
+          'Content-Type': 'application/json',
+          'Content-Length': Buffer.byteLength(body),
+        },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode!));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -58,7 +76,9 @@ describe('workers without Redis', () => {
   it('when production is asked for 2 workers without Redis, then it refuses in one line naming REDIS_URL and SECTOKEN_WORKERS=1', () => {
     const r = runCli(['serve'], { ...prod, SECTOKEN_WORKERS: '2' });
     expect(r.status).toBe(1);
-    expect(oneLine(r.stderr)).toMatch(/SECTOKEN_WORKERS=2 without Redis would multiply every rate limit and quota by 2: set REDIS_URL .* or SECTOKEN_WORKERS=1$/);
+    expect(oneLine(r.stderr)).toMatch(
+      /SECTOKEN_WORKERS=2 without Redis would multiply every rate limit and quota by 2: set REDIS_URL .* or SECTOKEN_WORKERS=1$/,
+    );
   });
 
   it('when production runs without SECTOKEN_WORKERS and without Redis, then it is one instance, not one worker per core', async () => {
@@ -74,20 +94,36 @@ describe('workers without Redis', () => {
   });
 
   it('when development is asked for 2 workers without Redis and the configuration demands dual control, then it refuses at start', () => {
-    const r = runCli(['serve'], { SECTOKEN_KEYRING: join(dir, 'dev-keyring.json'), SECTOKEN_AUDIT_DIR: join(dir, 'dev-audit'), SECTOKEN_WORKERS: '2' });
+    const r = runCli(['serve'], {
+      SECTOKEN_KEYRING: join(dir, 'dev-keyring.json'),
+      SECTOKEN_AUDIT_DIR: join(dir, 'dev-audit'),
+      SECTOKEN_WORKERS: '2',
+    });
     expect(r.status).toBe(1);
-    expect(oneLine(r.stderr)).toMatch(/SECTOKEN_WORKERS=2 without Redis cannot share dual-control requests .*: set REDIS_URL .* or SECTOKEN_WORKERS=1$/);
+    expect(oneLine(r.stderr)).toMatch(
+      /SECTOKEN_WORKERS=2 without Redis cannot share dual-control requests .*: set REDIS_URL .* or SECTOKEN_WORKERS=1$/,
+    );
   });
 
   it('when development is asked for 2 workers without Redis and no dual control, then it starts and warns that each worker grants the full quotas', async () => {
     const noDual = join(dir, 'dev-nodual.json');
-    const sample = devConfig() as { sectors: Record<string, { dualControl?: boolean }>; legalBases: Array<{ dualControl: boolean }> };
+    const sample = devConfig() as {
+      sectors: Record<string, { dualControl?: boolean }>;
+      legalBases: Array<{ dualControl: boolean }>;
+    };
     for (const s of Object.values(sample.sectors)) s.dualControl = false;
     for (const b of sample.legalBases) b.dualControl = false;
     writeFileSync(noDual, JSON.stringify(sample));
-    const server = await startServer({ SECTOKEN_CONFIG: noDual, SECTOKEN_KEYRING: devKeyring(join(dir, 'dev-keyring.json'), noDual), SECTOKEN_AUDIT_DIR: join(dir, 'dev-audit'), SECTOKEN_WORKERS: '2' });
+    const server = await startServer({
+      SECTOKEN_CONFIG: noDual,
+      SECTOKEN_KEYRING: devKeyring(join(dir, 'dev-keyring.json'), noDual),
+      SECTOKEN_AUDIT_DIR: join(dir, 'dev-audit'),
+      SECTOKEN_WORKERS: '2',
+    });
     try {
-      expect(server.output()).toMatch(/SECTOKEN_WORKERS=2 without Redis: each worker grants the full rate limits and quotas/);
+      expect(server.output()).toMatch(
+        /SECTOKEN_WORKERS=2 without Redis: each worker grants the full rate limits and quotas/,
+      );
     } finally {
       await stopServer(server.child);
     }
@@ -104,11 +140,21 @@ describe('workers with Redis', () => {
   });
 
   it('when production runs 2 workers on one Redis, then they share the identity budget: 5 of 12 calls pass', async () => {
-    const server = await startServer({ ...prod, SECTOKEN_WORKERS: '2', REDIS_URL: shared.url, SECTOKEN_REDIS_PREFIX: shared.prefix, SECTOKEN_INSTANCE_ID: 'pair' });
+    const server = await startServer({
+      ...prod,
+      SECTOKEN_WORKERS: '2',
+      REDIS_URL: shared.url,
+      SECTOKEN_REDIS_PREFIX: shared.prefix,
+      SECTOKEN_INSTANCE_ID: 'pair',
+    });
     try {
       // Both workers are up (each says where it listens) before the calls are counted.
       const deadline = Date.now() + 15_000;
-      while (!(/"instance":"pair-w1"/.test(server.output()) && /"instance":"pair-w2"/.test(server.output()) && (server.output().match(/Redis connected/g) ?? []).length >= 2)) {
+      while (!(
+        /"instance":"pair-w1"/.test(server.output()) &&
+        /"instance":"pair-w2"/.test(server.output()) &&
+        (server.output().match(/Redis connected/g) ?? []).length >= 2
+      )) {
         if (Date.now() > deadline) throw new Error(`workers did not start:\n${server.output()}`);
         await new Promise((r) => setTimeout(r, 50));
       }

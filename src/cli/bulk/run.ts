@@ -4,7 +4,21 @@
  * using Retry-After, and resumable: after each chunk written, `<out>.progress` records how many
  * input rows and output bytes are done, so a rerun with resume continues from there.
  */
-import { accessSync, closeSync, constants, createReadStream, existsSync, fsyncSync, ftruncateSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  accessSync,
+  closeSync,
+  constants,
+  createReadStream,
+  existsSync,
+  fsyncSync,
+  ftruncateSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileReason } from '../errors.js';
 
@@ -72,10 +86,16 @@ function networkReason(err: unknown, url: string): { reason: string; unreachable
 function refusal(status: number, code: string | undefined, options: Pick<BulkOptions, 'url' | 'sector'>): BulkError {
   const what = `${status}${code ? ` ${code}` : ''}`;
   if (status === 401) return new BulkError(`the service refused the API key (${what}): check SECTOKEN_API_KEY`);
-  if (status === 403) return new BulkError(`the client of SECTOKEN_API_KEY may not tokenize in sector "${options.sector}" (${what}): use a service client of that sector`);
-  if (code === 'unknown_sector') return new BulkError(`the service has no sector "${options.sector}" (${what}): check --sector`);
-  if (status === 404) return new BulkError(`no sectoken service at ${options.url} (${what} for /v1/tokens/batch): check --url`);
-  if (status === 413 || code === 'batch_too_large') return new BulkError(`the service refused a batch as too large (${what}): lower --batch-size`);
+  if (status === 403)
+    return new BulkError(
+      `the client of SECTOKEN_API_KEY may not tokenize in sector "${options.sector}" (${what}): use a service client of that sector`,
+    );
+  if (code === 'unknown_sector')
+    return new BulkError(`the service has no sector "${options.sector}" (${what}): check --sector`);
+  if (status === 404)
+    return new BulkError(`no sectoken service at ${options.url} (${what} for /v1/tokens/batch): check --url`);
+  if (status === 413 || code === 'batch_too_large')
+    return new BulkError(`the service refused a batch as too large (${what}): lower --batch-size`);
   return new BulkError(`the service refused the batch (${what})`);
 }
 
@@ -90,7 +110,9 @@ const FALLBACK_BATCH_SIZE = 1000;
  * window: 422 batch_too_large); and no more batches in flight than its smallest window holds, so
  * that batches take turns rather than race each other into 429s.
  */
-async function pacingFor(options: Pick<BulkOptions, 'url' | 'apiKey' | 'sector' | 'batchSize' | 'concurrency'>): Promise<{ batchSize: number; concurrency: number }> {
+async function pacingFor(
+  options: Pick<BulkOptions, 'url' | 'apiKey' | 'sector' | 'batchSize' | 'concurrency'>,
+): Promise<{ batchSize: number; concurrency: number }> {
   let res: Response;
   try {
     res = await fetch(`${options.url}/v1/me`, { headers: { Authorization: `Bearer ${options.apiKey}` } });
@@ -98,12 +120,17 @@ async function pacingFor(options: Pick<BulkOptions, 'url' | 'apiKey' | 'sector' 
     const network = networkReason(err, options.url);
     throw new BulkError(`${network.reason}${network.unreachable ? ': is the service running there? check --url' : ''}`);
   }
-  const body = (await res.json().catch(() => ({}))) as { limits?: { batchSize?: unknown; identities?: Array<{ points?: unknown }> }; error?: { code?: string } };
+  const body = (await res.json().catch(() => ({}))) as {
+    limits?: { batchSize?: unknown; identities?: Array<{ points?: unknown }> };
+    error?: { code?: string };
+  };
   if (res.status === 401 || res.status === 403) throw refusal(res.status, body.error?.code, options);
   const limits = res.ok ? body.limits : undefined;
   const limit = typeof limits?.batchSize === 'number' ? limits.batchSize : undefined;
   const batchSize = Math.min(options.batchSize ?? limit ?? FALLBACK_BATCH_SIZE, limit ?? Infinity);
-  const smallestWindow = Math.min(...(limits?.identities ?? []).map((w) => (typeof w.points === 'number' ? w.points : Infinity)));
+  const smallestWindow = Math.min(
+    ...(limits?.identities ?? []).map((w) => (typeof w.points === 'number' ? w.points : Infinity)),
+  );
   return { batchSize, concurrency: Math.max(1, Math.min(options.concurrency, Math.floor(smallestWindow / batchSize))) };
 }
 
@@ -118,8 +145,12 @@ export async function runBulk(options: BulkOptions): Promise<BulkResult> {
   let done: Progress = { rows: 0, bytes: 0 };
   const fresh = !existsSync(options.output) && !existsSync(progressPath);
   if (!fresh) {
-    if (!options.resume) throw new BulkError(`${options.output} exists: refusing to overwrite (use --resume to continue an interrupted run)`);
-    if (!existsSync(progressPath)) throw new BulkError(`${options.output} exists but ${progressPath} does not: nothing to resume`);
+    if (!options.resume)
+      throw new BulkError(
+        `${options.output} exists: refusing to overwrite (use --resume to continue an interrupted run)`,
+      );
+    if (!existsSync(progressPath))
+      throw new BulkError(`${options.output} exists but ${progressPath} does not: nothing to resume`);
     done = JSON.parse(readFileSync(progressPath, 'utf8')) as Progress;
   } else if (options.resume) {
     throw new BulkError(`nothing to resume: ${options.output} does not exist (run without --resume)`);
@@ -129,11 +160,21 @@ export async function runBulk(options: BulkOptions): Promise<BulkResult> {
   // Rows written after the last recorded progress (a crash between the two) are written again.
   ftruncateSync(out, done.bytes);
   let outBytes = done.bytes;
-  const result: BulkResult = { rows: done.rows, tokens: done.tokens ?? 0, errors: done.errors ?? 0, retries: 0, resumedFrom: done.rows, batchSize };
+  const result: BulkResult = {
+    rows: done.rows,
+    tokens: done.tokens ?? 0,
+    errors: done.errors ?? 0,
+    retries: 0,
+    resumedFrom: done.rows,
+    batchSize,
+  };
   const started = Date.now();
   const saveProgress = (): void => {
     const tmp = `${progressPath}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ rows: result.rows, bytes: outBytes, tokens: result.tokens, errors: result.errors }));
+    writeFileSync(
+      tmp,
+      JSON.stringify({ rows: result.rows, bytes: outBytes, tokens: result.tokens, errors: result.errors }),
+    );
     renameSync(tmp, progressPath);
   };
   // From the start, so that a run stopped at any point can be resumed.
@@ -149,7 +190,14 @@ export async function runBulk(options: BulkOptions): Promise<BulkResult> {
     result.tokens += tokensInChunk;
     result.errors += rowsInChunk - tokensInChunk;
     saveProgress();
-    if (rowsInChunk > 0) options.onProgress?.({ rows: result.rows, tokens: result.tokens, errors: result.errors, elapsedMs: Date.now() - started, resumedFrom: result.resumedFrom });
+    if (rowsInChunk > 0)
+      options.onProgress?.({
+        rows: result.rows,
+        tokens: result.tokens,
+        errors: result.errors,
+        elapsedMs: Date.now() - started,
+        resumedFrom: result.resumedFrom,
+      });
   };
 
   const post = async (ids: string[]): Promise<Array<{ token?: string; error?: string }>> => {
@@ -162,7 +210,10 @@ export async function runBulk(options: BulkOptions): Promise<BulkResult> {
           headers: { Authorization: `Bearer ${options.apiKey}`, 'Content-Type': 'application/json' },
           body: JSON.stringify({ sector: options.sector, nationalIds: ids }),
         });
-        const body = (await res.json().catch(() => ({}))) as { results?: Array<{ token?: string; error?: string }>; error?: { code?: string } };
+        const body = (await res.json().catch(() => ({}))) as {
+          results?: Array<{ token?: string; error?: string }>;
+          error?: { code?: string };
+        };
         if (res.ok && Array.isArray(body.results)) {
           answered = true;
           return body.results;
@@ -176,7 +227,8 @@ export async function runBulk(options: BulkOptions): Promise<BulkResult> {
         if (err instanceof BulkError) throw err;
         const network = networkReason(err, options.url);
         // Nothing answered yet: a wrong URL or a stopped service, not a hiccup worth minutes of retries.
-        if (!answered && network.unreachable) throw new BulkError(`${network.reason}: is the service running there? check --url`);
+        if (!answered && network.unreachable)
+          throw new BulkError(`${network.reason}: is the service running there? check --url`);
         reason = network.reason;
       }
       if (attempt >= options.maxRetries) throw new BulkError(`giving up after ${attempt + 1} attempts: ${reason}`);
@@ -260,7 +312,9 @@ export async function runBulk(options: BulkOptions): Promise<BulkResult> {
       rmSync(progressPath, { force: true });
       throw err;
     }
-    throw new BulkError(`${err.message}; ${result.rows} rows are done in ${options.output}: fix that and rerun the same command with --resume to continue`);
+    throw new BulkError(
+      `${err.message}; ${result.rows} rows are done in ${options.output}: fix that and rerun the same command with --resume to continue`,
+    );
   }
   input.close();
   closeSync(out);

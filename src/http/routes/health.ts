@@ -16,7 +16,12 @@ export interface Readiness {
   checks: { keys: 'ok'; audit: 'ok' | 'unavailable' | 'disk_low'; redis: 'ok' | 'degraded' | 'disabled' };
 }
 
-export function healthRoutes(readiness: () => Readiness, openApi: object, metrics: Registry, clients: ClientDirectory): Router {
+export function healthRoutes(
+  readiness: () => Readiness,
+  openApi: object,
+  metrics: Registry,
+  clients: ClientDirectory,
+): Router {
   return bind(Router(), {
     health: () => ({ status: 'ok' }),
     ready: () => {
@@ -26,7 +31,8 @@ export function healthRoutes(readiness: () => Readiness, openApi: object, metric
     // Outside /v1: the operator's key is checked here.
     metrics: async (_input, { req, res }) => {
       const principal = clients.authenticate(req.headers.authorization);
-      if (!principal) throw new SectokenError('unauthenticated', 'a valid API key is required (Authorization: Bearer …)');
+      if (!principal)
+        throw new SectokenError('unauthenticated', 'a valid API key is required (Authorization: Bearer …)');
       authorize(principal, 'read-metrics');
       res.locals.principal = principal;
       return new Raw(metrics.contentType, await metrics.metrics());

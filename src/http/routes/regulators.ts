@@ -20,7 +20,10 @@ function answerAct<A extends Pending | { status: 'done' }>(answer: A) {
 }
 
 export function regulatorRoutes(deps: RegulatorDeps): Router {
-  const decision = (verb: 'approve' | 'deny') => ({ params }: { params: { id: string } }, { principal }: Context) => decide(deps, principal, params.id, verb);
+  const decision =
+    (verb: 'approve' | 'deny') =>
+    ({ params }: { params: { id: string } }, { principal }: Context) =>
+      decide(deps, principal, params.id, verb);
   return bind(Router(), {
     reverse: async ({ body }, { principal }) => answerAct(await reverse(deps, principal, body)),
     translate: async ({ body }, { principal }) => answerAct(await translate(deps, principal, body)),

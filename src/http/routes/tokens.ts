@@ -24,7 +24,8 @@ export function tokenRoutes(deps: TokenDeps, maxBatchSize: number, router: Route
       tokenizeBatch: {
         fastBody: (raw) => (refuseOversized(field(raw, 'nationalIds')), fastBatchRequest(raw, maxBatchSize)),
         // Built as one string (what res.json would send for the BatchAnswer): a measured hot path.
-        handle: async ({ body }, { principal }) => jsonText(batchAnswerJson(await tokenizeBatchTokens(deps, principal, body))),
+        handle: async ({ body }, { principal }) =>
+          jsonText(batchAnswerJson(await tokenizeBatchTokens(deps, principal, body))),
       },
       upgrade: {
         fastBody: (raw) => (refuseOversized(field(raw, 'tokens')), undefined),
