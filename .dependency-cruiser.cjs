@@ -14,13 +14,15 @@
  */
 /** The API contract and what it imports: node-free, since the console's type check reads them (console/src/api.ts). */
 const NODE_FREE =
-  '^src/(http/(contract|schemas|freeText)|audit/acts|requests/states|config/names|access/actions|errors)\\.ts$';
+  '^src/(http/(contract|schemas|blindSchemas|freeText)|audit/acts|requests/states|config/names|access/actions|errors)\\.ts$';
 
 const LAYERS = [
   ['ground', '^src/(errors|log|metrics)\\.ts$'],
   ['crypto', '^src/crypto/'],
   ['keys', '^src/keys/'],
   ['derivation', '^src/derivation/'],
+  // The blind-token client library (package export ./blind-client): the pure derivation and fetch, nothing of the server.
+  ['client', '^src/client/'],
   ['config', '^src/config/'],
   ['domain', '^src/(access|audit|requests)/'],
   ['stores', '^src/(store|limits)/'],

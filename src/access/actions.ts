@@ -15,7 +15,8 @@ export type Action =
   | 'read-legal-bases'
   | 'read-audit'
   | 'read-metrics'
-  | 'read-self';
+  | 'read-self'
+  | 'read-public-keys';
 
 export const RULES: Readonly<Record<Action, { roles: readonly Role[]; inSectorScope: boolean }>> = {
   tokenize: { roles: ['service'], inSectorScope: true },
@@ -31,4 +32,6 @@ export const RULES: Readonly<Record<Action, { roles: readonly Role[]; inSectorSc
   'read-metrics': { roles: ['operator'], inSectorScope: false },
   /** GET /v1/me: any authenticated client may see who it is signed in as. */
   'read-self': { roles: ['service', 'regulator', 'auditor', 'operator'], inSectorScope: false },
+  /** A blind sector's VOPRF public keys: published, so that backends pin them. */
+  'read-public-keys': { roles: ['service', 'regulator', 'auditor', 'operator'], inSectorScope: false },
 };
