@@ -6,6 +6,7 @@ import { ConfigError } from './config/schema.js';
 import { KeyringError } from './keys/keyring.js';
 import { auditCommand } from './cli/audit.js';
 import { bulkCommand } from './cli/bulk.js';
+import { blindTokenCommand } from './cli/blindToken.js';
 import { BulkError } from './cli/bulk/run.js';
 import { clientsCommand } from './cli/clients.js';
 import { CliError } from './cli/errors.js';
@@ -32,6 +33,7 @@ program.addCommand(keysCommand());
 program.addCommand(clientsCommand());
 program.addCommand(auditCommand());
 program.addCommand(bulkCommand());
+program.addCommand(blindTokenCommand());
 
 try {
   await program.parseAsync();
