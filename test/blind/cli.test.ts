@@ -5,7 +5,7 @@
  * into the blind sector computes (RFC 9497 Evaluate) on the server. Refusals are one line.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -139,6 +139,26 @@ describe('sectoken blind-token and the blind-client export', () => {
     } finally {
       await new Promise((resolve) => proxy.close(resolve));
     }
+  });
+
+  it('"Blind tokens": the README example runs as written', () => {
+    const readme = readFileSync(join(PACKAGE_ROOT, 'README.md'), 'utf8');
+    const at = readme.indexOf('<!-- blind example -->');
+    expect(at).toBeGreaterThan(0);
+    const start = readme.indexOf('```sh\n', at) + '```sh\n'.length;
+    const script = readme.slice(start, readme.indexOf('\n```', start)).replaceAll('http://127.0.0.1:8080', server.url);
+    const result = spawnSync('bash', ['--noprofile', '--norc', '-e', '-c', script], {
+      cwd: PACKAGE_ROOT,
+      env: { PATH: process.env.PATH, ...env },
+      encoding: 'utf8',
+    });
+    expect(result.stderr).toBe('');
+    const lines = result.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^1:[A-Za-z0-9_-]{43}$/);
+    expect(lines.slice(1).map((l) => JSON.parse(l))).toEqual([
+      { token: expect.stringMatching(/^1[0-9A-Z]{21}$/), keyVersion: 1 },
+      { token: expect.stringMatching(/^1[0-9A-Z]{21}$/), keyVersion: 1 },
+    ]);
   });
 
   it('refuses a missing API key in one line', () => {
