@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** The `sectoken` command line: serve, keys, clients, audit, bulk. Mistakes print one line and exit 1. */
 import { Command } from 'commander';
-import { AuditStartError } from './audit/startError.js';
+import { AuditStartError } from './audit/writer/startError.js';
 import { ConfigError } from './config/schema.js';
 import { KeyringError } from './keys/keyring.js';
 import { auditCommand } from './cli/audit.js';

@@ -1,6 +1,6 @@
 /** A command-line mistake: cli.ts prints its message as one line and exits 1, never a stack. */
 import { closeSync, openSync, readFileSync, statSync } from 'node:fs';
-import { fileLines, type LineSource } from '../audit/lines.js';
+import { fileLines, type LineSource } from '../audit/chain/lines.js';
 
 export class CliError extends Error {
   override name = 'CliError';

@@ -104,7 +104,7 @@ const cacheSchema = z.strictObject({
   /**
    * Entries of the in-process LRU of derived tokens; 0 (the default) turns it off. Deriving costs
    * less than the LRU's blind index and bookkeeping, and single requests without a cache are
-   * derived together (src/acts/derivationQueue.ts); 100,000 entries held ~30 MB of heap, which V8
+   * derived together (src/acts/tokens/derivationQueue.ts); 100,000 entries held ~30 MB of heap, which V8
    * multiplied into ~100 MB of RSS under load. Worth it only in front of the Redis tier.
    */
   lruEntries: z.number().int().min(0).max(10_000_000).default(0),

@@ -4,10 +4,10 @@
  * (unknown fields are refused); strings are bounded. Node-free: the console's type check reads it.
  */
 import { z } from 'zod';
-import { AUDIT_ACTS } from '../audit/acts.js';
+import { AUDIT_ACTS } from '../audit/chain/acts.js';
 import { LEGAL_ACTS, LEGAL_BASIS_ID, ROLES } from '../config/names.js';
 import { ERROR_CODES } from '../errors.js';
-import { PUBLIC_STATES, REQUEST_ID } from '../requests/states.js';
+import { PUBLIC_STATES, REQUEST_ID } from '../dualControl/states.js';
 import { freeText } from './freeText.js';
 
 const sector = z.string().min(1).max(64).meta({ description: 'A configured sector id', example: 'health' });

@@ -1,25 +1,25 @@
 /**
- * The claim → record → confirm or undo protocol of a decision (src/acts/decide.ts) and of a
- * release (src/acts/release.ts), with the service's parts in process and an audit log that can be
+ * The claim → record → confirm or undo protocol of a decision (src/acts/requests/decide.ts) and of a
+ * release (src/acts/requests/release.ts), with the service's parts in process and an audit log that can be
  * made to fail: when the record of a claimed act cannot be written, the claim is undone and the
  * caller gets audit_unavailable; when the act was refused before it claimed anything (a claim by
  * someone else in flight), nobody's claim is undone; an unknown request is not_found; only the
  * requester collects a result.
  */
 import type { Principal } from '../../src/access/apiKeys.js';
-import { decide } from '../../src/acts/decide.js';
+import { decide } from '../../src/acts/requests/decide.js';
 import type { RegulatorDeps } from '../../src/acts/deps.js';
-import { readStored } from '../../src/acts/readStored.js';
-import { release } from '../../src/acts/release.js';
-import type { AuditLog } from '../../src/audit/log.js';
-import type { AuditEntry } from '../../src/audit/record.js';
+import { readStored } from '../../src/acts/requests/readStored.js';
+import { release } from '../../src/acts/requests/release.js';
+import type { AuditLog } from '../../src/audit/writer/log.js';
+import type { AuditEntry } from '../../src/audit/chain/record.js';
 import { parseConfig } from '../../src/config/schema.js';
 import { createTokenizer } from '../../src/derivation/tokenizer.js';
 import { SectokenError } from '../../src/errors.js';
 import { generateKeyring } from '../../src/keys/keyring.js';
 import { createRateLimits } from '../../src/limits/rateLimits.js';
-import { newRequestId, type ActRequest, type RequestState } from '../../src/requests/requestLife.js';
-import { memoryRequestStore } from '../../src/requests/requestStore.js';
+import { newRequestId, type ActRequest, type RequestState } from '../../src/dualControl/requestLife.js';
+import { memoryRequestStore } from '../../src/dualControl/requestStore.js';
 import { devConfig } from '../helpers/service.js';
 
 const T0 = 1_900_000_000_000;
