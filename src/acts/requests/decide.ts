@@ -1,17 +1,17 @@
 /**
  * A second person's decision on a pending request. The decision takes effect only once its record
- * is durable: the request is claimed (`approving`/`denying`, which nobody can release), the record
- * written, then the claim confirmed; if the record cannot be written the claim is undone.
+ * is durable (src/acts/requests/recordedClaim.ts): the request is claimed (`approving`/`denying`,
+ * which nobody can release), the record written, then the claim confirmed.
  */
 import type { Principal } from '../../access/apiKeys.js';
 import { authorize } from '../../access/rules.js';
-import { audited } from '../../audit/writer/audited.js';
 import { actorOf, requireDecider } from '../../dualControl/policy.js';
 import { noSuchRequest } from '../../dualControl/requestStore.js';
 import { requestEntry } from './actEntry.js';
 import type { RegulatorDeps } from '../deps.js';
 import { refuseIfOverdue } from './expire.js';
 import { readStored } from './readStored.js';
+import { recordedClaim } from './recordedClaim.js';
 import { withinRefusalBudget } from './refusalBudget.js';
 
 export async function decide(
@@ -33,26 +33,13 @@ async function decideCounted(
 ): Promise<Decided> {
   const stored = await readStored(deps, requestId);
   const entry = requestEntry(deps.tokenizer(), decision, principal, requestId, stored.request);
-  let claimed = false;
-  let auditId: string;
-  try {
-    ({ auditId } = await audited(deps.audit, entry, async () => {
-      authorize(principal, 'decide');
-      const request = stored.read();
-      if (!request) throw noSuchRequest();
-      requireDecider(deps, principal, request);
-      await refuseIfOverdue(deps, request);
-      await deps.requests.apply(requestId, decision, deps.now(), actorOf(principal));
-      claimed = true;
-      return { value: undefined, outcome: 'ok' };
-    }));
-  } catch (err) {
-    // Not recorded, so not done. If even the undo fails, the claim blocks the request until it expires.
-    if (claimed) await deps.requests.apply(requestId, 'abort', deps.now()).catch(() => undefined);
-    throw err;
-  }
-  // Recorded: now it takes effect. Should the store fail here, the claim holds until the request
-  // expires, so nothing is released that was not recorded.
-  await deps.requests.apply(requestId, 'confirm', deps.now());
+  const { auditId } = await recordedClaim(deps, requestId, entry, async (claim) => {
+    authorize(principal, 'decide');
+    const request = stored.read();
+    if (!request) throw noSuchRequest();
+    requireDecider(deps, principal, request);
+    await refuseIfOverdue(deps, request);
+    await claim(decision, actorOf(principal));
+  });
   return { requestId, status: decision === 'approve' ? 'approved' : 'denied', auditId };
 }
