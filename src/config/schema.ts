@@ -13,6 +13,7 @@ import { LEGAL_ACTS, LEGAL_BASIS_ID, ROLES } from './names.js';
 
 export { LEGAL_ACTS, LEGAL_BASIS_ID, ROLES, type Role } from './names.js';
 import { spellingCollisions } from './nameCollisions.js';
+import { OperatorError } from '../errors.js';
 
 export const SECTOR_ID = /^[a-z][a-z0-9-]{0,31}$/;
 export const CLIENT_ID = /^[a-z0-9][a-z0-9._-]{0,63}$/;
@@ -250,7 +251,7 @@ export type LegalBasis = Config['legalBases'][number];
 export type SectorConfig = Config['sectors'][string];
 export type ClientConfig = Config['clients'][number];
 
-export class ConfigError extends Error {
+export class ConfigError extends OperatorError {
   override name = 'ConfigError';
 }
 

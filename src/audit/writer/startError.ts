@@ -3,7 +3,9 @@
  * its head marker). Thrown at start, printed by the command line as one line: starting anyway
  * would fork the chain or begin a new one where one existed.
  */
-export class AuditStartError extends Error {
+import { OperatorError } from '../../errors.js';
+
+export class AuditStartError extends OperatorError {
   constructor(message: string) {
     super(message);
     this.name = 'AuditStartError';
