@@ -6,7 +6,7 @@
  * organisations are compared in canonical form (src/config/canonicalName.ts), never as typed.
  */
 import type { Principal } from '../access/apiKeys.js';
-import { isAllowed } from '../access/rules.js';
+import { isAllowed, type Sectors } from '../access/rules.js';
 import { canonicalName } from '../config/canonicalName.js';
 import type { Config, LegalBasis } from '../config/schema.js';
 import { SectokenError } from '../errors.js';
@@ -23,7 +23,7 @@ export const actorOf = (principal: Principal): Actor => ({
   organisation: principal.organisation ?? principal.id,
 });
 
-export const sectorsOf = (request: ActRequest): string[] =>
+export const sectorsOf = (request: ActRequest): Sectors =>
   request.toSector === null ? [request.sector] : [request.sector, request.toSector];
 
 const sameName = (a: string, b: string): boolean => canonicalName(a) === canonicalName(b);

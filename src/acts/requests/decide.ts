@@ -4,7 +4,7 @@
  * which nobody can release), the record written, then the claim confirmed.
  */
 import type { Principal } from '../../access/apiKeys.js';
-import { authorize } from '../../access/rules.js';
+import { authorizeRole } from '../../access/rules.js';
 import { actorOf, requireDecider } from '../../dualControl/policy.js';
 import { noSuchRequest } from '../../dualControl/requestStore.js';
 import { requestEntry } from './actEntry.js';
@@ -34,7 +34,7 @@ async function decideCounted(
   const stored = await readStored(deps, requestId);
   const entry = requestEntry(deps.tokenizer(), decision, principal, requestId, stored.request);
   const { auditId } = await recordedClaim(deps, requestId, entry, async (claim) => {
-    authorize(principal, 'decide');
+    authorizeRole(principal, 'decide');
     const request = stored.read();
     if (!request) throw noSuchRequest();
     requireDecider(deps, principal, request);

@@ -7,7 +7,7 @@
  * here, once (src/acts/requests/release.ts).
  */
 import type { Principal } from '../../access/apiKeys.js';
-import { authorize, isAllowed } from '../../access/rules.js';
+import { authorize, authorizeRole, isAllowed } from '../../access/rules.js';
 import { cannotDecide, isRequester, sectorsOf } from '../../dualControl/policy.js';
 import { isFinal, publicState, type ActRequest, type Actor, type PublicState } from '../../dualControl/requestLife.js';
 import type { RegulatorDeps } from '../deps.js';
@@ -51,7 +51,7 @@ export async function listRequests(
   principal: Principal,
   filter: RequestFilter,
 ): Promise<{ requests: RequestView[] }> {
-  authorize(principal, 'read-requests');
+  authorizeRole(principal, 'read-requests');
   const now = deps.now();
   const views = (await deps.requests.live(now))
     .filter((r) => isRequester(principal, r) || isAllowed(principal, 'read-requests', sectorsOf(r)))
@@ -76,7 +76,7 @@ async function readCounted(
   principal: Principal,
   requestId: string,
 ): Promise<RequestView | Released> {
-  authorize(principal, 'read-requests');
+  authorizeRole(principal, 'read-requests');
   const stored = await readStored(deps, requestId);
   const request = stored.request;
   // Unknown or unreadable (tampered): refused through the release path, which records the refusal.

@@ -6,7 +6,7 @@
  * undone and nothing is answered.
  */
 import type { Principal } from '../../access/apiKeys.js';
-import { authorize } from '../../access/rules.js';
+import { authorize, authorizeRole } from '../../access/rules.js';
 import { SectokenError } from '../../errors.js';
 import { isRequester, sectorsOf } from '../../dualControl/policy.js';
 import type { ActRequest } from '../../dualControl/requestLife.js';
@@ -32,7 +32,7 @@ export async function release(
   const answer = await recordedClaim(deps, requestId, entry, async (claim) => {
     const request = stored.read();
     if (!request) throw noSuchRequest();
-    authorize(principal, request.act);
+    authorizeRole(principal, request.act);
     if (!isRequester(principal, request))
       throw new SectokenError('forbidden', 'only the requester collects the result');
     authorize(principal, request.act, sectorsOf(request));

@@ -5,7 +5,7 @@
  */
 import type { Principal } from '../../access/apiKeys.js';
 import { requireLegalBasis } from '../../access/legalBases.js';
-import { authorize } from '../../access/rules.js';
+import { authorize, authorizeRole } from '../../access/rules.js';
 import { audited } from '../../audit/writer/audited.js';
 import { demandsDualControl } from '../../dualControl/policy.js';
 import { actEntry } from './actEntry.js';
@@ -31,7 +31,7 @@ async function reverseCounted(
 ): Promise<ReverseAnswer> {
   const entry = actEntry(deps, principal, 'reverse', input);
   const { value, auditId } = await audited<ReverseResult>(deps.audit, entry, async () => {
-    authorize(principal, 'reverse');
+    authorizeRole(principal, 'reverse');
     const basis = requireLegalBasis(deps.config.legalBases, input.legalBasis, {
       kind: 'reverse',
       sector: input.sector,

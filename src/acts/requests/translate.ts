@@ -6,7 +6,7 @@
  */
 import type { Principal } from '../../access/apiKeys.js';
 import { requireLegalBasis } from '../../access/legalBases.js';
-import { authorize } from '../../access/rules.js';
+import { authorize, authorizeRole } from '../../access/rules.js';
 import { audited } from '../../audit/writer/audited.js';
 import { SCHEME_VERSION, type Tokenizer } from '../../derivation/tokenizer.js';
 import { demandsDualControl } from '../../dualControl/policy.js';
@@ -47,7 +47,7 @@ async function translateCounted(
 ): Promise<TranslateAnswer> {
   const entry = actEntry(deps, principal, 'translate', { ...input, sector: input.fromSector });
   const { value, auditId } = await audited<TranslateResult>(deps.audit, entry, async () => {
-    authorize(principal, 'translate');
+    authorizeRole(principal, 'translate');
     const basis = requireLegalBasis(deps.config.legalBases, input.legalBasis, {
       kind: 'translate',
       from: input.fromSector,
