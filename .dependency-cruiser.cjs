@@ -21,7 +21,7 @@ const PURE = '^src/(derivation/|crypto/|keys/(derive|keyring|fingerprint|seal)\\
 
 /** The API contract and what it imports: node-free, since the console's type check reads them (console/src/api.ts). */
 const NODE_FREE =
-  '^src/(http/(contract|schemas|freeText)|audit/chain/acts|dualControl/states|config/names|access/actions|errors)\\.ts$';
+  '^src/(http/(contract|schemas|freeText)|audit/chain/(acts|files)|dualControl/states|config/names|access/actions|errors)\\.ts$';
 
 const LAYERS = [
   ['ground', '^src/(errors|log|metrics)\\.ts$'],

@@ -8,7 +8,8 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { auditFileName, openAuditLog, type AuditLog } from '../../src/audit/writer/log.js';
+import { auditFileName } from '../../src/audit/chain/files.js';
+import { openAuditLog, type AuditLog } from '../../src/audit/writer/log.js';
 import { GENESIS, type AuditEntry, type AuditRecord } from '../../src/audit/chain/record.js';
 import { verifyAudit } from '../../src/audit/chain/verify.js';
 import { bearer, startTestService } from '../helpers/service.js';

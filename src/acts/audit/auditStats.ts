@@ -1,7 +1,7 @@
 /** The auditors' charts: counted on the server from the records that verify, of every instance's chain (src/audit/reader/stats.ts, src/audit/reader/read.ts), on the reader thread. */
 import type { Principal } from '../../access/apiKeys.js';
 import { authorize } from '../../access/rules.js';
-import { auditFileName } from '../../audit/writer/log.js';
+import { auditFileName } from '../../audit/chain/files.js';
 import type { ReaderResults } from '../../audit/reader/readerJobs.js';
 import type { AuditDeps } from './auditDeps.js';
 

@@ -2,7 +2,7 @@
 import type { Principal } from '../../access/apiKeys.js';
 import { authorize } from '../../access/rules.js';
 import { cursorOf, parseCursor } from '../../audit/reader/cursor.js';
-import { auditFileName } from '../../audit/writer/log.js';
+import { auditFileName } from '../../audit/chain/files.js';
 import type { AuditQuery, ChainRead } from '../../audit/reader/read.js';
 import type { AuditRecord } from '../../audit/chain/record.js';
 import { SectokenError } from '../../errors.js';

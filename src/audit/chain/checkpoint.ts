@@ -4,9 +4,10 @@
  * someone holding the MAC key.
  */
 import { createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
+import { CHECKPOINT_FORMAT } from './files.js';
 
 export interface Checkpoint {
-  format: 'sectoken-checkpoint/1';
+  format: typeof CHECKPOINT_FORMAT;
   instance: string;
   size: number;
   headHash: string;
@@ -18,7 +19,7 @@ export interface Checkpoint {
 }
 
 export const checkpointMessage = (c: Pick<Checkpoint, 'instance' | 'size' | 'headHash' | 'time'>): Buffer =>
-  Buffer.from(`sectoken-checkpoint/1\n${c.instance}\n${c.size}\n${c.headHash}\n${c.time}`, 'utf8');
+  Buffer.from(`${CHECKPOINT_FORMAT}\n${c.instance}\n${c.size}\n${c.headHash}\n${c.time}`, 'utf8');
 
 export interface CheckpointSigner {
   publicKey: string;
@@ -33,7 +34,7 @@ export function checkpointSigner(key: { d: string; x: string }): CheckpointSigne
   return {
     publicKey: key.x,
     sign: (c) => ({
-      format: 'sectoken-checkpoint/1',
+      format: CHECKPOINT_FORMAT,
       ...c,
       publicKey: key.x,
       signature: sign(null, checkpointMessage(c), privateKey).toString('base64url'),

@@ -6,6 +6,8 @@
  */
 import { ERROR_CODES } from '../../errors.js';
 import { AUDIT_ACTS } from './record.js';
+import { INSTANCE_ID } from '../../config/names.js';
+import { CHECKPOINT_FORMAT } from './files.js';
 
 /** Outcomes the service writes: success, a pending request, an expiry, or the refusal's code. */
 export const AUDIT_OUTCOMES: readonly string[] = [
@@ -15,7 +17,6 @@ export const AUDIT_OUTCOMES: readonly string[] = [
   ...ERROR_CODES.filter((c) => c !== 'audit_unavailable'),
 ];
 
-export const INSTANCE_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 const HEX64 = /^[0-9a-f]{64}$/;
 /** Date.prototype.toISOString of a year 0000–9999: milliseconds, always UTC ("Z"). */
 const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -43,7 +44,7 @@ export const isAuditTime = (t: unknown): t is string =>
 export function recordValueProblem(r: Record<string, unknown>): string | undefined {
   if (r.v !== 1 && r.v !== 2) return 'v is not 1 or 2';
   if (!Number.isSafeInteger(r.seq) || (r.seq as number) < 1) return 'seq is not a positive integer';
-  if (typeof r.instance !== 'string' || !INSTANCE_PATTERN.test(r.instance))
+  if (typeof r.instance !== 'string' || !INSTANCE_ID.test(r.instance))
     return 'instance is not 1–64 of A–Z a–z 0–9 . _ -';
   if (r.id !== `${r.instance}:${String(r.seq)}`) return 'id is not <instance>:<seq>';
   if (!isAuditTime(r.time)) return 'time is not an ISO 8601 UTC time with milliseconds (YYYY-MM-DDTHH:mm:ss.sssZ)';
@@ -68,7 +69,6 @@ export function recordValueProblem(r: Record<string, unknown>): string | undefin
   return undefined;
 }
 
-export const CHECKPOINT_FORMAT = 'sectoken-checkpoint/1';
 const CHECKPOINT_FIELDS = ['format', 'instance', 'size', 'headHash', 'time', 'publicKey', 'signature'];
 
 /** Why a parsed checkpoint is not one of the form §4 describes, or undefined. */
@@ -78,7 +78,7 @@ export function checkpointValueProblem(c: unknown): string | undefined {
   if (cp.format !== CHECKPOINT_FORMAT) return `format is not ${CHECKPOINT_FORMAT}`;
   if (Object.keys(cp).sort().join(',') !== [...CHECKPOINT_FIELDS].sort().join(','))
     return `fields are not exactly ${CHECKPOINT_FIELDS.join(', ')}`;
-  if (typeof cp.instance !== 'string' || !INSTANCE_PATTERN.test(cp.instance))
+  if (typeof cp.instance !== 'string' || !INSTANCE_ID.test(cp.instance))
     return 'instance is not 1–64 of A–Z a–z 0–9 . _ -';
   if (!Number.isSafeInteger(cp.size) || (cp.size as number) < 0) return 'size is not an integer ≥ 0';
   if (typeof cp.headHash !== 'string' || !HEX64.test(cp.headHash)) return 'headHash is not 64 lower-case hex digits';

@@ -18,6 +18,7 @@ import {
 import { checkpointSignatureValid, type Checkpoint } from './checkpoint.js';
 import { bufferLines, type LineSource } from './lines.js';
 import { checkpointValueProblem, recordValueProblem } from './recordRules.js';
+import { auditFileName, instanceOfFileName } from './files.js';
 
 export interface FileReport {
   name: string;
@@ -58,10 +59,6 @@ export interface LiveReport {
   ok: boolean;
   reason?: string;
 }
-
-/** The instance a file name is for, or null when the name is not audit-<instance>.jsonl. */
-export const instanceOfFileName = (name: string): string | null =>
-  /^audit-([A-Za-z0-9._-]{1,64})\.jsonl$/.exec(name)?.[1] ?? null;
 
 /** Why the chain does not extend (size, headHash) of a checkpoint or head, or undefined when it does. */
 export function notExtending(
@@ -211,7 +208,7 @@ export function verifyAudit(
   let live: LiveReport | undefined;
   if (options.live) {
     const { instance, size, headHash } = options.live;
-    const file = `audit-${instance}.jsonl`;
+    const file = auditFileName(instance);
     const own = reports.filter((r) => r.name === file);
     const reason =
       own.length === 0

@@ -4,6 +4,7 @@
  * Paging by it, a reader holds one page at a time however deep it goes, and every record comes
  * exactly once. Opaque to callers (base64url), and checked when it comes back.
  */
+import { INSTANCE_ID } from '../../config/names.js';
 import { isAuditTime } from '../chain/recordRules.js';
 
 export interface AuditCursor {
@@ -11,7 +12,8 @@ export interface AuditCursor {
   id: string;
 }
 
-const ID = /^[A-Za-z0-9._-]{1,64}:[1-9][0-9]{0,15}$/;
+/** A record id: `<instance>:<seq>`. */
+const ID = new RegExp(`^${INSTANCE_ID.source.slice(1, -1)}:[1-9][0-9]{0,15}$`);
 
 export const cursorOf = (r: AuditCursor): string =>
   Buffer.from(JSON.stringify([r.time, r.id]), 'utf8').toString('base64url');

@@ -7,7 +7,8 @@
  */
 import type { AuditReader } from './auditReader.js';
 import type { Checkpoint } from '../chain/checkpoint.js';
-import { auditFileName, type AuditLog } from '../writer/log.js';
+import { auditFileName } from '../chain/files.js';
+import type { AuditLog } from '../writer/log.js';
 import type { LiveReport, VerifyReport } from '../chain/verify.js';
 
 export interface LiveVerification extends VerifyReport {

@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import { SectokenError } from '../../errors.js';
 import { fileLines } from '../chain/lines.js';
-import { auditFileName } from '../writer/log.js';
+import { auditFileName } from '../chain/files.js';
 import { assertLogHoldsHead, readHeadMarker, type Head } from '../writer/marker.js';
 import { verifyChain } from '../chain/verify.js';
 

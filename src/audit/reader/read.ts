@@ -12,14 +12,15 @@ import type { AuditCursor } from './cursor.js';
 import { fileLines, type LineSource } from '../chain/lines.js';
 import { asCurrentShape, type AuditRecord } from '../chain/record.js';
 import { smallest } from './smallest.js';
-import { chainWalk, instanceOfFileName } from '../chain/verify.js';
+import { instanceOfFileName } from '../chain/files.js';
+import { chainWalk } from '../chain/verify.js';
 
 /** Every instance's file of the directory, by name, its lines read when asked for. */
 export const auditFiles = (dir: string): Array<{ name: string; path: string; text: LineSource }> => {
   let names: string[];
   try {
     names = readdirSync(dir)
-      .filter((n) => /^audit-[A-Za-z0-9._-]+\.jsonl$/.test(n))
+      .filter((n) => instanceOfFileName(n) !== null)
       .sort();
   } catch {
     return [];

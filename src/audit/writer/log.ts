@@ -41,6 +41,7 @@ import {
   type AuditRecord,
 } from '../chain/record.js';
 import { AuditStartError, auditDirUnusable } from './startError.js';
+import { auditFileName } from '../chain/files.js';
 
 export interface AuditLog {
   readonly path: string;
@@ -63,8 +64,6 @@ interface Pending {
   resolve: (r: AuditRecord) => void;
   reject: (e: unknown) => void;
 }
-
-export const auditFileName = (instance: string): string => `audit-${instance}.jsonl`;
 
 const unavailable = (cause?: unknown): SectokenError =>
   new SectokenError('audit_unavailable', 'the audit log cannot record this act now; nothing was done', { cause });
