@@ -106,7 +106,7 @@ describe('the audit reader thread', () => {
   });
 
   it('never keeps a process alive: one that used the reader and never closed it exits by itself', () => {
-    const script = `const { auditReader } = await import(${JSON.stringify(join(PACKAGE_ROOT, 'dist', 'audit', 'auditReader.js'))});
+    const script = `const { auditReader } = await import(${JSON.stringify(join(PACKAGE_ROOT, 'dist', 'audit', 'reader', 'auditReader.js'))});
       const job = ${JSON.stringify({ ...statsJob(), macKey: [...macKey] })};
       const stats = await auditReader(${JSON.stringify(PACKAGE_ROOT)}).run({ ...job, macKey: new Uint8Array(job.macKey) });
       console.log(stats.records);`;
