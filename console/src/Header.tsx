@@ -33,7 +33,7 @@ export function Header({
         <label for="lang">{t('lang.label')}</label>
         <select id="lang" value={lang} onChange={(e) => onLang(e.currentTarget.value as Lang)}>
           {LANGS.map((l) => (
-            <option value={l} lang={l}>
+            <option key={l} value={l} lang={l}>
               {CATALOGUE[l]!['meta.name']}
             </option>
           ))}

@@ -217,7 +217,7 @@ it(
     await auditor.getByRole('button', { name: 'Search' }).click();
     await auditor.getByTestId('records-count').getByText('of 3').waitFor();
     const records = (await auditor.getByTestId('records').textContent())!;
-    for (const act of ['reverse-request', 'approve', 'release']) expect(records).toContain(act);
+    for (const act of ['reverse request', 'approve', 'release (collected)']) expect(records).toContain(act);
     expect(records).not.toContain(NATIONAL_ID);
 
     const regulatorChart = auditor.getByTestId('chart-regulator');

@@ -1,0 +1,31 @@
+/** The charts' series, from the counts of GET /v1/audit/stats. Pure. */
+
+export interface DayCount {
+  day: string;
+  key: string;
+  count: number;
+}
+
+export interface Series {
+  labels: string[];
+  datasets: Array<{ label: string; data: number[] }>;
+}
+
+/**
+ * Days as categories (every day of `days`, a missing count is 0), one dataset per key in key order,
+ * named by `name` (a code's label in the page's language; the key itself by default).
+ */
+export function byDay(days: string[], counts: DayCount[], name: (key: string) => string = (k) => k): Series {
+  const keys = [...new Set(counts.map((c) => c.key))].sort();
+  const index = new Map(counts.map((c) => [`${c.day} ${c.key}`, c.count]));
+  return {
+    labels: days,
+    datasets: keys.map((key) => ({ label: name(key), data: days.map((d) => index.get(`${d} ${key}`) ?? 0) })),
+  };
+}
+
+/** The rows of a chart's table: only the non-zero counts, as [category, series, count]. */
+export const tableRows = (series: Series): Array<[string, string, number]> =>
+  series.datasets.flatMap((d) =>
+    d.data.flatMap((n, i): Array<[string, string, number]> => (n === 0 ? [] : [[series.labels[i] ?? '', d.label, n]])),
+  );
