@@ -88,6 +88,8 @@ async function signIn(client: string): Promise<Page> {
   });
   page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
   await page.goto(`${server!.url}/console/`);
+  // The language chosen is kept for the next visit: each test starts in English.
+  await page.locator('#lang').selectOption('en');
   await page.getByLabel('Your API key').fill(devKey(client));
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByTestId('who').waitFor();
@@ -214,6 +216,31 @@ it(
     expect(await seriousViolations(page)).toEqual([]);
     await page.close();
     expect(consoleErrors).toEqual([]);
+  },
+  STEP_MS,
+);
+
+it(
+  'a search the auditor has since changed is aborted: its late answer never replaces the newer one',
+  async () => {
+    const page = await signIn('auditor');
+    await page.getByTestId('records-count').waitFor();
+    let release = (): void => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route(/\/v1\/audit\?.*caseId=PEER-1/, async (route) => {
+      await held;
+      await route.continue().catch(() => undefined); // the page may have given up on it: that is the point
+    });
+    const aborted = page.waitForEvent('requestfailed', (r) => r.url().includes('caseId=PEER-1'));
+    await page.getByLabel('Case').fill('PEER-1');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByLabel('Case').fill('PEER-2');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByTestId('records-count').getByText('of 1,').waitFor();
+    expect((await aborted).failure()?.errorText).toMatch(/ABORTED/);
+    release();
+    expect(await page.getByTestId('records').locator('tbody td.case-id').allTextContents()).toEqual(['PEER-2']);
+    await page.close();
   },
   STEP_MS,
 );
