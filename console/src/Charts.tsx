@@ -10,7 +10,7 @@ import { query, type AuditStats } from './api.js';
 import { ChainsRead } from './ChainsRead.js';
 import { DayField } from './DayField.js';
 import { ErrorLine } from './ErrorLine.js';
-import { dayStart, parseDay, showDay, utcDay } from './format.js';
+import { dayStart, intlLocale, parseDay, showDay, utcDay } from './format.js';
 import { useI18n } from './i18n.js';
 import { byDay, tableRows, type Series } from './series.js';
 import { useApi } from './session.js';
@@ -37,7 +37,7 @@ function BarChart({ id, title, series, perDay }: { id: string; title: string; se
         animation: false,
         responsive: true,
         maintainAspectRatio: false,
-        locale: lang,
+        locale: intlLocale(lang),
         plugins: { legend: { display: perDay, position: 'bottom', rtl: document.documentElement.dir === 'rtl' } },
         scales: { x: { stacked: perDay }, y: { stacked: perDay, beginAtZero: true, ticks: { precision: 0 } } },
       },
@@ -97,10 +97,10 @@ export function Charts({ refreshKey }: { refreshKey: number }) {
   const series = useMemo(() => {
     if (!stats) return null;
     const days = stats.days;
-    const outcome = (code: string) => codeLabel(t, 'outcome', code);
+    const outcome = { day: showDay, name: (code: string) => codeLabel(t, 'outcome', code) };
     return {
-      regulator: byDay(days, stats.actsByRegulator),
-      basis: byDay(days, stats.actsByLegalBasis),
+      regulator: byDay(days, stats.actsByRegulator, { day: showDay }),
+      basis: byDay(days, stats.actsByLegalBasis, { day: showDay }),
       refusals: byDay(days, stats.refusalsByCode, outcome),
       failures: byDay(days, stats.failuresByCode, outcome),
       ended: {

@@ -163,10 +163,10 @@ export function Records({ refreshKey }: { refreshKey: number }) {
                   <tr key={r.id}>
                     <td>{formatTime(lang, r.time)}</td>
                     <td data-code={r.act}>{codeLabel(t, 'auditAct', r.act)}</td>
-                    <td>{r.client ?? '—'}</td>
+                    <td class="ident">{r.client ?? '—'}</td>
                     <td>{r.person ?? '—'}</td>
                     <td>{r.toSector ? `${r.sector ?? '—'} → ${r.toSector}` : (r.sector ?? '—')}</td>
-                    <td>{r.legalBasis ?? '—'}</td>
+                    <td class="ident">{r.legalBasis ?? '—'}</td>
                     <td class="case-id">{r.caseId ?? '—'}</td>
                     <td data-code={r.outcome}>
                       {codeLabel(t, 'outcome', r.outcome)}

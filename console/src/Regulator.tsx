@@ -253,7 +253,9 @@ function RequestTable(props: {
               <td>{t(`act.${r.act}`)}</td>
               <td>{sectorsText(r)}</td>
               <td>
-                <abbr title={`${r.legalBasis.title} — ${r.legalBasis.reference}`}>{r.legalBasis.id}</abbr>
+                <abbr class="ident" title={`${r.legalBasis.title} — ${r.legalBasis.reference}`}>
+                  {r.legalBasis.id}
+                </abbr>
                 <div class="reference">{r.legalBasis.reference}</div>
               </td>
               <td>{r.purpose}</td>

@@ -1,13 +1,21 @@
 /** Dates and durations for people, in the page's language. Pure (no DOM). */
 
 /**
+ * The locale whose conventions the page's language writes times in: English as in Britain (day
+ * before month, a 24-hour clock, as the days typed and shown here), not as in the United States.
+ */
+export const intlLocale = (lang: string): string => (lang === 'en' ? 'en-GB' : lang);
+
+/**
  * A time in the page's language, with its time zone (the reader's, unless `timeZone` is given):
  * an auditor comparing records with another source must know which clock they read.
  */
 export const formatTime = (lang: string, iso: string, timeZone?: string): string =>
-  new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'long', ...(timeZone ? { timeZone } : {}) }).format(
-    new Date(iso),
-  );
+  new Intl.DateTimeFormat(intlLocale(lang), {
+    dateStyle: 'medium',
+    timeStyle: 'long',
+    ...(timeZone ? { timeZone } : {}),
+  }).format(new Date(iso));
 
 /** Whole minutes left until `iso` (at least 0). */
 export const minutesLeft = (iso: string, now: number): number =>

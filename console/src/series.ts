@@ -12,14 +12,20 @@ export interface Series {
 }
 
 /**
- * Days as categories (every day of `days`, a missing count is 0), one dataset per key in key order,
- * named by `name` (a code's label in the page's language; the key itself by default).
+ * Days as categories (every day of `days`, YYYY-MM-DD, a missing count is 0, each shown as `day`
+ * gives it), one dataset per key in key order, named by `name` (a code's label in the page's
+ * language). Both show the value itself by default.
  */
-export function byDay(days: string[], counts: DayCount[], name: (key: string) => string = (k) => k): Series {
+export function byDay(
+  days: string[],
+  counts: DayCount[],
+  show: { name?: (key: string) => string; day?: (day: string) => string } = {},
+): Series {
+  const { name = (k: string) => k, day = (d: string) => d } = show;
   const keys = [...new Set(counts.map((c) => c.key))].sort();
   const index = new Map(counts.map((c) => [`${c.day} ${c.key}`, c.count]));
   return {
-    labels: days,
+    labels: days.map(day),
     datasets: keys.map((key) => ({ label: name(key), data: days.map((d) => index.get(`${d} ${key}`) ?? 0) })),
   };
 }

@@ -2,8 +2,8 @@
 import { dayStart, formatTime, minutesLeft, parseDay, showDay, utcDay } from '../../../console/src/format.js';
 
 describe('formatTime', () => {
-  it('when a time is shown, then it carries its time zone, in the page language', () => {
-    expect(formatTime('en-GB', '2026-12-07T16:05:09.000Z', 'UTC')).toBe('7 Dec 2026, 16:05:09 UTC');
+  it('when a time is shown, then it carries its time zone, in the page language (English with day first and a 24-hour clock)', () => {
+    expect(formatTime('en', '2026-12-07T16:05:09.000Z', 'UTC')).toBe('7 Dec 2026, 16:05:09 UTC');
     expect(formatTime('fr', '2026-12-07T16:05:09.000Z', 'Europe/Paris')).toMatch(/^7 déc\. 2026.*17:05:09 UTC\+1$/);
   });
 });

@@ -8,10 +8,13 @@ describe('chart series', () => {
     { day: '2026-03-03', key: 'forbidden', count: 1 },
   ];
 
-  it('when counts are given per day, then each key is a series over every day, 0 where nothing was counted, named by its label', () => {
-    const s = byDay(['2026-03-01', '2026-03-02', '2026-03-03'], counts, (k) => k.toUpperCase());
+  it('when counts are given per day, then each key is a series over every day, 0 where nothing was counted, named by its label, days shown as asked', () => {
+    const s = byDay(['2026-03-01', '2026-03-02', '2026-03-03'], counts, {
+      name: (k) => k.toUpperCase(),
+      day: (d) => d.slice(5),
+    });
     expect(s).toEqual({
-      labels: ['2026-03-01', '2026-03-02', '2026-03-03'],
+      labels: ['03-01', '03-02', '03-03'],
       datasets: [
         { label: 'DUAL_CONTROL_UNAVAILABLE', data: [0, 0, 1] },
         { label: 'FORBIDDEN', data: [2, 0, 1] },
