@@ -84,9 +84,10 @@ function BarChart({ id, title, series, perDay }: { id: string; title: string; se
 
 export function Charts({ refreshKey }: { refreshKey: number }) {
   const { t } = useI18n();
-  const [from, setFrom] = useState(() => showDay(utcDay(Date.now() - 29 * 86_400_000)));
-  const [to, setTo] = useState(() => showDay(utcDay(Date.now())));
-  const [range, setRange] = useState(() => ({ from: parseDay(from)!, to: parseDay(to)! }));
+  // The last 30 UTC days, today's included.
+  const [range, setRange] = useState(() => ({ from: utcDay(Date.now() - 29 * 86_400_000), to: utcDay(Date.now()) }));
+  const [from, setFrom] = useState(() => showDay(range.from));
+  const [to, setTo] = useState(() => showDay(range.to));
   const [invalid, setInvalid] = useState(false);
   const loaded = useApi<AuditStats>(
     `/v1/audit/stats${query({ from: dayStart(range.from), to: dayStart(range.to, 1) })}`,

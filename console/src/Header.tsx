@@ -1,7 +1,7 @@
 /** The banner: title, who is signed in, language choice, sign-out. */
 import type { Me } from './api.js';
 import { useI18n } from './i18n.js';
-import { CATALOGUE, LANGS, type Lang } from './strings.js';
+import { CATALOGUE, ENGLISH, LANGS, type Lang } from './strings.js';
 
 export function Header({
   me,
@@ -34,7 +34,7 @@ export function Header({
         <select id="lang" value={lang} onChange={(e) => onLang(e.currentTarget.value as Lang)}>
           {LANGS.map((l) => (
             <option key={l} value={l} lang={l}>
-              {CATALOGUE[l]!['meta.name']}
+              {(CATALOGUE[l] ?? ENGLISH)['meta.name']}
             </option>
           ))}
         </select>

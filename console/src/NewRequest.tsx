@@ -74,13 +74,13 @@ export function NewRequest(props: {
     setPurpose('');
     if ('status' in res.body && res.body.status === 'pending')
       props.onSubmitted({ caseId: common.caseId, released: null, requestId: res.body.requestId });
-    else props.onSubmitted({ caseId: common.caseId, released: res.body as Released });
+    else props.onSubmitted({ caseId: common.caseId, released: res.body });
   };
 
   return (
     <section aria-labelledby="new-title" class="panel">
       <h2 id="new-title">{t('new.heading')}</h2>
-      <form onSubmit={submit} class="grid" method="post" action="#" autocomplete="off">
+      <form onSubmit={(e) => void submit(e)} class="grid" method="post" action="#" autocomplete="off">
         <fieldset class="span">
           <legend>{t('new.act')}</legend>
           {(['reverse', 'translate'] as const).map((a) => (

@@ -14,13 +14,12 @@ import { dayStart, formatTime, parseDay } from './format.js';
 import { useI18n } from './i18n.js';
 import { cursor, FIRST_PAGE, nextPage, previousPage, shown, type Paging } from './paging.js';
 import { useApi } from './session.js';
-import { CATALOGUE } from './strings.js';
-import { codeLabel } from './translate.js';
+import { codeLabel, codesOf } from './translate.js';
 
 const PAGE = 20;
-const ACTS = ['reverse', 'reverse-request', 'translate', 'translate-request', 'approve', 'deny', 'release', 'expire'];
+const ACTS = codesOf('auditAct');
 /** Every outcome the catalogue names: ok, pending, expired and the error codes. */
-const OUTCOMES = Object.keys(CATALOGUE['en']!).flatMap((k) => (k.startsWith('outcome.') ? [k.slice(8)] : []));
+const OUTCOMES = codesOf('outcome');
 
 interface Filters {
   /** Days as typed (dd/mm/yyyy) in the form; YYYY-MM-DD once applied. */

@@ -21,7 +21,9 @@ import { useApi, useSession } from './session.js';
 
 const REFRESH_MS = 15_000;
 
-type RequestList = { requests: RequestView[] };
+interface RequestList {
+  requests: RequestView[];
+}
 
 export function Regulator({ me }: { me: Me }) {
   const { t } = useI18n();
@@ -61,7 +63,10 @@ export function Regulator({ me }: { me: Me }) {
 
   const openDetail = async (r: RequestView) => {
     setNotice(null);
-    if (r.mine) return setDetail(r); // never GET one's own request here: it could collect the result
+    if (r.mine) {
+      setDetail(r); // never GET one's own request here: it could collect the result
+      return;
+    }
     const res = await api<RequestView>('GET', `/v1/requests/${encodeURIComponent(r.requestId)}`);
     if (res) setDetail(res.body);
   };
@@ -121,7 +126,13 @@ export function Regulator({ me }: { me: Me }) {
         ) : queue.length === 0 ? (
           <p>{t('req.queueEmpty')}</p>
         ) : (
-          <RequestTable id="queue" caption={t('req.queue')} rows={queue} now={now} onDetail={openDetail} />
+          <RequestTable
+            id="queue"
+            caption={t('req.queue')}
+            rows={queue}
+            now={now}
+            onDetail={(r) => void openDetail(r)}
+          />
         )}
       </section>
 
@@ -159,7 +170,13 @@ export function Regulator({ me }: { me: Me }) {
         ) : decided.length === 0 ? (
           <p>{t('req.decidedEmpty')}</p>
         ) : (
-          <RequestTable id="decided" caption={t('req.decided')} rows={decided} now={now} onDetail={openDetail} />
+          <RequestTable
+            id="decided"
+            caption={t('req.decided')}
+            rows={decided}
+            now={now}
+            onDetail={(r) => void openDetail(r)}
+          />
         )}
       </section>
 
@@ -175,7 +192,7 @@ export function Regulator({ me }: { me: Me }) {
             caption={t('req.mine')}
             rows={mine}
             now={now}
-            onDetail={openDetail}
+            onDetail={(r) => void openDetail(r)}
             onCollect={(r) => void collect(r)}
             withRequester={false}
           />
@@ -226,6 +243,7 @@ function RequestTable(props: {
 }) {
   const { t } = useI18n();
   const withRequester = props.withRequester ?? true;
+  const onCollect = props.onCollect;
   return (
     <div class="scroll" role="region" aria-label={props.caption} tabIndex={0}>
       <table id={props.id}>
@@ -273,11 +291,11 @@ function RequestTable(props: {
                 <button type="button" onClick={() => props.onDetail(r)} aria-label={`${t('req.details')}: ${r.caseId}`}>
                   {t('req.details')}
                 </button>
-                {props.onCollect && r.state === 'approved' && (
+                {onCollect && r.state === 'approved' && (
                   <button
                     type="button"
                     class="primary"
-                    onClick={() => props.onCollect!(r)}
+                    onClick={() => onCollect(r)}
                     aria-label={`${t('req.collect')}: ${r.caseId}`}
                   >
                     {t('req.collect')}

@@ -44,15 +44,11 @@ export const showDay = (day: string): string => {
 export function parseDay(text: string): string | null {
   const s = text.trim();
   if (s === '') return '';
-  const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
-  const european = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(s);
-  const [y, m, d] = iso
-    ? [iso[1]!, iso[2]!, iso[3]!]
-    : european
-      ? [european[3]!, european[2]!.padStart(2, '0'), european[1]!.padStart(2, '0')]
-      : [];
+  const iso = /^(?<y>\d{4})-(?<m>\d{2})-(?<d>\d{2})$/.exec(s)?.groups;
+  const european = /^(?<d>\d{1,2})[/.-](?<m>\d{1,2})[/.-](?<y>\d{4})$/.exec(s)?.groups;
+  const { y, m, d } = iso ?? european ?? {};
   if (y === undefined || m === undefined || d === undefined) return null;
-  const day = `${y}-${m}-${d}`;
+  const day = `${y}-${m.padStart(2, '0')}-${d.padStart(2, '0')}`;
   const t = Date.parse(`${day}T00:00:00Z`);
   return Number.isNaN(t) || utcDay(t) !== day ? null : day;
 }

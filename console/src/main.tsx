@@ -12,7 +12,7 @@ import { I18n } from './i18n.js';
 import { Regulator } from './Regulator.js';
 import { SessionContext } from './session.js';
 import { SignIn } from './SignIn.js';
-import { CATALOGUE, LANGS, type Lang } from './strings.js';
+import { CATALOGUE, ENGLISH, LANGS, type Lang } from './strings.js';
 import { translator } from './translate.js';
 import { useLoad } from './useLoad.js';
 
@@ -36,7 +36,7 @@ function App() {
   // document never shows French while saying it is English (a plain effect ran a frame later).
   useLayoutEffect(() => {
     document.documentElement.lang = i18n.lang;
-    document.documentElement.dir = CATALOGUE[i18n.lang]!['meta.dir'];
+    document.documentElement.dir = (CATALOGUE[i18n.lang] ?? ENGLISH)['meta.dir'];
     document.title = i18n.t('app.title');
   }, [i18n]);
   const chooseLang = (l: Lang) => {

@@ -4,7 +4,7 @@
  */
 export interface Paging {
   /** The cursor each page seen starts after (undefined: the first page). */
-  starts: ReadonlyArray<string | undefined>;
+  starts: readonly (string | undefined)[];
   /** Which of them is shown. */
   at: number;
 }

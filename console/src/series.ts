@@ -8,7 +8,7 @@ export interface DayCount {
 
 export interface Series {
   labels: string[];
-  datasets: Array<{ label: string; data: number[] }>;
+  datasets: { label: string; data: number[] }[];
 }
 
 /**
@@ -31,7 +31,7 @@ export function byDay(
 }
 
 /** The rows of a chart's table: only the non-zero counts, as [category, series, count]. */
-export const tableRows = (series: Series): Array<[string, string, number]> =>
+export const tableRows = (series: Series): [string, string, number][] =>
   series.datasets.flatMap((d) =>
-    d.data.flatMap((n, i): Array<[string, string, number]> => (n === 0 ? [] : [[series.labels[i] ?? '', d.label, n]])),
+    d.data.flatMap((n, i): [string, string, number][] => (n === 0 ? [] : [[series.labels[i] ?? '', d.label, n]])),
   );

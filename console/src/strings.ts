@@ -441,5 +441,7 @@ const fr: Catalogue = {
 };
 
 export const CATALOGUE: Readonly<Record<string, Catalogue>> = { en, fr };
+/** The reference catalogue: every key, and the strings of a language that has none of its own. */
+export const ENGLISH: Catalogue = en;
 export type Lang = 'en' | 'fr';
 export const LANGS = Object.keys(CATALOGUE) as Lang[];

@@ -2,7 +2,7 @@
 import { ERROR_CODES } from '../../../src/errors.js';
 import { AUDIT_ACTS } from '../../../src/audit/acts.js';
 import { CATALOGUE, LANGS } from '../../../console/src/strings.js';
-import { codeLabel, errorText, translator } from '../../../console/src/translate.js';
+import { codeLabel, codesOf, errorText, translator } from '../../../console/src/translate.js';
 
 describe('translator', () => {
   it('when a language is known, then its strings are read, with their placeholders filled', () => {
@@ -42,6 +42,11 @@ describe('codes in words', () => {
     expect(codeLabel(fr, 'auditAct', 'reverse-request')).toBe('demande de réidentification');
     expect(codeLabel(fr, 'outcome', 'dual_control_unavailable')).toBe('double contrôle indisponible');
     expect(ERROR_CODES.filter((c) => codeLabel(fr, 'outcome', c) === c)).toEqual([]);
+  });
+
+  it('when the search offers acts and outcomes, then it offers every one the service has, and no other', () => {
+    expect([...codesOf('auditAct')].sort()).toEqual([...AUDIT_ACTS].sort());
+    expect([...codesOf('outcome')].sort()).toEqual(['ok', 'pending', 'expired', ...ERROR_CODES].sort());
   });
 
   it('when a code has no label (one added to the service after this console), then it shows as itself', () => {
