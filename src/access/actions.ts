@@ -18,7 +18,7 @@ export type Action =
   | 'read-self'
   | 'read-public-keys';
 
-export const RULES: Readonly<Record<Action, { roles: readonly Role[]; inSectorScope: boolean }>> = {
+export const RULES = {
   tokenize: { roles: ['service'], inSectorScope: true },
   upgrade: { roles: ['service'], inSectorScope: true },
   reverse: { roles: ['regulator'], inSectorScope: true },
@@ -34,4 +34,8 @@ export const RULES: Readonly<Record<Action, { roles: readonly Role[]; inSectorSc
   'read-self': { roles: ['service', 'regulator', 'auditor', 'operator'], inSectorScope: false },
   /** A blind sector's VOPRF public keys: published, so that backends pin them. */
   'read-public-keys': { roles: ['service', 'regulator', 'auditor', 'operator'], inSectorScope: false },
-};
+} as const satisfies Readonly<Record<Action, { roles: readonly Role[]; inSectorScope: boolean }>>;
+
+/** The actions whose rule scopes them to sectors: authorize() requires their sectors by type. */
+export type ScopedAction = { [A in Action]: (typeof RULES)[A]['inSectorScope'] extends true ? A : never }[Action];
+export type UnscopedAction = Exclude<Action, ScopedAction>;

@@ -1,7 +1,7 @@
 /** POST /v1/blind/evaluate and GET /v1/blind/keys/{sector}: parse, call the use case, answer. */
 import { Router } from 'express';
-import { blindEvaluate, blindPublicKeys } from '../../acts/blindEvaluate.js';
-import type { TokenDeps } from '../../acts/tokenize.js';
+import { blindEvaluate, blindPublicKeys } from '../../acts/tokens/blindEvaluate.js';
+import type { TokenDeps } from '../../acts/tokens/tokenize.js';
 import { SectokenError } from '../../errors.js';
 import { bind } from '../bind.js';
 
