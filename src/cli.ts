@@ -6,7 +6,7 @@ import { ConfigError } from './config/schema.js';
 import { KeyringError } from './keys/keyring.js';
 import { auditCommand } from './cli/audit.js';
 import { bulkCommand } from './cli/bulk.js';
-import { BulkError } from './cli/bulk/run.js';
+import { BulkError } from './cli/bulk/error.js';
 import { clientsCommand } from './cli/clients.js';
 import { CliError } from './cli/errors.js';
 import { keysCommand } from './cli/keys.js';

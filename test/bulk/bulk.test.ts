@@ -62,7 +62,8 @@ describe('sectoken bulk', () => {
   it('tokenizes a 100k-row register in input order, with per-row errors in place, equal to tokenizing one by one', () => {
     const out = join(dir, 'tokens.csv');
     const r = runCli(bulkArgs(server.url, out), env);
-    expect(r.status).toBe(0);
+    // 2: done, but some rows have no token (the invalid IDs).
+    expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/bulk: done, 100000 rows \(99899 tokens, 101 row errors/);
     const rows = readFileSync(out, 'utf8').trimEnd().split('\n');
     expect(rows).toHaveLength(ROWS + 1);
@@ -137,7 +138,7 @@ describe('sectoken bulk', () => {
     writeFileSync(out, 'garbage-after-crash', { flag: 'a' });
 
     const resumed = runCli(bulkArgs(server.url, out, ['--resume']), env);
-    expect(resumed.status).toBe(0);
+    expect(resumed.status).toBe(2);
     expect(resumed.stderr).toMatch(new RegExp(`resumed after row ${partial.rows}`));
     // Counts are of the whole output, not restarted at the resume.
     expect(resumed.stderr).toMatch(/done, 100000 rows \(99899 tokens, 101 row errors/);
@@ -197,7 +198,7 @@ describe('sectoken bulk: runs that fail at once leave nothing behind', () => {
       expect(existsSync(out)).toBe(false);
       expect(existsSync(`${out}.progress`)).toBe(false);
       const again = runCli(args(server.url, out), env);
-      expect(again.status).toBe(0);
+      expect(again.status).toBe(2);
       expect(readFileSync(out, 'utf8').trimEnd().split('\n')).toHaveLength(11);
     },
   );
@@ -284,7 +285,7 @@ describe('sectoken bulk interrupted', () => {
         /bulk: interrupted \(SIGINT\) after \d+ rows in .*interrupted\.csv; rerun the same command with --resume to continue/,
       );
       const resumed = runCli([...args, '--resume'], env);
-      expect(resumed.status).toBe(0);
+      expect(resumed.status).toBe(2);
       expect(resumed.stderr).toMatch(/done, 6000 rows/);
       expect(readFileSync(out, 'utf8')).toBe(
         readFileSync(join(dir, 'tokens.csv'), 'utf8').split('\n').slice(0, 6001).join('\n') + '\n',
@@ -315,7 +316,7 @@ describe('sectoken bulk under a quota', () => {
         env,
       );
       expect([r.status, r.stderr]).toEqual([
-        0,
+        2,
         expect.stringMatching(
           /^bulk: done, 1000 rows \(\d+ tokens, \d+ row errors, \d+ retries, batches of 200\) into /,
         ),
@@ -343,7 +344,7 @@ describe('sectoken bulk under a quota', () => {
         ],
         env,
       );
-      expect([bigger.status, /batches of (\d+)/.exec(bigger.stderr)?.[1]]).toEqual([0, '200']);
+      expect([bigger.status, /batches of (\d+)/.exec(bigger.stderr)?.[1]]).toEqual([2, '200']);
     } finally {
       await stopServer(server.child);
     }
@@ -381,7 +382,7 @@ describe('sectoken bulk under a quota', () => {
         ],
         env,
       );
-      expect(r.status).toBe(0);
+      expect(r.status).toBe(2);
       const retries = Number(/(\d+) retries/.exec(r.stderr)?.[1]);
       expect(retries).toBeGreaterThan(0);
       const rows = readFileSync(out, 'utf8').trimEnd().split('\n');
