@@ -4,7 +4,6 @@
  * and after Ctrl-C (which says how); runs refused at once leave no file; 429 backoff.
  */
 import { spawn } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -202,23 +201,6 @@ describe('sectoken bulk: runs that fail at once leave nothing behind', () => {
       expect(readFileSync(out, 'utf8').trimEnd().split('\n')).toHaveLength(11);
     },
   );
-
-  it('when nothing listens at the URL, then it says "connection refused to URL" at once and leaves nothing', async () => {
-    const free = await new Promise<number>((resolve) => {
-      const probe = createServer().listen(0, '127.0.0.1', () => {
-        const { port } = probe.address() as AddressInfo;
-        probe.close(() => resolve(port));
-      });
-    });
-    const url = `http://127.0.0.1:${free}`;
-    const out = join(dir, 'refused-connection.csv');
-    const started = Date.now();
-    const r = runCli(args(url, out), env);
-    expect(Date.now() - started).toBeLessThan(5000);
-    expect(r.status).toBe(1);
-    expect(oneLine(r.stderr)).toContain(`connection refused to ${url}`);
-    expect(existsSync(out)).toBe(false);
-  });
 
   it('when the input is missing, then one line naming it and no output', () => {
     const out = join(dir, 'no-input.csv');
