@@ -1,4 +1,6 @@
 /** A bulk run that cannot start or go on: cli.ts prints its message as one line and exits 1. */
-export class BulkError extends Error {
+import { OperatorError } from '../../errors.js';
+
+export class BulkError extends OperatorError {
   override name = 'BulkError';
 }
