@@ -54,7 +54,15 @@ class LineIndex {
   /** 1-based line of the byte at `offset`, at or after the item's start. */
   lineAt(offset: number): number {
     let n = this.newlines;
-    for (let at = this.from; at < offset; at++) if (this.byteAt(at) === LF) n++;
+    for (const c of this.chunks) {
+      const to = Math.min(offset, c.start + c.bytes.length) - c.start;
+      for (
+        let at = c.bytes.indexOf(LF, Math.max(this.from - c.start, 0));
+        at !== -1 && at < to;
+        at = c.bytes.indexOf(LF, at + 1)
+      )
+        n++;
+    }
     return n + 1;
   }
 
