@@ -3,7 +3,9 @@
  * flag, so it stays out of shell history and process lists). A progress bar with rate and ETA on a
  * terminal, plain lines otherwise.
  */
+import { existsSync } from 'node:fs';
 import { Command } from 'commander';
+import { checkpointPath } from './bulk/checkpoint.js';
 import { delimiterOf } from './bulk/columns.js';
 import { BulkError } from './bulk/error.js';
 import { rateAndEta } from './bulk/progress.js';
@@ -20,8 +22,11 @@ export function bulkCommand(): Command {
     .description("tokenize a CSV register through a running service's /v1/tokens/batch (API key in SECTOKEN_API_KEY)")
     .requiredOption('--url <url>', 'the service, e.g. http://127.0.0.1:8080')
     .requiredOption('--sector <id>', 'sector to tokenize in')
-    .requiredOption('--in <file>', 'input CSV, one person per row')
-    .requiredOption('--out <file>', 'output CSV: each input row followed by token and error, in input order')
+    .requiredOption('--in <file>', 'input CSV (RFC 4180, e.g. a spreadsheet export), one person per row')
+    .requiredOption(
+      '--out <file>',
+      "output CSV: each input row with its token and error in the two columns after the header's, in input order",
+    )
     .option('--column <n>', 'column of the national ID (1-based)', int, 1)
     .option('--delimiter <c>', "the character between columns: , or ';' (a European spreadsheet export) or tab", ',')
     .option('--header', 'the first row is a header', false)
@@ -33,6 +38,10 @@ export function bulkCommand(): Command {
     .option('--concurrency <n>', 'requests in flight', int, 4)
     .option('--resume', 'continue an interrupted run into the same --out', false)
     .option('--max-retries <n>', 'retries of one batch (429, 5xx, network) before giving up', int, 20)
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 every row has its token; 2 done, but some rows have none (their error column, or their line\nnamed as not valid CSV); 1 not done (the line printed says what to change); 130/143 stopped (rerun with --resume).',
+    )
     .action(
       async (opts: {
         url: string;
@@ -69,7 +78,9 @@ export function bulkCommand(): Command {
         // Progress is on disk after every chunk, so stopping here loses nothing: say how to go on.
         const interrupted = (signal: NodeJS.Signals, code: number): void => {
           process.stderr.write(
-            `${tty ? '\n' : ''}bulk: interrupted (${signal})${rowsDone > 0 ? ` after ${rowsDone} rows` : ''} in ${opts.out}; rerun the same command with --resume to continue\n`,
+            existsSync(checkpointPath(opts.out))
+              ? `${tty ? '\n' : ''}bulk: interrupted (${signal})${rowsDone > 0 ? ` after ${rowsDone} rows` : ''} in ${opts.out}; rerun the same command with --resume to continue\n`
+              : `bulk: interrupted (${signal}) before writing anything\n`,
           );
           process.exit(code);
         };
