@@ -64,6 +64,7 @@ describe('sectoken bulk reads a spreadsheet export', () => {
           `R5,Jo"hn,${id(5)},Tanger`, // line 9: a stray quote
           `R6,Smith, ${id(6)} ,Agadir`, // line 10: spaces around the ID
           'R7,Nobody,not-an-id,Rabat', // line 11
+          `R8,Long,${'A'.repeat(300)},Rabat`, // line 12: longer than the API takes, answered without sending it
         ].join('\r\n') +
         '\r\n',
     );
@@ -72,7 +73,7 @@ describe('sectoken bulk reads a spreadsheet export', () => {
     expect(r.stderr.trim().split('\n')).toEqual([
       'bulk: line 9 left out of the output, it is not valid CSV: a quote inside a field that does not start with one (quote the whole field and double the quote: "5"" screen")',
       expect.stringMatching(
-        /^bulk: done, 7 rows \(5 tokens, 1 row errors, 1 malformed rows left out \(line 9\), 0 retries, batches of \d+\) into /,
+        /^bulk: done, 8 rows \(5 tokens, 2 row errors, 1 malformed rows left out \(line 9\), 0 retries, batches of \d+\) into /,
       ),
     ]);
     expect(r.status).toBe(2);
@@ -86,6 +87,7 @@ describe('sectoken bulk reads a spreadsheet export', () => {
           `R4,Short,${id(4)},,${token(id(4))},`,
           `R6,Smith, ${id(6)} ,Agadir,${token(id(6))},`,
           'R7,Nobody,not-an-id,Rabat,,invalid_national_id',
+          `R8,Long,${'A'.repeat(300)},Rabat,,invalid_national_id`,
         ].join('\r\n') +
         '\r\n',
     );
@@ -146,6 +148,18 @@ describe('sectoken bulk reads a spreadsheet export', () => {
     );
     expect(r.stderr).toMatch(/done, 2 rows \(1 tokens, 0 row errors, 1 malformed rows left out \(line 3-4\)/);
     expect(readFileSync(out, 'utf8')).toBe(`recordId,name,nationalId,token,error\nR1,Roe,${id(1)},${token(id(1))},\n`);
+  });
+
+  it('when the header row is not valid CSV, then one line naming its line, and nothing written', () => {
+    const input = join(dir, 'bad-header.csv');
+    writeFileSync(input, `recordId,"na"me,nationalId\nR1,Roe,${id(1)}\n`);
+    const out = join(dir, 'bad-header-tokens.csv');
+    const r = runCli(bulk(server.url, input, out), BULK_ENV);
+    expect(r.status).toBe(1);
+    expect(oneLine(r.stderr)).toBe(
+      'sectoken: cannot read the header row (line 1): text after the closing quote of a field (a quote inside a quoted field is written twice: "")',
+    );
+    expect(existsSync(out)).toBe(false);
   });
 
   it.each([

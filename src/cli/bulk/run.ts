@@ -75,22 +75,33 @@ export async function runBulk(options: BulkOptions): Promise<BulkResult> {
   const items = csvItems(options.input, options.delimiter);
 
   // The first record fixes the width: the token and error are the two columns after it, in every row.
-  const leading: CsvItem[] = [];
   let firstRecord: Row | undefined;
-  for (let next = await items.next(); !next.done; next = await items.next()) {
-    if (next.value.kind === 'record') {
-      firstRecord = next.value;
-      break;
+  const leading: CsvItem[] = [];
+  let pacing: { batchSize: number; concurrency: number };
+  try {
+    for (let next = await items.next(); !next.done; next = await items.next()) {
+      if (next.value.kind === 'record') {
+        firstRecord = next.value;
+        break;
+      }
+      leading.push(next.value);
     }
-    leading.push(next.value);
+    const unreadable = leading[0]?.kind === 'malformed' ? leading[0] : undefined;
+    if (options.header && unreadable)
+      throw new BulkError(`cannot read the header row (line ${unreadable.firstLine}): ${unreadable.reason}`);
+    if (!firstRecord)
+      throw new BulkError(
+        `cannot read input ${options.input}: ${unreadable ? `no row is valid CSV (line ${unreadable.firstLine}: ${unreadable.reason})` : 'it holds no rows'}`,
+      );
+    checkFirstRow(firstRecord.fields, options.column, options.delimiter);
+    pacing = await options.tokenizer.connect();
+  } catch (err) {
+    // Refused before anything is written: only the input is to close.
+    await items.return(undefined);
+    throw err;
   }
-  if (!firstRecord) throw new BulkError(`cannot read input ${options.input}: it holds no rows`);
-  if (options.header && leading[0]?.kind === 'malformed')
-    throw new BulkError(`cannot read the header row (line ${leading[0].firstLine}): ${leading[0].reason}`);
-  checkFirstRow(firstRecord.fields, options.column, options.delimiter);
   const width = firstRecord.fields.length;
-
-  const { batchSize, concurrency } = await options.tokenizer.connect();
+  const { batchSize, concurrency } = pacing;
 
   const done: Checkpoint = start.fresh
     ? { rows: 0, bytes: 0, tokens: 0, errors: 0, malformed: 0, malformedLines: [], inputBytes: 0, made }
