@@ -11,7 +11,7 @@ import { BlindClientError, blindTokens } from '../client/blind.js';
 import { CliError } from './errors.js';
 
 /** `--public-key 1:<base64url>`, repeatable: the sector's published keys, pinned. */
-function pin(value: string, pinned: Record<number, string>): Record<number, string> {
+export function pin(value: string, pinned: Record<number, string>): Record<number, string> {
   const match = /^([1-9][0-9]{0,5}):([A-Za-z0-9_-]{43})$/.exec(value);
   if (!match) throw new CliError(`--public-key takes VERSION:KEY, the key as GET /v1/blind/keys/{sector} prints it`);
   return { ...pinned, [Number(match[1])]: match[2]! };

@@ -11,6 +11,8 @@ import { BulkError } from './bulk/error.js';
 import { rateAndEta } from './bulk/progress.js';
 import { runBulk } from './bulk/run.js';
 import { serviceTokenizer } from './bulk/serviceTokenizer.js';
+import { blindTokenizer } from './bulk/blindTokenizer.js';
+import { pin } from './blindToken.js';
 
 const int = (v: string): number => Number.parseInt(v, 10);
 
@@ -38,6 +40,17 @@ export function bulkCommand(): Command {
     .option('--concurrency <n>', 'requests in flight', int, 4)
     .option('--resume', 'continue an interrupted run into the same --out', false)
     .option('--max-retries <n>', 'retries of one batch (429, 5xx, network) before giving up', int, 20)
+    .option(
+      '--blind',
+      'a blind sector: national IDs are blinded here and never sent, tokens made here (POST /v1/blind/evaluate)',
+      false,
+    )
+    .option(
+      '--public-key <version:key>',
+      "with --blind: the sector's published public key, pinned (repeatable)",
+      pin,
+      {},
+    )
     .addHelpText(
       'after',
       '\nExit codes: 0 every row has its token; 2 done, but some rows have none (their error column, or their line\nnamed as not valid CSV); 1 not done (the line printed says what to change); 130/143 stopped (rerun with --resume).',
@@ -55,6 +68,8 @@ export function bulkCommand(): Command {
         concurrency: number;
         resume: boolean;
         maxRetries: number;
+        blind: boolean;
+        publicKey: Record<number, string>;
       }) => {
         for (const [name, value] of [
           ['--batch-size', opts.batchSize ?? 1],
@@ -86,14 +101,17 @@ export function bulkCommand(): Command {
         };
         process.once('SIGINT', () => interrupted('SIGINT', 130));
         process.once('SIGTERM', () => interrupted('SIGTERM', 143));
-        const tokenizer = serviceTokenizer({
+        const service = {
           url: opts.url.replace(/\/$/, ''),
           apiKey,
           sector: opts.sector,
           batchSize: opts.batchSize,
           concurrency: opts.concurrency,
           maxRetries: opts.maxRetries,
-        });
+        };
+        const tokenizer = opts.blind
+          ? blindTokenizer({ ...service, publicKeys: opts.publicKey })
+          : serviceTokenizer(service);
         const result = await runBulk({
           input: opts.in,
           output: opts.out,

@@ -114,12 +114,16 @@ function keyOf(options: BlindClientOptions, sector: SectorKeys, version: number)
 }
 
 /**
- * The sector's tokens of `nationalIds`, in order. An ID that is not a national ID is
- * `{ error: 'invalid_national_id' }` and is never sent. Throws BlindClientError when the service
- * refuses, or when its proof does not verify (the tokens would not be the sector's).
+ * One request: the tokens of a batch of national IDs (at most the service's batch size), in order.
+ * An ID that is not a national ID is `{ error: 'invalid_national_id' }` and is never sent. Throws
+ * BlindClientError when the service refuses (its `code` says why: `rate_limited` may be retried),
+ * or when its proof does not verify (the tokens would not be the sector's).
  */
-export async function blindTokens(options: BlindClientOptions, nationalIds: readonly string[]): Promise<BlindResult[]> {
-  const sector = await fetchSectorKeys(options);
+export async function blindBatch(
+  options: BlindClientOptions,
+  sector: SectorKeys,
+  nationalIds: readonly string[],
+): Promise<BlindResult[]> {
   const results: BlindResult[] = new Array(nationalIds.length);
   const valid: Array<{ index: number; input: Uint8Array }> = [];
   nationalIds.forEach((id, index) => {
@@ -129,36 +133,46 @@ export async function blindTokens(options: BlindClientOptions, nationalIds: read
       results[index] = { error: 'invalid_national_id' };
     }
   });
-  const size = options.batchSize ?? 1000;
-  for (let start = 0; start < valid.length; start += size) {
-    const chunk = valid.slice(start, start + size);
-    const blinded = chunk.map((item) => ({ ...item, ...blind(item.input) }));
-    const answer = (await call(options, 'POST', '/v1/blind/evaluate', {
-      sector: options.sector,
-      blindedElements: blinded.map((b) => toB64(b.blinded)),
-    })) as { keyVersion: number; evaluatedElements: string[]; proof: string };
-    if (answer.evaluatedElements.length !== chunk.length)
-      throw new BlindClientError('the service answered another number of elements than it was sent');
-    let outputs: Uint8Array[];
-    try {
-      outputs = finalizeBatch(
-        blinded.map((b, i) => ({ ...b, evaluated: fromB64(answer.evaluatedElements[i]!) })),
-        keyOf(options, sector, answer.keyVersion),
-        fromB64(answer.proof),
+  if (valid.length === 0) return results;
+  const blinded = valid.map((item) => ({ ...item, ...blind(item.input) }));
+  const answer = (await call(options, 'POST', '/v1/blind/evaluate', {
+    sector: options.sector,
+    blindedElements: blinded.map((b) => toB64(b.blinded)),
+  })) as { keyVersion: number; evaluatedElements: string[]; proof: string };
+  if (answer.evaluatedElements.length !== valid.length)
+    throw new BlindClientError('the service answered another number of elements than it was sent');
+  let outputs: Uint8Array[];
+  try {
+    outputs = finalizeBatch(
+      blinded.map((b, i) => ({ ...b, evaluated: fromB64(answer.evaluatedElements[i]!) })),
+      keyOf(options, sector, answer.keyVersion),
+      fromB64(answer.proof),
+    );
+  } catch (err) {
+    if (err instanceof BlindError)
+      throw new BlindClientError(
+        `the service's proof does not verify against the public key of version ${answer.keyVersion} of sector "${options.sector}": these would not be the sector's tokens`,
       );
-    } catch (err) {
-      if (err instanceof BlindError)
-        throw new BlindClientError(
-          `the service's proof does not verify against the public key of version ${answer.keyVersion} of sector "${options.sector}": these would not be the sector's tokens`,
-        );
-      throw err;
-    }
-    outputs.forEach((output, i) => {
-      results[chunk[i]!.index] = {
-        token: blindToken(sector.format, answer.keyVersion, output),
-        keyVersion: answer.keyVersion,
-      };
-    });
+    throw err;
   }
+  outputs.forEach((output, i) => {
+    results[valid[i]!.index] = {
+      token: blindToken(sector.format, answer.keyVersion, output),
+      keyVersion: answer.keyVersion,
+    };
+  });
+  return results;
+}
+
+/**
+ * The sector's tokens of `nationalIds`, in order, in batches of `batchSize`: the keys fetched
+ * (and checked against the pinned ones), then blindBatch for each batch.
+ */
+export async function blindTokens(options: BlindClientOptions, nationalIds: readonly string[]): Promise<BlindResult[]> {
+  const sector = await fetchSectorKeys(options);
+  const size = options.batchSize ?? 1000;
+  const results: BlindResult[] = [];
+  for (let start = 0; start < nationalIds.length; start += size)
+    results.push(...(await blindBatch(options, sector, nationalIds.slice(start, start + size))));
   return results;
 }

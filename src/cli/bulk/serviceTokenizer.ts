@@ -45,6 +45,10 @@ function refusal(status: number, code: string | undefined, options: ServiceOptio
     return new BulkError(
       `the client of SECTOKEN_API_KEY may not tokenize in sector "${options.sector}" (${what}): use a service client of that sector`,
     );
+  if (code === 'policy_mismatch')
+    return new BulkError(
+      `sector "${options.sector}" is blind: its national IDs are never sent (${what}); add --blind to blind them here`,
+    );
   if (code === 'unknown_sector')
     return new BulkError(`the service has no sector "${options.sector}" (${what}): check --sector`);
   if (status === 404) return new BulkError(`no sectoken service at ${options.url} (${what} for ${path}): check --url`);

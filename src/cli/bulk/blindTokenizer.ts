@@ -1,0 +1,49 @@
+/**
+ * `bulk --blind`: a register onboarded into a blind sector through the client library
+ * (src/client/blind.ts): each batch is blinded here, evaluated by POST /v1/blind/evaluate, its
+ * proof checked and its tokens rendered here, so the service sees none of the national IDs and
+ * none of the tokens. Pacing comes from the client's limits as for the plain run (GET /v1/me,
+ * serviceTokenizer's connect); a 429 waits as Retry-After would, a proof that does not verify stops
+ * the run in one line.
+ */
+import { BlindClientError, blindBatch, fetchSectorKeys, type SectorKeys } from '../../client/blind.js';
+import { BulkError } from './error.js';
+import { serviceTokenizer, type ServiceOptions } from './serviceTokenizer.js';
+import type { BatchTokenizer, RowResult } from './tokenizer.js';
+
+const defaultSleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export function blindTokenizer(options: ServiceOptions & { publicKeys: Record<number, string> }): BatchTokenizer {
+  const sleep = options.sleep ?? defaultSleep;
+  const client = { url: options.url, apiKey: options.apiKey, sector: options.sector, publicKeys: options.publicKeys };
+  const pacing = serviceTokenizer(options);
+  let sector: SectorKeys | undefined;
+  let retries = 0;
+  const oneLine = (err: unknown): never => {
+    if (err instanceof BlindClientError) throw new BulkError(`blind: ${err.message}`);
+    throw err;
+  };
+
+  return {
+    async connect() {
+      const limits = await pacing.connect();
+      sector = await fetchSectorKeys(client).catch(oneLine);
+      return limits;
+    },
+    async tokenize(nationalIds): Promise<RowResult[]> {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return (await blindBatch(client, sector!, nationalIds)).map((r) =>
+            'token' in r ? { token: r.token } : { error: r.error },
+          );
+        } catch (err) {
+          const again = err instanceof BlindClientError && (err.code === 'rate_limited' || err.code === 'internal');
+          if (!again || attempt >= options.maxRetries) oneLine(err);
+          retries += 1;
+          await sleep(Math.min(30_000, 250 * 2 ** attempt));
+        }
+      }
+    },
+    retries: () => retries,
+  };
+}
