@@ -3,8 +3,8 @@
  * Writes test/vectors/blind.json, the blind-sector vectors of docs/DERIVATION.md §10.6: fixed
  * sector keys, blinds and proof nonces, each value computed by the built derivation (run
  * `npm run build` first). test/derivation/blind/vectors.test.ts checks them against this
- * service's code and against @noble/curves; scripts/blind_reference.py, when present, recomputes
- * them from the document alone. Deterministic: re-running gives the same file.
+ * service's code and against @noble/curves; scripts/blind_reference.py recomputes them from the
+ * document alone. Deterministic: re-running gives the same file.
  *
  *   node scripts/blind_vectors.mjs
  */
