@@ -3,13 +3,15 @@
  * prefix) and rate limits, 60 people blinded and finalized by the client library in this process.
  * Then the server's log lines, its audit files, every Redis key under the prefix (names and
  * values) and a heap snapshot of the server process hold none of their national IDs and none of
- * their tokens: the service saw random group elements only.
+ * their tokens: the service saw random group elements only; and logs, audit and Redis hold none
+ * of those elements, blinded or evaluated, either.
  */
 import { randomInt } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { blindTokens } from '../../src/client/blind.js';
+import { blind } from '../../src/derivation/blind/voprf.js';
 import { devKeyring } from '../helpers/devKeyring.js';
 import { startServer, stopServer } from '../helpers/cli.js';
 import { devConfig } from '../helpers/service.js';
@@ -53,6 +55,18 @@ it('when a backend onboards people blindly, then logs, audit, Redis and the heap
     const tokens = results.map((r) => (r as { token: string }).token);
     expect(tokens.every((t) => typeof t === 'string' && t.length === 22)).toBe(true);
 
+    // Elements of a request of our own, to look for below: logs, audit and Redis hold none either.
+    const elements = PEOPLE.slice(0, 3).map((id) =>
+      Buffer.from(blind(new TextEncoder().encode(id)).blinded).toString('base64url'),
+    );
+    const direct = await fetch(`${server.url}/v1/blind/evaluate`, {
+      method: 'POST',
+      headers: { Authorization: 'Bearer stk_dev_registry-backend', 'Content-Type': 'application/json' },
+      body: JSON.stringify({ sector: 'civil', blindedElements: elements }),
+    });
+    const evaluated = ((await direct.json()) as { evaluatedElements: string[] }).evaluatedElements;
+    expect(evaluated).toHaveLength(3);
+
     server.child.kill('SIGUSR2');
     await waitFor(
       () => {
@@ -80,6 +94,10 @@ it('when a backend onboards people blindly, then logs, audit, Redis and the heap
     expect((await keysUnder(shared.client, shared.prefix)).length).toBeGreaterThan(0);
     expect(redis).toContain('registry-backend');
     expect(heap).toContain('registry-backend');
+    for (const [place, text] of Object.entries({ logs, audit, redis })) {
+      const found = [...elements, ...evaluated].filter((element) => text.includes(element));
+      expect({ place, found }).toEqual({ place, found: [] });
+    }
     for (const [place, text] of Object.entries({ logs, audit, redis, heap })) {
       const found = [...PEOPLE, ...tokens].filter((secret) => text.includes(secret));
       expect({ place, found }).toEqual({ place, found: [] });
