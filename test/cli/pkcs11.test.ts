@@ -4,10 +4,12 @@
  * re-seal through it; `keys rewrap` moves a keyring in and out with no token changed; /readyz says
  * where the KEK lives; and every failure is one line that changes no file.
  */
-import { mkdtempSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli, startServer, stopServer } from '../helpers/cli.js';
+import { PACKAGE_ROOT } from '../../src/config/env.js';
+import { CLI, runCli, startServer, stopServer } from '../helpers/cli.js';
 import { devConfig, bearer } from '../helpers/service.js';
 import { pkcs11Tool, SOFTHSM_MODULE, softHsm, spyModule, USER_PIN } from '../helpers/softhsm.js';
 import { waitFor } from '../redis/helpers.js';
@@ -43,10 +45,11 @@ const header = (dir: string): Record<string, unknown> =>
 
 const PEOPLE = Array.from({ length: 1000 }, (_, i) => `AB${100000 + i * 7}`);
 
-/** The health tokens of 1,000 people from a running service. */
-async function tokensOf(env: Record<string, string>): Promise<string[]> {
+/** The health tokens of 1,000 people from a running service, which says (/readyz) where its KEK lives. */
+async function tokensOf(env: Record<string, string>, kek: Record<string, string>): Promise<string[]> {
   const server = await startServer(env);
   try {
+    expect(((await (await fetch(`${server.url}/readyz`)).json()) as { kek: unknown }).kek).toEqual(kek);
     const res = await fetch(`${server.url}/v1/tokens/batch`, {
       method: 'POST',
       headers: { authorization: bearer('hospital-backend'), 'content-type': 'application/json' },
@@ -148,7 +151,7 @@ describe('keys rewrap: a keyring moves between a file KEK and the token with no 
     writeFileSync(kekFile, runCli(['keys', 'new-kek']).stdout, { mode: 0o600 });
     const fileEnv = { ...base, SECTOKEN_KEK_FILE: kekFile };
     expect(runCli(['keys', 'init'], fileEnv).status).toBe(0);
-    const underFile = await tokensOf(fileEnv);
+    const underFile = await tokensOf(fileEnv, { kind: 'file' });
     expect(new Set(underFile).size).toBe(PEOPLE.length);
 
     const both = { ...fileEnv, ...hsm.env('sectoken-m') };
@@ -158,7 +161,7 @@ describe('keys rewrap: a keyring moves between a file KEK and the token with no 
     // The file KEK no longer opens it, and the token alone serves the same tokens.
     expect(oneLine(runCli(['keys', 'fingerprint'], fileEnv).stderr)).toMatch(/sealed under a key in a PKCS#11 token/);
     const tokenEnv = { ...base, ...hsm.env('sectoken-m') };
-    expect(await tokensOf(tokenEnv)).toEqual(underFile);
+    expect(await tokensOf(tokenEnv, { kind: 'pkcs11', token: 'sectoken-m', key: 'sectoken-kek' })).toEqual(underFile);
 
     // Back out, under a new file KEK.
     const newKekFile = join(dir, 'kek2');
@@ -167,7 +170,7 @@ describe('keys rewrap: a keyring moves between a file KEK and the token with no 
     expect(out.status).toBe(0);
     expect(out.stdout.trim()).toBe(into.stdout.trim());
     expect(header(dir).format).toBe('sectoken-sealed-keyring/1');
-    expect(await tokensOf({ ...base, SECTOKEN_KEK_FILE: newKekFile })).toEqual(underFile);
+    expect(await tokensOf({ ...base, SECTOKEN_KEK_FILE: newKekFile }, { kind: 'file' })).toEqual(underFile);
   });
 
   it('a rewrap to where the keyring is already is refused in one line, and writes nothing', () => {
@@ -344,5 +347,55 @@ describe('every failure is one line, and nothing is written', () => {
     } finally {
       await stopServer(server.child);
     }
+  });
+});
+
+describe('README "The KEK in an HSM (PKCS#11)"', () => {
+  it('runs as written against a SoftHSM2 token labelled sectoken, and the keyring keeps its fingerprint', () => {
+    const readme = readFileSync(join(PACKAGE_ROOT, 'README.md'), 'utf8');
+    const at = readme.indexOf('\n### The KEK in an HSM (PKCS#11)\n');
+    expect(at).toBeGreaterThan(0);
+    const block = /```sh\n([\s\S]*?)```/.exec(readme.slice(at))![1]!;
+    const lines = block
+      .replace(/\\\n\s*/g, ' ')
+      .split('\n')
+      .map((line) => line.replace(/\s+#\s.*$/, '').trim())
+      .filter((line) => line !== '' && !line.startsWith('#'));
+    const hsm = softHsm(['sectoken']);
+    const tmp = mkdtempSync(join(tmpdir(), 'sectoken-readme-hsm-'));
+    for (const d of ['secure', 'etc', 'srv']) mkdirSync(join(tmp, d));
+    writeFileSync(join(tmp, 'secure', 'pkcs11-pin'), `${USER_PIN}\n`, { mode: 0o600 });
+    writeFileSync(join(tmp, 'etc', 'config.json'), JSON.stringify({ ...devConfig(), development: false }));
+    const moved = (line: string): string =>
+      line
+        .replaceAll('/secure/', `${tmp}/secure/`)
+        .replaceAll('/etc/sectoken/', `${tmp}/etc/`)
+        .replaceAll('/srv/sectoken/', `${tmp}/srv/`)
+        .replaceAll('node dist/cli.js', `node ${CLI}`);
+    const env: Record<string, string> = { SOFTHSM2_CONF: hsm.conf };
+    const outputs: string[] = [];
+    for (const line of lines.map(moved)) {
+      if (line.startsWith('export ')) {
+        for (const pair of line.slice('export '.length).trim().split(/\s+/)) {
+          const [k, v] = pair.split('=');
+          env[k!] = v!;
+        }
+        continue;
+      }
+      const r = spawnSync('bash', ['-c', line], {
+        env: { PATH: process.env.PATH!, HOME: process.env.HOME!, ...env },
+        encoding: 'utf8',
+      });
+      if (r.status !== 0) throw new Error(`README command failed (${r.status}): ${line}\n${r.stderr}`);
+      outputs.push(r.stdout.trim());
+    }
+    expect(lines.filter((l) => l.includes('keys rewrap'))).toHaveLength(2);
+    // keys init's fingerprint is the one printed by both moves and by keys fingerprint at the end.
+    const fingerprints = outputs.filter((o) => /^[0-9a-f]{32}$/.test(o));
+    expect(fingerprints).toHaveLength(4);
+    expect(new Set(fingerprints).size).toBe(1);
+    expect(JSON.parse(readFileSync(join(tmp, 'srv', 'keyring.json'), 'utf8')).format).toBe(
+      'sectoken-sealed-keyring-pkcs11/1',
+    );
   });
 });
