@@ -99,6 +99,24 @@ describe('keys init --pkcs11: the KEK is made by the token and never leaves it',
     expect(JSON.parse(readFileSync(join(dir, 'second.json'), 'utf8')).kekFingerprint).toBe(header(dir).kekFingerprint);
   });
 
+  it("an auditor opens the sealed keyring by docs/AUDIT.md §8 with a plain PKCS#11 client, none of sectoken's code", () => {
+    const r = spawnSync(
+      process.execPath,
+      [
+        join(PACKAGE_ROOT, 'test', 'fixtures', 'unsealPkcs11.cjs'),
+        SOFTHSM_MODULE,
+        'sectoken-a',
+        USER_PIN,
+        join(dir, 'keyring.json'),
+      ],
+      { env: { PATH: process.env.PATH!, SOFTHSM2_CONF: hsm.conf }, encoding: 'utf8' },
+    );
+    expect(r.stderr).toBe('');
+    const plaintext = JSON.parse(r.stdout) as { format: string; auditSigning: { x: string } };
+    expect(plaintext.format).toBe('sectoken-keyring/1');
+    expect(plaintext.auditSigning.x).toBe(runCli(['keys', 'public-key'], env).stdout.trim());
+  });
+
   it('keys rotate, min-version and add-sector re-seal through the token', () => {
     const before = header(dir);
     expect(runCli(['keys', 'rotate', '--sector', 'health'], env).status).toBe(0);
