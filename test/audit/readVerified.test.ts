@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
-import { GENESIS, recordLine, sealRecord, type AuditRecord } from '../../src/audit/record.js';
+import { GENESIS, recordLine, sealRecord, type AuditRecord } from '../../src/audit/chain/record.js';
 import { parseKek } from '../../src/keys/seal.js';
 import { openKeyringFile } from '../../src/keys/store.js';
 import { bearer, startTestService, type TestService } from '../helpers/service.js';

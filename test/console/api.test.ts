@@ -8,7 +8,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import AjvModule from 'ajv/dist/2020.js';
 import request from 'supertest';
-import { checkpointMessage, type Checkpoint } from '../../src/audit/checkpoint.js';
+import { checkpointMessage, type Checkpoint } from '../../src/audit/chain/checkpoint.js';
 import { CONSOLE_CSP, CONSOLE_DIR } from '../../src/http/routes/console.js';
 import { bearer, startTestService, type TestService } from '../helpers/service.js';
 import { act, tokenOf } from '../acts/helpers.js';

@@ -1,6 +1,6 @@
 /** auditStats, the pure aggregate behind GET /v1/audit/stats. */
-import type { AuditRecord } from '../../src/audit/record.js';
-import { auditStats } from '../../src/audit/stats.js';
+import type { AuditRecord } from '../../src/audit/chain/record.js';
+import { auditStats } from '../../src/audit/reader/stats.js';
 
 let seq = 0;
 const rec = (time: string, fields: Partial<AuditRecord>): AuditRecord =>

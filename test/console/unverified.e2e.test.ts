@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import type { BrowserContext } from 'playwright-core';
-import { GENESIS, recordLine, sealRecord, type AuditAct, type AuditOutcome } from '../../src/audit/record.js';
+import { GENESIS, recordLine, sealRecord, type AuditAct, type AuditOutcome } from '../../src/audit/chain/record.js';
 import { generateKeyring } from '../../src/keys/keyring.js';
 import { newKek, parseKek } from '../../src/keys/seal.js';
 import { saveKeyring } from '../../src/keys/store.js';
