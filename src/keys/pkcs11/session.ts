@@ -78,6 +78,7 @@ function findSlot(lib: Binding, p11: PKCS11, settings: Pkcs11Settings): Handle {
       tokens
         .filter(({ info }) => info.flags & lib.CKF_TOKEN_INITIALIZED)
         .map(({ info }) => `"${info.label.trimEnd()}"`)
+        .sort()
         .join(', ') || 'none';
     const tooLong =
       Buffer.byteLength(settings.token) > TOKEN_LABEL_BYTES
