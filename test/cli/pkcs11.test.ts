@@ -246,6 +246,13 @@ describe('every failure is one line, and nothing is written', () => {
     return line;
   };
 
+  it('settings that do not go together', () => {
+    expect(refused({ SECTOKEN_PKCS11_PIN_FILE: '' })).toMatch(
+      /SECTOKEN_PKCS11_MODULE and SECTOKEN_PKCS11_TOKEN set without SECTOKEN_PKCS11_PIN_FILE: a KEK in a PKCS#11 token needs all three$/,
+    );
+    expect(refused({ SECTOKEN_REQUIRE_HSM: 'yes' })).toMatch(/SECTOKEN_REQUIRE_HSM must be true or false$/);
+  });
+
   it('module not found', () => {
     expect(refused({ SECTOKEN_PKCS11_MODULE: join(dir, 'nowhere.so') })).toMatch(
       /cannot load the PKCS#11 module .*nowhere\.so \(SECTOKEN_PKCS11_MODULE\): .*install the vendor's module there, or correct SECTOKEN_PKCS11_MODULE$/,
