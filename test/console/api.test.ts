@@ -182,6 +182,7 @@ describe('GET /v1/audit/stats and the audit filters', () => {
         { day: today, key: 'LOI-09-08-ART-4', count: 1 },
       ],
       refusalsByCode: [{ day: today, key: 'forbidden', count: 1 }],
+      failuresByCode: [],
       requestsEnded: { released: 1, denied: 1, expired: 0 },
       chains: [{ file: 'audit-test-instance.jsonl', instance: 'test-instance', records: 7, verified: true }],
     });
