@@ -204,6 +204,41 @@ describe('keys rewrap: a keyring moves between a file KEK and the token with no 
   });
 });
 
+describe('keys rewrap refuses in one line, writing nothing', () => {
+  const hsm = softHsm(['sectoken-w']);
+  const { dir, base } = deployment();
+  const kekFile = join(dir, 'kek');
+  beforeAll(() => {
+    writeFileSync(kekFile, runCli(['keys', 'new-kek']).stdout, { mode: 0o600 });
+    expect(runCli(['keys', 'init'], { ...base, SECTOKEN_KEK_FILE: kekFile }).status).toBe(0);
+  });
+  const refused = (env: Record<string, string>, to: string): string => {
+    const before = filesOf(dir);
+    const r = runCli(['keys', 'rewrap', '--to', to], { ...base, ...env });
+    expect(r.status).toBe(1);
+    expect(filesOf(dir)).toEqual(before);
+    return oneLine(r.stderr);
+  };
+
+  it('a --to that is neither pkcs11 nor file', () => {
+    expect(refused({ SECTOKEN_KEK_FILE: kekFile }, 'hsm')).toBe('sectoken: --to must be pkcs11 or file');
+  });
+
+  it('--to pkcs11 without the token settings', () => {
+    expect(refused({ SECTOKEN_KEK_FILE: kekFile }, 'pkcs11')).toMatch(
+      /--to pkcs11 needs the token: set SECTOKEN_PKCS11_MODULE, SECTOKEN_PKCS11_TOKEN and SECTOKEN_PKCS11_PIN_FILE$/,
+    );
+  });
+
+  it('--to file where SECTOKEN_REQUIRE_HSM=true (the keyring in the token)', () => {
+    const both = { SECTOKEN_KEK_FILE: kekFile, ...hsm.env('sectoken-w') };
+    expect(runCli(['keys', 'rewrap', '--to', 'pkcs11'], { ...base, ...both }).status).toBe(0);
+    expect(refused({ ...both, SECTOKEN_REQUIRE_HSM: 'true' }, 'file')).toMatch(
+      /SECTOKEN_REQUIRE_HSM=true refuses a file KEK/,
+    );
+  });
+});
+
 describe('SECTOKEN_REQUIRE_HSM=true', () => {
   it('refuses a file KEK at start in one line; the token is accepted', async () => {
     const { dir, base } = deployment();
@@ -265,6 +300,19 @@ describe('every failure is one line, and nothing is written', () => {
     );
   });
 
+  it('a token label longer than a token label can be is named as such', () => {
+    expect(refused({ SECTOKEN_PKCS11_TOKEN: 'x'.repeat(33) })).toMatch(
+      /no PKCS#11 token labelled "x{33}" \(a token label has at most 32 bytes\) in /,
+    );
+  });
+
+  it('two tokens with the same label', () => {
+    const twins = softHsm(['twin', 'twin']);
+    expect(refused({ SOFTHSM2_CONF: twins.conf, SECTOKEN_PKCS11_TOKEN: 'twin' })).toMatch(
+      /2 PKCS#11 tokens are labelled "twin": relabel all but one/,
+    );
+  });
+
   it('wrong PIN: one login attempt, never retried (counted by OpenSC pkcs11-spy between sectoken and the token)', () => {
     const wrongPin = join(dir, 'wrong-pin');
     writeFileSync(wrongPin, '0000\n');
@@ -316,6 +364,41 @@ describe('every failure is one line, and nothing is written', () => {
     );
     expect(readdirSync(dir)).not.toContain('leaky.json');
     expect(refused({ SECTOKEN_PKCS11_KEY: 'leaky' })).toMatch(/is extractable .*refusing to use it/);
+  });
+
+  it('two keys with the label, or a key that is not AES-256', () => {
+    for (let i = 0; i < 2; i++)
+      pkcs11Tool(hsm, 'sectoken-f', ['--keygen', '--key-type', 'AES:32', '--label', 'twin', '--sensitive']);
+    expect(refused({ SECTOKEN_PKCS11_KEY: 'twin' })).toMatch(
+      /key "twin" in PKCS#11 token "sectoken-f" is not unique: relabel all but one/,
+    );
+    pkcs11Tool(hsm, 'sectoken-f', ['--keygen', '--key-type', 'AES:16', '--label', 'short', '--sensitive']);
+    expect(refused({ SECTOKEN_PKCS11_KEY: 'short' })).toMatch(
+      /key "short" in PKCS#11 token "sectoken-f" is not an AES-256 key/,
+    );
+  });
+
+  it('a damaged keyring: the token refuses the changed ciphertext, and a file that is not JSON costs no login', () => {
+    const sealed = header(dir) as { ciphertext: string };
+    const bytes = Buffer.from(sealed.ciphertext, 'base64url');
+    bytes[5]! ^= 1;
+    const changed = join(dir, 'changed.json');
+    writeFileSync(changed, JSON.stringify({ ...sealed, ciphertext: bytes.toString('base64url') }));
+    expect(refused({ SECTOKEN_KEYRING: changed })).toMatch(
+      /keyring .*changed\.json is damaged: the token refused to open it \(CKR_[A-Z_]+; modified or truncated\)$/,
+    );
+    const garbage = join(dir, 'garbage.json');
+    writeFileSync(garbage, 'not json');
+    const log = join(hsm.dir, 'spy-garbage.log');
+    expect(
+      refused({
+        SECTOKEN_KEYRING: garbage,
+        SECTOKEN_PKCS11_MODULE: spyModule(),
+        PKCS11SPY: SOFTHSM_MODULE,
+        PKCS11SPY_OUTPUT: log,
+      }),
+    ).toMatch(/garbage\.json is damaged: it is not JSON$/);
+    expect(readdirSync(hsm.dir)).not.toContain('spy-garbage.log');
   });
 
   it('a key that is not sensitive is refused', () => {
