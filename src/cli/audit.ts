@@ -95,7 +95,7 @@ export function auditCommand(): Command {
       for (const problem of report.problems) process.stdout.write(`REFUSED: ${problem}\n`);
       if (!report.macChecked)
         process.stdout.write(
-          'MACs not checked (no SECTOKEN_KEK or SECTOKEN_KEK_FILE): hashes, order and checkpoints only\n',
+          'MACs not checked (no SECTOKEN_KEK, SECTOKEN_KEK_FILE or SECTOKEN_PKCS11_MODULE): hashes, order and checkpoints only\n',
         );
       if (checkpoints.length > 0 && !opts.publicKey)
         process.stdout.write(

@@ -138,8 +138,9 @@ describe('keys init --pkcs11: the KEK is made by the token and never leaves it',
     expect(header(dir).format).toBe('sectoken-sealed-keyring-pkcs11/1');
   });
 
-  it('serve unseals through the token; /readyz says the token and key labels, never the PIN', async () => {
-    const server = await startServer(env);
+  it('serve unseals through the token; /readyz says the token and key labels, never the PIN; audit verify checks MACs through the token', async () => {
+    const auditDir = join(dir, 'audit');
+    const server = await startServer({ ...env, SECTOKEN_AUDIT_DIR: auditDir });
     try {
       const res = await fetch(`${server.url}/readyz`);
       const text = await res.text();
@@ -147,9 +148,39 @@ describe('keys init --pkcs11: the KEK is made by the token and never leaves it',
       expect(JSON.parse(text).kek).toEqual({ kind: 'pkcs11', token: 'sectoken-a', key: 'sectoken-kek' });
       expect(text).not.toContain(USER_PIN);
       expect(server.output()).not.toContain(USER_PIN);
+      // An audited act, so that the log has MACs to check.
+      const headers = (client: string) => ({ authorization: bearer(client), 'content-type': 'application/json' });
+      const { token } = (await (
+        await fetch(`${server.url}/v1/tokens`, {
+          method: 'POST',
+          headers: headers('tax-backend'),
+          body: JSON.stringify({ sector: 'tax', nationalId: 'AB123456' }),
+        })
+      ).json()) as { token: string };
+      const reverse = await fetch(`${server.url}/v1/reverse`, {
+        method: 'POST',
+        headers: headers('regulator-cndp'),
+        body: JSON.stringify({
+          sector: 'tax',
+          token,
+          legalBasis: 'LOI-09-08-ART-4',
+          caseId: 'CASE-HSM-1',
+          purpose: 'audit MACs under the token',
+        }),
+      });
+      expect(reverse.ok).toBe(true);
     } finally {
       await stopServer(server.child);
     }
+    const logs = readdirSync(auditDir)
+      .filter((f) => f.endsWith('.jsonl'))
+      .map((f) => join(auditDir, f));
+    const verified = runCli(['audit', 'verify', ...logs], env);
+    expect(verified.stdout).toMatch(/: [1-9][0-9]* valid records, .*: ok\n[\s\S]*verified\n$/);
+    expect(verified.stdout).not.toContain('MACs not checked');
+    // Under another keyring's MAC key the same log is refused: the MACs were checked.
+    const other = runCli(['audit', 'verify', ...logs], { ...env, SECTOKEN_KEYRING: join(dir, 'second.json') });
+    expect(other.stderr).toMatch(/has a valid MAC under keyring/);
   });
 });
 
