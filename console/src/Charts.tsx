@@ -16,7 +16,7 @@ const PALETTE = ['#1d4ed8', '#b45309', '#047857', '#7c3aed', '#be123c', '#0e7490
 
 interface Series {
   labels: string[];
-  datasets: Array<{ label: string; data: number[] }>;
+  datasets: { label: string; data: number[] }[];
 }
 
 function byDay(days: string[], counts: DayCount[]): Series {

@@ -31,7 +31,7 @@ export function Records({ search, refreshKey }: { search: Search; refreshKey: nu
   const [filters, setFilters] = useState<Filters>(EMPTY);
   const [applied, setApplied] = useState<Filters>(EMPTY);
   // The cursor each page seen starts after (undefined: the first page), and which page is shown.
-  const [starts, setStarts] = useState<Array<string | undefined>>([undefined]);
+  const [starts, setStarts] = useState<(string | undefined)[]>([undefined]);
   const [at, setAt] = useState(0);
   const [page, setPage] = useState<AuditPage | null>(null);
 

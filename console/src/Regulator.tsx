@@ -52,7 +52,10 @@ export function Regulator({ apiKey, me, onAuthLost }: { apiKey: string; me: Me; 
 
   const openDetail = async (r: RequestView) => {
     setNotice(null);
-    if (r.mine) return setDetail(r); // never GET one's own request here: it could collect the result
+    if (r.mine) {
+      setDetail(r);
+      return;
+    } // never GET one's own request here: it could collect the result
     const res = await api<RequestView>('GET', `/v1/requests/${encodeURIComponent(r.requestId)}`);
     if (res) setDetail(res.body);
   };

@@ -19,7 +19,10 @@ export function SignIn({ onSignedIn, notice }: { onSignedIn: (key: string, me: M
     setMessage(null);
     setCode(null);
     const given = key.trim();
-    if (!given) return setMessage(t('signin.empty'));
+    if (!given) {
+      setMessage(t('signin.empty'));
+      return;
+    }
     setBusy(true);
     try {
       const me = (await call<Me>(given, 'GET', '/v1/me')).body;

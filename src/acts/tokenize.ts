@@ -35,7 +35,7 @@ export interface BatchTokens {
   sector: string;
   keyVersion: number;
   schemeVersion: number;
-  tokens: Array<string | undefined>;
+  tokens: (string | undefined)[];
 }
 
 export async function tokenizeOne(
@@ -110,7 +110,7 @@ export async function tokenizeBatchTokens(
     input.sector,
     missing.map((k) => canonical[valid[k]!]!),
   );
-  const tokens: Array<string | undefined> = Array.from({ length: input.nationalIds.length }, () => undefined);
+  const tokens: (string | undefined)[] = Array.from({ length: input.nationalIds.length }, () => undefined);
   valid.forEach((i, k) => (tokens[i] = cached[k]));
   missing.forEach((k, j) => (tokens[valid[k]!] = derived[j]));
   // Not awaited, as for one token: the answer does not wait for Redis to store the misses.

@@ -15,7 +15,7 @@ import { smallest } from './smallest.js';
 import { chainWalk, instanceOfFileName } from './verify.js';
 
 /** Every instance's file of the directory, by name, its lines read when asked for. */
-export const auditFiles = (dir: string): Array<{ name: string; path: string; text: LineSource }> => {
+export const auditFiles = (dir: string): { name: string; path: string; text: LineSource }[] => {
   let names: string[];
   try {
     names = readdirSync(dir)
@@ -44,7 +44,7 @@ export interface ChainRead {
  * without its line end (a batch being written) is not a record yet, and no fault of the chain.
  */
 export function* verifiedRecords(
-  files: ReadonlyArray<{ name: string; text: LineSource }>,
+  files: readonly { name: string; text: LineSource }[],
   macKey: Uint8Array,
   chains: ChainRead[],
 ): Generator<AuditRecord> {

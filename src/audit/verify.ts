@@ -42,7 +42,7 @@ export interface CheckpointReport {
 export interface VerifyReport {
   ok: boolean;
   macChecked: boolean;
-  files: Array<Omit<FileReport, 'hashes' | 'tailCut'>>;
+  files: Omit<FileReport, 'hashes' | 'tailCut'>[];
   checkpoints: CheckpointReport[];
   /** What is wrong with the set of files as a whole: misnamed files, two chains for one instance. */
   problems: string[];
@@ -167,7 +167,7 @@ export const verifyChain = (name: string, content: AuditContent, macKey?: Uint8A
   walkAll(chainWalk(name, content, macKey));
 
 export function verifyAudit(
-  files: Array<{ name: string; text: AuditContent }>,
+  files: { name: string; text: AuditContent }[],
   options: {
     macKey?: Uint8Array;
     checkpoints?: Checkpoint[];

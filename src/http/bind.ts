@@ -10,7 +10,6 @@
  * collecting a released result — that a HEAD must not perform; open probes may allow it.
  */
 import type { Request, RequestHandler, Response, Router } from 'express';
-import type { z } from 'zod';
 import type { Principal } from '../access/apiKeys.js';
 import { SectokenError } from '../errors.js';
 import { allowOf, API, type BodyOf, type Input, type Limits, type Operation, type OperationName } from './contract.js';
@@ -93,7 +92,7 @@ function handlerOf(
           ? (fastBody?.(req.body) ?? parseBody(bodySchema, req.body))
           : undefined,
     };
-    const result = (await handle(input as Input<Operation>, {
+    const result = (await handle(input, {
       principal: res.locals.principal as Principal,
       req,
       res,
@@ -117,9 +116,7 @@ function check(name: string, op: Operation, status: number, body: unknown): void
   const parsed = answer.schema?.safeParse(body);
   if (parsed && !parsed.success) {
     // Paths and zod's messages only: the values may be identifiers.
-    const where = (parsed.error as z.ZodError).issues
-      .slice(0, 5)
-      .map((i) => `${i.path.join('.') || 'body'}: ${i.message}`);
+    const where = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || 'body'}: ${i.message}`);
     throw new Error(`${name} ${status}: the response does not match its schema (${where.join('; ')})`);
   }
 }

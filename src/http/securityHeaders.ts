@@ -7,12 +7,12 @@ import type { ServerResponse } from 'node:http';
 import helmet from 'helmet';
 
 export interface SecurityHeaders {
-  set: ReadonlyArray<readonly [string, string]>;
+  set: readonly (readonly [string, string])[];
   removed: readonly string[];
 }
 
 export function securityHeaders(): SecurityHeaders {
-  const set: Array<[string, string]> = [];
+  const set: [string, string][] = [];
   const removed: string[] = [];
   const recorder = {
     setHeader: (name: string, value: unknown) => void set.push([name, String(value)]),

@@ -27,14 +27,14 @@ export interface TokenCache {
   shared(policy: Policy): boolean;
   /** Whether any tier holds tokens of this policy (the LRU, or Redis as `shared`). */
   enabled(policy: Policy): boolean;
-  getMany(policy: Policy, indexes: readonly string[]): Promise<Array<string | undefined>>;
+  getMany(policy: Policy, indexes: readonly string[]): Promise<(string | undefined)[]>;
   /**
    * Remembers derived tokens: in the LRU at once, in Redis in the background. The promise settles
    * (never rejects; a failed SET is counted in sectoken_redis_errors_total) once Redis has answered.
    * Whoever answers a person does not wait for it: a miss that waited for its SET would take one
    * round trip more than a hit, and so tell by its timing who had been tokenized before.
    */
-  setMany(policy: Policy, entries: ReadonlyArray<readonly [string, string]>): Promise<void>;
+  setMany(policy: Policy, entries: readonly (readonly [string, string])[]): Promise<void>;
 }
 
 export function createTokenCache(
@@ -80,7 +80,7 @@ export function createTokenCache(
         .slice(0, 22);
     },
     async getMany(policy, indexes) {
-      const found: Array<string | undefined> = indexes.map((i) => lru?.get(i));
+      const found: (string | undefined)[] = indexes.map((i) => lru?.get(i));
       const missing = found.flatMap((v, i) => (v === undefined ? [i] : []));
       if (lru) {
         metrics.cacheHits.inc({ tier: 'lru' }, indexes.length - missing.length);

@@ -12,7 +12,7 @@ const toHex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 
 describe('HMAC-SHA256 against RFC 4231', () => {
   const { cases } = load<{
-    cases: Array<{ case: number; key: string; data: string; mac: string; truncateBytes?: number }>;
+    cases: { case: number; key: string; data: string; mac: string; truncateBytes?: number }[];
   }>('rfc4231-hmac-sha256.json');
   it.each(cases.map((c) => [c.case, c] as const))('case %i', (_n, c) => {
     const mac = hmac(sha256, hex(c.key), hex(c.data));
@@ -31,7 +31,7 @@ describe('HMAC-SHA256 against RFC 4231', () => {
 
 describe('HKDF-SHA256 against RFC 5869', () => {
   const { cases } = load<{
-    cases: Array<{ case: number; ikm: string; salt: string; info: string; length: number; prk: string; okm: string }>;
+    cases: { case: number; ikm: string; salt: string; info: string; length: number; prk: string; okm: string }[];
   }>('rfc5869-hkdf-sha256.json');
   it.each(cases.map((c) => [c.case, c] as const))('case %i', (_n, c) => {
     const salt = c.salt === '' ? undefined : hex(c.salt);

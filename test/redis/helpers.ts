@@ -440,7 +440,7 @@ export async function cacheCounts(
 
 /** The token in a Redis cache value (`<token>.<tag>`), null when there is none. */
 export const tokenOfValue = (value: string | null): string | null =>
-  value === null || !value.includes('.') ? null : value.slice(0, value.lastIndexOf('.'));
+  !value?.includes('.') ? null : value.slice(0, value.lastIndexOf('.'));
 
 /** Random national IDs of two letters and six digits: long enough never to appear by chance in Redis. */
 export function randomNationalIds(count: number): string[] {
