@@ -52,6 +52,7 @@ async function decideCounted(
     }));
   } catch (err) {
     // Not recorded, so not done. If even the undo fails, the claim blocks the request until it expires.
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set in the callback above, which TypeScript's narrowing does not follow
     if (claimed) await deps.requests.apply(requestId, 'abort', deps.now()).catch(() => undefined);
     throw err;
   }

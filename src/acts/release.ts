@@ -45,6 +45,7 @@ export async function release(
     });
   } catch (err) {
     // Not recorded, so not handed out: the requester may collect again.
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set in the callback above, which TypeScript's narrowing does not follow
     if (claimed) await deps.requests.apply(requestId, 'abort', deps.now()).catch(() => undefined);
     throw err;
   }

@@ -68,11 +68,11 @@ async function cachedToken(
   const index = deps.cache.indexOf(sector, keyVersion, canonical);
   const [found] = await deps.cache.getMany(policy, [index]);
   if (found !== undefined) return found;
-  const [derived] = tokenizer.tokenizeMany(sector, [canonical]);
+  const derived = tokenizer.tokenizeMany(sector, [canonical])[0]!;
   // Not awaited: a miss answers after as many Redis round trips as a hit, so its timing does not
   // tell another backend of the sector who was tokenized before (src/store/tokenCache.ts).
-  void deps.cache.setMany(policy, [[index, derived!]]);
-  return derived!;
+  void deps.cache.setMany(policy, [[index, derived]]);
+  return derived;
 }
 
 export async function tokenizeBatchTokens(

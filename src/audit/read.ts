@@ -69,7 +69,7 @@ export function* verifiedRecords(
       instance: report.instance,
       records: report.records,
       verified,
-      ...(verified ? {} : { firstBad: report.firstBad! }),
+      ...(report.firstBad === undefined || verified ? {} : { firstBad: report.firstBad }),
     });
   }
 }

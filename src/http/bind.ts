@@ -80,8 +80,11 @@ function handlerOf(
   limits: Limits | undefined,
 ): RequestHandler {
   const { fastBody, handle } = typeof binding === 'function' ? { fastBody: undefined, handle: binding } : binding;
-  if (typeof op.body === 'function' && !limits) throw new Error(`${name}: its body schema needs the configured limits`);
-  const bodySchema = typeof op.body === 'function' ? op.body(limits!) : op.body;
+  const configured = (): Limits => {
+    if (!limits) throw new Error(`${name}: its body schema needs the configured limits`);
+    return limits;
+  };
+  const bodySchema = typeof op.body === 'function' ? op.body(configured()) : op.body;
   const statuses = Object.keys(op.responses).map(Number);
   return async (req, res) => {
     const input = {

@@ -66,13 +66,14 @@ export function createTokenCache(
     config.cache.lruEntries > 0
       ? new LRUCache<string, string>({ max: config.cache.lruEntries, ttl: config.cache.ttlSeconds * 1000 })
       : undefined;
-  const useRedis = (policy: Policy): boolean =>
-    redis !== undefined && config.cache.redis[policy] && redis.state() === 'ok';
-  const redisKey = (index: string): string => `${redis!.prefix}tok:${index}`;
+  /** The shared Redis when this policy may use it now, else undefined. */
+  const usableRedis = (policy: Policy): SharedRedis | undefined =>
+    redis !== undefined && config.cache.redis[policy] && redis.state() === 'ok' ? redis : undefined;
+  const redisKey = (shared: SharedRedis, index: string): string => `${shared.prefix}tok:${index}`;
 
   return {
-    shared: useRedis,
-    enabled: (policy) => lru !== undefined || useRedis(policy),
+    shared: (policy) => usableRedis(policy) !== undefined,
+    enabled: (policy) => lru !== undefined || usableRedis(policy) !== undefined,
     indexOf(sector, keyVersion, canonicalNationalId) {
       // 128 bits of HMAC-SHA256, base64url: unlinkable to the ID without the key.
       return Buffer.from(mac.mac(utf8.encode(`${sector}\n${keyVersion}\n${canonicalNationalId}`)))
@@ -86,11 +87,12 @@ export function createTokenCache(
         metrics.cacheHits.inc({ tier: 'lru' }, indexes.length - missing.length);
         metrics.cacheMisses.inc({ tier: 'lru' }, missing.length);
       }
-      if (missing.length === 0 || !useRedis(policy)) return found;
+      const shared = usableRedis(policy);
+      if (missing.length === 0 || !shared) return found;
       try {
         // Separate GETs, which auto-pipelining sends together (per node on a cluster, where one
         // MGET would cross hash slots).
-        const replies = await Promise.allSettled(missing.map((i) => redis!.client.get(redisKey(indexes[i]!))));
+        const replies = await Promise.allSettled(missing.map((i) => shared.client.get(redisKey(shared, indexes[i]!))));
         let hits = 0;
         missing.forEach((i, k) => {
           const reply = replies[k]!;
@@ -115,11 +117,12 @@ export function createTokenCache(
     },
     async setMany(policy, entries) {
       for (const [index, token] of entries) lru?.set(index, token);
-      if (entries.length === 0 || !useRedis(policy)) return;
+      const shared = usableRedis(policy);
+      if (entries.length === 0 || !shared) return;
       // Promise.allSettled of async calls: nothing here rejects, so a caller may leave it running.
       const replies = await Promise.allSettled(
         entries.map(async ([index, token]) =>
-          redis!.client.set(redisKey(index), seal(index, token), 'EX', config.cache.ttlSeconds),
+          shared.client.set(redisKey(shared, index), seal(index, token), 'EX', config.cache.ttlSeconds),
         ),
       );
       for (const reply of replies) if (reply.status === 'rejected') metrics.redisErrors.inc();

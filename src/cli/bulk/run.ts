@@ -301,7 +301,7 @@ export async function runBulk(options: BulkOptions): Promise<BulkResult> {
     }
     if (chunk.length > 0 && !failure) send(chunk);
     await Promise.all(inFlight);
-    if (failure) throw failure;
+    if (failure) throw failure instanceof Error ? failure : new Error('a bulk worker failed', { cause: failure });
   } catch (err) {
     input.close();
     closeSync(out);
