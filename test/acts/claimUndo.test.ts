@@ -84,7 +84,7 @@ function setup(failOk = false) {
 const codeOf = async (run: Promise<unknown>): Promise<string | undefined> =>
   run.then(
     () => undefined,
-    (err: SectokenError) => err.code,
+    (err: unknown) => (err as SectokenError).code,
   );
 
 describe('a decision', () => {

@@ -329,7 +329,7 @@ it(
     .map((e) => e.tagName + '.' + e.className + '#' + e.id)`;
     // Polled from here: waitForFunction with a string would compile it in the page, which the CSP refuses.
     for (const deadline = Date.now() + 5000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) {
-      if (((await auditor.evaluate(overflowing)) as string[]).length === 0) break;
+      if ((await auditor.evaluate<string[]>(overflowing)).length === 0) break;
     }
     expect(await auditor.evaluate(overflowing)).toEqual([]);
     expect(await auditor.evaluate('document.documentElement.scrollWidth <= document.documentElement.clientWidth')).toBe(

@@ -5,6 +5,7 @@ import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { HKDF_SALT, sectorFf1Key, sectorHmacKey, tniKey } from '../../src/keys/derive.js';
 
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names the vector file's shape
 const load = <T>(name: string): T =>
   JSON.parse(readFileSync(new URL(`../vectors/${name}`, import.meta.url), 'utf8')) as T;
 const hex = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'hex'));

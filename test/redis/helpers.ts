@@ -155,7 +155,7 @@ export async function startRedisServer(options: { port?: number; args?: string[]
 
   const stop = async (signal: NodeJS.Signals = 'SIGKILL'): Promise<void> => {
     const proc = child;
-    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+    if (proc?.exitCode !== null || proc.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
     process.kill(proc.pid!, 'SIGCONT'); // a paused server would not act on SIGTERM
     process.kill(proc.pid!, signal);
