@@ -75,7 +75,7 @@ export function NewRequest(props: {
   return (
     <section aria-labelledby="new-title" class="panel">
       <h2 id="new-title">{t('new.heading')}</h2>
-      <form onSubmit={submit} class="grid" method="post" action="#" autocomplete="off">
+      <form onSubmit={(e) => void submit(e)} class="grid" method="post" action="#" autocomplete="off">
         <fieldset class="span">
           <legend>{t('new.act')}</legend>
           {(['reverse', 'translate'] as const).map((a) => (

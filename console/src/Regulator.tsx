@@ -52,10 +52,11 @@ export function Regulator({ apiKey, me, onAuthLost }: { apiKey: string; me: Me; 
 
   const openDetail = async (r: RequestView) => {
     setNotice(null);
+    // Never GET one's own request here: it could collect the result.
     if (r.mine) {
       setDetail(r);
       return;
-    } // never GET one's own request here: it could collect the result
+    }
     const res = await api<RequestView>('GET', `/v1/requests/${encodeURIComponent(r.requestId)}`);
     if (res) setDetail(res.body);
   };
@@ -107,7 +108,13 @@ export function Regulator({ apiKey, me, onAuthLost }: { apiKey: string; me: Me; 
         ) : queue.length === 0 ? (
           <p>{t('req.queueEmpty')}</p>
         ) : (
-          <RequestTable id="queue" caption={t('req.queue')} rows={queue} now={now} onDetail={openDetail} />
+          <RequestTable
+            id="queue"
+            caption={t('req.queue')}
+            rows={queue}
+            now={now}
+            onDetail={(r) => void openDetail(r)}
+          />
         )}
       </section>
 
@@ -145,7 +152,13 @@ export function Regulator({ apiKey, me, onAuthLost }: { apiKey: string; me: Me; 
         ) : decided.length === 0 ? (
           <p>{t('req.decidedEmpty')}</p>
         ) : (
-          <RequestTable id="decided" caption={t('req.decided')} rows={decided} now={now} onDetail={openDetail} />
+          <RequestTable
+            id="decided"
+            caption={t('req.decided')}
+            rows={decided}
+            now={now}
+            onDetail={(r) => void openDetail(r)}
+          />
         )}
       </section>
 
@@ -161,7 +174,7 @@ export function Regulator({ apiKey, me, onAuthLost }: { apiKey: string; me: Me; 
             caption={t('req.mine')}
             rows={mine}
             now={now}
-            onDetail={openDetail}
+            onDetail={(r) => void openDetail(r)}
             onCollect={(r) => void collect(r)}
           />
         )}
@@ -258,7 +271,7 @@ function RequestTable(props: {
                   <button
                     type="button"
                     class="primary"
-                    onClick={() => props.onCollect!(r)}
+                    onClick={() => props.onCollect?.(r)}
                     aria-label={`${t('req.collect')}: ${r.caseId}`}
                   >
                     {t('req.collect')}

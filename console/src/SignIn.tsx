@@ -45,7 +45,7 @@ export function SignIn({ onSignedIn, notice }: { onSignedIn: (key: string, me: M
     <main id="main" class="signin">
       <h1>{t('signin.heading')}</h1>
       <p>{t('signin.intro')}</p>
-      <form onSubmit={submit} method="post" action="#" autocomplete="off" novalidate>
+      <form onSubmit={(e) => void submit(e)} method="post" action="#" autocomplete="off" novalidate>
         <label for="api-key">{t('signin.key')}</label>
         <input
           id="api-key"
