@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 
 const has = (command) => spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
 
+/** @type {[name: string, present: () => boolean, why: string][]} */
 const NEEDS = [
   [
     'redis-server',

@@ -41,7 +41,7 @@ export interface Settings {
   instanceId: string;
 }
 
-export const SETTINGS_DOC: ReadonlyArray<{ env: string; doc: string; fallback: string }> = [
+export const SETTINGS_DOC: readonly { env: string; doc: string; fallback: string }[] = [
   {
     env: 'NODE_ENV',
     doc: '`production` enforces a real keyring, KEK and configuration; `development` and `test` do not; any other value is refused',
