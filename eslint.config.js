@@ -65,7 +65,13 @@ export default defineConfig(
         // Each .ts/.tsx file belongs to the nearest tsconfig.json (the root one, or console/tsconfig.json);
         // the .mjs files, outside every tsconfig, belong to the default project listed here.
         projectService: {
-          allowDefaultProject: ['eslint.config.js', 'scripts/*.mjs', 'test/*.mjs', 'bench/*.mjs'],
+          allowDefaultProject: [
+            'eslint.config.js',
+            'scripts/*.mjs',
+            'test/*.mjs',
+            'test/fixtures/*.cjs',
+            'bench/*.mjs',
+          ],
           defaultProject: 'tsconfig.json',
           // Nine small files; the default cap of 8 guards against globs that sweep whole folders in.
           maximumDefaultProjectFileMatchCount_THIS_WILL_SLOW_DOWN_LINTING: 12,
@@ -144,7 +150,12 @@ export default defineConfig(
     },
   },
   {
-    files: ['**/*.mjs', 'eslint.config.js'],
+    // A CommonJS file (an auditor's stand-alone PKCS#11 client in test/fixtures) loads with require().
+    files: ['**/*.cjs'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    files: ['**/*.mjs', '**/*.cjs', 'eslint.config.js'],
     rules: {
       // Plain JavaScript has no annotations, so parameters and parsed JSON are `any`: the no-unsafe family
       // would flag every use. The type-aware rules that do not depend on annotations still run.

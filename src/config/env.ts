@@ -220,15 +220,12 @@ function readPkcs11(env: NodeJS.ProcessEnv): Settings['pkcs11'] {
       );
     return undefined;
   }
-  const missing = PKCS11_TOGETHER.filter((name) => !env[name]);
-  if (missing.length > 0)
+  const { SECTOKEN_PKCS11_MODULE: module, SECTOKEN_PKCS11_TOKEN: token, SECTOKEN_PKCS11_PIN_FILE: pinFile } = env;
+  if (!module || !token || !pinFile) {
+    const missing = PKCS11_TOGETHER.filter((name) => !env[name]);
     throw new ConfigError(
       `${given.join(' and ')} set without ${missing.join(' and ')}: a KEK in a PKCS#11 token needs all three`,
     );
-  return {
-    module: env.SECTOKEN_PKCS11_MODULE!,
-    token: env.SECTOKEN_PKCS11_TOKEN!,
-    pinFile: env.SECTOKEN_PKCS11_PIN_FILE!,
-    key: env.SECTOKEN_PKCS11_KEY || 'sectoken-kek',
-  };
+  }
+  return { module, token, pinFile, key: env.SECTOKEN_PKCS11_KEY || 'sectoken-kek' };
 }

@@ -24,7 +24,7 @@ const KEY_BYTES = 32;
 
 const attrBool = (value: unknown): boolean => Buffer.isBuffer(value) && value.length > 0 && value[0] !== 0;
 const attrUlong = (value: unknown): number =>
-  Buffer.isBuffer(value) ? Number(value.readUIntLE(0, Math.min(6, value.length))) : NaN;
+  Buffer.isBuffer(value) ? value.readUIntLE(0, Math.min(6, value.length)) : NaN;
 
 function keysLabelled({ lib, p11, session, settings }: TokenVisit): Buffer[] {
   p11.C_FindObjectsInit(session, [
