@@ -39,6 +39,13 @@ const NEEDS = [
     () => existsSync('/usr/lib/softhsm/libsofthsm2.so') && has('softhsm2-util'),
     'SoftHSM2 (apt-get install softhsm2): the PKCS#11 key-encryption-key tests',
   ],
+  [
+    'opensc',
+    () =>
+      has('pkcs11-tool') &&
+      ['x86_64', 'aarch64'].some((arch) => existsSync(`/usr/lib/${arch}-linux-gnu/pkcs11/pkcs11-spy.so`)),
+    'OpenSC (apt-get install opensc): the PKCS#11 tests make keys with pkcs11-tool and count logins with pkcs11-spy',
+  ],
 ];
 
 const missing = NEEDS.filter(([, present]) => !present());
