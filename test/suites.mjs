@@ -36,6 +36,7 @@ export const UNIT = [
   'test/config/schema.test.ts',
   'test/http/batchBody.test.ts',
   'test/console/stats.test.ts',
+  'test/console/pure/',
   'test/server/drain.test.ts',
   'test/suites.test.ts',
 ];

@@ -74,6 +74,15 @@ export const readinessResponse = z
         description:
           "the served keyring's fingerprint, the configuration's keyringFingerprint: every instance of a fleet reports the same",
       }),
+    kek: z
+      .discriminatedUnion('kind', [
+        z.strictObject({ kind: z.literal('file') }),
+        z.strictObject({ kind: z.literal('pkcs11'), token: z.string(), key: z.string() }),
+      ])
+      .meta({
+        description:
+          "where the key-encryption key that opened the keyring lives: a file (SECTOKEN_KEK_FILE or SECTOKEN_KEK), or a PKCS#11 token, by its label and the key's label",
+      }),
     checks: z.strictObject({
       keys: z.literal('ok').meta({ description: 'the keyring is loaded (the service does not start without it)' }),
       audit: z
@@ -228,6 +237,10 @@ export const auditQuery = z.strictObject({
     .max(256)
     .optional()
     .meta({ description: 'Start after this record: the `next` of the previous page, as it came' }),
+  order: z
+    .enum(['asc', 'desc'])
+    .default('asc')
+    .meta({ description: 'Oldest first (asc) or newest first (desc); pass the same with each `after`' }),
 });
 const auditRecord = z
   .strictObject({
@@ -418,7 +431,13 @@ export const auditStatsResponse = z
       description: 'Reverses and translations accepted (done or made pending), per day, by client',
     }),
     actsByLegalBasis: dayCounts.meta({ description: 'The same acts per day, by legal basis' }),
-    refusalsByCode: dayCounts.meta({ description: 'Refused acts per day, by error code' }),
+    refusalsByCode: dayCounts.meta({
+      description: 'Acts refused for what the caller asked or sent, per day, by error code (failures apart)',
+    }),
+    failuresByCode: dayCounts.meta({
+      description:
+        'Acts the service could not carry out (a store it needs unavailable, 503, or internal, 500), per day, by code: not refusals',
+    }),
     requestsEnded: z.strictObject({ released: z.number().int(), denied: z.number().int(), expired: z.number().int() }),
     chains: chainsRead,
   })

@@ -182,6 +182,7 @@ describe('GET /v1/audit/stats and the audit filters', () => {
         { day: today, key: 'LOI-09-08-ART-4', count: 1 },
       ],
       refusalsByCode: [{ day: today, key: 'forbidden', count: 1 }],
+      failuresByCode: [],
       requestsEnded: { released: 1, denied: 1, expired: 0 },
       chains: [{ file: 'audit-test-instance.jsonl', instance: 'test-instance', records: 7, verified: true }],
     });
@@ -228,11 +229,11 @@ describe('GET /v1/audit/stats and the audit filters', () => {
 });
 
 describe('POST /v1/audit/verify', () => {
-  type Report = {
+  interface Report {
     ok: boolean;
-    checkpoints: Array<{ instance: string; size: number; ok: boolean; reason?: string }>;
+    checkpoints: { instance: string; size: number; ok: boolean; reason?: string }[];
     live: { lastCheckpoint: unknown };
-  };
+  }
 
   it('when an auditor gives checkpoints kept off-host, then each is judged: one of this log holds, a changed or foreign one does not', async () => {
     const reversed = await post('regulator-cndp', '/v1/reverse', {

@@ -16,7 +16,7 @@ import { instanceOfFileName } from '../chain/files.js';
 import { chainWalk } from '../chain/verify.js';
 
 /** Every instance's file of the directory, by name, its lines read when asked for. */
-export const auditFiles = (dir: string): Array<{ name: string; path: string; text: LineSource }> => {
+export const auditFiles = (dir: string): { name: string; path: string; text: LineSource }[] => {
   let names: string[];
   try {
     names = readdirSync(dir)
@@ -45,7 +45,7 @@ export interface ChainRead {
  * without its line end (a batch being written) is not a record yet, and no fault of the chain.
  */
 export function* verifiedRecords(
-  files: ReadonlyArray<{ name: string; text: LineSource }>,
+  files: readonly { name: string; text: LineSource }[],
   macKey: Uint8Array,
   chains: ChainRead[],
 ): Generator<AuditRecord> {
@@ -70,7 +70,7 @@ export function* verifiedRecords(
       instance: report.instance,
       records: report.records,
       verified,
-      ...(verified ? {} : { firstBad: report.firstBad! }),
+      ...(report.firstBad === undefined || verified ? {} : { firstBad: report.firstBad }),
     });
   }
 }
@@ -83,8 +83,10 @@ export interface AuditQuery {
   legalBasis?: string | undefined;
   act?: string | undefined;
   outcome?: string | undefined;
-  /** The page starts after this record (the `next` of the page before). */
+  /** The page starts after this record (the `next` of the page before), in the order asked. */
   after?: AuditCursor | undefined;
+  /** Oldest first (the default) or newest first: an auditor of a long log starts from its end. */
+  order?: 'asc' | 'desc' | undefined;
   limit: number;
   offset: number;
 }
@@ -113,13 +115,14 @@ export interface AuditPage {
 }
 
 /**
- * One page of the matching records in time order. Memory is bounded by the page, not the log:
+ * One page of the matching records in time order (newest first for `order: 'desc'`). Memory is bounded by the page, not the log:
  * the heap holds at most offset + limit records (both bounded at the edge), each record is
  * dropped once compared, and the walk holds one line at a time.
  */
 export function queryAudit(records: Iterable<AuditRecord>, q: AuditQuery): AuditPage {
   const equal = (want: string | undefined, have: string | null): boolean => want === undefined || have === want;
   const [from, to] = [timeBound(q.from), timeBound(q.to)];
+  const order = q.order === 'desc' ? (a: AuditCursor, b: AuditCursor) => byTimeThenId(b, a) : byTimeThenId;
   let total = 0;
   let beyond = 0;
   function* selected(): Generator<AuditRecord> {
@@ -134,12 +137,12 @@ export function queryAudit(records: Iterable<AuditRecord>, q: AuditQuery): Audit
       ))
         continue;
       total += 1;
-      if (q.after && byTimeThenId(r, q.after) <= 0) continue;
+      if (q.after && order(r, q.after) <= 0) continue;
       beyond += 1;
       yield r;
     }
   }
-  const page = smallest(selected(), q.offset + q.limit, byTimeThenId).slice(q.offset);
+  const page = smallest(selected(), q.offset + q.limit, order).slice(q.offset);
   const lastOfPage = page.at(-1);
   const more = beyond > q.offset + q.limit && lastOfPage !== undefined;
   return { total, records: page, last: more ? { time: lastOfPage.time, id: lastOfPage.id } : null };

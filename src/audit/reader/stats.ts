@@ -4,11 +4,14 @@
  *
  * - acts: reverses and translations asked and accepted (done at once, or made a pending request),
  *   per UTC day, by regulator client and by legal basis;
- * - refusals: records whose outcome is an error code, per day, by code (an aggregated record of
- *   unauthenticated refusals counts as many as it stands for);
+ * - refusals: records whose outcome is an error code the caller caused, per day, by code (an
+ *   aggregated record of unauthenticated refusals counts as many as it stands for);
+ * - failures: records whose outcome says the service could not act (a store it needs was down, or
+ *   a bug: the 503 and 500 codes), per day, by code: an outage is not a refusal;
  * - how dual-control requests ended: released, denied or expired.
  */
 import { inRange, timeBound } from './read.js';
+import type { ErrorCode } from '../../errors.js';
 import type { AuditRecord } from '../chain/record.js';
 
 export interface DayCount {
@@ -27,11 +30,19 @@ export interface AuditStats {
   actsByRegulator: DayCount[];
   actsByLegalBasis: DayCount[];
   refusalsByCode: DayCount[];
+  failuresByCode: DayCount[];
   requestsEnded: { released: number; denied: number; expired: number };
 }
 
 const ACTS = new Set(['reverse', 'translate', 'reverse-request', 'translate-request']);
 const NOT_REFUSALS = new Set(['ok', 'pending', 'expired']);
+/** Outcomes where the service failed, not the caller (answered 503 or 500). */
+const FAILURES: ReadonlySet<string> = new Set<ErrorCode>([
+  'audit_unavailable',
+  'dual_control_unavailable',
+  'limits_unavailable',
+  'internal',
+]);
 const DAY_MS = 86_400_000;
 
 /** Counts keyed by day and key, emitted sorted by day then key. */
@@ -66,6 +77,7 @@ export function auditStats(
   const byRegulator = new Tally();
   const byBasis = new Tally();
   const refusals = new Tally();
+  const failures = new Tally();
   const ended = { released: 0, denied: 0, expired: 0 };
   let count = 0;
   let first: string | undefined;
@@ -80,6 +92,8 @@ export function auditStats(
     if (ACTS.has(r.act) && (r.outcome === 'ok' || r.outcome === 'pending')) {
       byRegulator.add(day, r.client ?? '(unknown)', 1);
       byBasis.add(day, r.legalBasis ?? '(none)', 1);
+    } else if (FAILURES.has(r.outcome)) {
+      failures.add(day, r.outcome, r.count ?? 1);
     } else if (!NOT_REFUSALS.has(r.outcome)) {
       refusals.add(day, r.outcome, r.count ?? 1);
     } else if (r.act === 'release' && r.outcome === 'ok') ended.released += 1;
@@ -99,6 +113,7 @@ export function auditStats(
     actsByRegulator: byRegulator.list(),
     actsByLegalBasis: byBasis.list(),
     refusalsByCode: refusals.list(),
+    failuresByCode: failures.list(),
     requestsEnded: ended,
   };
 }

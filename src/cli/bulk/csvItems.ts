@@ -42,7 +42,7 @@ const REASONS: Record<string, string> = {
  * item being read (`advance`); only the chunks from there on are kept.
  */
 class LineIndex {
-  private chunks: Array<{ start: number; bytes: Buffer }> = [];
+  private chunks: { start: number; bytes: Buffer }[] = [];
   private from = 0;
   private newlines = 0;
 

@@ -270,7 +270,7 @@ export async function runBulk(options: BulkOptions): Promise<BulkResult> {
     }
     if (chunk.length > 0 && !failure) send(chunk);
     await Promise.all(inFlight);
-    if (failure) throw failure;
+    if (failure) throw failure instanceof Error ? failure : new Error('a bulk worker failed', { cause: failure });
   } catch (err) {
     await items.return(undefined);
     // Batches already sent are written (in order) before the run stops, so the checkpoint is exact.
