@@ -18,7 +18,10 @@ import { createService, loadConfigured } from './service.js';
 export async function serve(): Promise<void> {
   const settings = readSettings();
   const logger = createLogger(settings.logLevel);
-  if (settings.workers > 1 && cluster.isPrimary) return runPrimary(settings, logger);
+  if (settings.workers > 1 && cluster.isPrimary) {
+    runPrimary(settings, logger);
+    return;
+  }
   return runInstance(settings, logger);
 }
 

@@ -86,7 +86,7 @@ export function bulkCommand(): Command {
         const apiKey = process.env.SECTOKEN_API_KEY;
         if (!apiKey) throw new BulkError('SECTOKEN_API_KEY is not set: the API key of a service client of the sector');
         const delimiter = delimiterOf(opts.delimiter);
-        const tty = process.stderr.isTTY === true;
+        const tty = process.stderr.isTTY;
         // Without a terminal, a line every 5 s: a short run prints only its result.
         let lastLine = Date.now();
         let rowsDone = 0;

@@ -150,6 +150,30 @@ describe('sectoken bulk reads a spreadsheet export', () => {
     expect(readFileSync(out, 'utf8')).toBe(`recordId,name,nationalId,token,error\nR1,Roe,${id(1)},${token(id(1))},\n`);
   });
 
+  it('when a quote is never closed in a large file, then the run stops at 1 MiB naming the line, and after the line is fixed --resume completes the output of the fixed file', () => {
+    const input = join(dir, 'runaway.csv');
+    const lines = ['recordId,name,nationalId'];
+    for (let i = 0; i < 60_000; i++) lines.push(`R${i},${i === 12 ? '"Doe' : 'Doe'},${id(i)}`);
+    writeFileSync(input, lines.join('\n') + '\n');
+    const out = join(dir, 'runaway-tokens.csv');
+    const args = bulk(server.url, input, out, ['--batch-size', '5']);
+    const stopped = runCli(args, BULK_ENV);
+    expect(stopped.status).toBe(1);
+    expect(oneLine(stopped.stderr)).toBe(
+      `sectoken: cannot read input ${input} past line 14: the row there runs over 1 MiB (a quote never closed?): fix that line; 10 rows are done in ${out}: fix that and rerun the same command with --resume to continue`,
+    );
+    writeFileSync(input, readFileSync(input, 'utf8').replace('"Doe', 'Doe'));
+    // Resumed in batches of the service's size (the batch size is no part of the checkpoint).
+    const resumed = runCli([...bulk(server.url, input, out), '--resume'], BULK_ENV);
+    expect(resumed.status).toBe(0);
+    expect(resumed.stderr.trim().split('\n').pop()).toMatch(
+      /^bulk: done, 60000 rows \(60000 tokens, .*resumed after row 10\)/,
+    );
+    const fresh = join(dir, 'runaway-fixed-tokens.csv');
+    expect(runCli(bulk(server.url, input, fresh), BULK_ENV).status).toBe(0);
+    expect(readFileSync(out, 'utf8')).toBe(readFileSync(fresh, 'utf8'));
+  }, 60_000);
+
   it('when the header row is not valid CSV, then one line naming its line, and nothing written', () => {
     const input = join(dir, 'bad-header.csv');
     writeFileSync(input, `recordId,"na"me,nationalId\nR1,Roe,${id(1)}\n`);

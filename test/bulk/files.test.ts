@@ -4,6 +4,7 @@
  * command just runs. A server that answers errors is a real HTTP server of the test's own.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -142,6 +143,38 @@ describe('sectoken bulk: file mistakes', () => {
     expect(readFileSync(out, 'utf8')).toBe(done);
   });
 
+  it('when resumed from another input, then one line saying so and the output is untouched; from the same input it completes', () => {
+    const work = mkdtempSync(join(dir, 'other-input-'));
+    const out = join(work, 'tokens.csv');
+    const header = 'recordId,nationalId,token,error\n';
+    writeFileSync(out, header);
+    // The checkpoint of a run interrupted after its header, fingerprinting the part of the input done.
+    const done = 'recordId,nationalId\n'.length;
+    const sha256 = createHash('sha256').update(readFileSync(input).subarray(0, done)).digest('hex');
+    writeFileSync(
+      `${out}.progress`,
+      JSON.stringify({
+        rows: 0,
+        bytes: header.length,
+        tokens: 0,
+        errors: 0,
+        malformed: 0,
+        malformedLines: [],
+        inputBytes: done,
+        made: { delimiter: ',', column: 2, header: true },
+        inputHead: { bytes: done, sha256 },
+      }),
+    );
+    const other = join(work, 'other.csv');
+    writeFileSync(other, `personId,nationalId\nP1,${unrankNationalId(3)}\n`);
+    expect(refusal(runCli(bulk(server.url, other, out, ['--resume']), BULK_ENV))).toBe(
+      `${other} is not the input ${out} was started from (its first rows differ): resume with the same --in, or start a new --out`,
+    );
+    expect(readFileSync(out, 'utf8')).toBe(header);
+    const resumed = runCli(bulk(server.url, input, out, ['--resume']), BULK_ENV);
+    expect([resumed.status, resumed.stderr]).toEqual([0, expect.stringMatching(/^bulk: done, 2 rows \(2 tokens/)]);
+  });
+
   it('when resumed with another delimiter, then one line saying to use the same options, and the output is untouched', () => {
     const work = mkdtempSync(join(dir, 'other-options-'));
     const out = join(work, 'tokens.csv');
@@ -158,7 +191,7 @@ describe('sectoken bulk: file mistakes', () => {
         malformed: 0,
         malformedLines: [],
         inputBytes: 0,
-        made: { delimiter: ';', column: 2, header: true, inputSize: readFileSync(input).length },
+        made: { delimiter: ';', column: 2, header: true },
       }),
     );
     expect(refusal(runCli(bulk(server.url, input, out, ['--resume']), BULK_ENV))).toBe(

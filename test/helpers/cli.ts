@@ -42,8 +42,8 @@ export async function startServer(
     env: cleanEnv({ PORT: '0', HOST: '127.0.0.1', SECTOKEN_AUDIT_DIR: auditDir, ...env }),
   });
   let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 15_000);
     const poll = setInterval(() => {

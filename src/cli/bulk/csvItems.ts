@@ -20,6 +20,11 @@ export type CsvItem =
   | { kind: 'malformed'; firstLine: number; lastLine: number; reason: string; endOffset: number };
 
 export const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+/**
+ * No row of a register is this long: one is a quote never closed, swallowing the rest of the file
+ * (which csv-parse would hold in memory) and is refused there, naming its line.
+ */
+export const MAX_ROW_BYTES = 1024 * 1024;
 const LF = 0x0a;
 const CR = 0x0d;
 
@@ -37,7 +42,7 @@ const REASONS: Record<string, string> = {
  * item being read (`advance`); only the chunks from there on are kept.
  */
 class LineIndex {
-  private chunks: Array<{ start: number; bytes: Buffer }> = [];
+  private chunks: { start: number; bytes: Buffer }[] = [];
   private from = 0;
   private newlines = 0;
 
@@ -164,6 +169,13 @@ export async function* csvItems(path: string, delimiter: string): AsyncGenerator
       end += (read as Buffer).length;
       await fed(chunk);
       yield* queue.splice(0);
+      if (end - itemStart > MAX_ROW_BYTES) {
+        let first = itemStart;
+        while (lines.isBreak(first)) first++;
+        throw new BulkError(
+          `cannot read input ${path} past line ${lines.lineAt(first)}: the row there runs over ${MAX_ROW_BYTES / 2 ** 20} MiB (a quote never closed?): fix that line`,
+        );
+      }
     }
     await new Promise<void>((resolve, reject) => {
       parser.once('error', reject);

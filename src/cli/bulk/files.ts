@@ -48,6 +48,7 @@ export function checkOutput(
   output: string,
   resume: boolean,
   made: Checkpoint['made'],
+  input: string,
 ): { fresh: true } | { fresh: false; done: Checkpoint } {
   const progress = checkpointPath(output);
   const dir = dirname(resolve(output));
@@ -80,5 +81,5 @@ export function checkOutput(
     throw new BulkError(`${output} exists but ${progress} does not: the run was complete, nothing to resume`);
   if (!outputExists)
     throw new BulkError(`${progress} exists but ${output} does not: remove ${progress} and run again without --resume`);
-  return { fresh: false, done: readCheckpoint(output, made) };
+  return { fresh: false, done: readCheckpoint(output, made, input) };
 }

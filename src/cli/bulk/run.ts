@@ -8,7 +8,7 @@
  * checkpoint.
  */
 import { closeSync, fsyncSync, ftruncateSync, openSync, rmSync, writeSync } from 'node:fs';
-import { saveCheckpoint, removeCheckpoint, checkpointPath, type Checkpoint } from './checkpoint.js';
+import { saveCheckpoint, removeCheckpoint, checkpointPath, inputHead, type Checkpoint } from './checkpoint.js';
 import { checkFirstRow } from './columns.js';
 import { csvItems, UTF8_BOM, type CsvItem } from './csvItems.js';
 import { csvRow } from './csvRow.js';
@@ -69,9 +69,8 @@ export async function runBulk(options: BulkOptions): Promise<BulkResult> {
     delimiter: options.delimiter,
     column: options.column,
     header: options.header,
-    inputSize: inputFile.size,
   };
-  const start = checkOutput(options.output, options.resume, made);
+  const start = checkOutput(options.output, options.resume, made, options.input);
   const items = csvItems(options.input, options.delimiter);
 
   // The first record fixes the width: the token and error are the two columns after it, in every row.
@@ -104,7 +103,17 @@ export async function runBulk(options: BulkOptions): Promise<BulkResult> {
   const { batchSize, concurrency } = pacing;
 
   const done: Checkpoint = start.fresh
-    ? { rows: 0, bytes: 0, tokens: 0, errors: 0, malformed: 0, malformedLines: [], inputBytes: 0, made }
+    ? {
+        rows: 0,
+        bytes: 0,
+        tokens: 0,
+        errors: 0,
+        malformed: 0,
+        malformedLines: [],
+        inputBytes: 0,
+        made,
+        inputHead: { bytes: 0, sha256: '' },
+      }
     : start.done;
   const out = openSync(options.output, start.fresh ? 'w' : 'r+', 0o600);
   const state: Checkpoint = { ...done, malformedLines: [...done.malformedLines] };
@@ -176,6 +185,7 @@ export async function runBulk(options: BulkOptions): Promise<BulkResult> {
     fsyncSync(out);
     state.rows += chunk.length;
     state.inputBytes = chunk[chunk.length - 1]!.endOffset;
+    state.inputHead = inputHead(options.input, state.inputBytes, state.inputHead);
     saveCheckpoint(options.output, state);
     options.onProgress?.({
       rows: state.rows,
@@ -260,9 +270,11 @@ export async function runBulk(options: BulkOptions): Promise<BulkResult> {
     }
     if (chunk.length > 0 && !failure) send(chunk);
     await Promise.all(inFlight);
-    if (failure) throw failure;
+    if (failure) throw failure instanceof Error ? failure : new Error('a bulk worker failed', { cause: failure });
   } catch (err) {
     await items.return(undefined);
+    // Batches already sent are written (in order) before the run stops, so the checkpoint is exact.
+    await Promise.allSettled([...inFlight]);
     if (err instanceof BulkError) return finish(err);
     closeSync(out);
     throw err;

@@ -21,7 +21,7 @@ export interface ServiceOptions {
 
 /** Why a request never reached the service, in words ("connection refused to URL"). */
 function networkReason(err: unknown, url: string): { reason: string; unreachable: boolean } {
-  const cause = (err as { cause?: { code?: string; errors?: Array<{ code?: string }> } }).cause;
+  const cause = (err as { cause?: { code?: string; errors?: { code?: string }[] } }).cause;
   const code = cause?.code ?? cause?.errors?.[0]?.code;
   switch (code) {
     case 'ECONNREFUSED':
@@ -88,8 +88,7 @@ export function serviceTokenizer(options: ServiceOptions): BatchTokenizer {
       throw unreachable(err);
     }
     const body = (await res.json().catch(() => undefined)) as
-      | { limits?: { batchSize?: unknown; identities?: Array<{ points?: unknown }> }; error?: { code?: string } }
-      | undefined;
+      { limits?: { batchSize?: unknown; identities?: { points?: unknown }[] }; error?: { code?: string } } | undefined;
     if (res.status === 401 || res.status === 403 || res.status === 404)
       throw refusal(res.status, body?.error?.code, options, 'GET /v1/me');
     if (res.status >= 500)
