@@ -40,7 +40,7 @@ export async function blindBench(repeats: number, elements = 1000): Promise<Blin
   if (theirs.evaluated.some((e, i) => Buffer.compare(e, ours.evaluated[i]!) !== 0))
     throw new Error('bench: noble and this service evaluate differently');
 
-  const cases: Array<{ name: string; run: () => void }> = [
+  const cases: { name: string; run: () => void }[] = [
     {
       name: `@noble/curves voprf.blindEvaluateBatch(${elements})`,
       run: () => noble.blindEvaluateBatch(key.secretKey, key.publicKey, blinded),

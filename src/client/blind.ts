@@ -74,7 +74,10 @@ async function call(
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
   } catch (err) {
-    throw new BlindClientError(`cannot reach ${options.url}: ${(err as Error).cause ?? (err as Error).message}`);
+    const cause = (err as { cause?: { code?: unknown } }).cause?.code;
+    throw new BlindClientError(
+      `cannot reach ${options.url}: ${typeof cause === 'string' ? cause : (err as Error).message}`,
+    );
   }
   const answer = (await response.json().catch(() => undefined)) as
     { error?: { code?: string; message?: string } } | undefined;
@@ -92,7 +95,7 @@ async function call(
 export async function fetchSectorKeys(options: BlindClientOptions): Promise<SectorKeys> {
   const answer = (await call(options, 'GET', `/v1/blind/keys/${encodeURIComponent(options.sector)}`)) as {
     format: { alphabet: AlphabetName; length: number; checkCharacter: boolean; versionCharacters: 1 | 2 };
-    keys: Array<{ keyVersion: number; publicKey: string }>;
+    keys: { keyVersion: number; publicKey: string }[];
   };
   const keys = new Map(answer.keys.map((k) => [k.keyVersion, fromB64(k.publicKey)] as const));
   for (const [version, pinned] of Object.entries(options.publicKeys ?? {})) {
@@ -124,8 +127,8 @@ export async function blindBatch(
   sector: SectorKeys,
   nationalIds: readonly string[],
 ): Promise<BlindResult[]> {
-  const results: BlindResult[] = new Array(nationalIds.length);
-  const valid: Array<{ index: number; input: Uint8Array }> = [];
+  const results = new Array<BlindResult>(nationalIds.length);
+  const valid: { index: number; input: Uint8Array }[] = [];
   nationalIds.forEach((id, index) => {
     try {
       valid.push({ index, input: blindInput(canonicalNationalId(id)) });

@@ -6,7 +6,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { devKeyring } from '../helpers/devKeyring.js';
@@ -107,7 +107,7 @@ describe('sectoken blind-token and the blind-client export', () => {
 
   it("refuses, in one line, answers whose proof does not verify (the service's elements swapped)", async () => {
     // A man in the middle: passes everything on, but swaps the first two evaluated elements.
-    const proxy: Server = createServer(async (req, res) => {
+    const relay = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
       const chunks: Buffer[] = [];
       for await (const chunk of req) chunks.push(chunk as Buffer);
       const upstream = await fetch(`${server.url}${req.url}`, {
@@ -118,7 +118,8 @@ describe('sectoken blind-token and the blind-client export', () => {
       const body = (await upstream.json()) as { evaluatedElements?: string[] };
       if (body.evaluatedElements) body.evaluatedElements = [body.evaluatedElements[1]!, body.evaluatedElements[0]!];
       res.writeHead(upstream.status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-    });
+    };
+    const proxy: Server = createServer((req, res) => void relay(req, res));
     await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
     const { port } = proxy.address() as { port: number };
     try {

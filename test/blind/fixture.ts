@@ -7,7 +7,7 @@ export function blindConfig(
   rateLimits: Record<string, unknown> = { defaults: {}, clients: {} },
 ): Record<string, unknown> {
   const config = devConfig() as {
-    clients: Array<{ id: string; sectors: string[] }>;
+    clients: { id: string; sectors: string[] }[];
     legalBases: unknown[];
   } & Record<string, unknown>;
   const clients = config.clients.map((c) =>

@@ -23,8 +23,10 @@ it('reproduces RFC 9497 A.1.2 and test/vectors/blind.json', () => {
 it('refuses a vector file with one token changed, naming it', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sectoken-blind-ref-'));
   try {
-    const vectors = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'test', 'vectors', 'blind.json'), 'utf8'));
-    const person = vectors.versions[1].people[2];
+    const vectors = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'test', 'vectors', 'blind.json'), 'utf8')) as {
+      versions: { people: { nationalId: string; token: string }[] }[];
+    };
+    const person = vectors.versions[1]!.people[2]!;
     person.token = person.token.slice(0, 5) + (person.token[5] === '0' ? '1' : '0') + person.token.slice(6);
     writeFileSync(join(dir, 'blind.json'), JSON.stringify(vectors));
     const result = run(join(dir, 'blind.json'));

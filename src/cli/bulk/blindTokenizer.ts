@@ -31,9 +31,11 @@ export function blindTokenizer(options: ServiceOptions & { publicKeys: Record<nu
       return limits;
     },
     async tokenize(nationalIds): Promise<RowResult[]> {
+      const keys = sector;
+      if (!keys) throw new Error('bulk --blind: tokenize before connect');
       for (let attempt = 0; ; attempt++) {
         try {
-          return (await blindBatch(client, sector!, nationalIds)).map((r) =>
+          return (await blindBatch(client, keys, nationalIds)).map((r) =>
             'token' in r ? { token: r.token } : { error: r.error },
           );
         } catch (err) {

@@ -24,7 +24,10 @@ export class BlindError extends Error {
 const concat = (...parts: Uint8Array[]): Uint8Array => {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
-  for (const p of parts) (out.set(p, at), (at += p.length));
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
   return out;
 };
 const i2osp2 = (n: number): Uint8Array => new Uint8Array([n >>> 8, n & 0xff]);
@@ -127,9 +130,9 @@ export function blindEvaluateBatch(
   const weights = compositeWeights(key.publicKey, blinded, evaluated);
   const m = weightedSum(weights, blinded);
   const z = m && g.multiply(key.secretKey, m);
-  if (!m || !z) throw new BlindError('element', 'the batch combines to the identity element');
+  const t3 = m && g.multiply(proofNonce, m);
+  if (!m || !z || !t3) throw new BlindError('element', 'the batch combines to the identity element');
   const t2 = g.multiplyBase(proofNonce);
-  const t3 = g.multiply(proofNonce, m)!;
   const c = challenge(key.publicKey, m, z, t2, t3);
   const s = g.scalarSub(proofNonce, g.scalarMul(c, key.secretKey));
   return { evaluated, proof: concat(c, s) };
@@ -176,7 +179,7 @@ export function blind(input: Uint8Array, blindScalar: Uint8Array = g.randomScala
  * evaluation and hashes it with its input. A proof that fails is BlindError 'proof'.
  */
 export function finalizeBatch(
-  items: ReadonlyArray<{ input: Uint8Array; blind: Uint8Array; blinded: Uint8Array; evaluated: Uint8Array }>,
+  items: readonly { input: Uint8Array; blind: Uint8Array; blinded: Uint8Array; evaluated: Uint8Array }[],
   publicKey: Uint8Array,
   proof: Uint8Array,
 ): Uint8Array[] {
