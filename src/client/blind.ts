@@ -26,6 +26,8 @@ export class BlindClientError extends Error {
     message: string,
     /** The service's error code, when it refused. */
     readonly code?: string,
+    /** Sending the same batch again may succeed: a dropped connection, a 429 or a 5xx. */
+    readonly retryable = false,
   ) {
     super(message);
   }
@@ -77,6 +79,8 @@ async function call(
     const cause = (err as { cause?: { code?: unknown } }).cause?.code;
     throw new BlindClientError(
       `cannot reach ${options.url}: ${typeof cause === 'string' ? cause : (err as Error).message}`,
+      undefined,
+      true,
     );
   }
   const answer = (await response.json().catch(() => undefined)) as
@@ -86,6 +90,7 @@ async function call(
     throw new BlindClientError(
       `the service refused (${response.status} ${error?.code ?? 'no code'}): ${error?.message ?? 'no message'}`,
       error?.code,
+      response.status === 429 || response.status >= 500,
     );
   }
   return answer;

@@ -3,13 +3,15 @@
  * library, against a `sectoken serve` process. Its tokens are the ones the library gets for the
  * same people, and the ones a regulator's translation into the sector computes on the server.
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { blindTokens } from '../../src/client/blind.js';
 import { NATIONAL_ID_COUNT, unrankNationalId } from '../../src/derivation/nationalId.js';
 import { devKeyring } from '../helpers/devKeyring.js';
-import { runCli, startServer, stopServer } from '../helpers/cli.js';
+import { CLI, runCli, startServer, stopServer } from '../helpers/cli.js';
 import { BLIND_BASIS, blindConfig } from './fixture.js';
 
 const PEOPLE = Array.from({ length: 1200 }, (_, i) => unrankNationalId((i * 649_999_351 + 11) % NATIONAL_ID_COUNT));
@@ -92,4 +94,65 @@ it('bulk without --blind on a blind sector says, in one line, to add it', () => 
   expect(run.status).toBe(1);
   expect(run.stderr.trim().split('\n')).toHaveLength(1);
   expect(run.stderr).toContain('add --blind');
+});
+
+it('bulk --blind sends a batch again after a 503 or a dropped connection, blinded afresh', async () => {
+  // In front of the service: the first evaluation answered 503, the second connection dropped.
+  let evaluations = 0;
+  const relay = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    if (req.url === '/v1/blind/evaluate' && ++evaluations <= 2) {
+      if (evaluations === 1) res.writeHead(503, { 'content-type': 'application/json' }).end('{}');
+      else req.socket.destroy();
+      return;
+    }
+    const upstream = await fetch(`${server.url}${req.url}`, {
+      method: req.method ?? 'GET',
+      headers: { authorization: req.headers.authorization ?? '', 'content-type': 'application/json' },
+      ...(req.method === 'POST' ? { body: Buffer.concat(chunks) } : {}),
+    });
+    res.writeHead(upstream.status, { 'content-type': 'application/json' }).end(await upstream.text());
+  };
+  const proxy = createServer((req, res) => void relay(req, res));
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  const { port } = proxy.address() as { port: number };
+  try {
+    const input = join(dir, 'retry.csv');
+    writeFileSync(input, PEOPLE.slice(0, 5).join('\n') + '\n');
+    const output = join(dir, 'retry-out.csv');
+    const args = [
+      'bulk',
+      '--blind',
+      '--url',
+      `http://127.0.0.1:${port}`,
+      '--sector',
+      'civil',
+      '--in',
+      input,
+      '--out',
+      output,
+    ];
+    const done = await new Promise<{ status: number | null; stderr: string }>((resolve) => {
+      // Asynchronous: the proxy runs in this process.
+      const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH, ...registry } });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.on('exit', (status) => resolve({ status, stderr }));
+    });
+    expect(done.stderr).toContain('2 retries');
+    expect(done.status).toBe(0);
+    expect(evaluations).toBe(3);
+    const tokens = readFileSync(output, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => line.split(',')[1]);
+    const library = await blindTokens(
+      { url: server.url, apiKey: registry.SECTOKEN_API_KEY, sector: 'civil' },
+      PEOPLE.slice(0, 5),
+    );
+    expect(tokens).toEqual(library.map((r) => (r as { token: string }).token));
+  } finally {
+    await new Promise((resolve) => proxy.close(resolve));
+  }
 });

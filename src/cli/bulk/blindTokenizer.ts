@@ -3,7 +3,7 @@
  * (src/client/blind.ts): each batch is blinded here, evaluated by POST /v1/blind/evaluate, its
  * proof checked and its tokens rendered here, so the service sees none of the national IDs and
  * none of the tokens. Pacing comes from the client's limits as for the plain run (GET /v1/me,
- * serviceTokenizer's connect); a 429 waits as Retry-After would, a proof that does not verify stops
+ * serviceTokenizer's connect); a dropped connection, a 429 or a 5xx is retried with backoff, a proof that does not verify stops
  * the run in one line.
  */
 import { BlindClientError, blindBatch, fetchSectorKeys, type SectorKeys } from '../../client/blind.js';
@@ -39,7 +39,8 @@ export function blindTokenizer(options: ServiceOptions & { publicKeys: Record<nu
             'token' in r ? { token: r.token } : { error: r.error },
           );
         } catch (err) {
-          const again = err instanceof BlindClientError && (err.code === 'rate_limited' || err.code === 'internal');
+          // A dropped connection, a 429 or a 5xx: the batch is blinded afresh and sent again.
+          const again = err instanceof BlindClientError && err.retryable;
           if (!again || attempt >= options.maxRetries) oneLine(err);
           retries += 1;
           await sleep(Math.min(30_000, 250 * 2 ** attempt));
