@@ -10,14 +10,14 @@
  *   domain       requests/ audit/ access/
  *   settings     config/
  *   pure         derivation/ → keys/ → crypto/
- *   ground       errors.ts log.ts metrics.ts
+ *   ground       errors.ts log.ts metrics.ts fileReason.ts
  */
 /** The API contract and what it imports: node-free, since the console's type check reads them (console/src/api.ts). */
 const NODE_FREE =
   '^src/(http/(contract|schemas|freeText)|audit/acts|requests/states|config/names|access/actions|errors)\\.ts$';
 
 const LAYERS = [
-  ['ground', '^src/(errors|log|metrics)\\.ts$'],
+  ['ground', '^src/(errors|log|metrics|fileReason)\\.ts$'],
   ['crypto', '^src/crypto/'],
   ['keys', '^src/keys/'],
   ['derivation', '^src/derivation/'],

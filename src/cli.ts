@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** The `sectoken` command line: serve, keys, clients, audit, bulk. Mistakes print one line and exit 1. */
+/** The `sectoken` command line: serve, config, keys, clients, audit, bulk. Mistakes print one line and exit 1. */
 import { Command } from 'commander';
 import { AuditStartError } from './audit/startError.js';
 import { ConfigError } from './config/schema.js';
@@ -8,6 +8,7 @@ import { auditCommand } from './cli/audit.js';
 import { bulkCommand } from './cli/bulk.js';
 import { BulkError } from './cli/bulk/run.js';
 import { clientsCommand } from './cli/clients.js';
+import { configCommand } from './cli/config.js';
 import { CliError } from './cli/errors.js';
 import { keysCommand } from './cli/keys.js';
 import { SETTINGS_DOC } from './config/env.js';
@@ -28,6 +29,7 @@ program
     '\nEnvironment:\n' + SETTINGS_DOC.map((s) => `  ${s.env.padEnd(18)} ${s.doc} (default: ${s.fallback})`).join('\n'),
   )
   .action(serve);
+program.addCommand(configCommand());
 program.addCommand(keysCommand());
 program.addCommand(clientsCommand());
 program.addCommand(auditCommand());

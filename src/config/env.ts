@@ -10,6 +10,8 @@ import { ConfigError } from './schema.js';
 
 /** The repository (or installed package) root, where the development files live. */
 export const PACKAGE_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** The tracked development sample configuration, whose API keys are published. */
+export const DEV_CONFIG_PATH = join(PACKAGE_ROOT, 'config', 'sectoken.dev.json');
 
 export interface Settings {
   production: boolean;
@@ -114,7 +116,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     throw new ConfigError('PORT must be an integer in [0, 65535]');
   const logLevel = env.LOG_LEVEL ?? 'info';
   if (!LOG_LEVELS.has(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${[...LOG_LEVELS].join(', ')}`);
-  const devConfigPath = join(PACKAGE_ROOT, 'config', 'sectoken.dev.json');
+  const devConfigPath = DEV_CONFIG_PATH;
   const configPath = env.SECTOKEN_CONFIG || (production ? undefined : devConfigPath);
   if (!configPath)
     throw new ConfigError(
