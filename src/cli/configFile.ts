@@ -6,7 +6,7 @@
  */
 import { chmodSync, chownSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { ConfigError, parseConfig, readConfigJson } from '../config/schema.js';
-import { CliError } from './errors.js';
+import { CliError, fileReason } from './errors.js';
 
 export type RawConfig = { clients?: unknown[] } & Record<string, unknown>;
 
@@ -35,6 +35,6 @@ export function rewriteConfig(path: string, raw: RawConfig): void {
       throw new CliError(
         `cannot keep the owner of ${path} (uid ${uid}, gid ${gid}): run the command as that user (or as root)`,
       );
-    throw new CliError(`cannot rewrite ${path}: ${code ?? String(err)}`);
+    throw new CliError(`cannot rewrite ${path}: ${fileReason(err)}`);
   }
 }
