@@ -122,6 +122,12 @@ async function runInstance(settings: Settings, logger: Logger): Promise<void> {
             `HOST ${settings.host} is not an address of this machine: set HOST to one (127.0.0.1, 0.0.0.0)`,
           ),
         );
+      else if (err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN')
+        reject(
+          new ConfigError(
+            `HOST ${settings.host} is not a name this machine can resolve: set HOST to an address (127.0.0.1, 0.0.0.0, ::) or a name it resolves`,
+          ),
+        );
       else reject(err);
     });
   });

@@ -44,7 +44,11 @@ export const SETTINGS_DOC: ReadonlyArray<{ env: string; doc: string; fallback: s
     doc: '`production` enforces a real keyring, KEK and configuration; `development` and `test` do not; any other value is refused',
     fallback: 'development',
   },
-  { env: 'PORT', doc: 'TCP port to listen on', fallback: '8080' },
+  {
+    env: 'PORT',
+    doc: 'TCP port to listen on (0: any free port); empty counts as unset, as for every setting here',
+    fallback: '8080',
+  },
   { env: 'HOST', doc: 'address to bind', fallback: '127.0.0.1 (the container image sets 0.0.0.0)' },
   {
     env: 'SECTOKEN_CONFIG',
@@ -111,10 +115,15 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     );
   }
   const production = env.NODE_ENV === 'production';
-  const port = Number(env.PORT ?? 8080);
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new ConfigError('PORT must be an integer in [0, 65535]');
-  const logLevel = env.LOG_LEVEL ?? 'info';
+  // An empty setting counts as unset (`PORT=` in a unit file or a compose file means "not given"),
+  // never as 0: `Number('')` is 0, which would listen on a random port.
+  const portText = env.PORT?.trim() || '8080';
+  const port = /^\d{1,5}$/.test(portText) ? Number(portText) : Number.NaN;
+  if (!(port >= 0 && port <= 65535))
+    throw new ConfigError(
+      `PORT must be a whole number in [0, 65535] (0: any free port), not ${JSON.stringify(portText.slice(0, 20))}`,
+    );
+  const logLevel = env.LOG_LEVEL || 'info';
   if (!LOG_LEVELS.has(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${[...LOG_LEVELS].join(', ')}`);
   const devConfigPath = DEV_CONFIG_PATH;
   const configPath = env.SECTOKEN_CONFIG || (production ? undefined : devConfigPath);
@@ -137,10 +146,10 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     : undefined;
   if (clusterNodes?.some((n) => !/^[A-Za-z0-9.-]+:\d{1,5}$/.test(n)))
     throw new ConfigError('REDIS_CLUSTER_NODES must be comma-separated host:port');
-  const commandTimeoutMs = Number(env.REDIS_COMMAND_TIMEOUT_MS ?? 50);
+  const commandTimeoutMs = Number(env.REDIS_COMMAND_TIMEOUT_MS || 50);
   if (!Number.isInteger(commandTimeoutMs) || commandTimeoutMs < 1 || commandTimeoutMs > 10_000)
     throw new ConfigError('REDIS_COMMAND_TIMEOUT_MS must be an integer in [1, 10000]');
-  const prefix = env.SECTOKEN_REDIS_PREFIX ?? 'sectoken:';
+  const prefix = env.SECTOKEN_REDIS_PREFIX || 'sectoken:';
   // No braces: the service places its own {req} hash tag, which a brace in the prefix would break.
   if (!/^[A-Za-z0-9:._-]{1,64}$/.test(prefix))
     throw new ConfigError('SECTOKEN_REDIS_PREFIX must be 1–64 of A–Z a–z 0–9 : . _ -');
@@ -149,7 +158,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const workers = Number(env.SECTOKEN_WORKERS || (production && withRedis ? availableParallelism() : 1));
   if (!Number.isInteger(workers) || workers < 1 || workers > 256)
     throw new ConfigError('SECTOKEN_WORKERS must be an integer in [1, 256]');
-  const auditMinFreeMb = Number(env.SECTOKEN_AUDIT_MIN_FREE_MB ?? 64);
+  const auditMinFreeMb = Number(env.SECTOKEN_AUDIT_MIN_FREE_MB || 64);
   if (!Number.isInteger(auditMinFreeMb) || auditMinFreeMb < 0 || auditMinFreeMb > 1_048_576)
     throw new ConfigError('SECTOKEN_AUDIT_MIN_FREE_MB must be an integer in [0, 1048576]');
   const keyringPath =

@@ -138,7 +138,7 @@ export function loadKeyring(settings: KeyringSettings, terms: KeyringTerms): Loa
   }
   if (keyring.development && (settings.production || !terms.developmentConfig)) {
     throw new KeyringError(
-      `${settings.keyringPath} is a development keyring, and ${terms.configPath} is not the development sample: it needs a keyring made with \`sectoken keys init\``,
+      `${settings.keyringPath} is a development keyring, and ${settings.production ? 'production' : `${terms.configPath} (not a development configuration)`} needs a keyring made with \`sectoken keys init\``,
     );
   }
   const fingerprint = checkPin(settings, terms, keyring);
