@@ -15,7 +15,13 @@ export function isAllowed(principal: Principal, action: Action, sectors: readonl
 }
 
 export function authorize(principal: Principal, action: Action, sectors: readonly string[] = []): void {
-  if (!isAllowed(principal, action, sectors)) {
-    throw new SectokenError('forbidden', 'this client may not do that in that sector');
-  }
+  if (isAllowed(principal, action, sectors)) return;
+  const rule = RULES[action];
+  // Say which of the two failed: the role (metrics, the audit: no sector involved) or the scope.
+  if (!rule.roles.includes(principal.role))
+    throw new SectokenError(
+      'forbidden',
+      `a client of role ${principal.role} may not do that: it takes the role ${rule.roles.join(' or ')}`,
+    );
+  throw new SectokenError('forbidden', 'this client may not do that in that sector');
 }

@@ -17,7 +17,8 @@ import { refuseIfOverdue } from './expire.js';
 import type { Stored } from './readStored.js';
 import { translateToken, type Translated } from './translate.js';
 
-export type Released = { requestId: string; status: 'released'; auditId: string } & (
+/** `state`, as in every view of a request; `status` kept as the deprecated name of the same (the first API's). */
+export type Released = { requestId: string; state: 'released'; status: 'released'; auditId: string } & (
   { nationalId: string } | Translated
 );
 
@@ -50,7 +51,7 @@ export async function release(
   }
   // Recorded and answered; should the store fail here, the claim holds and nothing is released twice.
   await deps.requests.apply(requestId, 'confirm', deps.now()).catch(() => undefined);
-  return { requestId, status: 'released', auditId: answer.auditId, ...answer.value };
+  return { requestId, state: 'released', status: 'released', auditId: answer.auditId, ...answer.value };
 }
 
 function resultOf(deps: RegulatorDeps, request: ActRequest): { nationalId: string } | Translated {

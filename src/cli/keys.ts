@@ -10,6 +10,7 @@ import { devKekPath, openKeyringFile, readKek, requireKek, saveKeyring } from '.
 import { tokenFormat } from '../derivation/format.js';
 import { pinInConfiguration } from './pin.js';
 import { CliError } from './errors.js';
+import { oneWayRotation } from './oneWayRotation.js';
 
 /** Production needs SECTOKEN_KEK(_FILE); development falls back to the generated keys/dev.kek. */
 export function kekFor(settings: Settings): Uint8Array {
@@ -127,10 +128,14 @@ export function keysCommand(): Command {
     .command('rotate')
     .description('add a new key version to a sector and make it current; older versions still open')
     .requiredOption('--sector <id>', 'sector id')
-    .action((opts: { sector: string }) => {
+    .option('--confirm-new-tokens', 'rotate a one-way sector, whose every token then changes (see oneWayRotation)')
+    .action((opts: { sector: string; confirmNewTokens?: boolean }) => {
       updateKeyring((settings, keyring) => {
-        const { maxVersions } = tokenFormat(configuredSector(settings, opts.sector));
-        return `sector "${opts.sector}" now issues tokens under key version ${rotateSector(keyring, opts.sector, maxVersions)}`;
+        const sector = configuredSector(settings, opts.sector);
+        const warning = oneWayRotation(opts.sector, sector.policy, opts.confirmNewTokens === true);
+        const { maxVersions } = tokenFormat(sector);
+        const version = rotateSector(keyring, opts.sector, maxVersions);
+        return `${warning}sector "${opts.sector}" now issues tokens under key version ${version}`;
       });
     });
 

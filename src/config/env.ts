@@ -64,7 +64,8 @@ export const SETTINGS_DOC: ReadonlyArray<{ env: string; doc: string; fallback: s
   {
     env: 'SECTOKEN_KEK_FILE',
     doc: 'file holding the key-encryption key, instead of `SECTOKEN_KEK` (setting both is refused)',
-    fallback: 'development: `keys/dev.kek`',
+    fallback:
+      'none (the development sample at its default paths uses `dev.kek` beside its keyring, `keys/dev.kek`, made on its first start)',
   },
   {
     env: 'SECTOKEN_AUDIT_DIR',

@@ -62,11 +62,24 @@ describe('access rules', () => {
   it('authorize refuses with forbidden and says why, and lets an allowed act through', () => {
     expect(() => authorize(principal('service'), 'tokenize', ['health'])).not.toThrow();
     expect(() => authorize(principal('service'), 'tokenize', ['health', 'tax'])).not.toThrow();
-    for (const [p, action, sectors] of [
-      [principal('service'), 'tokenize', ['social']],
-      [principal('service'), 'tokenize', ['health', 'social']],
-      [principal('auditor'), 'tokenize', ['health']],
-      [principal('service'), 'read-audit', []],
+    const inScope = 'this client may not do that in that sector';
+    for (const [p, action, sectors, message] of [
+      [principal('service'), 'tokenize', ['social'], inScope],
+      [principal('service'), 'tokenize', ['health', 'social'], inScope],
+      // A wrong role is said as such: no sector is involved in reading the audit or the metrics.
+      [
+        principal('auditor'),
+        'tokenize',
+        ['health'],
+        'a client of role auditor may not do that: it takes the role service',
+      ],
+      [principal('service'), 'read-audit', [], 'a client of role service may not do that: it takes the role auditor'],
+      [
+        principal('auditor'),
+        'read-metrics',
+        [],
+        'a client of role auditor may not do that: it takes the role operator',
+      ],
     ] as const) {
       let thrown: unknown;
       try {
@@ -75,7 +88,7 @@ describe('access rules', () => {
         thrown = err;
       }
       expect(thrown).toBeInstanceOf(SectokenError);
-      expect(thrown).toMatchObject({ code: 'forbidden', message: 'this client may not do that in that sector' });
+      expect(thrown).toMatchObject({ code: 'forbidden', message });
     }
   });
 });
