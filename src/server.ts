@@ -9,6 +9,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { AddressInfo } from 'node:net';
 import { assertAuditDirWritable } from './audit/auditDir.js';
+import { requireNamedState } from './cli/productionState.js';
 import { readSettings, type Settings } from './config/env.js';
 import { createLogger, type Logger } from './log.js';
 import { ConfigError } from './config/schema.js';
@@ -17,6 +18,7 @@ import { createService, loadConfigured } from './service.js';
 
 export async function serve(): Promise<void> {
   const settings = readSettings();
+  requireNamedState(process.env, settings);
   const logger = createLogger(settings.logLevel);
   if (settings.workers > 1 && cluster.isPrimary) return runPrimary(settings, logger);
   return runInstance(settings, logger);

@@ -70,12 +70,12 @@ export const SETTINGS_DOC: ReadonlyArray<{ env: string; doc: string; fallback: s
   {
     env: 'SECTOKEN_AUDIT_DIR',
     doc: 'directory of the audit log, one chain (file) per instance',
-    fallback: '`audit/` in the package root',
+    fallback: 'development: `audit/` in the package root; production: required, outside the package',
   },
   {
     env: 'SECTOKEN_INSTANCE_ID',
     doc: "this instance's name in audit records (1–64 letters, digits, `.`, `_`, `-`); one process per instance and audit directory (a second one refuses to start)",
-    fallback: 'the host name',
+    fallback: 'development: the host name; production: required',
   },
   {
     env: 'SECTOKEN_AUDIT_MIN_FREE_MB',
