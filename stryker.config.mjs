@@ -2,7 +2,7 @@
  * Mutation testing (StrykerJS, `npm run mutate`; docs/MUTATION.md): not run by `npm test`. Each
  * folder is mutated against the tests that are meant to kill its mutants, and only those: with
  * coverageAnalysis 'perTest' each mutant then runs just the tests that reach it. Choose folders
- * with MUTATE=access,requests (default: all five); `--mutate src/x.ts:10-20` narrows further.
+ * with MUTATE=access,dualControl (default: all five); `--mutate src/x.ts:10-20` narrows further.
  * The jest config is jest.config.js with testMatch narrowed to the chosen files and without the
  * clean-clone check.
  */
@@ -18,7 +18,7 @@ const base = { ...jestConfig, globalSetup: null, globalTeardown: null };
  */
 export const TARGETS = {
   access: ['test/access/**/*.test.ts'],
-  requests: ['test/requests/**/*.test.ts', 'test/acts/requestLife.test.ts'],
+  dualControl: ['test/dualControl/**/*.test.ts', 'test/acts/requestLife.test.ts'],
   limits: ['test/limits/**/*.test.ts', 'test/redis/limits.test.ts', 'test/redis/limitsOutage.test.ts'],
   acts: ['test/acts/**/*.test.ts'],
   audit: ['auditReader', 'chain', 'lines', 'readVerified', 'recordLine', 'smallest', 'tokenForAudit', 'verifyWorkers']

@@ -14,9 +14,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { auditFiles, verifiedRecords } from '../src/audit/read.js';
-import { GENESIS, recordLine, sealRecord, type AuditAct, type AuditOutcome } from '../src/audit/record.js';
-import { auditStats } from '../src/audit/stats.js';
+import { auditFiles, verifiedRecords } from '../src/audit/reader/read.js';
+import { GENESIS, recordLine, sealRecord, type AuditAct, type AuditOutcome } from '../src/audit/chain/record.js';
+import { auditStats } from '../src/audit/reader/stats.js';
 import { PACKAGE_ROOT } from '../src/config/env.js';
 import { generateKeyring } from '../src/keys/keyring.js';
 import { saveKeyring } from '../src/keys/store.js';

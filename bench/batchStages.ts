@@ -18,8 +18,8 @@ import { generateKeyring } from '../src/keys/keyring.js';
 import { createRateLimits } from '../src/limits/rateLimits.js';
 import { createMetrics } from '../src/metrics.js';
 import { createTokenCache } from '../src/store/tokenCache.js';
-import { createDerivationQueue } from '../src/acts/derivationQueue.js';
-import { tokenizeBatchTokens, type TokenDeps } from '../src/acts/tokenize.js';
+import { createDerivationQueue } from '../src/acts/tokens/derivationQueue.js';
+import { tokenizeBatchTokens, type TokenDeps } from '../src/acts/tokens/tokenize.js';
 import { createTokenizer } from '../src/derivation/tokenizer.js';
 import { median, randomId } from './common.js';
 

@@ -24,7 +24,7 @@ import { generateKeyring } from '../src/keys/keyring.js';
 import { createMetrics } from '../src/metrics.js';
 import { connectRedis } from '../src/store/redis.js';
 import { createTokenCache } from '../src/store/tokenCache.js';
-import { createDerivationQueue } from '../src/acts/derivationQueue.js';
+import { createDerivationQueue } from '../src/acts/tokens/derivationQueue.js';
 import { canonicalNationalId } from '../src/derivation/nationalId.js';
 import { createTokenizer } from '../src/derivation/tokenizer.js';
 

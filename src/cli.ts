@@ -1,17 +1,13 @@
 #!/usr/bin/env node
 /** The `sectoken` command line: serve, config, keys, clients, audit, bulk. Mistakes print one line and exit 1. */
 import { Command } from 'commander';
-import { AuditStartError } from './audit/startError.js';
-import { ConfigError } from './config/schema.js';
-import { KeyringError } from './keys/keyring.js';
 import { auditCommand } from './cli/audit.js';
 import { bulkCommand } from './cli/bulk.js';
-import { BulkError } from './cli/bulk/run.js';
 import { clientsCommand } from './cli/clients.js';
 import { configCommand } from './cli/config.js';
-import { CliError } from './cli/errors.js';
 import { keysCommand } from './cli/keys.js';
 import { SETTINGS_DOC } from './config/env.js';
+import { OperatorError } from './errors.js';
 import { serve } from './server.js';
 import { VERSION } from './service.js';
 
@@ -38,13 +34,7 @@ program.addCommand(bulkCommand());
 try {
   await program.parseAsync();
 } catch (err) {
-  if (
-    err instanceof ConfigError ||
-    err instanceof KeyringError ||
-    err instanceof AuditStartError ||
-    err instanceof BulkError ||
-    err instanceof CliError
-  ) {
+  if (err instanceof OperatorError) {
     process.stderr.write(`sectoken: ${err.message}\n`);
     process.exit(1);
   }

@@ -62,6 +62,15 @@ export const ERROR_MEANINGS: Readonly<Record<ErrorCode, string>> = {
   internal: 'a bug; logged with the request id',
 };
 
+/**
+ * A mistake an operator can fix (a configuration, a keyring, an audit directory, a command's flags
+ * or files): the command line prints its message as one line and exits 1, never a stack. Every
+ * such error class extends this one, so src/cli.ts checks one class.
+ */
+export class OperatorError extends Error {
+  override name = 'OperatorError';
+}
+
 export class SectokenError extends Error {
   readonly code: ErrorCode;
   /** Seconds to wait, for rate_limited. */

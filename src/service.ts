@@ -15,14 +15,14 @@ import express, { type Express } from 'express';
 import { clientDirectory } from './access/apiKeys.js';
 import { hasPublishedKey } from './access/devKeys.js';
 import type { RegulatorDeps } from './acts/deps.js';
-import { createDerivationQueue } from './acts/derivationQueue.js';
-import { expireOverdue } from './acts/expire.js';
-import type { TokenDeps } from './acts/tokenize.js';
-import { auditReader } from './audit/auditReader.js';
-import { checkpointSigner } from './audit/checkpoint.js';
-import { auditDiskLow } from './audit/disk.js';
-import { openAuditLog, type AuditLog } from './audit/log.js';
-import { refusalRecorder, type RefusalRecorder } from './audit/refusals.js';
+import { createDerivationQueue } from './acts/tokens/derivationQueue.js';
+import { expireOverdue } from './acts/requests/expire.js';
+import type { TokenDeps } from './acts/tokens/tokenize.js';
+import { auditReader } from './audit/reader/auditReader.js';
+import { checkpointSigner } from './audit/chain/checkpoint.js';
+import { auditDiskLow } from './audit/writer/disk.js';
+import { openAuditLog, type AuditLog } from './audit/writer/log.js';
+import { refusalRecorder, type RefusalRecorder } from './audit/writer/refusals.js';
 import { DEV_CONFIG_PATH, PACKAGE_ROOT, type Settings } from './config/env.js';
 import { keyringTerms } from './config/keyringTerms.js';
 import { ConfigError, loadConfigFile, type Config } from './config/schema.js';
@@ -35,7 +35,7 @@ import { loadKeyring } from './keys/store.js';
 import { createRateLimits } from './limits/rateLimits.js';
 import type { Logger } from './log.js';
 import { createMetrics, type Metrics } from './metrics.js';
-import { memoryRequestStore } from './requests/requestStore.js';
+import { memoryRequestStore } from './dualControl/requestStore.js';
 import { connectRedis, type SharedRedis } from './store/redis.js';
 import { redisAddress, warnIfUnreachableAtStart } from './store/redisStart.js';
 import { redisRequestStore } from './store/redisRequests.js';
@@ -48,7 +48,7 @@ export interface Service {
   readonly config: Config;
   tokenizer: () => Tokenizer;
   audit: AuditLog;
-  /** Refusals of unauthenticated callers, aggregated per source and interval (src/audit/refusals.ts). */
+  /** Refusals of unauthenticated callers, aggregated per source and interval (src/audit/writer/refusals.ts). */
   refusals: RefusalRecorder;
   /** The regulators' use cases' deps under the configuration in force. */
   readonly regulators: RegulatorDeps;

@@ -27,8 +27,8 @@ export const UNIT = [
   'test/access/principalCache.test.ts',
   'test/access/rules.test.ts',
   'test/limits/windows.test.ts',
-  'test/requests/decider.test.ts',
-  'test/requests/lifeEdges.test.ts',
+  'test/dualControl/decider.test.ts',
+  'test/dualControl/lifeEdges.test.ts',
   'test/audit/recordLine.test.ts',
   'test/audit/smallest.test.ts',
   'test/acts/claimUndo.test.ts',
@@ -36,6 +36,7 @@ export const UNIT = [
   'test/config/schema.test.ts',
   'test/http/batchBody.test.ts',
   'test/console/stats.test.ts',
+  'test/console/pure/',
   'test/server/drain.test.ts',
   'test/suites.test.ts',
 ];

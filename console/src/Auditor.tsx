@@ -1,13 +1,14 @@
 /** The auditor's dashboard: chain verification, signed checkpoint, charts, and the record search. */
-import { useEffect, useState } from 'preact/hooks';
-import type { AuditPage, AuditStats, Checkpoint, Verification as Report } from './api.js';
+import { useState } from 'preact/hooks';
+import type { Checkpoint, Verification as Report } from './api.js';
 import { query } from './api.js';
+import { apiCaller } from './apiCaller.js';
 import { Charts } from './Charts.js';
 import { CheckpointPanel } from './CheckpointPanel.js';
 import { ErrorLine } from './ErrorLine.js';
 import { useI18n } from './i18n.js';
 import { Records } from './Records.js';
-import { apiCaller } from './apiCaller.js';
+import { useApi, useSession } from './session.js';
 import { Verification } from './Verification.js';
 
 /** The instances with a chain in the directory, the answering one first. */
@@ -19,19 +20,18 @@ const chainsOf = (report: Report | null): string[] => {
   return [report.live.instance, ...new Set(others)];
 };
 
-export function Auditor({ apiKey, onAuthLost }: { apiKey: string; onAuthLost: () => void }) {
+export function Auditor() {
   const { t } = useI18n();
+  const session = useSession();
   const [error, setError] = useState<string | null>(null);
-  const [report, setReport] = useState<Report | null>(null);
-  // Bumped by "verify again": the records and charts are read again too.
+  // Bumped by "verify again" and by a new checkpoint: the chains are checked again, the records and charts read again.
   const [refreshKey, setRefreshKey] = useState(0);
-  const api = apiCaller(apiKey, onAuthLost, setError);
+  const verified = useApi<Report>('/v1/audit/verify', refreshKey);
+  // The report against checkpoints the auditor gave back (POST), shown until the next check.
+  const [withKept, setWithKept] = useState<{ report: Report; after: number } | null>(null);
+  const report = withKept?.after === refreshKey ? withKept.report : verified.data;
+  const api = apiCaller(session.apiKey, session.onAuthLost, setError);
 
-  const verify = async () => {
-    const res = await api<Report>('GET', '/v1/audit/verify');
-    if (res) setReport(res.body);
-  };
-  useEffect(() => void verify(), [apiKey, refreshKey]);
   // Checkpoints the auditor kept off-host, read from the files chosen; only their content is sent.
   const verifyKept = async (files: File[]) => {
     if (files.length === 0) return;
@@ -43,13 +43,13 @@ export function Auditor({ apiKey, onAuthLost }: { apiKey: string; onAuthLost: ()
       return;
     }
     const res = await api<Report>('POST', '/v1/audit/verify', { checkpoints });
-    if (res) setReport(res.body);
+    if (res) setWithKept({ report: res.body, after: refreshKey });
   };
 
   return (
     <main id="main" class="auditor">
       <h1 class="visually-hidden">{t('audit.heading')}</h1>
-      <ErrorLine code={error} />
+      <ErrorLine code={error ?? verified.error} />
       <div class="columns">
         <Verification
           report={report}
@@ -60,16 +60,17 @@ export function Auditor({ apiKey, onAuthLost }: { apiKey: string; onAuthLost: ()
           instances={chainsOf(report)}
           take={async (instance) => {
             const cp = (await api<Checkpoint>('GET', `/v1/audit/checkpoint${query({ instance })}`))?.body;
-            if (cp) void verify(); // the new checkpoint is now the one the chain is checked against
+            // The new checkpoint is now the one the chain is checked against.
+            if (cp) {
+              setWithKept(null);
+              verified.reload();
+            }
             return cp;
           }}
         />
       </div>
-      <Charts
-        load={async (from, to) => (await api<AuditStats>('GET', `/v1/audit/stats${query({ from, to })}`))?.body}
-        refreshKey={refreshKey}
-      />
-      <Records search={async (q) => (await api<AuditPage>('GET', `/v1/audit${q}`))?.body} refreshKey={refreshKey} />
+      <Charts refreshKey={refreshKey} />
+      <Records refreshKey={refreshKey} />
     </main>
   );
 }

@@ -1,36 +1,28 @@
 /**
  * The auditors' charts, drawn from the server's counts (GET /v1/audit/stats) with Chart.js —
  * only its bar chart parts are bundled. Each canvas has a name, and the same numbers as a table.
+ * Refusals (what a caller asked or sent) and failures of the service (an outage: a store it needs
+ * unavailable) are two charts: an outage is not a refusal. Codes show in the page's language.
  */
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip } from 'chart.js';
-import { useEffect, useRef, useState } from 'preact/hooks';
-import type { AuditStats, DayCount } from './api.js';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { query, type AuditStats } from './api.js';
 import { ChainsRead } from './ChainsRead.js';
-import { dayStart, utcDay } from './format.js';
+import { DayField } from './DayField.js';
+import { ErrorLine } from './ErrorLine.js';
+import { dayStart, intlLocale, parseDay, showDay, utcDay } from './format.js';
 import { useI18n } from './i18n.js';
+import { byDay, tableRows, type Series } from './series.js';
+import { useApi } from './session.js';
+import { codeLabel } from './translate.js';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Legend, Tooltip);
 
 // Distinguishable hues, dark enough against white.
 const PALETTE = ['#1d4ed8', '#b45309', '#047857', '#7c3aed', '#be123c', '#0e7490', '#4d7c0f', '#a21caf', '#374151'];
 
-interface Series {
-  labels: string[];
-  datasets: Array<{ label: string; data: number[] }>;
-}
-
-function byDay(days: string[], counts: DayCount[]): Series {
-  const keys = [...new Set(counts.map((c) => c.key))].sort();
-  const index = new Map(counts.map((c) => [`${c.day} ${c.key}`, c.count]));
-  return {
-    labels: days,
-    datasets: keys.map((key) => ({ label: key, data: days.map((d) => index.get(`${d} ${key}`) ?? 0) })),
-  };
-}
-
-/** `byDay`: categories are days and each dataset a series; otherwise one dataset over named categories. */
-function BarChart({ id, title, series, byDay: perDay }: { id: string; title: string; series: Series; byDay: boolean }) {
-  const stacked = perDay;
+/** `perDay`: categories are days and each dataset a series (stacked, with a legend); otherwise one dataset over named categories. */
+function BarChart({ id, title, series, perDay }: { id: string; title: string; series: Series; perDay: boolean }) {
   const { lang, t } = useI18n();
   const canvas = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
@@ -45,18 +37,18 @@ function BarChart({ id, title, series, byDay: perDay }: { id: string; title: str
         animation: false,
         responsive: true,
         maintainAspectRatio: false,
-        locale: lang,
+        locale: intlLocale(lang),
         plugins: { legend: { display: perDay, position: 'bottom', rtl: document.documentElement.dir === 'rtl' } },
-        scales: { x: { stacked }, y: { stacked, beginAtZero: true, ticks: { precision: 0 } } },
+        scales: { x: { stacked: perDay }, y: { stacked: perDay, beginAtZero: true, ticks: { precision: 0 } } },
       },
     });
     return () => chart.destroy();
-  }, [series, lang]);
-  const empty = series.datasets.every((d) => d.data.every((n) => n === 0));
+  }, [series, lang, perDay]);
+  const rows = tableRows(series);
   return (
     <figure class="chart" aria-labelledby={`${id}-title`} data-testid={id}>
       <figcaption id={`${id}-title`}>{title}</figcaption>
-      {empty ? (
+      {rows.length === 0 ? (
         <p>{t('chart.empty')}</p>
       ) : (
         <div class="chart-box">
@@ -75,17 +67,13 @@ function BarChart({ id, title, series, byDay: perDay }: { id: string; title: str
               </tr>
             </thead>
             <tbody>
-              {series.datasets.flatMap((d) =>
-                d.data.map((n, i) =>
-                  n === 0 ? null : (
-                    <tr>
-                      <td>{series.labels[i]}</td>
-                      {perDay && <td>{d.label}</td>}
-                      <td>{n}</td>
-                    </tr>
-                  ),
-                ),
-              )}
+              {rows.map(([category, label, n]) => (
+                <tr key={`${category} ${label}`}>
+                  <td>{category}</td>
+                  {perDay && <td>{label}</td>}
+                  <td>{n}</td>
+                </tr>
+              ))}
             </tbody>
           </table>
         </div>
@@ -94,24 +82,40 @@ function BarChart({ id, title, series, byDay: perDay }: { id: string; title: str
   );
 }
 
-export function Charts({
-  load,
-  refreshKey,
-}: {
-  load: (from: string, to: string) => Promise<AuditStats | undefined>;
-  refreshKey: number;
-}) {
+export function Charts({ refreshKey }: { refreshKey: number }) {
   const { t } = useI18n();
-  const today = utcDay(Date.now());
-  const [from, setFrom] = useState(utcDay(Date.now() - 29 * 86_400_000));
-  const [to, setTo] = useState(today);
-  const [range, setRange] = useState({ from, to });
-  const [stats, setStats] = useState<AuditStats | null>(null);
-  useEffect(() => {
-    void load(dayStart(range.from), dayStart(range.to, 1)).then((s) => s && setStats(s));
-  }, [range, refreshKey]);
+  // The last 30 UTC days, today's included.
+  const [range, setRange] = useState(() => ({ from: utcDay(Date.now() - 29 * 86_400_000), to: utcDay(Date.now()) }));
+  const [from, setFrom] = useState(() => showDay(range.from));
+  const [to, setTo] = useState(() => showDay(range.to));
+  const [invalid, setInvalid] = useState(false);
+  const loaded = useApi<AuditStats>(
+    `/v1/audit/stats${query({ from: dayStart(range.from), to: dayStart(range.to, 1) })}`,
+    refreshKey,
+  );
+  const stats = loaded.data;
+  // Made again only when the counts or the language change, so that each chart is drawn once per answer.
+  const series = useMemo(() => {
+    if (!stats) return null;
+    const days = stats.days;
+    const outcome = { day: showDay, name: (code: string) => codeLabel(t, 'outcome', code) };
+    return {
+      regulator: byDay(days, stats.actsByRegulator, { day: showDay }),
+      basis: byDay(days, stats.actsByLegalBasis, { day: showDay }),
+      refusals: byDay(days, stats.refusalsByCode, outcome),
+      failures: byDay(days, stats.failuresByCode, outcome),
+      ended: {
+        labels: [t('chart.released'), t('chart.denied'), t('chart.expired')],
+        datasets: [
+          {
+            label: t('chart.ended'),
+            data: [stats.requestsEnded.released, stats.requestsEnded.denied, stats.requestsEnded.expired],
+          },
+        ],
+      },
+    };
+  }, [stats, t]);
 
-  const days = stats?.days ?? [];
   return (
     <section aria-labelledby="charts-title" class="panel">
       <h2 id="charts-title">{t('audit.charts')}</h2>
@@ -121,48 +125,34 @@ export function Charts({
         action="#"
         onSubmit={(e) => {
           e.preventDefault();
-          setRange({ from, to });
+          const [f, l] = [parseDay(from), parseDay(to)];
+          setInvalid(!f || !l);
+          if (f && l) setRange({ from: f, to: l });
         }}
       >
-        <div class="field">
-          <label for="c-from">{t('audit.from')}</label>
-          <input id="c-from" type="date" value={from} onInput={(e) => setFrom(e.currentTarget.value)} required />
-        </div>
-        <div class="field">
-          <label for="c-to">{t('audit.to')}</label>
-          <input id="c-to" type="date" value={to} onInput={(e) => setTo(e.currentTarget.value)} required />
-        </div>
+        <DayField id="c-from" label={t('audit.from')} value={from} onInput={setFrom} invalid={invalid} required />
+        <DayField id="c-to" label={t('audit.to')} value={to} onInput={setTo} invalid={invalid} required />
         <div class="actions">
           <button type="submit">{t('audit.chartsShow')}</button>
         </div>
       </form>
+      {invalid && (
+        <p class="error" role="alert">
+          {t('audit.badDay', { value: parseDay(from) ? to : from })}
+        </p>
+      )}
+      <p class="hint">{t('audit.utcDays')}</p>
+      <ErrorLine code={loaded.error} />
       {stats && <ChainsRead chains={stats.chains} testId="charts-chains" />}
-      {stats === null ? (
+      {series === null ? (
         <p>{t('common.loading')}</p>
       ) : (
         <div class="charts">
-          <BarChart
-            id="chart-regulator"
-            title={t('chart.byRegulator')}
-            series={byDay(days, stats.actsByRegulator)}
-            byDay
-          />
-          <BarChart id="chart-basis" title={t('chart.byBasis')} series={byDay(days, stats.actsByLegalBasis)} byDay />
-          <BarChart id="chart-refusals" title={t('chart.refusals')} series={byDay(days, stats.refusalsByCode)} byDay />
-          <BarChart
-            id="chart-ended"
-            title={t('chart.ended')}
-            byDay={false}
-            series={{
-              labels: [t('chart.released'), t('chart.denied'), t('chart.expired')],
-              datasets: [
-                {
-                  label: t('chart.ended'),
-                  data: [stats.requestsEnded.released, stats.requestsEnded.denied, stats.requestsEnded.expired],
-                },
-              ],
-            }}
-          />
+          <BarChart id="chart-regulator" title={t('chart.byRegulator')} series={series.regulator} perDay />
+          <BarChart id="chart-basis" title={t('chart.byBasis')} series={series.basis} perDay />
+          <BarChart id="chart-refusals" title={t('chart.refusals')} series={series.refusals} perDay />
+          <BarChart id="chart-failures" title={t('chart.failures')} series={series.failures} perDay />
+          <BarChart id="chart-ended" title={t('chart.ended')} series={series.ended} perDay={false} />
         </div>
       )}
     </section>

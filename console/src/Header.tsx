@@ -1,7 +1,7 @@
 /** The banner: title, who is signed in, language choice, sign-out. */
 import type { Me } from './api.js';
 import { useI18n } from './i18n.js';
-import { CATALOGUE, LANGS, type Lang } from './strings.js';
+import { CATALOGUE, ENGLISH, LANGS, type Lang } from './strings.js';
 
 export function Header({
   me,
@@ -33,8 +33,8 @@ export function Header({
         <label for="lang">{t('lang.label')}</label>
         <select id="lang" value={lang} onChange={(e) => onLang(e.currentTarget.value as Lang)}>
           {LANGS.map((l) => (
-            <option value={l} lang={l}>
-              {CATALOGUE[l]!['meta.name']}
+            <option key={l} value={l} lang={l}>
+              {(CATALOGUE[l] ?? ENGLISH)['meta.name']}
             </option>
           ))}
         </select>

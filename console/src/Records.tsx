@@ -1,19 +1,28 @@
 /**
- * Search the audit records by case, client, legal basis, act, outcome and days, a page at a time.
- * Pages follow the service's cursor (`next`, passed back as `after`); the cursors of the pages seen
- * are kept so that "previous" goes back. Only records that verify come back; the chains read are
- * shown under the table (ChainsRead).
+ * Search the audit records by case, client, legal basis, act, outcome and days, a page at a time,
+ * newest first (`order=desc`: an auditor of a long log lands on its latest records). Pages follow
+ * the service's cursor (paging.ts). Only records that verify come back; the chains read are shown
+ * above the table (ChainsRead). Acts and outcomes show in the page's language, their codes as the
+ * options' values.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { query, type AuditPage } from './api.js';
 import { ChainsRead } from './ChainsRead.js';
-import { dayStart, formatTime } from './format.js';
+import { DayField } from './DayField.js';
+import { ErrorLine } from './ErrorLine.js';
+import { dayStart, formatTime, parseDay } from './format.js';
 import { useI18n } from './i18n.js';
+import { cursor, FIRST_PAGE, nextPage, previousPage, shown, type Paging } from './paging.js';
+import { useApi } from './session.js';
+import { codeLabel, codesOf } from './translate.js';
 
 const PAGE = 20;
-const ACTS = ['reverse', 'reverse-request', 'translate', 'translate-request', 'approve', 'deny', 'release', 'expire'];
+const ACTS = codesOf('auditAct');
+/** Every outcome the catalogue names: ok, pending, expired and the error codes. */
+const OUTCOMES = codesOf('outcome');
 
 interface Filters {
+  /** Days as typed (dd/mm/yyyy) in the form; YYYY-MM-DD once applied. */
   from: string;
   to: string;
   client: string;
@@ -24,53 +33,66 @@ interface Filters {
 }
 const EMPTY: Filters = { from: '', to: '', client: '', caseId: '', legalBasis: '', act: '', outcome: '' };
 
-type Search = (q: string) => Promise<AuditPage | undefined>;
+const pathOf = (f: Filters, paging: Paging): string =>
+  `/v1/audit${query({
+    from: f.from ? dayStart(f.from) : undefined,
+    to: f.to ? dayStart(f.to, 1) : undefined,
+    client: f.client.trim(),
+    caseId: f.caseId.trim(),
+    legalBasis: f.legalBasis.trim(),
+    act: f.act,
+    outcome: f.outcome,
+    order: 'desc',
+    limit: PAGE,
+    after: cursor(paging),
+  })}`;
 
-export function Records({ search, refreshKey }: { search: Search; refreshKey: number }) {
+export function Records({ refreshKey }: { refreshKey: number }) {
   const { lang, t } = useI18n();
   const [filters, setFilters] = useState<Filters>(EMPTY);
   const [applied, setApplied] = useState<Filters>(EMPTY);
-  // The cursor each page seen starts after (undefined: the first page), and which page is shown.
-  const [starts, setStarts] = useState<Array<string | undefined>>([undefined]);
-  const [at, setAt] = useState(0);
-  const [page, setPage] = useState<AuditPage | null>(null);
+  const [paging, setPaging] = useState<Paging>(FIRST_PAGE);
+  const [badDay, setBadDay] = useState<string | null>(null);
+  const loaded = useApi<AuditPage>(pathOf(applied, paging), refreshKey);
+  const page = loaded.data;
+  const { first, last } = shown(paging, PAGE, page?.records.length ?? 0);
 
-  useEffect(() => {
-    const f = applied;
-    const q = query({
-      from: f.from ? dayStart(f.from) : undefined,
-      to: f.to ? dayStart(f.to, 1) : undefined,
-      client: f.client.trim(),
-      caseId: f.caseId.trim(),
-      legalBasis: f.legalBasis.trim(),
-      act: f.act,
-      outcome: f.outcome.trim(),
-      limit: PAGE,
-      after: starts[at],
-    });
-    void search(q).then((p) => p && setPage(p));
-  }, [applied, at, refreshKey]);
-  const first = at * PAGE;
-
-  const field = (name: keyof Filters, label: string, type: 'text' | 'date' = 'text') => (
+  const text = (name: 'caseId' | 'client' | 'legalBasis', label: string) => (
     <div class="field">
       <label for={`q-${name}`}>{label}</label>
-      {type === 'date' ? (
-        <input
-          id={`q-${name}`}
-          type="date"
-          value={filters[name]}
-          onInput={(e) => setFilters({ ...filters, [name]: e.currentTarget.value })}
-        />
-      ) : (
-        <input
-          id={`q-${name}`}
-          type="text"
-          value={filters[name]}
-          onInput={(e) => setFilters({ ...filters, [name]: e.currentTarget.value })}
-        />
-      )}
+      <input
+        id={`q-${name}`}
+        type="text"
+        value={filters[name]}
+        onInput={(e) => setFilters({ ...filters, [name]: e.currentTarget.value })}
+      />
     </div>
+  );
+  const choice = (name: 'act' | 'outcome', label: string, codes: string[], kind: 'auditAct' | 'outcome') => (
+    <div class="field">
+      <label for={`q-${name}`}>{label}</label>
+      <select
+        id={`q-${name}`}
+        value={filters[name]}
+        onChange={(e) => setFilters({ ...filters, [name]: e.currentTarget.value })}
+      >
+        <option value="">{t('audit.any')}</option>
+        {codes.map((c) => (
+          <option key={c} value={c}>
+            {codeLabel(t, kind, c)}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+  const day = (name: 'from' | 'to', label: string) => (
+    <DayField
+      id={`q-${name}`}
+      label={label}
+      value={filters[name]}
+      invalid={parseDay(filters[name]) === null && badDay !== null}
+      onInput={(v) => setFilters({ ...filters, [name]: v })}
+    />
   );
 
   return (
@@ -82,36 +104,35 @@ export function Records({ search, refreshKey }: { search: Search; refreshKey: nu
         action="#"
         onSubmit={(e) => {
           e.preventDefault();
-          setStarts([undefined]);
-          setAt(0);
-          setApplied(filters);
+          const [from, to] = [parseDay(filters.from), parseDay(filters.to)];
+          if (from === null || to === null) {
+            setBadDay(from === null ? filters.from : filters.to);
+            return;
+          }
+          setBadDay(null);
+          setPaging(FIRST_PAGE);
+          setApplied({ ...filters, from, to });
         }}
       >
-        {field('caseId', t('audit.caseId'))}
-        {field('client', t('audit.client'))}
-        {field('legalBasis', t('audit.basis'))}
-        <div class="field">
-          <label for="q-act">{t('audit.act')}</label>
-          <select
-            id="q-act"
-            value={filters.act}
-            onChange={(e) => setFilters({ ...filters, act: e.currentTarget.value })}
-          >
-            <option value="">{t('audit.any')}</option>
-            {ACTS.map((a) => (
-              <option value={a}>{a}</option>
-            ))}
-          </select>
-        </div>
-        {field('outcome', t('audit.outcome'))}
-        {field('from', t('audit.from'), 'date')}
-        {field('to', t('audit.to'), 'date')}
+        {text('caseId', t('audit.caseId'))}
+        {text('client', t('audit.client'))}
+        {text('legalBasis', t('audit.basis'))}
+        {choice('act', t('audit.act'), ACTS, 'auditAct')}
+        {choice('outcome', t('audit.outcome'), OUTCOMES, 'outcome')}
+        {day('from', t('audit.from'))}
+        {day('to', t('audit.to'))}
         <div class="actions">
           <button type="submit" class="primary">
             {t('audit.searchSubmit')}
           </button>
         </div>
       </form>
+      {badDay !== null && (
+        <p class="error" role="alert">
+          {t('audit.badDay', { value: badDay })}
+        </p>
+      )}
+      <ErrorLine code={loaded.error} />
       {page && <ChainsRead chains={page.chains} testId="records-chains" />}
       {page === null ? (
         <p>{t('common.loading')}</p>
@@ -120,7 +141,7 @@ export function Records({ search, refreshKey }: { search: Search; refreshKey: nu
       ) : (
         <>
           <p role="status" data-testid="records-count">
-            {t('audit.results', { first: first + 1, last: first + page.records.length, total: page.total })}
+            {t('audit.results', { first, last, total: page.total })}
           </p>
           <div class="scroll" role="region" aria-label={t('audit.search')} tabIndex={0}>
             <table data-testid="records">
@@ -140,29 +161,33 @@ export function Records({ search, refreshKey }: { search: Search; refreshKey: nu
                 {page.records.map((r) => (
                   <tr key={r.id}>
                     <td>{formatTime(lang, r.time)}</td>
-                    <td>{r.act}</td>
-                    <td>{r.client ?? '—'}</td>
+                    <td data-code={r.act}>{codeLabel(t, 'auditAct', r.act)}</td>
+                    <td class="ident">{r.client ?? '—'}</td>
                     <td>{r.person ?? '—'}</td>
                     <td>{r.toSector ? `${r.sector ?? '—'} → ${r.toSector}` : (r.sector ?? '—')}</td>
-                    <td>{r.legalBasis ?? '—'}</td>
-                    <td>{r.caseId ?? '—'}</td>
-                    <td>{r.count ? `${r.outcome} ×${r.count}` : r.outcome}</td>
+                    <td class="ident">{r.legalBasis ?? '—'}</td>
+                    <td class="case-id">{r.caseId ?? '—'}</td>
+                    <td data-code={r.outcome}>
+                      {codeLabel(t, 'outcome', r.outcome)}
+                      {r.count ? ` ×${r.count}` : ''}
+                    </td>
                   </tr>
                 ))}
               </tbody>
             </table>
           </div>
           <div class="actions">
-            <button type="button" disabled={at === 0} onClick={() => setAt(at - 1)}>
+            <button
+              type="button"
+              disabled={loaded.loading || paging.at === 0}
+              onClick={() => setPaging(previousPage(paging))}
+            >
               {t('audit.prev')}
             </button>
             <button
               type="button"
-              disabled={page.next === null}
-              onClick={() => {
-                setStarts([...starts.slice(0, at + 1), page.next ?? undefined]);
-                setAt(at + 1);
-              }}
+              disabled={loaded.loading || page.next === null}
+              onClick={() => page.next !== null && setPaging(nextPage(paging, page.next))}
             >
               {t('audit.next')}
             </button>

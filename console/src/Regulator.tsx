@@ -10,49 +10,63 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { Me, Released, RequestView } from './api.js';
+import { apiCaller } from './apiCaller.js';
 import { ConfirmDialog } from './ConfirmDialog.js';
 import { ErrorLine } from './ErrorLine.js';
 import { useI18n } from './i18n.js';
-import { NewRequest } from './NewRequest.js';
+import { NewRequest, type Submitted } from './NewRequest.js';
 import { RequestFacts, sectorsText, TimeLeft } from './RequestFacts.js';
 import { ResultOnce } from './ResultOnce.js';
-import { apiCaller } from './apiCaller.js';
+import { useApi, useSession } from './session.js';
 
 const REFRESH_MS = 15_000;
 
-export function Regulator({ apiKey, me, onAuthLost }: { apiKey: string; me: Me; onAuthLost: () => void }) {
+interface RequestList {
+  requests: RequestView[];
+}
+
+export function Regulator({ me }: { me: Me }) {
   const { t } = useI18n();
-  const [requests, setRequests] = useState<RequestView[] | null>(null);
-  const [decided, setDecided] = useState<RequestView[] | null>(null);
+  const session = useSession();
+  const all = useApi<RequestList>('/v1/requests');
+  const mineDecided = useApi<RequestList>('/v1/requests?decidedBy=me');
+  const requests = all.data?.requests ?? null;
+  const decided = mineDecided.data?.requests ?? null;
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [detail, setDetail] = useState<RequestView | null>(null);
   const [confirm, setConfirm] = useState<{ decision: 'approve' | 'deny'; r: RequestView } | null>(null);
   const [result, setResult] = useState<{ caseId: string; released: Released } | null>(null);
+  // The request just sent: its notice stays until it moves on (decided, collected) or the form is edited.
+  const [sent, setSent] = useState<{ requestId: string; caseId: string } | null>(null);
   const [now, setNow] = useState(Date.now());
-  const api = apiCaller(apiKey, onAuthLost, setError);
+  const api = apiCaller(session.apiKey, session.onAuthLost, setError);
 
-  const load = async () => {
-    const [all, mineDecided] = await Promise.all([
-      api<{ requests: RequestView[] }>('GET', '/v1/requests'),
-      api<{ requests: RequestView[] }>('GET', '/v1/requests?decidedBy=me'),
-    ]);
-    if (all) setRequests(all.body.requests);
-    if (mineDecided) setDecided(mineDecided.body.requests);
+  const { reload: reloadAll } = all;
+  const { reload: reloadDecided } = mineDecided;
+  useEffect(() => {
+    const timer = setInterval(() => {
+      reloadAll();
+      reloadDecided();
+      setNow(Date.now());
+    }, REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [reloadAll, reloadDecided]);
+  const load = () => {
+    reloadAll();
+    reloadDecided();
     setNow(Date.now());
   };
-  useEffect(() => {
-    void load();
-    const timer = setInterval(() => void load(), REFRESH_MS);
-    return () => clearInterval(timer);
-  }, [apiKey]);
 
   const queue = (requests ?? []).filter((r) => !r.mine && r.state === 'pending');
   const mine = (requests ?? []).filter((r) => r.mine);
 
   const openDetail = async (r: RequestView) => {
     setNotice(null);
-    if (r.mine) return setDetail(r); // never GET one's own request here: it could collect the result
+    if (r.mine) {
+      setDetail(r); // never GET one's own request here: it could collect the result
+      return;
+    }
     const res = await api<RequestView>('GET', `/v1/requests/${encodeURIComponent(r.requestId)}`);
     if (res) setDetail(res.body);
   };
@@ -70,7 +84,7 @@ export function Regulator({ apiKey, me, onAuthLost }: { apiKey: string; me: Me; 
       setNotice(t(decision === 'approve' ? 'req.approved' : 'req.denied', { caseId: r.caseId }));
       setDetail(null);
     }
-    await load();
+    load();
   };
 
   const collect = async (r: RequestView) => {
@@ -78,13 +92,21 @@ export function Regulator({ apiKey, me, onAuthLost }: { apiKey: string; me: Me; 
     const res = await api<Released>('GET', `/v1/requests/${encodeURIComponent(r.requestId)}`);
     if (res && ('nationalId' in res.body || 'token' in res.body)) setResult({ caseId: r.caseId, released: res.body });
     setDetail(null);
-    await load();
+    load();
   };
+
+  const submitted = (s: Submitted) => {
+    if (s.released) setResult({ caseId: s.caseId, released: s.released });
+    else setSent({ requestId: s.requestId, caseId: s.caseId });
+    load();
+  };
+  const sentState = sent && (requests?.find((r) => r.requestId === sent.requestId)?.state ?? 'pending');
+  const sentNotice = sent && sentState === 'pending' ? t('new.pending', { caseId: sent.caseId }) : null;
 
   return (
     <main id="main" class="regulator">
       <h1 class="visually-hidden">{t('app.title')}</h1>
-      <ErrorLine code={error} />
+      <ErrorLine code={error ?? all.error ?? mineDecided.error} />
       {notice && (
         <p class="notice" role="status">
           {notice}
@@ -95,7 +117,7 @@ export function Regulator({ apiKey, me, onAuthLost }: { apiKey: string; me: Me; 
       <section aria-labelledby="queue-title" class="panel">
         <div class="panel-head">
           <h2 id="queue-title">{t('req.queue')}</h2>
-          <button type="button" onClick={() => void load()}>
+          <button type="button" onClick={load}>
             {t('common.refresh')}
           </button>
         </div>
@@ -104,7 +126,13 @@ export function Regulator({ apiKey, me, onAuthLost }: { apiKey: string; me: Me; 
         ) : queue.length === 0 ? (
           <p>{t('req.queueEmpty')}</p>
         ) : (
-          <RequestTable id="queue" caption={t('req.queue')} rows={queue} now={now} onDetail={openDetail} />
+          <RequestTable
+            id="queue"
+            caption={t('req.queue')}
+            rows={queue}
+            now={now}
+            onDetail={(r) => void openDetail(r)}
+          />
         )}
       </section>
 
@@ -142,7 +170,13 @@ export function Regulator({ apiKey, me, onAuthLost }: { apiKey: string; me: Me; 
         ) : decided.length === 0 ? (
           <p>{t('req.decidedEmpty')}</p>
         ) : (
-          <RequestTable id="decided" caption={t('req.decided')} rows={decided} now={now} onDetail={openDetail} />
+          <RequestTable
+            id="decided"
+            caption={t('req.decided')}
+            rows={decided}
+            now={now}
+            onDetail={(r) => void openDetail(r)}
+          />
         )}
       </section>
 
@@ -158,18 +192,14 @@ export function Regulator({ apiKey, me, onAuthLost }: { apiKey: string; me: Me; 
             caption={t('req.mine')}
             rows={mine}
             now={now}
-            onDetail={openDetail}
+            onDetail={(r) => void openDetail(r)}
             onCollect={(r) => void collect(r)}
+            withRequester={false}
           />
         )}
       </section>
 
-      <NewRequest
-        apiKey={apiKey}
-        me={me}
-        onAuthLost={onAuthLost}
-        onDone={(caseId, released) => (released ? setResult({ caseId, released }) : void load())}
-      />
+      <NewRequest me={me} notice={sentNotice} onSubmitted={submitted} onEdit={() => setSent(null)} />
 
       {confirm && (
         <ConfirmDialog
@@ -208,8 +238,12 @@ function RequestTable(props: {
   now: number;
   onDetail: (r: RequestView) => void;
   onCollect?: (r: RequestView) => void;
+  /** False for one's own requests: the requester is always oneself there. */
+  withRequester?: boolean;
 }) {
   const { t } = useI18n();
+  const withRequester = props.withRequester ?? true;
+  const onCollect = props.onCollect;
   return (
     <div class="scroll" role="region" aria-label={props.caption} tabIndex={0}>
       <table id={props.id}>
@@ -220,7 +254,7 @@ function RequestTable(props: {
             <th scope="col">{t('req.sectors')}</th>
             <th scope="col">{t('req.basis')}</th>
             <th scope="col">{t('req.purpose')}</th>
-            <th scope="col">{t('req.requester')}</th>
+            {withRequester && <th scope="col">{t('req.requester')}</th>}
             <th scope="col">{t('req.state')}</th>
             <th scope="col">{t('req.timeLeft')}</th>
             <th scope="col">
@@ -231,18 +265,24 @@ function RequestTable(props: {
         <tbody>
           {props.rows.map((r) => (
             <tr key={r.requestId} data-request={r.requestId}>
-              <th scope="row">{r.caseId}</th>
+              <th scope="row" class="case-id">
+                {r.caseId}
+              </th>
               <td>{t(`act.${r.act}`)}</td>
               <td>{sectorsText(r)}</td>
               <td>
-                <abbr title={`${r.legalBasis.title} — ${r.legalBasis.reference}`}>{r.legalBasis.id}</abbr>
+                <abbr class="ident" title={`${r.legalBasis.title} — ${r.legalBasis.reference}`}>
+                  {r.legalBasis.id}
+                </abbr>
                 <div class="reference">{r.legalBasis.reference}</div>
               </td>
               <td>{r.purpose}</td>
-              <td>
-                {r.requester.person}
-                <div class="reference">{r.requester.organisation}</div>
-              </td>
+              {withRequester && (
+                <td>
+                  {r.requester.person}
+                  <div class="reference">{r.requester.organisation}</div>
+                </td>
+              )}
               <td>{t(`state.${r.state}`)}</td>
               <td>
                 <TimeLeft r={r} now={props.now} />
@@ -251,11 +291,11 @@ function RequestTable(props: {
                 <button type="button" onClick={() => props.onDetail(r)} aria-label={`${t('req.details')}: ${r.caseId}`}>
                   {t('req.details')}
                 </button>
-                {props.onCollect && r.state === 'approved' && (
+                {onCollect && r.state === 'approved' && (
                   <button
                     type="button"
                     class="primary"
-                    onClick={() => props.onCollect!(r)}
+                    onClick={() => onCollect(r)}
                     aria-label={`${t('req.collect')}: ${r.caseId}`}
                   >
                     {t('req.collect')}

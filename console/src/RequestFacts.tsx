@@ -36,7 +36,7 @@ export function RequestFacts({ r, now }: { r: RequestView; now: number }) {
         <span class="reference">{r.legalBasis.reference}</span>
       </dd>
       <dt>{t('req.case')}</dt>
-      <dd>{r.caseId}</dd>
+      <dd class="case-id">{r.caseId}</dd>
       <dt>{t('req.purpose')}</dt>
       <dd>{r.purpose}</dd>
       <dt>{t('req.requester')}</dt>

@@ -103,7 +103,7 @@ export function Verification({
                 <dd class="bad">
                   <ul>
                     {report.problems.map((p) => (
-                      <li>{p}</li>
+                      <li key={p}>{p}</li>
                     ))}
                   </ul>
                 </dd>

@@ -30,6 +30,8 @@ export type Actor = RequestView['requester'];
 export type RequestState = RequestView['state'];
 /** A result handed out once: a national ID (reverse) or a token in another sector (translate), at once or after approval. */
 export type Released = Reply<'reverse'> | Reply<'translate'> | Reply<'collectReverse'>;
+/** A reverse or translate under a dual-control basis: a request now waiting for a second person. */
+export type Pending = Reply<'reverse', 202>;
 export type LegalBasis = Reply<'legalBases'>['legalBases'][number];
 export type AuditPage = Reply<'readAudit'>;
 export type AuditRecord = AuditPage['records'][number];
@@ -45,6 +47,7 @@ export async function call<T>(
   method: 'GET' | 'POST',
   path: string,
   body?: object,
+  signal?: AbortSignal,
 ): Promise<{ status: number; body: T }> {
   let res: Response;
   try {
@@ -52,11 +55,12 @@ export async function call<T>(
       method,
       headers: { Authorization: `Bearer ${key}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
       ...(body ? { body: JSON.stringify(body) } : {}),
+      ...(signal ? { signal } : {}),
       cache: 'no-store',
       credentials: 'omit',
     });
   } catch {
-    throw new ApiError(0, 'network');
+    throw new ApiError(0, signal?.aborted ? 'aborted' : 'network');
   }
   const text = await res.text();
   let parsed: unknown = null;

@@ -4,14 +4,17 @@
  * mirrored (the stylesheet uses logical properties only).
  */
 import { render } from 'preact';
-import { useEffect, useLayoutEffect, useMemo, useState } from 'preact/hooks';
+import { useCallback, useLayoutEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError, call, forgetKey, storedKey, type Me } from './api.js';
 import { Auditor } from './Auditor.js';
 import { Header } from './Header.js';
 import { I18n } from './i18n.js';
 import { Regulator } from './Regulator.js';
+import { SessionContext } from './session.js';
 import { SignIn } from './SignIn.js';
-import { CATALOGUE, LANGS, translator, type Lang } from './strings.js';
+import { CATALOGUE, ENGLISH, LANGS, type Lang } from './strings.js';
+import { translator } from './translate.js';
+import { useLoad } from './useLoad.js';
 
 const LANG_SLOT = 'sectoken.lang';
 
@@ -32,33 +35,38 @@ function App() {
   // A layout effect: the page's language and direction change in the same task as its text, so the
   // document never shows French while saying it is English (a plain effect ran a frame later).
   useLayoutEffect(() => {
-    document.documentElement.lang = lang;
-    document.documentElement.dir = CATALOGUE[lang]!['meta.dir'];
+    document.documentElement.lang = i18n.lang;
+    document.documentElement.dir = (CATALOGUE[i18n.lang] ?? ENGLISH)['meta.dir'];
     document.title = i18n.t('app.title');
-  }, [lang]);
+  }, [i18n]);
   const chooseLang = (l: Lang) => {
     localStorage.setItem(LANG_SLOT, l);
     setLang(l);
   };
 
-  const signOut = (why: string | null = null) => {
+  const signOut = useCallback((why: string | null = null) => {
     forgetKey();
     setKey(null);
     setMe(null);
     setNotice(why);
-  };
+  }, []);
 
   // A key kept in this tab (a reload): ask who it is again.
-  useEffect(() => {
-    if (key && !me) {
-      call<Me>(key, 'GET', '/v1/me').then(
-        (r) => setMe(r.body),
-        (err: unknown) => signOut(err instanceof ApiError && err.status === 401 ? i18n.t('signin.wrongKey') : null),
-      );
+  useLoad(key && !me ? key : null, async (k, signal) => {
+    try {
+      const who = (await call<Me>(k, 'GET', '/v1/me', undefined, signal)).body;
+      if (!signal.aborted) setMe(who);
+      return who;
+    } catch (err) {
+      if (!signal.aborted) signOut(err instanceof ApiError && err.status === 401 ? i18n.t('signin.wrongKey') : null);
+      throw err;
     }
-  }, [key]);
+  });
 
-  const authLost = () => signOut(i18n.t('error.unauthenticated'));
+  const session = useMemo(
+    () => key && { apiKey: key, onAuthLost: () => signOut(i18n.t('error.unauthenticated')) },
+    [key, i18n, signOut],
+  );
 
   return (
     <I18n.Provider value={i18n}>
@@ -66,7 +74,7 @@ function App() {
         {i18n.t('app.skip')}
       </a>
       <Header me={me} onSignOut={() => signOut()} onLang={chooseLang} />
-      {!key || !me ? (
+      {!session || !me ? (
         key ? (
           <main id="main">
             <p>{i18n.t('common.loading')}</p>
@@ -83,10 +91,10 @@ function App() {
             }}
           />
         )
-      ) : me.role === 'regulator' ? (
-        <Regulator apiKey={key} me={me} onAuthLost={authLost} />
       ) : (
-        <Auditor apiKey={key} onAuthLost={authLost} />
+        <SessionContext.Provider value={session}>
+          {me.role === 'regulator' ? <Regulator me={me} /> : <Auditor />}
+        </SessionContext.Provider>
       )}
     </I18n.Provider>
   );

@@ -17,7 +17,7 @@ export type Action =
   | 'read-metrics'
   | 'read-self';
 
-export const RULES: Readonly<Record<Action, { roles: readonly Role[]; inSectorScope: boolean }>> = {
+export const RULES = {
   tokenize: { roles: ['service'], inSectorScope: true },
   upgrade: { roles: ['service'], inSectorScope: true },
   reverse: { roles: ['regulator'], inSectorScope: true },
@@ -31,4 +31,8 @@ export const RULES: Readonly<Record<Action, { roles: readonly Role[]; inSectorSc
   'read-metrics': { roles: ['operator'], inSectorScope: false },
   /** GET /v1/me: any authenticated client may see who it is signed in as. */
   'read-self': { roles: ['service', 'regulator', 'auditor', 'operator'], inSectorScope: false },
-};
+} as const satisfies Readonly<Record<Action, { roles: readonly Role[]; inSectorScope: boolean }>>;
+
+/** The actions whose rule scopes them to sectors: authorize() requires their sectors by type. */
+export type ScopedAction = { [A in Action]: (typeof RULES)[A]['inSectorScope'] extends true ? A : never }[Action];
+export type UnscopedAction = Exclude<Action, ScopedAction>;

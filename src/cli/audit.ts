@@ -6,10 +6,10 @@
  */
 import { basename } from 'node:path';
 import { Command } from 'commander';
-import type { Checkpoint } from '../audit/checkpoint.js';
-import { macMatches } from '../audit/record.js';
-import type { LineSource } from '../audit/lines.js';
-import { verifyAudit } from '../audit/verify.js';
+import type { Checkpoint } from '../audit/chain/checkpoint.js';
+import { macMatches } from '../audit/chain/record.js';
+import type { LineSource } from '../audit/chain/lines.js';
+import { verifyAudit } from '../audit/chain/verify.js';
 import { readSettings } from '../config/env.js';
 import { openKeyringFile, readKek } from '../keys/store.js';
 import { CliError, namedFileLines, readNamedFile } from './errors.js';

@@ -1,9 +1,10 @@
 /** A command-line mistake: cli.ts prints its message as one line and exits 1, never a stack. */
 import { closeSync, openSync, readFileSync, statSync } from 'node:fs';
-import { fileLines, type LineSource } from '../audit/lines.js';
+import { fileLines, type LineSource } from '../audit/chain/lines.js';
+import { OperatorError } from '../errors.js';
 import { fileReason } from '../fileReason.js';
 
-export class CliError extends Error {
+export class CliError extends OperatorError {
   override name = 'CliError';
 }
 

@@ -7,6 +7,7 @@ import { availableParallelism, hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { join, resolve } from 'node:path';
 import { ConfigError } from './schema.js';
+import { INSTANCE_ID } from './names.js';
 
 /** The repository (or installed package) root, where the development files live. */
 export const PACKAGE_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -138,7 +139,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       .replace(/[^A-Za-z0-9._-]/g, '-')
       .slice(0, 64) ||
     'sectoken';
-  if (!/^[A-Za-z0-9._-]{1,64}$/.test(instanceId))
+  if (!INSTANCE_ID.test(instanceId))
     throw new ConfigError("SECTOKEN_INSTANCE_ID must be 1–64 letters, digits, '.', '_' or '-'");
   const clusterNodes = env.REDIS_CLUSTER_NODES
     ? env.REDIS_CLUSTER_NODES.split(',')

@@ -14,6 +14,7 @@ import { LEGAL_ACTS, LEGAL_BASIS_ID, ROLES } from './names.js';
 
 export { LEGAL_ACTS, LEGAL_BASIS_ID, ROLES, type Role } from './names.js';
 import { spellingCollisions } from './nameCollisions.js';
+import { OperatorError } from '../errors.js';
 
 export const SECTOR_ID = /^[a-z][a-z0-9-]{0,31}$/;
 export const CLIENT_ID = /^[a-z0-9][a-z0-9._-]{0,63}$/;
@@ -105,7 +106,7 @@ const cacheSchema = z.strictObject({
   /**
    * Entries of the in-process LRU of derived tokens; 0 (the default) turns it off. Deriving costs
    * less than the LRU's blind index and bookkeeping, and single requests without a cache are
-   * derived together (src/acts/derivationQueue.ts); 100,000 entries held ~30 MB of heap, which V8
+   * derived together (src/acts/tokens/derivationQueue.ts); 100,000 entries held ~30 MB of heap, which V8
    * multiplied into ~100 MB of RSS under load. Worth it only in front of the Redis tier.
    */
   lruEntries: z.number().int().min(0).max(10_000_000).default(0),
@@ -259,7 +260,7 @@ export type LegalBasis = Config['legalBases'][number];
 export type SectorConfig = Config['sectors'][string];
 export type ClientConfig = Config['clients'][number];
 
-export class ConfigError extends Error {
+export class ConfigError extends OperatorError {
   override name = 'ConfigError';
 }
 

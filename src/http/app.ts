@@ -5,10 +5,10 @@
  */
 import express, { type Express } from 'express';
 import type { ClientDirectory } from '../access/apiKeys.js';
-import type { AuditDeps } from '../acts/auditDeps.js';
+import type { AuditDeps } from '../acts/audit/auditDeps.js';
 import type { RegulatorDeps } from '../acts/deps.js';
-import { recordRefusal } from '../acts/recordRefusal.js';
-import type { TokenDeps } from '../acts/tokenize.js';
+import { recordRefusal } from '../acts/audit/recordRefusal.js';
+import type { TokenDeps } from '../acts/tokens/tokenize.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';

@@ -1,7 +1,7 @@
 /**
  * Bearer authentication for /v1: the principal is attached to res.locals, or the request is 401.
  * A refused caller of an audited act is accounted for in the audit log first (SPEC "Legal bases":
- * refusals are audited; aggregated per source, src/audit/refusals.ts).
+ * refusals are audited; aggregated per source, src/audit/writer/refusals.ts).
  */
 import type { Request, RequestHandler, Response } from 'express';
 import type { ClientDirectory, Principal } from '../access/apiKeys.js';

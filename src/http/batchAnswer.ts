@@ -4,7 +4,7 @@
  * Tokens are written from the fixed alphabets of src/derivation/alphabet.ts, [0-9A-Z], which need no
  * escaping (anything else is still escaped): JSON.stringify per token cost more than the rest.
  */
-import type { BatchTokens } from '../acts/tokenize.js';
+import type { BatchTokens } from '../acts/tokens/tokenize.js';
 
 const INVALID = '{"error":"invalid_national_id"}';
 const PLAIN = /^[0-9A-Za-z]*$/;

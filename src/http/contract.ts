@@ -13,7 +13,7 @@
  */
 import { z } from 'zod';
 import type { Action } from '../access/actions.js';
-import type { AuditAct } from '../audit/acts.js';
+import type { AuditAct } from '../audit/chain/acts.js';
 import type { ErrorCode } from '../errors.js';
 import * as s from './schemas.js';
 
@@ -44,7 +44,7 @@ export interface Operation {
   responses: { readonly [status: number]: Answer };
   /** The codes this operation answers beyond those every path answers (commonErrors). */
   errors: readonly ErrorCode[];
-  /** The act an unauthenticated call attempts: recorded as a refusal (src/acts/recordRefusal.ts). */
+  /** The act an unauthenticated call attempts: recorded as a refusal (src/acts/audit/recordRefusal.ts). */
   audited?: AuditAct;
   /** The access rule its use case enforces (src/access/actions.ts): who may call it. Absent: open. */
   action?: Action;

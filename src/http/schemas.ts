@@ -4,10 +4,11 @@
  * (unknown fields are refused); strings are bounded. Node-free: the console's type check reads it.
  */
 import { z } from 'zod';
-import { AUDIT_ACTS } from '../audit/acts.js';
-import { LEGAL_ACTS, LEGAL_BASIS_ID, ROLES } from '../config/names.js';
+import { AUDIT_ACTS } from '../audit/chain/acts.js';
+import { CHECKPOINT_FORMAT } from '../audit/chain/files.js';
+import { INSTANCE_ID, LEGAL_ACTS, LEGAL_BASIS_ID, ROLES } from '../config/names.js';
 import { ERROR_CODES } from '../errors.js';
-import { PUBLIC_STATES, REQUEST_ID } from '../requests/states.js';
+import { PUBLIC_STATES, REQUEST_ID } from '../dualControl/states.js';
 import { freeText } from './freeText.js';
 
 const sector = z.string().min(1).max(64).meta({ description: 'A configured sector id', example: 'health' });
@@ -252,6 +253,10 @@ export const auditQuery = z.strictObject({
     .max(256)
     .optional()
     .meta({ description: 'Start after this record: the `next` of the previous page, as it came' }),
+  order: z
+    .enum(['asc', 'desc'])
+    .default('asc')
+    .meta({ description: 'Oldest first (asc) or newest first (desc); pass the same with each `after`' }),
 });
 const auditRecord = z
   .strictObject({
@@ -365,18 +370,14 @@ export const verifyRequest = z
 
 /** GET /v1/audit/checkpoint: which chain (under workers, each worker has its own); default: the answering instance's. */
 export const checkpointQuery = z.strictObject({
-  instance: z
-    .string()
-    .regex(/^[A-Za-z0-9._-]{1,64}$/)
-    .optional()
-    .meta({
-      description:
-        'The instance whose chain to checkpoint (a worker is `<instance>-w<n>`); default: the instance that answers',
-    }),
+  instance: z.string().regex(INSTANCE_ID).optional().meta({
+    description:
+      'The instance whose chain to checkpoint (a worker is `<instance>-w<n>`); default: the instance that answers',
+  }),
 });
 export const checkpointResponse = z
   .strictObject({
-    format: z.literal('sectoken-checkpoint/1'),
+    format: z.literal(CHECKPOINT_FORMAT),
     instance: z.string(),
     size: z.number().int(),
     headHash: z.string(),
@@ -446,7 +447,13 @@ export const auditStatsResponse = z
       description: 'Reverses and translations accepted (done or made pending), per day, by client',
     }),
     actsByLegalBasis: dayCounts.meta({ description: 'The same acts per day, by legal basis' }),
-    refusalsByCode: dayCounts.meta({ description: 'Refused acts per day, by error code' }),
+    refusalsByCode: dayCounts.meta({
+      description: 'Acts refused for what the caller asked or sent, per day, by error code (failures apart)',
+    }),
+    failuresByCode: dayCounts.meta({
+      description:
+        'Acts the service could not carry out (a store it needs unavailable, 503, or internal, 500), per day, by code: not refusals',
+    }),
     requestsEnded: z.strictObject({ released: z.number().int(), denied: z.number().int(), expired: z.number().int() }),
     chains: chainsRead,
   })

@@ -6,6 +6,7 @@
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { OperatorError } from '../errors.js';
 
 export const KEY_BYTES = 32;
 
@@ -30,7 +31,7 @@ export interface Keyring {
   sectors: Map<string, SectorKeys>;
 }
 
-export class KeyringError extends Error {
+export class KeyringError extends OperatorError {
   override name = 'KeyringError';
 }
 

@@ -3,7 +3,7 @@
  * value sealed with XChaCha20-Poly1305 under a key derived from the keyring, its id as associated
  * data: Redis holds nothing readable about whom a request concerns, and whoever can write to Redis
  * cannot approve, re-open, extend or move a request (any change fails the seal: request_tampered).
- * A transition reads, applies the table of src/requests/requestLife.ts, and writes back only if
+ * A transition reads, applies the table of src/dualControl/requestLife.ts, and writes back only if
  * the value is still the one it read (a Lua compare-and-set). All keys share the hash tag {req}, so
  * on a Redis Cluster the script's keys live in one slot.
  *
@@ -16,8 +16,8 @@ import { randomBytes } from 'node:crypto';
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { SectokenError } from '../errors.js';
 import { requestStateKey } from '../keys/derive.js';
-import { applyEvent, isFinal, TOMBSTONE_MS, type ActRequest } from '../requests/requestLife.js';
-import { noSuchRequest, type RequestStore } from '../requests/requestStore.js';
+import { applyEvent, isFinal, TOMBSTONE_MS, type ActRequest } from '../dualControl/requestLife.js';
+import { noSuchRequest, type RequestStore } from '../dualControl/requestStore.js';
 import type { SharedRedis } from './redis.js';
 
 // KEYS[1] the request, ARGV[1] the value read, ARGV[2] the new value. KEEPTTL: a transition never extends a request.

@@ -4,7 +4,7 @@
  * collects, no free text from non-regulators in the audit, canonical tokens in every record.
  */
 import request from 'supertest';
-import type { AuditRecord } from '../../src/audit/record.js';
+import type { AuditRecord } from '../../src/audit/chain/record.js';
 import { edgeConfig, SERVICE_OF, type EdgeSector } from '../fixtures/edgeConfig.js';
 import { bearer, startTestService, type TestService } from '../helpers/service.js';
 import { act, auditRecords, lastRecord } from './helpers.js';

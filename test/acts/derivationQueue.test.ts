@@ -1,9 +1,9 @@
 /**
- * Single requests of one event-loop turn are derived together (src/acts/derivationQueue.ts): one
+ * Single requests of one event-loop turn are derived together (src/acts/tokens/derivationQueue.ts): one
  * tokenizeMany per tokenizer and sector, each caller its own token, a failure only its group's.
  */
 import { parseConfig } from '../../src/config/schema.js';
-import { createDerivationQueue } from '../../src/acts/derivationQueue.js';
+import { createDerivationQueue } from '../../src/acts/tokens/derivationQueue.js';
 import { createTokenizer, type Tokenizer } from '../../src/derivation/tokenizer.js';
 import { generateKeyring } from '../../src/keys/keyring.js';
 import { devConfig } from '../helpers/service.js';

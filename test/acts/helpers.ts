@@ -2,7 +2,7 @@
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
-import type { AuditRecord } from '../../src/audit/record.js';
+import type { AuditRecord } from '../../src/audit/chain/record.js';
 import { bearer, type TestService } from '../helpers/service.js';
 
 export const SERVICE_OF: Record<string, string> = {

@@ -1,5 +1,5 @@
 /**
- * What an approver sees of a dual-control request (src/acts/readRequests.ts): the token, in
+ * What an approver sees of a dual-control request (src/acts/requests/readRequests.ts): the token, in
  * canonical form, for whoever may decide it and for its requester, so that it can be checked
  * against the case file; null for a regulator in scope who may not decide it; the national ID
  * never. And the list of the requests a regulator decided (GET /v1/requests?decidedBy=me).

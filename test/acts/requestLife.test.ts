@@ -15,8 +15,8 @@ import {
   type ActRequest,
   type RequestEvent,
   type RequestState,
-} from '../../src/requests/requestLife.js';
-import { memoryRequestStore, type RequestStore } from '../../src/requests/requestStore.js';
+} from '../../src/dualControl/requestLife.js';
+import { memoryRequestStore, type RequestStore } from '../../src/dualControl/requestStore.js';
 import { connectRedis, type SharedRedis } from '../../src/store/redis.js';
 import { redisRequestStore } from '../../src/store/redisRequests.js';
 import { redisSettings, sharedRedis, waitFor, type SharedTestRedis } from '../redis/helpers.js';

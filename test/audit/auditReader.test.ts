@@ -1,12 +1,12 @@
 /**
- * The auditors' reads run on a thread of their own (src/audit/auditReader.ts): while a long chain
+ * The auditors' reads run on a thread of their own (src/audit/reader/auditReader.ts): while a long chain
  * is verified, tokens go on being served; a read cut off by close() fails, and the next one works.
  */
 import { execFileSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { auditReader } from '../../src/audit/auditReader.js';
-import { GENESIS, recordLine, sealRecord, type AuditEntry, type AuditRecord } from '../../src/audit/record.js';
+import { auditReader } from '../../src/audit/reader/auditReader.js';
+import { GENESIS, recordLine, sealRecord, type AuditEntry, type AuditRecord } from '../../src/audit/chain/record.js';
 import { PACKAGE_ROOT } from '../../src/config/env.js';
 import { openKeyringFile } from '../../src/keys/store.js';
 import { bearer, listening, startTestService, type TestService } from '../helpers/service.js';
@@ -106,7 +106,7 @@ describe('the audit reader thread', () => {
   });
 
   it('never keeps a process alive: one that used the reader and never closed it exits by itself', () => {
-    const script = `const { auditReader } = await import(${JSON.stringify(join(PACKAGE_ROOT, 'dist', 'audit', 'auditReader.js'))});
+    const script = `const { auditReader } = await import(${JSON.stringify(join(PACKAGE_ROOT, 'dist', 'audit', 'reader', 'auditReader.js'))});
       const job = ${JSON.stringify({ ...statsJob(), macKey: [...macKey] })};
       const stats = await auditReader(${JSON.stringify(PACKAGE_ROOT)}).run({ ...job, macKey: new Uint8Array(job.macKey) });
       console.log(stats.records);`;

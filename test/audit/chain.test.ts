@@ -1,5 +1,5 @@
 /**
- * The audit log at unit level (src/audit/log.ts): durability before append resolves, ordering under
+ * The audit log at unit level (src/audit/writer/log.ts): durability before append resolves, ordering under
  * concurrency (group commit), continuation of the chain across restarts, recovery of a cut tail,
  * and, through the real HTTP service, that no national ID ever reaches a record.
  */
@@ -8,9 +8,10 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { auditFileName, openAuditLog, type AuditLog } from '../../src/audit/log.js';
-import { GENESIS, type AuditEntry, type AuditRecord } from '../../src/audit/record.js';
-import { verifyAudit } from '../../src/audit/verify.js';
+import { auditFileName } from '../../src/audit/chain/files.js';
+import { openAuditLog, type AuditLog } from '../../src/audit/writer/log.js';
+import { GENESIS, type AuditEntry, type AuditRecord } from '../../src/audit/chain/record.js';
+import { verifyAudit } from '../../src/audit/chain/verify.js';
 import { bearer, startTestService } from '../helpers/service.js';
 
 const INSTANCE = 'unit-instance';
@@ -228,7 +229,7 @@ describe('audit records never hold a national ID', () => {
     }
   });
 
-  // A national ID sent by mistake where a token goes must not reach the log (src/audit/tokenForAudit.ts).
+  // A national ID sent by mistake where a token goes must not reach the log (src/audit/writer/tokenForAudit.ts).
   it('when a caller sends a national ID in the token field, then the refusal is audited without it', async () => {
     const nationalId = 'QW271828';
     const before = readFileSync(join(service.settings.auditDir, 'audit-test-instance.jsonl'), 'utf8')

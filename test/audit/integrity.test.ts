@@ -21,12 +21,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import request from 'supertest';
 import type { Express } from 'express';
-import { acquireChainLock, lockFileName } from '../../src/audit/lock.js';
-import { auditFileName, openAuditLog } from '../../src/audit/log.js';
-import { markerFileName } from '../../src/audit/marker.js';
-import { body, chainHash, chainMac, type AuditRecord } from '../../src/audit/record.js';
-import { AuditStartError } from '../../src/audit/startError.js';
-import { verifyAudit } from '../../src/audit/verify.js';
+import { acquireChainLock, lockFileName } from '../../src/audit/writer/lock.js';
+import { auditFileName } from '../../src/audit/chain/files.js';
+import { openAuditLog } from '../../src/audit/writer/log.js';
+import { markerFileName } from '../../src/audit/writer/marker.js';
+import { body, chainHash, chainMac, type AuditRecord } from '../../src/audit/chain/record.js';
+import { AuditStartError } from '../../src/audit/writer/startError.js';
+import { verifyAudit } from '../../src/audit/chain/verify.js';
 import { parseKek } from '../../src/keys/seal.js';
 import { openKeyringFile } from '../../src/keys/store.js';
 import { createLogger } from '../../src/log.js';
@@ -438,7 +439,7 @@ describe('(12) unauthenticated refusals are aggregated', () => {
   });
 
   it('when more sources than the cap refuse, then the overflow shares one record; IPv6 sources count by /64', async () => {
-    const { refusalRecorder, sourceOf } = await import('../../src/audit/refusals.js');
+    const { refusalRecorder, sourceOf } = await import('../../src/audit/writer/refusals.js');
     expect(sourceOf('::ffff:10.0.0.1')).toBe('10.0.0.1');
     expect(sourceOf('2001:db8:1:2:aaaa::1')).toBe('2001:db8:1:2::/64');
     expect(sourceOf('2001:db8:1:2::ffff')).toBe('2001:db8:1:2::/64');

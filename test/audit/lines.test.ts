@@ -1,5 +1,5 @@
 /**
- * Audit files are read in chunks (src/audit/lines.ts), never as one string: what the chunked reader
+ * Audit files are read in chunks (src/audit/chain/lines.ts), never as one string: what the chunked reader
  * gives must be exactly the bytes of each line of the whole content, whatever the chunk size and
  * wherever a multi-byte character or a line end falls (a last line without its line end given as
  * cut), and the verifier must report the same on either.
@@ -8,9 +8,9 @@ import fc from 'fast-check';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bufferLines, fileLines, type LineSource } from '../../src/audit/lines.js';
-import { GENESIS, recordLine, sealRecord, type AuditEntry, type AuditRecord } from '../../src/audit/record.js';
-import { verifyChain } from '../../src/audit/verify.js';
+import { bufferLines, fileLines, type LineSource } from '../../src/audit/chain/lines.js';
+import { GENESIS, recordLine, sealRecord, type AuditEntry, type AuditRecord } from '../../src/audit/chain/record.js';
+import { verifyChain } from '../../src/audit/chain/verify.js';
 
 let dir: string;
 beforeAll(() => {

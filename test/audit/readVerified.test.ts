@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
-import { GENESIS, recordLine, sealRecord, type AuditRecord } from '../../src/audit/record.js';
+import { GENESIS, recordLine, sealRecord, type AuditRecord } from '../../src/audit/chain/record.js';
 import { parseKek } from '../../src/keys/seal.js';
 import { openKeyringFile } from '../../src/keys/store.js';
 import { bearer, startTestService, type TestService } from '../helpers/service.js';
@@ -130,6 +130,26 @@ describe('paging', () => {
     } while (next !== null && pages < 100);
     expect(seen).toEqual(expected);
     expect(pages).toBe(Math.ceil((3 * PER_CHAIN) / 7));
+  });
+
+  it('when an auditor asks order=desc, then `next` pages from the newest record back to the oldest, each once', async () => {
+    const whole = await get(service, '/v1/audit?limit=500');
+    const expected = (whole.body.records as AuditRecord[]).map((r) => r.id).reverse();
+    const seen: string[] = [];
+    let next: string | null = null;
+    let pages = 0;
+    do {
+      const res: request.Response = await get(
+        service,
+        `/v1/audit?order=desc&limit=10${next === null ? '' : `&after=${next}`}`,
+      );
+      expect([res.status, res.body.total]).toEqual([200, 3 * PER_CHAIN]);
+      seen.push(...(res.body.records as AuditRecord[]).map((r) => r.id));
+      next = res.body.next as string | null;
+      pages += 1;
+    } while (next !== null && pages < 100);
+    expect(seen).toEqual(expected);
+    expect((await get(service, '/v1/audit?order=newest')).status).toBe(400);
   });
 
   it('when a filter is given, then the cursor pages through the matching records only', async () => {

@@ -1,5 +1,5 @@
 /**
- * The record line (src/audit/record.ts lineOfBody) is built from the body's JSON without parsing it
+ * The record line (src/audit/chain/record.ts lineOfBody) is built from the body's JSON without parsing it
  * back: it must be, byte for byte, what serializing the whole record gave, for any content.
  */
 import fc from 'fast-check';
@@ -11,7 +11,7 @@ import {
   sealRecord,
   type AuditOutcome,
   type AuditRecord,
-} from '../../src/audit/record.js';
+} from '../../src/audit/chain/record.js';
 
 /** The line as it was first written: the whole record serialized, hash and mac after the body's fields. */
 const serialized = (r: AuditRecord): string =>

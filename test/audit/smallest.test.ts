@@ -1,8 +1,8 @@
-/** A page of the audit log holds only offset + limit records (src/audit/smallest.ts): the same page as sorting everything. */
+/** A page of the audit log holds only offset + limit records (src/audit/reader/smallest.ts): the same page as sorting everything. */
 import fc from 'fast-check';
-import { smallest } from '../../src/audit/smallest.js';
-import { byTimeThenId } from '../../src/audit/read.js';
-import type { AuditRecord } from '../../src/audit/record.js';
+import { smallest } from '../../src/audit/reader/smallest.js';
+import { byTimeThenId } from '../../src/audit/reader/read.js';
+import type { AuditRecord } from '../../src/audit/chain/record.js';
 
 const records = fc.uniqueArray(
   fc.record({

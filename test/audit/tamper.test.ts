@@ -8,9 +8,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import type { Checkpoint } from '../../src/audit/checkpoint.js';
-import { body, chainHash, chainMac, type AuditRecord } from '../../src/audit/record.js';
-import { verifyAudit } from '../../src/audit/verify.js';
+import type { Checkpoint } from '../../src/audit/chain/checkpoint.js';
+import { body, chainHash, chainMac, type AuditRecord } from '../../src/audit/chain/record.js';
+import { verifyAudit } from '../../src/audit/chain/verify.js';
 import { parseKek } from '../../src/keys/seal.js';
 import { openKeyringFile } from '../../src/keys/store.js';
 import { runCli } from '../helpers/cli.js';

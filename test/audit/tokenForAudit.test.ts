@@ -1,12 +1,12 @@
 /**
- * What a refused caller can put into the audit log through `token` (src/audit/tokenForAudit.ts):
+ * What a refused caller can put into the audit log through `token` (src/audit/writer/tokenForAudit.ts):
  * from a caller that is not a regulator, only a token of the sector as issued; any other string
  * of the sector's length and alphabet (a national ID plus one character, random base32) is
  * recorded as `(malformed)`. Through HTTP, read back from the file on disk.
  */
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
-import { MALFORMED } from '../../src/audit/tokenForAudit.js';
+import { MALFORMED } from '../../src/audit/writer/tokenForAudit.js';
 import { bearer, startTestService } from '../helpers/service.js';
 import { act, lastRecord, tokenOf } from '../acts/helpers.js';
 

@@ -15,10 +15,10 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { checkpointSigner, type Checkpoint } from '../../src/audit/checkpoint.js';
-import { GENESIS, recordLine, sealRecord, type AuditEntry, type AuditRecord } from '../../src/audit/record.js';
-import { AuditStartError } from '../../src/audit/startError.js';
-import { verifyChain } from '../../src/audit/verify.js';
+import { checkpointSigner, type Checkpoint } from '../../src/audit/chain/checkpoint.js';
+import { GENESIS, recordLine, sealRecord, type AuditEntry, type AuditRecord } from '../../src/audit/chain/record.js';
+import { AuditStartError } from '../../src/audit/writer/startError.js';
+import { verifyChain } from '../../src/audit/chain/verify.js';
 import { generateKeyring } from '../../src/keys/keyring.js';
 import { newKek, parseKek } from '../../src/keys/seal.js';
 import { openKeyringFile, saveKeyring } from '../../src/keys/store.js';

@@ -8,7 +8,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkpointSigner, type Checkpoint } from '../../src/audit/checkpoint.js';
+import { checkpointSigner, type Checkpoint } from '../../src/audit/chain/checkpoint.js';
 import {
   body,
   chainHash,
@@ -18,8 +18,8 @@ import {
   sealRecord,
   type AuditEntry,
   type AuditRecord,
-} from '../../src/audit/record.js';
-import { verifyAudit, verifyChain } from '../../src/audit/verify.js';
+} from '../../src/audit/chain/record.js';
+import { verifyAudit, verifyChain } from '../../src/audit/chain/verify.js';
 import { runCli } from '../helpers/cli.js';
 
 const macKey = new Uint8Array(32).fill(7);

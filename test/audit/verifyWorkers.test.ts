@@ -7,9 +7,9 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
-import type { Checkpoint } from '../../src/audit/checkpoint.js';
-import { auditFiles } from '../../src/audit/read.js';
-import { verifyAudit } from '../../src/audit/verify.js';
+import type { Checkpoint } from '../../src/audit/chain/checkpoint.js';
+import { auditFiles } from '../../src/audit/reader/read.js';
+import { verifyAudit } from '../../src/audit/chain/verify.js';
 import { createLogger } from '../../src/log.js';
 import { createService, type Service } from '../../src/service.js';
 import { bearer, startTestService, type TestService } from '../helpers/service.js';

@@ -8,7 +8,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import AjvModule from 'ajv/dist/2020.js';
 import request from 'supertest';
-import { checkpointMessage, type Checkpoint } from '../../src/audit/checkpoint.js';
+import { checkpointMessage, type Checkpoint } from '../../src/audit/chain/checkpoint.js';
 import { CONSOLE_CSP, CONSOLE_DIR } from '../../src/http/routes/console.js';
 import { bearer, startTestService, type TestService } from '../helpers/service.js';
 import { act, tokenOf } from '../acts/helpers.js';
@@ -182,6 +182,7 @@ describe('GET /v1/audit/stats and the audit filters', () => {
         { day: today, key: 'LOI-09-08-ART-4', count: 1 },
       ],
       refusalsByCode: [{ day: today, key: 'forbidden', count: 1 }],
+      failuresByCode: [],
       requestsEnded: { released: 1, denied: 1, expired: 0 },
       chains: [{ file: 'audit-test-instance.jsonl', instance: 'test-instance', records: 7, verified: true }],
     });

@@ -11,7 +11,8 @@ import { devKey } from '../helpers/service.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
-export async function launchBrowser(): Promise<BrowserContext> {
+/** `locale` and `timezoneId` are the browser's (its language, as the console reads it first, and its clock's zone). */
+export async function launchBrowser(options: { locale?: string; timezoneId?: string } = {}): Promise<BrowserContext> {
   if (!existsSync(CHROMIUM))
     throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium; .ci/run does it)`);
   // A fresh profile per run, in a temporary directory.
@@ -28,7 +29,8 @@ export async function launchBrowser(): Promise<BrowserContext> {
       '--no-first-run',
     ],
     viewport: { width: 1280, height: 800 },
-    locale: 'en-GB',
+    locale: options.locale ?? 'en-GB',
+    ...(options.timezoneId ? { timezoneId: options.timezoneId } : {}),
     acceptDownloads: true,
   });
 }

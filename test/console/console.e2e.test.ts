@@ -217,14 +217,14 @@ it(
     await auditor.getByRole('button', { name: 'Search' }).click();
     await auditor.getByTestId('records-count').getByText('of 3').waitFor();
     const records = (await auditor.getByTestId('records').textContent())!;
-    for (const act of ['reverse-request', 'approve', 'release']) expect(records).toContain(act);
+    for (const act of ['reverse request', 'approve', 'release (collected)']) expect(records).toContain(act);
     expect(records).not.toContain(NATIONAL_ID);
 
     const regulatorChart = auditor.getByTestId('chart-regulator');
     expect(await regulatorChart.locator('canvas').count()).toBe(1);
     const box = await regulatorChart.locator('canvas').boundingBox();
     expect(box!.width).toBeGreaterThan(100);
-    const today = new Date().toISOString().slice(0, 10);
+    const today = new Date().toISOString().slice(0, 10).split('-').reverse().join('/'); // dd/mm/yyyy
     expect(await regulatorChart.locator('tbody').textContent()).toBe(`${today}regulator-cndp1`);
     expect(await auditor.getByTestId('chart-basis').locator('tbody').textContent()).toBe(`${today}CNDP-D-97-20201`);
     expect(await auditor.getByTestId('chart-ended').locator('tbody').textContent()).toBe('released1');

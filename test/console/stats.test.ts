@@ -1,6 +1,6 @@
 /** auditStats, the pure aggregate behind GET /v1/audit/stats. */
-import type { AuditRecord } from '../../src/audit/record.js';
-import { auditStats } from '../../src/audit/stats.js';
+import type { AuditRecord } from '../../src/audit/chain/record.js';
+import { auditStats } from '../../src/audit/reader/stats.js';
 
 let seq = 0;
 const rec = (time: string, fields: Partial<AuditRecord>): AuditRecord =>
@@ -46,12 +46,15 @@ describe('auditStats', () => {
     rec('2026-03-03T10:02:00.000Z', { act: 'release', outcome: 'request_closed' }),
     rec('2026-03-04T00:00:00.000Z', { act: 'deny', outcome: 'ok' }),
     rec('2026-03-04T00:10:00.000Z', { act: 'expire', outcome: 'expired', client: null }),
+    rec('2026-03-04T08:00:00.000Z', { act: 'reverse-request', outcome: 'dual_control_unavailable' }),
+    rec('2026-03-04T08:01:00.000Z', { act: 'translate', outcome: 'limits_unavailable' }),
+    rec('2026-03-04T08:02:00.000Z', { act: 'approve', outcome: 'internal' }),
   ];
 
   it('when given records, then it counts accepted acts by regulator and basis, refusals by code (aggregates by their count), and ends, over a continuous span of days', () => {
     const s = auditStats(records);
     expect(s.days).toEqual(['2026-03-01', '2026-03-02', '2026-03-03', '2026-03-04']);
-    expect(s.records).toBe(10);
+    expect(s.records).toBe(13);
     expect(s.actsByRegulator).toEqual([
       { day: '2026-03-01', key: 'reg-a', count: 1 },
       { day: '2026-03-01', key: 'reg-b', count: 1 },
@@ -68,6 +71,16 @@ describe('auditStats', () => {
       { day: '2026-03-03', key: 'unauthenticated', count: 7 },
     ]);
     expect(s.requestsEnded).toEqual({ released: 1, denied: 1, expired: 1 });
+  });
+
+  it('when the service could not act (a store down, a bug), then it is a failure, counted apart from the refusals', () => {
+    const s = auditStats(records);
+    expect(s.failuresByCode).toEqual([
+      { day: '2026-03-04', key: 'dual_control_unavailable', count: 1 },
+      { day: '2026-03-04', key: 'internal', count: 1 },
+      { day: '2026-03-04', key: 'limits_unavailable', count: 1 },
+    ]);
+    expect(s.refusalsByCode.map((c) => c.key)).not.toContain('dual_control_unavailable');
   });
 
   it('when a range is given, then it is [from, to)', () => {
@@ -90,6 +103,7 @@ describe('auditStats', () => {
       actsByRegulator: [],
       actsByLegalBasis: [],
       refusalsByCode: [],
+      failuresByCode: [],
       requestsEnded: { released: 0, denied: 0, expired: 0 },
     });
   });

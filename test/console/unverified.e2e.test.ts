@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import type { BrowserContext } from 'playwright-core';
-import { GENESIS, recordLine, sealRecord, type AuditAct, type AuditOutcome } from '../../src/audit/record.js';
+import { GENESIS, recordLine, sealRecord, type AuditAct, type AuditOutcome } from '../../src/audit/chain/record.js';
 import { generateKeyring } from '../../src/keys/keyring.js';
 import { newKek, parseKek } from '../../src/keys/seal.js';
 import { saveKeyring } from '../../src/keys/store.js';
@@ -76,7 +76,7 @@ afterAll(async () => {
 });
 
 it(
-  'leaves the forged denials out of the search and the charts, names their file, and pages the verified records by cursor',
+  'leaves the forged denials out of the search and the charts, names their file, and pages the verified records by cursor, newest first',
   async () => {
     const page = await browser!.newPage();
     await page.goto(`${server!.url}/console/`);
@@ -101,7 +101,8 @@ it(
     await page.getByRole('button', { name: 'Next page' }).click();
     await page.getByTestId('records-count').getByText(`Records 21–${PEER_RECORDS} of ${PEER_RECORDS}`).waitFor();
     const second = await caseIds();
-    expect([...first, ...second]).toEqual(Array.from({ length: PEER_RECORDS }, (_, i) => `PEER-${i + 1}`));
+    // Newest first: the auditor lands on the latest records and pages back in time.
+    expect([...first, ...second]).toEqual(Array.from({ length: PEER_RECORDS }, (_, i) => `PEER-${PEER_RECORDS - i}`));
     expect(await page.getByRole('button', { name: 'Next page' }).isDisabled()).toBe(true);
     await page.getByRole('button', { name: 'Previous page' }).click();
     await page.getByTestId('records-count').getByText(`Records 1–20 of ${PEER_RECORDS}`).waitFor();

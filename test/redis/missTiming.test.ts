@@ -1,5 +1,5 @@
 /**
- * A cache miss answers without waiting for its SET (src/acts/tokenize.ts, src/store/tokenCache.ts):
+ * A cache miss answers without waiting for its SET (src/acts/tokens/tokenize.ts, src/store/tokenCache.ts):
  * had it waited, a miss would take one Redis round trip more than a hit, and another backend of
  * the sector could tell by timing who had been tokenized before. Shown on a redis-server of this
  * test's own whose writes are paused (CLIENT PAUSE … WRITE): the answer comes while its SET has

@@ -6,7 +6,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
-import type { AuditRecord } from '../../src/audit/record.js';
+import type { AuditRecord } from '../../src/audit/chain/record.js';
 import type { Service } from '../../src/service.js';
 import { bearer, startTestService, type TestService } from '../helpers/service.js';
 import {

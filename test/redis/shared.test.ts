@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AuditRecord } from '../../src/audit/record.js';
+import type { AuditRecord } from '../../src/audit/chain/record.js';
 import type { Service } from '../../src/service.js';
 import request from 'supertest';
 import { bearer, type TestService } from '../helpers/service.js';

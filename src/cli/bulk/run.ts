@@ -21,6 +21,7 @@ import {
 } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileReason } from '../errors.js';
+import { OperatorError } from '../../errors.js';
 
 export interface BulkOptions {
   url: string;
@@ -52,7 +53,7 @@ export interface BulkResult {
   batchSize: number;
 }
 
-export class BulkError extends Error {
+export class BulkError extends OperatorError {
   override name = 'BulkError';
 }
 

@@ -1,10 +1,10 @@
 /** Auditors: read the audit log, verify it, take signed checkpoints, and the charts' counts. Parse, call the use case, answer. */
 import { Router } from 'express';
-import type { AuditDeps } from '../../acts/auditDeps.js';
-import { auditStatsOf } from '../../acts/auditStats.js';
-import { readAudit } from '../../acts/readAudit.js';
-import { takeCheckpoint } from '../../acts/takeCheckpoint.js';
-import { verifyAudit } from '../../acts/verifyAudit.js';
+import type { AuditDeps } from '../../acts/audit/auditDeps.js';
+import { auditStatsOf } from '../../acts/audit/auditStats.js';
+import { readAudit } from '../../acts/audit/readAudit.js';
+import { takeCheckpoint } from '../../acts/audit/takeCheckpoint.js';
+import { verifyAudit } from '../../acts/audit/verifyAudit.js';
 import { bind } from '../bind.js';
 
 export function auditRoutes(deps: AuditDeps): Router {

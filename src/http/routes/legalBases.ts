@@ -1,6 +1,6 @@
 /** GET /v1/legal-bases: the bases a regulator may cite and what each covers. */
 import { Router } from 'express';
-import { listLegalBases } from '../../acts/listLegalBases.js';
+import { listLegalBases } from '../../acts/requests/listLegalBases.js';
 import type { LegalBasis } from '../../config/schema.js';
 import { bind } from '../bind.js';
 

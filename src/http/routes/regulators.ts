@@ -1,10 +1,10 @@
 /** Regulators: reverse, translate, and the dual-control requests. Parse, call the use case, answer. */
 import { Router } from 'express';
-import { decide } from '../../acts/decide.js';
+import { decide } from '../../acts/requests/decide.js';
 import type { RegulatorDeps } from '../../acts/deps.js';
-import { collect, listRequests, readRequest } from '../../acts/readRequests.js';
-import { reverse } from '../../acts/reverse.js';
-import { translate } from '../../acts/translate.js';
+import { collect, listRequests, readRequest } from '../../acts/requests/readRequests.js';
+import { reverse } from '../../acts/requests/reverse.js';
+import { translate } from '../../acts/requests/translate.js';
 import { bind, type Context } from '../bind.js';
 
 type Pending = { status: 'pending'; requestId: string; expiresAt: string; auditId: string };

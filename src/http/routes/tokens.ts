@@ -1,7 +1,7 @@
 /** POST /v1/tokens, /v1/tokens/batch and /v1/tokens/upgrade: parse, call the use case, answer. */
 import { Router } from 'express';
-import { tokenizeBatchTokens, tokenizeOne, type TokenDeps } from '../../acts/tokenize.js';
-import { upgradeTokens } from '../../acts/upgrade.js';
+import { tokenizeBatchTokens, tokenizeOne, type TokenDeps } from '../../acts/tokens/tokenize.js';
+import { upgradeTokens } from '../../acts/tokens/upgrade.js';
 import { SectokenError } from '../../errors.js';
 import { batchAnswerJson } from '../batchAnswer.js';
 import { fastBatchRequest, fastTokenRequest } from '../batchBody.js';
