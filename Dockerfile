@@ -15,6 +15,15 @@
 # /app: the legally required audit log lives in a mounted directory, never in the container's own
 # layer or an anonymous volume that `docker rm -v` deletes. Hence no VOLUME here.
 #
+# The KEK in an HSM instead of a file (README "The KEK in an HSM (PKCS#11)"): mount the vendor's
+# PKCS#11 module (and any configuration it reads) and the user PIN as a file, read-only, and name
+# them; the image has no module of its own, and without these settings it runs with a file KEK:
+#   docker run … -v /opt/vendor/lib/libvendorpkcs11.so:/opt/pkcs11/module.so:ro \
+#     -v /srv/sectoken/pkcs11-pin:/run/secrets/sectoken-pkcs11-pin:ro \
+#     -e SECTOKEN_PKCS11_MODULE=/opt/pkcs11/module.so -e SECTOKEN_PKCS11_TOKEN=sectoken \
+#     -e SECTOKEN_PKCS11_PIN_FILE=/run/secrets/sectoken-pkcs11-pin -e SECTOKEN_REQUIRE_HSM=true …
+# A module built for glibc (Debian bookworm) loads here; it must be readable by UID 1000.
+#
 # BASE_IMAGE must be a Debian bookworm image with Node 20 at /usr/local/bin and a user 1000
 # (node:20-bookworm-slim or a local stand-in such as localhost/sectoken-node20-base).
 ARG BASE_IMAGE=node:20-bookworm-slim
@@ -26,9 +35,15 @@ WORKDIR /app
 # reaches the runtime image.
 ARG NODE_EXTRA_CA_CERTS=
 ENV NPM_CONFIG_UPDATE_NOTIFIER=false NPM_CONFIG_FUND=false NPM_CONFIG_AUDIT=false
+# pkcs11js (the PKCS#11 binding) is a native addon, compiled here with node-gyp against the image's
+# Node headers (/usr/local/include/node: nothing is downloaded): python3, make and g++ in this stage only.
+RUN apt-get update -qq \
+ && apt-get install -y -qq --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
-# Scripts are skipped here (`prepare` would compile before src/ is copied); the build comes next.
-RUN npm ci --ignore-scripts
+# Scripts are skipped here (`prepare` would compile before src/ is copied); the build comes next,
+# and the one native addon is built on its own.
+RUN npm ci --ignore-scripts && npm_config_nodedir=/usr/local npm rebuild pkcs11js
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY console ./console

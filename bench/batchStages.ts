@@ -46,7 +46,7 @@ export async function batchStagesBench(root: string, repeats: number): Promise<S
     tokenizer: () => tokenizer,
     cache: createTokenCache(config, keyring.cacheIndex, undefined, metrics),
     metrics,
-    limits: createRateLimits(config, undefined, () => {}),
+    limits: createRateLimits(config, undefined, () => undefined),
     queue: createDerivationQueue(),
   };
   const principal: Principal = {

@@ -181,7 +181,7 @@ export async function httpBench(root: string, repeats: number, seconds: number):
         headers: { 'content-type': 'application/json', ...tax },
         body: JSON.stringify({ sector: 'tax', nationalIds: ids }),
       })
-    ).json()) as { results: Array<{ token: string }> };
+    ).json()) as { results: { token: string }[] };
     const taxTokens = prepared.results.map((r) => r.token);
     let n = 0;
     const cases: HttpCase[] = [
@@ -253,9 +253,7 @@ export async function httpBench(root: string, repeats: number, seconds: number):
           }),
       },
     ];
-    const samples = cases.map(
-      () => [] as Array<{ rps: number; p50: number; p99: number; errors: number; cpuUs: number }>,
-    );
+    const samples = cases.map(() => [] as { rps: number; p50: number; p99: number; errors: number; cpuUs: number }[]);
     for (const c of cases) await drive(c, 1); // warm-up
     for (let r = 0; r < repeats; r++) {
       for (const [k, c] of cases.entries()) samples[k]!.push(await drive(c, seconds));
@@ -330,7 +328,7 @@ export async function cacheBench(root: string, repeats: number): Promise<CacheRe
           policy,
           indexes.map((index, k) => [index, tokens[k]!] as const),
         );
-      const tiers: Array<[string, () => Promise<unknown>]> = [
+      const tiers: [string, () => Promise<unknown>][] = [
         [
           `${policy} (${sector}): recompute`,
           async () => {
@@ -376,8 +374,8 @@ export async function cacheBench(root: string, repeats: number): Promise<CacheRe
       );
     }
     if (withRedis) {
-      const keys = await redis!.client.keys(`${redis!.prefix}*`);
-      if (keys.length > 0) await redis!.client.del(...keys);
+      const keys = await redis.client.keys(`${redis.prefix}*`);
+      if (keys.length > 0) await redis.client.del(...keys);
     }
   } finally {
     await redis?.close();

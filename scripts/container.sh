@@ -129,6 +129,10 @@ EOF
       || die "npm pack npm@$BASE_NPM_VERSION failed (BASE_NPM_VERSION=host uses the host's npm $host_npm)"
     tar -xzf "$work/$tarball" -C "$rootfs/usr/local/lib/node_modules/npm" --strip-components=1 --no-same-owner
   fi
+  # Node's headers, where the official image has them: the build stage compiles pkcs11js against them.
+  [ -f "$node_prefix/include/node/common.gypi" ] || die "no Node headers at $node_prefix/include/node"
+  mkdir -p "$rootfs/usr/local/include"
+  cp -rL "$node_prefix/include/node" "$rootfs/usr/local/include/node"
   ln -sf ../lib/node_modules/npm/bin/npm-cli.js "$rootfs/usr/local/bin/npm"
   ln -sf ../lib/node_modules/npm/bin/npx-cli.js "$rootfs/usr/local/bin/npx"
   # Any shared library node needs that minbase lacks comes from this (same-release) host.

@@ -253,6 +253,7 @@ async function startOwnServer() {
         `sectoken clients add ${args[1]} failed (${err.signal ?? `exit ${err.status}`}): ${String(err.stderr ?? '')
           .trim()
           .slice(0, 500)}`,
+        { cause: err },
       );
     }
   };
@@ -374,7 +375,7 @@ async function fetchChecked(url, init) {
     return await fetch(url, { ...init, redirect: 'manual' });
   } catch (err) {
     const cause = err.cause?.code ?? err.cause?.message ?? err.name;
-    throw new Error(`${init?.method ?? 'GET'} ${url}: ${cause ?? err.message}`);
+    throw new Error(`${init?.method ?? 'GET'} ${url}: ${cause ?? err.message}`, { cause: err });
   }
 }
 
@@ -593,7 +594,10 @@ class Soak {
 
 function sleep(ms, signal) {
   return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
+    if (signal.aborted) {
+      resolve();
+      return;
+    }
     const timer = setTimeout(done, ms);
     function done() {
       clearTimeout(timer);
@@ -749,7 +753,7 @@ async function main() {
   const targetUrl = new URL(target);
   const pathPrefix = targetUrl.pathname.replace(/\/+$/, '');
 
-  let exitCode = 0;
+  let exitCode;
   try {
     await checkServiceKey(target, serviceKey, opts.sectors);
     const limit = await batchLimit(target, serviceKey);
@@ -864,7 +868,6 @@ async function run({ opts, target, targetUrl, pathPrefix, serviceKey, regulatorK
   };
 
   // soak sampling
-  let startedAt;
   const pid = server?.child.pid;
   const operatorKey = server?.operatorKey ?? (process.env.SECTOKEN_LOAD_OPERATOR_KEY || DEV_OPERATOR_KEY);
   const soak = opts.soak ? new Soak({ base: target, pid, sampleEveryS: opts.sampleEveryS, operatorKey }) : undefined;
@@ -885,6 +888,7 @@ async function run({ opts, target, targetUrl, pathPrefix, serviceKey, regulatorK
     requests: [{ setupRequest, onResponse }],
   });
 
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-conversion -- isTTY is undefined, not false, on a pipe
   const tty = Boolean(process.stderr.isTTY) && !opts.soak;
   if (tty) {
     autocannon.track(instance, {
@@ -894,7 +898,7 @@ async function run({ opts, target, targetUrl, pathPrefix, serviceKey, regulatorK
       renderLatencyTable: false,
     });
   }
-  startedAt = performance.now();
+  const startedAt = performance.now();
   const elapsed = () => (performance.now() - startedAt) / 1000;
   let lastLine = 0;
   let lastResponses = 0;

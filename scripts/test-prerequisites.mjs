@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 
 const has = (command) => spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
 
+/** @type {[name: string, present: () => boolean, why: string][]} */
 const NEEDS = [
   [
     'redis-server',
@@ -37,6 +38,13 @@ const NEEDS = [
     'softhsm2',
     () => existsSync('/usr/lib/softhsm/libsofthsm2.so') && has('softhsm2-util'),
     'SoftHSM2 (apt-get install softhsm2): the PKCS#11 key-encryption-key tests',
+  ],
+  [
+    'opensc',
+    () =>
+      has('pkcs11-tool') &&
+      ['x86_64', 'aarch64'].some((arch) => existsSync(`/usr/lib/${arch}-linux-gnu/pkcs11/pkcs11-spy.so`)),
+    'OpenSC (apt-get install opensc): the PKCS#11 tests make keys with pkcs11-tool and count logins with pkcs11-spy',
   ],
 ];
 

@@ -18,13 +18,13 @@ export interface Metrics {
   cacheHits: Counter<'tier'>;
   cacheMisses: Counter<'tier'>;
   /** Redis cache values that failed their MAC (swapped or forged), treated as misses. */
-  cacheRejected: Counter<string>;
-  redisErrors: Counter<string>;
+  cacheRejected: Counter;
+  redisErrors: Counter;
   /** Registered only when Redis is configured, so that its absence reads as absence, not as down. */
-  redisUp: Gauge<string> | undefined;
+  redisUp: Gauge | undefined;
   rateLimited: Counter<'operation'>;
-  auditRecords: Counter<string>;
-  auditFailures: Counter<string>;
+  auditRecords: Counter;
+  auditFailures: Counter;
 }
 
 export function createMetrics(withRedis: boolean): Metrics {

@@ -20,7 +20,10 @@ export async function serve(): Promise<void> {
   const settings = readSettings();
   requireNamedState(process.env, settings);
   const logger = createLogger(settings.logLevel);
-  if (settings.workers > 1 && cluster.isPrimary) return runPrimary(settings, logger);
+  if (settings.workers > 1 && cluster.isPrimary) {
+    runPrimary(settings, logger);
+    return;
+  }
   return runInstance(settings, logger);
 }
 

@@ -30,6 +30,7 @@ import { createTokenizer, type Tokenizer } from './derivation/tokenizer.js';
 import { createApp } from './http/app.js';
 import type { Readiness } from './http/routes/health.js';
 import { loggingChanges } from './http/readinessChanges.js';
+import type { KekLocation } from './keys/kek.js';
 import { KeyringError, type Keyring } from './keys/keyring.js';
 import { loadKeyring } from './keys/store.js';
 import { createRateLimits } from './limits/rateLimits.js';
@@ -133,6 +134,8 @@ export interface Configured {
   fingerprint: string;
   /** What loading the keyring created or changed, to be said loudly. */
   notices: string[];
+  /** Where the KEK that opened it lives (a file or a PKCS#11 token): /readyz says it. */
+  kek: KekLocation;
   /** Why several workers without Redis are risky, when they are allowed (checkWorkers). */
   unshared: string | undefined;
 }
@@ -148,13 +151,13 @@ export function loadConfigured(settings: Settings, running?: Pick<Configured, 'f
   // A reload never makes key material: a keyring gone missing stays missing.
   if (running && !existsSync(settings.keyringPath))
     throw new KeyringError(`${settings.keyringPath} is missing: a reload never makes keys; put it back, or restart`);
-  const { keyring, fingerprint, notices } = loadKeyring(settings, keyringTerms(settings, config));
+  const { keyring, fingerprint, notices, kek } = loadKeyring(settings, keyringTerms(settings, config));
   if (running && fingerprint !== running.fingerprint) {
     throw new KeyringError(
       `${settings.keyringPath} is another keyring (fingerprint ${fingerprint}) than the one this process started with (${running.fingerprint}): a reload takes rotations and new sectors, a new keyring needs a restart`,
     );
   }
-  return { config, keyring, fingerprint, notices, unshared };
+  return { config, keyring, fingerprint, notices, kek: kek.location, unshared };
 }
 
 export function createService(settings: Settings, logger: Logger): Service {
@@ -232,6 +235,7 @@ export function createService(settings: Settings, logger: Logger): Service {
     return {
       status: auditState === 'ok' ? 'ready' : 'not_ready',
       keyringFingerprint,
+      kek: started.kek,
       checks: { keys: 'ok', audit: auditState, redis: redis ? redis.state() : 'disabled' },
     };
   }, logger);

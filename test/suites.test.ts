@@ -25,7 +25,7 @@ const all = testFiles(join(ROOT, 'test'));
 const unit = all.filter(isUnit);
 
 /** What a unit test may not use: each is a sign of a service, a process, Redis, a browser or the build. */
-const FORBIDDEN: Array<[string, RegExp]> = [
+const FORBIDDEN: [string, RegExp][] = [
   ['starts the service', /\b(startTestService|createService|startServer)\(/],
   [
     'uses Redis',

@@ -19,7 +19,10 @@ export function SignIn({ onSignedIn, notice }: { onSignedIn: (key: string, me: M
     setMessage(null);
     setCode(null);
     const given = key.trim();
-    if (!given) return setMessage(t('signin.empty'));
+    if (!given) {
+      setMessage(t('signin.empty'));
+      return;
+    }
     setBusy(true);
     try {
       const me = (await call<Me>(given, 'GET', '/v1/me')).body;
@@ -42,7 +45,7 @@ export function SignIn({ onSignedIn, notice }: { onSignedIn: (key: string, me: M
     <main id="main" class="signin">
       <h1>{t('signin.heading')}</h1>
       <p>{t('signin.intro')}</p>
-      <form onSubmit={submit} method="post" action="#" autocomplete="off" novalidate>
+      <form onSubmit={(e) => void submit(e)} method="post" action="#" autocomplete="off" novalidate>
         <label for="api-key">{t('signin.key')}</label>
         <input
           id="api-key"

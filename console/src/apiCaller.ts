@@ -2,6 +2,7 @@
 import { ApiError, call } from './api.js';
 
 export function apiCaller(apiKey: string, onAuthLost: () => void, onError: (code: string | null) => void) {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- as call<T> in api.ts
   return async <T>(
     method: 'GET' | 'POST',
     path: string,

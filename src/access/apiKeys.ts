@@ -63,7 +63,8 @@ export function clientDirectory(clients: readonly ClientConfig[]): ClientDirecto
       // The map is keyed by a hash of a 256-bit secret, which leaks nothing through timing;
       // the byte comparison is still made constant-time.
       if (!entry || !timingSafeEqual(entry.hash, presented)) return undefined;
-      if (known.size >= knownMax) known.delete(known.keys().next().value!);
+      const oldest = known.size >= knownMax ? known.keys().next().value : undefined;
+      if (oldest !== undefined) known.delete(oldest);
       known.set(key, entry.principal);
       return entry.principal;
     },

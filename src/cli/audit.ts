@@ -11,6 +11,7 @@ import { macMatches } from '../audit/chain/record.js';
 import type { LineSource } from '../audit/chain/lines.js';
 import { verifyAudit } from '../audit/chain/verify.js';
 import { readSettings } from '../config/env.js';
+import { pkcs11Kek } from '../keys/pkcs11/kek.js';
 import { openKeyringFile, readKek } from '../keys/store.js';
 import { CliError, namedFileLines, readNamedFile } from './errors.js';
 
@@ -66,7 +67,7 @@ export function auditCommand(): Command {
       const checkpoints = opts.checkpoint.map(readCheckpoint);
       // MACs are checked only under a keyring named explicitly: a guessed one would call every
       // record forged. Without, hashes, order and checkpoints only, and the report says so.
-      const kek = readKek(settings);
+      const kek = settings.pkcs11 ? pkcs11Kek(settings.pkcs11) : readKek(settings);
       const macKey = kek ? openKeyringFile(settings.keyringPath, kek).auditMac : undefined;
       if (macKey) {
         const foreign = logs.find((log) => !anyMacMatches(log.text, macKey));
@@ -94,7 +95,7 @@ export function auditCommand(): Command {
       for (const problem of report.problems) process.stdout.write(`REFUSED: ${problem}\n`);
       if (!report.macChecked)
         process.stdout.write(
-          'MACs not checked (no SECTOKEN_KEK or SECTOKEN_KEK_FILE): hashes, order and checkpoints only\n',
+          'MACs not checked (no SECTOKEN_KEK, SECTOKEN_KEK_FILE or SECTOKEN_PKCS11_MODULE): hashes, order and checkpoints only\n',
         );
       if (checkpoints.length > 0 && !opts.publicKey)
         process.stdout.write(

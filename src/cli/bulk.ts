@@ -62,7 +62,7 @@ export function bulkCommand(): Command {
           throw new BulkError(`--url must be the service's http(s) address, e.g. http://127.0.0.1:8080`);
         const apiKey = process.env.SECTOKEN_API_KEY;
         if (!apiKey) throw new BulkError('SECTOKEN_API_KEY is not set: the API key of a service client of the sector');
-        const tty = process.stderr.isTTY === true;
+        const tty = process.stderr.isTTY;
         // An unreadable input is reported by runBulk, in one line.
         const total = tty ? (await countLines(opts.in).catch(() => 0)) - (opts.header ? 1 : 0) : undefined;
         // Without a terminal, a line every 5 s: a short run prints only its result.

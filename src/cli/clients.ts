@@ -76,7 +76,7 @@ export function clientsCommand(): Command {
     .action((opts: { id: string; config?: string }) => {
       const configPath = clientsConfigPath(opts.config);
       const raw = readRawConfig(configPath);
-      const list = (raw.clients ?? []) as Array<{ id?: unknown }>;
+      const list = (raw.clients ?? []) as { id?: unknown }[];
       if (!list.some((c) => c.id === opts.id)) {
         const ids = list.map((c) => String(c.id)).join(', ');
         throw new CliError(`no client "${opts.id}" in ${configPath} (its clients: ${ids || 'none'})`);

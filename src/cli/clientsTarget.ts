@@ -54,7 +54,7 @@ export function checkClientFlags(flags: ClientFlags, raw: RawConfig, path: strin
   }
   if ((flags.role === 'auditor' || flags.role === 'operator') && flags.sectors.length > 0)
     throw new CliError(`--sectors is not for an ${flags.role}: auditors and operators have no sectors`);
-  const known = Object.keys((raw.sectors ?? {}) as object);
+  const known = Object.keys(raw.sectors ?? {});
   const unknown = flags.sectors.filter((s) => !known.includes(s));
   if (unknown.length > 0)
     throw new CliError(

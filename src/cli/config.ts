@@ -62,7 +62,7 @@ export function configCommand(): Command {
       const skeleton = productionSkeleton(named?.pin);
       parseConfig(skeleton, path);
       writeNew(path, JSON.stringify(skeleton, null, 2) + '\n');
-      const bases = (skeleton.legalBases as Array<{ id: string }>).map((b) => b.id).join(', ');
+      const bases = (skeleton.legalBases as { id: string }[]).map((b) => b.id).join(', ');
       process.stderr.write(
         `wrote a production configuration to ${path} (sectors: ${sectors.join(', ')}; legal bases: ${bases}; no clients)\n` +
           `next: set its sectors and legal bases to your deployment's, then with SECTOKEN_CONFIG=${path}:\n` +

@@ -5,26 +5,17 @@ import { readSettings, type Settings } from '../config/env.js';
 import { loadConfigFile, type Config } from '../config/schema.js';
 import { addSector, generateKeyring, KeyringError, rotateSector, type Keyring } from '../keys/keyring.js';
 import { keyringFingerprint } from '../keys/fingerprint.js';
-import { newKek, kekFingerprint } from '../keys/seal.js';
-import { devKekPath, openKeyringFile, readKek, requireKek, saveKeyring } from '../keys/store.js';
+import { newKek } from '../keys/seal.js';
+import { describeKek } from '../keys/kek.js';
+import type { KeyEncryptionKey } from '../keys/kek.js';
+import { pkcs11Kek } from '../keys/pkcs11/kek.js';
+import { openKeyringFile, requireKek, saveKeyring, settingsKek } from '../keys/store.js';
 import { tokenFormat } from '../derivation/format.js';
 import { pinInConfiguration } from './pin.js';
 import { CliError } from './errors.js';
 import { oneWayRotation } from './oneWayRotation.js';
-
-/** Production needs SECTOKEN_KEK(_FILE); development falls back to the generated keys/dev.kek. */
-export function kekFor(settings: Settings): Uint8Array {
-  const given = readKek(settings);
-  if (given) return given;
-  const devKek = devKekPath(settings);
-  if (!settings.production && existsSync(devKek)) return requireKek({ kek: undefined, kekFile: devKek });
-  return requireKek(settings);
-}
-
-/** The keyring as the service would open it (the development one falls back to its dev.kek). */
-export function openKeyringFor(settings: Settings): Keyring {
-  return openKeyringFile(settings.keyringPath, kekFor(settings));
-}
+import { rewrapCommand } from './rewrap.js';
+import { kekFor, openKeyringFor } from './kekFor.js';
 
 /** The configured sector, or a one-line refusal: keys for a sector the service does not know are a typo. */
 function configuredSector(settings: Settings, sector: string): Config['sectors'][string] {
@@ -66,9 +57,10 @@ export function keysCommand(): Command {
     .description(
       'create a production keyring for every sector of the configuration, sealed under the KEK, and pin it in the configuration',
     )
-    .action(() => {
+    .option('--pkcs11', 'seal it inside the PKCS#11 token of SECTOKEN_PKCS11_* under its key, made if missing')
+    .action((opts: { pkcs11?: boolean }) => {
       const settings = readSettings();
-      const kek = requireKek(settings);
+      const kek = initKek(settings, opts.pkcs11 === true);
       if (existsSync(settings.keyringPath))
         throw new KeyringError(`${settings.keyringPath} exists already: refusing to overwrite a keyring`);
       const config = loadConfigFile(settings.configPath);
@@ -82,7 +74,7 @@ export function keysCommand(): Command {
       saveKeyring(settings.keyringPath, keyring, kek);
       const fingerprint = keyringFingerprint(keyring);
       process.stderr.write(
-        `created keyring ${settings.keyringPath} (sectors: ${[...keyring.sectors.keys()].join(', ')}; KEK fingerprint ${kekFingerprint(kek)}; keyring fingerprint ${fingerprint})\n`,
+        `created keyring ${settings.keyringPath} (sectors: ${[...keyring.sectors.keys()].join(', ')}; sealed under ${describeKek(kek.location)}; keyring fingerprint ${fingerprint})\n`,
       );
       // The development sample (a tracked file) is left as it is: it needs no pin.
       const pinned = config.development
@@ -195,5 +187,24 @@ export function keysCommand(): Command {
       process.stdout.write(Buffer.from(key).toString('hex') + '\n');
     });
 
+  keys.addCommand(rewrapCommand());
   return keys;
+}
+
+/** `keys init`: a new keyring's KEK; --pkcs11 and the PKCS#11 settings go together. */
+function initKek(settings: Settings, inToken: boolean): KeyEncryptionKey {
+  if (!inToken) {
+    if (settings.pkcs11)
+      throw new CliError(
+        'SECTOKEN_PKCS11_MODULE is set: add --pkcs11 to seal the new keyring in the token, or unset the SECTOKEN_PKCS11_* settings to seal it under a file KEK',
+      );
+    return settingsKek(settings, () => requireKek(settings));
+  }
+  if (!settings.pkcs11)
+    throw new CliError(
+      '--pkcs11 needs SECTOKEN_PKCS11_MODULE, SECTOKEN_PKCS11_TOKEN and SECTOKEN_PKCS11_PIN_FILE (and SECTOKEN_PKCS11_KEY, the key label, default sectoken-kek)',
+    );
+  // settingsKek refuses a file KEK set beside the token.
+  settingsKek(settings, () => new Uint8Array());
+  return pkcs11Kek(settings.pkcs11, { create: true, onCreated: (said) => process.stderr.write(`${said}\n`) });
 }

@@ -28,6 +28,10 @@ export interface Settings {
   /** The key-encryption key as given (hex or base64url); undefined when a file or nothing is given. */
   kek: string | undefined;
   kekFile: string | undefined;
+  /** The KEK in a PKCS#11 token instead (src/keys/pkcs11/): all four or none. */
+  pkcs11: { module: string; token: string; pinFile: string; key: string } | undefined;
+  /** A file KEK is refused: only a PKCS#11 token may hold the KEK. */
+  requireHsm: boolean;
   logLevel: string;
   auditDir: string;
   /** Below this much free space (MiB) on the audit disk the service reports itself not ready. */
@@ -39,7 +43,7 @@ export interface Settings {
   instanceId: string;
 }
 
-export const SETTINGS_DOC: ReadonlyArray<{ env: string; doc: string; fallback: string }> = [
+export const SETTINGS_DOC: readonly { env: string; doc: string; fallback: string }[] = [
   {
     env: 'NODE_ENV',
     doc: '`production` enforces a real keyring, KEK and configuration; `development` and `test` do not; any other value is refused',
@@ -67,6 +71,27 @@ export const SETTINGS_DOC: ReadonlyArray<{ env: string; doc: string; fallback: s
     doc: 'file holding the key-encryption key, instead of `SECTOKEN_KEK` (setting both is refused)',
     fallback:
       'none (the development sample at its default paths uses `dev.kek` beside its keyring, `keys/dev.kek`, made on its first start)',
+  },
+  {
+    env: 'SECTOKEN_PKCS11_MODULE',
+    doc: "the KEK in an HSM instead: the vendor's PKCS#11 module (a `.so`); with `SECTOKEN_PKCS11_TOKEN` and `SECTOKEN_PKCS11_PIN_FILE`, never with `SECTOKEN_KEK(_FILE)` (but for `keys rewrap`)",
+    fallback: 'none (the KEK is a file)',
+  },
+  { env: 'SECTOKEN_PKCS11_TOKEN', doc: 'label of the PKCS#11 token that holds the KEK', fallback: 'none' },
+  {
+    env: 'SECTOKEN_PKCS11_PIN_FILE',
+    doc: "file holding the token's user PIN (one wrong PIN is one login attempt: the service never retries)",
+    fallback: 'none',
+  },
+  {
+    env: 'SECTOKEN_PKCS11_KEY',
+    doc: 'label of the KEK in the token: AES-256, sensitive, not extractable (`keys init --pkcs11` makes it)',
+    fallback: '`sectoken-kek`',
+  },
+  {
+    env: 'SECTOKEN_REQUIRE_HSM',
+    doc: '`true`: a file KEK is refused at start (and by the `keys` commands); only a PKCS#11 token may hold it',
+    fallback: '`false`',
   },
   {
     env: 'SECTOKEN_AUDIT_DIR',
@@ -165,8 +190,12 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     throw new ConfigError('SECTOKEN_AUDIT_MIN_FREE_MB must be an integer in [0, 1048576]');
   const keyringPath =
     env.SECTOKEN_KEYRING || join(PACKAGE_ROOT, 'keys', production ? 'keyring.json' : 'dev-keyring.json');
+  const pkcs11 = readPkcs11(env);
+  if (env.SECTOKEN_REQUIRE_HSM && !['true', 'false'].includes(env.SECTOKEN_REQUIRE_HSM))
+    throw new ConfigError('SECTOKEN_REQUIRE_HSM must be true or false');
   const defaultKeyPaths =
     !production &&
+    !pkcs11 &&
     !env.SECTOKEN_KEK &&
     samePath(configPath, devConfigPath) &&
     samePath(keyringPath, join(PACKAGE_ROOT, 'keys', 'dev-keyring.json')) &&
@@ -180,6 +209,8 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     keyringPath,
     kek: env.SECTOKEN_KEK || undefined,
     kekFile: env.SECTOKEN_KEK_FILE || undefined,
+    pkcs11,
+    requireHsm: env.SECTOKEN_REQUIRE_HSM === 'true',
     logLevel,
     auditDir: env.SECTOKEN_AUDIT_DIR || join(PACKAGE_ROOT, 'audit'),
     auditMinFreeMb,
@@ -187,4 +218,26 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     workers,
     redis: { url: env.REDIS_URL || undefined, clusterNodes, prefix, commandTimeoutMs },
   };
+}
+
+const PKCS11_TOGETHER = ['SECTOKEN_PKCS11_MODULE', 'SECTOKEN_PKCS11_TOKEN', 'SECTOKEN_PKCS11_PIN_FILE'] as const;
+
+/** The PKCS#11 settings: module, token and PIN file go together (the key label has a default). */
+function readPkcs11(env: NodeJS.ProcessEnv): Settings['pkcs11'] {
+  const given = PKCS11_TOGETHER.filter((name) => env[name]);
+  if (given.length === 0) {
+    if (env.SECTOKEN_PKCS11_KEY)
+      throw new ConfigError(
+        `SECTOKEN_PKCS11_KEY is set without ${PKCS11_TOGETHER.join(', ')}: set those too, or unset it`,
+      );
+    return undefined;
+  }
+  const { SECTOKEN_PKCS11_MODULE: module, SECTOKEN_PKCS11_TOKEN: token, SECTOKEN_PKCS11_PIN_FILE: pinFile } = env;
+  if (!module || !token || !pinFile) {
+    const missing = PKCS11_TOGETHER.filter((name) => !env[name]);
+    throw new ConfigError(
+      `${given.join(' and ')} set without ${missing.join(' and ')}: a KEK in a PKCS#11 token needs all three`,
+    );
+  }
+  return { module, token, pinFile, key: env.SECTOKEN_PKCS11_KEY || 'sectoken-kek' };
 }

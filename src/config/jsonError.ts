@@ -16,7 +16,7 @@ function failsWithin(text: string, p: number): boolean {
     const message = (err as Error).message;
     const at = positionIn(message);
     if (at !== undefined) return at < p;
-    return !/end of JSON input/.test(message);
+    return !message.includes('end of JSON input');
   }
 }
 
@@ -40,7 +40,7 @@ export function jsonSyntaxError(text: string, err: unknown): string {
   const message = (err as Error).message;
   const offset = offsetOf(text, message);
   const before = text.slice(0, offset).split('\n');
-  const what = /end of JSON input/.test(message)
+  const what = message.includes('end of JSON input')
     ? 'the text ends too early'
     : message.split(/,\s*"|\s+in JSON at position|\s+at position|\s*\(line/)[0]!.trim();
   return `line ${before.length}, column ${before[before.length - 1]!.length + 1}: ${what}`;

@@ -125,10 +125,8 @@ export function ff1(key: Uint8Array, radix: number, tweak: Uint8Array): FF1 {
       if (!Array.isArray(x)) throw new Error('ff1: numeral string has an invalid length');
       if (plan === undefined) plan = planFor(x.length);
       else if (x.length !== plan.n) throw new Error('ff1: every numeral string of a batch must have the same length');
-      for (let k = 0; k < x.length; k++) {
-        const digit = x[k];
-        if (!Number.isInteger(digit) || digit! < 0 || digit! >= radix)
-          throw new Error('ff1: numeral outside [0, radix)');
+      for (const digit of x as readonly number[]) {
+        if (!Number.isInteger(digit) || digit < 0 || digit >= radix) throw new Error('ff1: numeral outside [0, radix)');
       }
     }
     return plan;

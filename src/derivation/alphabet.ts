@@ -36,7 +36,7 @@ function alphabet(name: AlphabetName, symbols: string, normalize: (token: string
     },
     fromNumerals(numerals) {
       let out = '';
-      for (const value of numerals) out += symbols[value];
+      for (const value of numerals) out += symbols[value] ?? '';
       return out;
     },
   };

@@ -18,7 +18,8 @@ export function authenticate(
     if (principal) {
       res.locals.principal = principal;
       if (then) return void then(req, res, next);
-      return next();
+      next();
+      return;
     }
     const refused = new SectokenError('unauthenticated', 'a valid API key is required (Authorization: Bearer …)');
     recordRefusal(req).then(() => next(refused), next);

@@ -10,7 +10,6 @@
  * collecting a released result — that a HEAD must not perform; open probes may allow it.
  */
 import type { Request, RequestHandler, Response, Router } from 'express';
-import type { z } from 'zod';
 import type { Principal } from '../access/apiKeys.js';
 import { SectokenError } from '../errors.js';
 import { allowOf, API, type BodyOf, type Input, type Limits, type Operation, type OperationName } from './contract.js';
@@ -81,8 +80,11 @@ function handlerOf(
   limits: Limits | undefined,
 ): RequestHandler {
   const { fastBody, handle } = typeof binding === 'function' ? { fastBody: undefined, handle: binding } : binding;
-  if (typeof op.body === 'function' && !limits) throw new Error(`${name}: its body schema needs the configured limits`);
-  const bodySchema = typeof op.body === 'function' ? op.body(limits!) : op.body;
+  const configured = (): Limits => {
+    if (!limits) throw new Error(`${name}: its body schema needs the configured limits`);
+    return limits;
+  };
+  const bodySchema = typeof op.body === 'function' ? op.body(configured()) : op.body;
   const statuses = Object.keys(op.responses).map(Number);
   return async (req, res) => {
     const input = {
@@ -93,7 +95,7 @@ function handlerOf(
           ? (fastBody?.(req.body) ?? parseBody(bodySchema, req.body))
           : undefined,
     };
-    const result = (await handle(input as Input<Operation>, {
+    const result = (await handle(input, {
       principal: res.locals.principal as Principal,
       req,
       res,
@@ -117,9 +119,7 @@ function check(name: string, op: Operation, status: number, body: unknown): void
   const parsed = answer.schema?.safeParse(body);
   if (parsed && !parsed.success) {
     // Paths and zod's messages only: the values may be identifiers.
-    const where = (parsed.error as z.ZodError).issues
-      .slice(0, 5)
-      .map((i) => `${i.path.join('.') || 'body'}: ${i.message}`);
+    const where = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || 'body'}: ${i.message}`);
     throw new Error(`${name} ${status}: the response does not match its schema (${where.join('; ')})`);
   }
 }

@@ -41,7 +41,7 @@ export interface Operation {
   body?: z.ZodType | ((limits: Limits) => z.ZodType);
   /** The body may be left out (a decision: nothing to say but the path). */
   bodyOptional?: true;
-  responses: { readonly [status: number]: Answer };
+  responses: Readonly<Record<number, Answer>>;
   /** The codes this operation answers beyond those every path answers (commonErrors). */
   errors: readonly ErrorCode[];
   /** The act an unauthenticated call attempts: recorded as a refusal (src/acts/audit/recordRefusal.ts). */
@@ -342,7 +342,7 @@ export function pathMatcher(path: string): RegExp {
   return new RegExp(`^${pattern}/?$`, 'i');
 }
 
-const AUDITED: ReadonlyArray<[RegExp, AuditAct]> = Object.values(API as Record<string, Operation>).flatMap((o) =>
+const AUDITED: readonly [RegExp, AuditAct][] = Object.values(API as Record<string, Operation>).flatMap((o) =>
   o.audited ? [[pathMatcher(o.path), o.audited] as [RegExp, AuditAct]] : [],
 );
 

@@ -57,9 +57,9 @@ function fromBodyParser(err: { type?: unknown; status?: unknown }): SectokenErro
 
 export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next) => {
   let known = err instanceof SectokenError ? err : undefined;
-  if (!known && typeof err === 'object' && err !== null) known = fromBodyParser(err as { type?: unknown });
+  if (!known && typeof err === 'object' && err !== null) known = fromBodyParser(err);
   if (!known) {
-    req.log?.error({ err }, 'unexpected error');
+    req.log.error({ err }, 'unexpected error');
     known = new SectokenError('internal', 'internal error');
   }
   if (res.headersSent) return;

@@ -69,7 +69,7 @@ export function requestEdge(appRequest: object, logger: Logger, metrics: Metrics
     if (locals.principal) line.clientId = locals.principal.id;
     if (errorCode) line.errorCode = errorCode;
     // A 4xx is the caller's mistake, not a fault of the service: info, like any answer.
-    if (failed) completion.error(line, `request failed: ${errorCode ?? err!.message}`);
+    if (failed) completion.error(line, `request failed: ${errorCode ?? err?.message ?? 'unknown'}`);
     else completion.info(line, !req.readableAborted && res.writableEnded ? 'request completed' : 'request aborted');
   };
 

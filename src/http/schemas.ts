@@ -83,6 +83,15 @@ export const readinessResponse = z
         description:
           "the served keyring's fingerprint, the configuration's keyringFingerprint: every instance of a fleet reports the same",
       }),
+    kek: z
+      .discriminatedUnion('kind', [
+        z.strictObject({ kind: z.literal('file') }),
+        z.strictObject({ kind: z.literal('pkcs11'), token: z.string(), key: z.string() }),
+      ])
+      .meta({
+        description:
+          "where the key-encryption key that opened the keyring lives: a file (SECTOKEN_KEK_FILE or SECTOKEN_KEK), or a PKCS#11 token, by its label and the key's label",
+      }),
     checks: z.strictObject({
       keys: z.literal('ok').meta({ description: 'the keyring is loaded (the service does not start without it)' }),
       audit: z

@@ -7,12 +7,12 @@ import type { ServerResponse } from 'node:http';
 import helmet from 'helmet';
 
 export interface SecurityHeaders {
-  set: ReadonlyArray<readonly [string, string]>;
+  set: readonly (readonly [string, string])[];
   removed: readonly string[];
 }
 
 export function securityHeaders(): SecurityHeaders {
-  const set: Array<[string, string]> = [];
+  const set: [string, string][] = [];
   const removed: string[] = [];
   const recorder = {
     setHeader: (name: string, value: unknown) => void set.push([name, String(value)]),
@@ -20,10 +20,11 @@ export function securityHeaders(): SecurityHeaders {
   };
   let done = false;
   helmet()({} as never, recorder as never, (err?: unknown) => {
-    if (err) throw err;
+    if (err) throw err instanceof Error ? err : new Error('helmet failed', { cause: err });
     done = true;
   });
   // Anything per request (a nonce, a function directive) would make a capture wrong: refuse to start.
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set in helmet's callback, which TypeScript's narrowing does not follow
   if (!done || set.length === 0)
     throw new Error('helmet did not set its headers synchronously: they cannot be computed once');
   return { set, removed };

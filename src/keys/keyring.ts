@@ -39,14 +39,15 @@ const newKey = (): Uint8Array => new Uint8Array(randomBytes(KEY_BYTES));
 
 export function generateKeyring(sectorIds: Iterable<string>, development: boolean): Keyring {
   const { privateKey } = generateKeyPairSync('ed25519');
-  const jwk = privateKey.export({ format: 'jwk' });
+  const { d, x } = privateKey.export({ format: 'jwk' });
+  if (d === undefined || x === undefined) throw new Error('ed25519 JWK export lacks d or x');
   const keyring: Keyring = {
     development,
     createdAt: new Date().toISOString(),
     root: newKey(),
     cacheIndex: newKey(),
     auditMac: newKey(),
-    auditSigning: { d: jwk.d!, x: jwk.x! },
+    auditSigning: { d, x },
     sectors: new Map(),
   };
   for (const id of sectorIds) addSector(keyring, id);

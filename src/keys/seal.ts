@@ -13,8 +13,11 @@ import { KeyringError } from './keyring.js';
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 const SALT = utf8('sectoken/v1');
 
+/** The format of a keyring sealed under a file KEK (docs/AUDIT.md §8). */
+export const SEALED_FORMAT = 'sectoken-sealed-keyring/1';
+
 const headerSchema = z.strictObject({
-  format: z.literal('sectoken-sealed-keyring/1'),
+  format: z.literal(SEALED_FORMAT),
   development: z.boolean(),
   kekFingerprint: z.string().regex(/^[0-9a-f]{16}$/),
   nonce: z.string().regex(/^[A-Za-z0-9_-]{32}$/),
@@ -34,7 +37,7 @@ export function sealKeyring(plaintext: Uint8Array, kek: Uint8Array, development:
   const nonce = new Uint8Array(randomBytes(24));
   const ciphertext = xchacha20poly1305(aeadKey(kek), nonce, aad(development, fingerprint)).encrypt(plaintext);
   const file = {
-    format: 'sectoken-sealed-keyring/1',
+    format: SEALED_FORMAT,
     development,
     kekFingerprint: fingerprint,
     nonce: Buffer.from(nonce).toString('base64url'),

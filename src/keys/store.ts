@@ -10,7 +10,10 @@ import { dirname, join } from 'node:path';
 import { fileReason } from '../fileReason.js';
 import { addSector, generateKeyring, KeyringError, parseKeyring, serializeKeyring, type Keyring } from './keyring.js';
 import { keyringFingerprint } from './fingerprint.js';
-import { newKek, openKeyring, parseKek, sealKeyring } from './seal.js';
+import { newKek, parseKek } from './seal.js';
+import { describeKek, fileKek, type KeyEncryptionKey } from './kek.js';
+import { pkcs11Kek } from './pkcs11/kek.js';
+import type { Pkcs11Settings } from './pkcs11/session.js';
 
 /** What the keyring store needs of the settings (src/config/env.ts): kept here so that keys/ imports nothing above it. */
 export interface KeyringSettings {
@@ -18,11 +21,13 @@ export interface KeyringSettings {
   keyringPath: string;
   kek: string | undefined;
   kekFile: string | undefined;
+  pkcs11: Pkcs11Settings | undefined;
+  requireHsm: boolean;
 }
 
 export interface LoadedKeyring {
   keyring: Keyring;
-  kek: Uint8Array;
+  kek: KeyEncryptionKey;
   /** keyringFingerprint(keyring): what the configuration pins and /readyz reports. */
   fingerprint: string;
   /** What start-up created or changed, to be said loudly. */
@@ -37,9 +42,49 @@ export function writeSecretFile(path: string, content: string): void {
   renameSync(tmp, path);
 }
 
-export function saveKeyring(path: string, keyring: Keyring, kek: Uint8Array): void {
-  writeSecretFile(path, sealKeyring(serializeKeyring(keyring), kek, keyring.development));
+/** A file KEK's bytes stand for that KEK. */
+const asKek = (kek: KeyEncryptionKey | Uint8Array): KeyEncryptionKey =>
+  kek instanceof Uint8Array ? fileKek(kek) : kek;
+
+export function saveKeyring(path: string, keyring: Keyring, kek: KeyEncryptionKey | Uint8Array): void {
+  const plaintext = serializeKeyring(keyring);
+  // Sealed before anything is written: a token that refuses leaves the old file as it was.
+  const sealed = asKek(kek).seal(plaintext, keyring.development);
+  plaintext.fill(0);
+  writeSecretFile(path, sealed);
 }
+
+/**
+ * The KEK the settings name, for a keyring that exists or is about to: a PKCS#11 token, or a file
+ * KEK (`fileKek` finds it, with its development fallback). Both at once, or a file KEK where
+ * SECTOKEN_REQUIRE_HSM=true, is refused.
+ */
+export function settingsKek(
+  settings: Pick<KeyringSettings, 'kek' | 'kekFile' | 'pkcs11' | 'requireHsm'>,
+  fileBytes: () => Uint8Array,
+): KeyEncryptionKey {
+  if (settings.pkcs11) {
+    const file = settings.kek ? 'SECTOKEN_KEK' : settings.kekFile ? 'SECTOKEN_KEK_FILE' : undefined;
+    // Two KEKs would leave the operator guessing which one sealed the keyring.
+    if (file)
+      throw new KeyringError(
+        `both ${file} and SECTOKEN_PKCS11_MODULE are set: unset one of them (only \`sectoken keys rewrap\` takes both)`,
+      );
+    return pkcs11Kek(settings.pkcs11);
+  }
+  refuseFileKek(settings);
+  return fileKek(fileBytes());
+}
+
+/** SECTOKEN_REQUIRE_HSM=true: the KEK must be in a PKCS#11 token. */
+export function refuseFileKek(settings: Pick<KeyringSettings, 'requireHsm'>): void {
+  if (settings.requireHsm)
+    throw new KeyringError(
+      'SECTOKEN_REQUIRE_HSM=true refuses a file KEK: set SECTOKEN_PKCS11_MODULE, SECTOKEN_PKCS11_TOKEN and SECTOKEN_PKCS11_PIN_FILE (move a keyring into the token with `sectoken keys rewrap --to pkcs11`)',
+    );
+}
+
+export { describeKek };
 
 /** The KEK from SECTOKEN_KEK or SECTOKEN_KEK_FILE; undefined when neither is set. */
 export function readKek(settings: Pick<KeyringSettings, 'kek' | 'kekFile'>): Uint8Array | undefined {
@@ -79,7 +124,7 @@ export function requireKek(settings: Pick<KeyringSettings, 'kek' | 'kekFile'>): 
   return kek;
 }
 
-export function openKeyringFile(path: string, kek: Uint8Array): Keyring {
+export function openKeyringFile(path: string, kek: KeyEncryptionKey | Uint8Array): Keyring {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -89,7 +134,7 @@ export function openKeyringFile(path: string, kek: Uint8Array): Keyring {
     throw new KeyringError(`cannot read keyring ${path}: ${fileReason(err)}`);
   }
   const where = `keyring ${path}`;
-  const { plaintext, development } = openKeyring(text, kek, where);
+  const { plaintext, development } = asKek(kek).open(text, where);
   const keyring = parseKeyring(plaintext, where);
   plaintext.fill(0);
   if (keyring.development !== development) throw new KeyringError(`${where} is damaged: header and content disagree`);
@@ -150,7 +195,11 @@ export function loadKeyring(settings: KeyringSettings, terms: KeyringTerms): Loa
  * SECTOKEN_KEK(_FILE), or else the development `dev.kek` beside the keyring. A new dev.kek only
  * where a new keyring may be made too: never beside an existing keyring (it could not open it).
  */
-function kekOf(settings: KeyringSettings, terms: KeyringTerms, notices: string[]): Uint8Array {
+function kekOf(settings: KeyringSettings, terms: KeyringTerms, notices: string[]): KeyEncryptionKey {
+  return settingsKek(settings, () => fileKekBytes(settings, terms, notices));
+}
+
+function fileKekBytes(settings: KeyringSettings, terms: KeyringTerms, notices: string[]): Uint8Array {
   if (settings.production || !terms.developmentConfig) return requireKek(settings);
   const given = readKek(settings);
   if (given) return given;
@@ -173,7 +222,7 @@ function addMissingSectors(
   settings: KeyringSettings,
   terms: KeyringTerms,
   keyring: Keyring,
-  kek: Uint8Array,
+  kek: KeyEncryptionKey,
   notices: string[],
 ): void {
   const missing = terms.sectorIds.filter((sector) => !keyring.sectors.has(sector));

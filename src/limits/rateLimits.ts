@@ -86,7 +86,7 @@ export function createRateLimits(
   // Every limiter is made now, at start: RateLimiterRedis defines its Lua command on the shared
   // client, and an auto-pipeline begun before that definition lacks it, which misaligns the
   // pipeline's answers and crashes the process under a burst (ioredis issue #1931).
-  const scopes: Array<[string, OperationLimits]> = [
+  const scopes: [string, OperationLimits][] = [
     ['default', config.rateLimits.defaults],
     ...Object.entries(config.rateLimits.clients).map(([id, own]): [string, OperationLimits] => [`c-${id}`, own]),
   ];
@@ -117,7 +117,7 @@ export function createRateLimits(
         );
       }
       const key = `${clientId}:${sector}`;
-      const taken: Array<{ limiter: RateLimiterAbstract; endsAt: number }> = [];
+      const taken: { limiter: RateLimiterAbstract; endsAt: number }[] = [];
       for (const w of windows) {
         const name = nameOf(scope, operation, w);
         const limiter = limiterFor(name, operation, w);

@@ -58,7 +58,7 @@ export function connectRedis(
       ? new Cluster(
           settings.clusterNodes.map((node) => {
             const [host, port] = node.split(':');
-            return { host: host!, port: Number(port) };
+            return { host: host ?? '', port: Number(port) };
           }),
           {
             enableOfflineQueue: false,
@@ -67,7 +67,7 @@ export function connectRedis(
             redisOptions: { ...common, commandTimeout },
           },
         )
-      : new Redis(settings.url!, { ...common, commandTimeout });
+      : new Redis(settings.url ?? '', { ...common, commandTimeout });
   const client = connect(settings.commandTimeoutMs);
   const patient = connect(Math.max(PATIENT_TIMEOUT_MS, settings.commandTimeoutMs));
   patient.on('error', () => undefined);

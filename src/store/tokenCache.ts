@@ -27,14 +27,14 @@ export interface TokenCache {
   shared(policy: Policy): boolean;
   /** Whether any tier holds tokens of this policy (the LRU, or Redis as `shared`). */
   enabled(policy: Policy): boolean;
-  getMany(policy: Policy, indexes: readonly string[]): Promise<Array<string | undefined>>;
+  getMany(policy: Policy, indexes: readonly string[]): Promise<(string | undefined)[]>;
   /**
    * Remembers derived tokens: in the LRU at once, in Redis in the background. The promise settles
    * (never rejects; a failed SET is counted in sectoken_redis_errors_total) once Redis has answered.
    * Whoever answers a person does not wait for it: a miss that waited for its SET would take one
    * round trip more than a hit, and so tell by its timing who had been tokenized before.
    */
-  setMany(policy: Policy, entries: ReadonlyArray<readonly [string, string]>): Promise<void>;
+  setMany(policy: Policy, entries: readonly (readonly [string, string])[]): Promise<void>;
 }
 
 export function createTokenCache(
@@ -66,13 +66,14 @@ export function createTokenCache(
     config.cache.lruEntries > 0
       ? new LRUCache<string, string>({ max: config.cache.lruEntries, ttl: config.cache.ttlSeconds * 1000 })
       : undefined;
-  const useRedis = (policy: Policy): boolean =>
-    redis !== undefined && config.cache.redis[policy] && redis.state() === 'ok';
-  const redisKey = (index: string): string => `${redis!.prefix}tok:${index}`;
+  /** The shared Redis when this policy may use it now, else undefined. */
+  const usableRedis = (policy: Policy): SharedRedis | undefined =>
+    redis !== undefined && config.cache.redis[policy] && redis.state() === 'ok' ? redis : undefined;
+  const redisKey = (shared: SharedRedis, index: string): string => `${shared.prefix}tok:${index}`;
 
   return {
-    shared: useRedis,
-    enabled: (policy) => lru !== undefined || useRedis(policy),
+    shared: (policy) => usableRedis(policy) !== undefined,
+    enabled: (policy) => lru !== undefined || usableRedis(policy) !== undefined,
     indexOf(sector, keyVersion, canonicalNationalId) {
       // 128 bits of HMAC-SHA256, base64url: unlinkable to the ID without the key.
       return Buffer.from(mac.mac(utf8.encode(`${sector}\n${keyVersion}\n${canonicalNationalId}`)))
@@ -80,17 +81,18 @@ export function createTokenCache(
         .slice(0, 22);
     },
     async getMany(policy, indexes) {
-      const found: Array<string | undefined> = indexes.map((i) => lru?.get(i));
+      const found: (string | undefined)[] = indexes.map((i) => lru?.get(i));
       const missing = found.flatMap((v, i) => (v === undefined ? [i] : []));
       if (lru) {
         metrics.cacheHits.inc({ tier: 'lru' }, indexes.length - missing.length);
         metrics.cacheMisses.inc({ tier: 'lru' }, missing.length);
       }
-      if (missing.length === 0 || !useRedis(policy)) return found;
+      const shared = usableRedis(policy);
+      if (missing.length === 0 || !shared) return found;
       try {
         // Separate GETs, which auto-pipelining sends together (per node on a cluster, where one
         // MGET would cross hash slots).
-        const replies = await Promise.allSettled(missing.map((i) => redis!.client.get(redisKey(indexes[i]!))));
+        const replies = await Promise.allSettled(missing.map((i) => shared.client.get(redisKey(shared, indexes[i]!))));
         let hits = 0;
         missing.forEach((i, k) => {
           const reply = replies[k]!;
@@ -115,11 +117,12 @@ export function createTokenCache(
     },
     async setMany(policy, entries) {
       for (const [index, token] of entries) lru?.set(index, token);
-      if (entries.length === 0 || !useRedis(policy)) return;
+      const shared = usableRedis(policy);
+      if (entries.length === 0 || !shared) return;
       // Promise.allSettled of async calls: nothing here rejects, so a caller may leave it running.
       const replies = await Promise.allSettled(
         entries.map(async ([index, token]) =>
-          redis!.client.set(redisKey(index), seal(index, token), 'EX', config.cache.ttlSeconds),
+          shared.client.set(redisKey(shared, index), seal(index, token), 'EX', config.cache.ttlSeconds),
         ),
       );
       for (const reply of replies) if (reply.status === 'rejected') metrics.redisErrors.inc();

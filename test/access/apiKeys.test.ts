@@ -20,14 +20,13 @@ jest.unstable_mockModule('node:crypto', () => ({
 }));
 const { clientDirectory, hashApiKey, newApiKey } = await import('../../src/access/apiKeys.js');
 
-const client = (id: string, key: string, over: Partial<ClientConfig> = {}): ClientConfig =>
-  ({
-    id,
-    role: 'service',
-    sectors: ['tax'],
-    apiKeySha256: crypto.createHash('sha256').update(key).digest('hex'),
-    ...over,
-  }) as ClientConfig;
+const client = (id: string, key: string, over: Partial<ClientConfig> = {}): ClientConfig => ({
+  id,
+  role: 'service',
+  sectors: ['tax'],
+  apiKeySha256: crypto.createHash('sha256').update(key).digest('hex'),
+  ...over,
+});
 
 /** SHA-256 computations made by `run`. */
 function cost(run: () => unknown): number {

@@ -55,7 +55,7 @@ describe('requireLegalBasis', () => {
   });
 
   it('refuses as forbidden an unknown basis, an act it does not allow, a sector or pair it does not cover', () => {
-    const refused: Array<[string, Parameters<typeof requireLegalBasis>[2]]> = [
+    const refused: [string, Parameters<typeof requireLegalBasis>[2]][] = [
       ['NO-SUCH-BASIS', { kind: 'reverse', sector: 'health' }],
       ['reverse-only', { kind: 'reverse', sector: 'health' }],
       // The act is not allowed, though the sector or pair would be covered.

@@ -5,8 +5,12 @@
 import { clientDirectory, hashApiKey, newApiKey } from '../../src/access/apiKeys.js';
 import type { ClientConfig } from '../../src/config/schema.js';
 
-const client = (id: string, key: string): ClientConfig =>
-  ({ id, role: 'service', sectors: ['tax'], apiKeySha256: hashApiKey(key) }) as ClientConfig;
+const client = (id: string, key: string): ClientConfig => ({
+  id,
+  role: 'service',
+  sectors: ['tax'],
+  apiKeySha256: hashApiKey(key),
+});
 
 describe('principal cache', () => {
   it('when a key authenticates again, then it is the same principal, under any case of the scheme', () => {

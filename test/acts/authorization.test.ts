@@ -78,14 +78,14 @@ describe('authorization generated from the rules and the legal bases', () => {
    * whatever the machine's load.
    */
   async function checkGroup(
-    cases: Array<{
+    cases: {
       label: string;
       send: (caseId: string) => Promise<request.Response>;
       expected: Expected;
       act: string;
       sectors: [string, string | null];
       result: (res: request.Response) => string | undefined;
-    }>,
+    }[],
     client: string,
     wrong: string[],
   ): Promise<void> {

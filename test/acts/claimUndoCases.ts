@@ -95,7 +95,7 @@ export function claimUndoCases(makeStore: () => RequestStore): void {
   const codeOf = async (run: Promise<unknown>): Promise<string | undefined> =>
     run.then(
       () => undefined,
-      (err: SectokenError) => err.code,
+      (err: unknown) => (err as SectokenError).code,
     );
 
   describe('a decision', () => {

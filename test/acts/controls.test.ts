@@ -197,7 +197,7 @@ describe('informed approval', () => {
 
     const forB = await get('reg-b', '/v1/requests?state=pending');
     expect(forB.status).toBe(200);
-    const clinic = (forB.body.requests as Array<Record<string, unknown>>).find((r) => r.requestId === clinicId);
+    const clinic = (forB.body.requests as Record<string, unknown>[]).find((r) => r.requestId === clinicId);
     expect(clinic).toEqual({
       requestId: clinicId,
       act: 'reverse',
@@ -220,7 +220,7 @@ describe('informed approval', () => {
 
     // Out of clinic's scope: the clinic request is not listed, nor readable; the permits one is.
     const narrow = await get('reg-narrow', '/v1/requests?state=pending');
-    const ids = (narrow.body.requests as Array<{ requestId: string }>).map((r) => r.requestId);
+    const ids = (narrow.body.requests as { requestId: string }[]).map((r) => r.requestId);
     expect(ids).toContain(permitsId);
     expect(ids).not.toContain(clinicId);
     expect((await get('reg-narrow', `/v1/requests/${clinicId}`)).status).toBe(403);

@@ -12,8 +12,8 @@ const config = parseConfig(devConfig(), 'sample');
 const newTokenizer = (): Tokenizer => createTokenizer(config, generateKeyring(Object.keys(config.sectors), false));
 
 /** The tokenizer, with every tokenizeMany call's sector and IDs recorded. */
-function watched(tokenizer: Tokenizer): { tokenizer: Tokenizer; calls: Array<[string, readonly string[]]> } {
-  const calls: Array<[string, readonly string[]]> = [];
+function watched(tokenizer: Tokenizer): { tokenizer: Tokenizer; calls: [string, readonly string[]][] } {
+  const calls: [string, readonly string[]][] = [];
   return {
     calls,
     tokenizer: {
@@ -30,7 +30,7 @@ describe('the derivation queue', () => {
   it('derives the requests of one turn in one call per sector, each answered with its own token', async () => {
     const { tokenizer, calls } = watched(newTokenizer());
     const queue = createDerivationQueue();
-    const asked: Array<[string, string]> = [
+    const asked: [string, string][] = [
       ['tax', 'AB123456'],
       ['social', 'CD000001'],
       ['tax', 'EF654321'],

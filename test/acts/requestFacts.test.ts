@@ -50,7 +50,7 @@ async function seenBy(
 ): Promise<{ listed: Record<string, unknown> | undefined; bodies: string }> {
   const list = await get(client, `/v1/requests${query}`);
   expect(list.status).toBe(200);
-  const listed = (list.body.requests as Array<Record<string, unknown>>).find((r) => r.requestId === id);
+  const listed = (list.body.requests as Record<string, unknown>[]).find((r) => r.requestId === id);
   return { listed, bodies: list.text };
 }
 
@@ -100,7 +100,7 @@ describe('the token in the facts an approver reads', () => {
 
     const decided = await get('regulator-health', '/v1/requests?decidedBy=me');
     expect(decided.status).toBe(200);
-    const ids = (decided.body.requests as Array<{ requestId: string }>).map((r) => r.requestId);
+    const ids = (decided.body.requests as { requestId: string }[]).map((r) => r.requestId);
     expect(ids).toEqual(expect.arrayContaining([approved, denied]));
     expect(
       decided.body.requests.every((r: { decidedBy: { client: string } }) => r.decidedBy.client === 'regulator-health'),

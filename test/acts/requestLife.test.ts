@@ -43,7 +43,7 @@ const requestIn = (state: RequestState): ActRequest => ({
 });
 
 /** What the table and the time rules say `event` on `state` at `now` gives: a state or an error code. */
-function expected(state: RequestState, event: RequestEvent, now: number): RequestState | string {
+function expected(state: RequestState, event: RequestEvent, now: number): string {
   const next = TRANSITIONS[state][event];
   if (next === undefined) return state === 'expired' ? 'request_expired' : 'request_closed';
   const overdue = now >= T0 + TTL;

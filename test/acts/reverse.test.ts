@@ -154,7 +154,7 @@ describe('translate', () => {
   it('refuses a pair the basis does not cover, a regulator out of scope, and a one-way source, each audited', async () => {
     const tax = await tokenOf(service, 'tax', 'AB123456');
     const social = await tokenOf(service, 'social', 'AB123456');
-    const cases: Array<[string, object, number, string]> = [
+    const cases: [string, object, number, string][] = [
       [
         'regulator-cndp',
         // A one-way source: no basis could cover it, said before the basis's coverage.

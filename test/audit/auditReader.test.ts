@@ -74,7 +74,7 @@ describe('the audit reader thread', () => {
         verified = true;
         return {
           status: res.status,
-          body: (await res.json()) as { files: Array<{ name: string; records: number; firstBad?: unknown }> },
+          body: (await res.json()) as { files: { name: string; records: number; firstBad?: unknown }[] },
         };
       },
     );

@@ -260,7 +260,7 @@ describe('(d) refusals while the audit log is failed', () => {
       const r = request(service.app).post(path).send(payload);
       return client ? r.set('Authorization', bearer(client)) : r;
     };
-    const cases: Array<[string, string | null, object]> = [
+    const cases: [string, string | null, object][] = [
       ['/v1/reverse', 'tax-backend', reverseBody(token)],
       ['/v1/reverse', 'auditor', reverseBody(token)],
       ['/v1/reverse', 'regulator-health', reverseBody(token)],

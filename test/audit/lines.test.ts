@@ -19,11 +19,11 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** The lines of a source as [text, cut] pairs (the texts decoded only to compare them). */
-const linesOf = (source: LineSource): Array<[string, boolean]> =>
+const linesOf = (source: LineSource): [string, boolean][] =>
   [...source.lines()].map((l) => [l.bytes.toString('utf8'), l.cut]);
 
 /** What splitting the whole content gives: complete lines, then the bytes after the last line end, if any, as cut. */
-function expectedLines(bytes: Buffer): Array<[string, boolean]> {
+function expectedLines(bytes: Buffer): [string, boolean][] {
   const parts = bytes.toString('utf8').split('\n');
   const tail = parts.pop()!;
   return [
@@ -104,7 +104,7 @@ describe('the verifier on a file read in chunks', () => {
     return out;
   };
   const text = chain(12).map(recordLine).join('');
-  const variants: Array<[string, string]> = [
+  const variants: [string, string][] = [
     ['a whole chain', text],
     ['a byte changed in record 5', text.replace('"seq":5,', '"seq":6,')],
     ['the last record cut short', text.slice(0, -40)],

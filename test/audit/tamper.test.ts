@@ -282,7 +282,7 @@ describe('tampering with a real log', () => {
   it('when only the prev link of a record is broken (hash and MAC recomputed with the key), then the chain check finds it', () => {
     const copy = [...lines];
     copy[2] = forge(copy[2]!, { prev: 'a'.repeat(64) }, (h) => chainMac(macKey, h));
-    const record = JSON.parse(copy[2]!) as AuditRecord;
+    const record = JSON.parse(copy[2]) as AuditRecord;
     expect(record.seq).toBe(3);
     // Record 4 still points at the old record 3, so re-chain it too: only record 3's link is wrong.
     copy[3] = forge(copy[3]!, { prev: record.hash }, (h) => chainMac(macKey, h));
@@ -305,7 +305,7 @@ describe('tampering with a real log', () => {
       copy[2] = change(copy[2]!);
       expect(copy[2]).not.toBe(lines[2]);
       // Same content: the hash over the parsed fields still matches, only the canonical form differs.
-      expect(chainHash(body(JSON.parse(copy[2]!) as AuditRecord))).toBe((JSON.parse(lines[2]!) as AuditRecord).hash);
+      expect(chainHash(body(JSON.parse(copy[2]) as AuditRecord))).toBe((JSON.parse(lines[2]!) as AuditRecord).hash);
       const report = check(join_(copy));
       expect(report.ok).toBe(false);
       expect(report.files[0]!.firstBad).toEqual({ line: 3, reason: expect.stringContaining('canonical form') });

@@ -249,7 +249,7 @@ describe('a last line without its line end', () => {
       .set('Authorization', bearer('auditor'))
       .send({ checkpoints: [checkpoint] });
     expect(res.status).toBe(200);
-    const file = (name: string) => (res.body.files as Array<{ name: string }>).find((f) => f.name === name);
+    const file = (name: string) => (res.body.files as { name: string }[]).find((f) => f.name === name);
     expect(file('audit-peer.jsonl')).toEqual({
       name: 'audit-peer.jsonl',
       instance: 'peer',

@@ -68,10 +68,7 @@ it("when worker 1 is asked for worker 2's checkpoint, then it signs worker 2's d
   expect(report.ok).toBe(true);
   // GET /v1/audit/verify on either worker reports both chains.
   const verify = await request(w2.app).get('/v1/audit/verify').set('Authorization', bearer('auditor'));
-  expect((verify.body.files as Array<{ instance: string }>).map((f) => f.instance).sort()).toEqual([
-    'host-w1',
-    'host-w2',
-  ]);
+  expect((verify.body.files as { instance: string }[]).map((f) => f.instance).sort()).toEqual(['host-w1', 'host-w2']);
 });
 
 it('when the instance has no chain in the directory, then 404; when it is not an instance name, then 400', async () => {

@@ -200,7 +200,7 @@ describe('clients add', () => {
     );
     expect(r.status).toBe(0);
     const config = JSON.parse(readFileSync(env.SECTOKEN_CONFIG!, 'utf8')) as {
-      clients: Array<Record<string, unknown>>;
+      clients: Record<string, unknown>[];
     };
     expect(config.clients.find((c) => c.id === 'cndp-1')).toMatchObject({
       role: 'regulator',

@@ -52,7 +52,7 @@ describe('serve', () => {
       ).toBe(0);
       server.child.kill('SIGHUP');
       await waitFor(
-        () => /configuration and keyring reloaded/.test(server.output()),
+        () => server.output().includes('configuration and keyring reloaded'),
         `the reload:\n${server.output()}`,
         30_000,
         50,

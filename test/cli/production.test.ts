@@ -54,7 +54,7 @@ it('when the README path to production is run as printed, then the instance serv
     const config = JSON.parse(readFileSync(join(tmp, 'etc', 'sectoken.json'), 'utf8')) as {
       development: boolean;
       keyringFingerprint: string;
-      clients: Array<{ id: string; role: string }>;
+      clients: { id: string; role: string }[];
     };
     expect(config.development).toBe(false);
     expect(config.keyringFingerprint).toMatch(/^[0-9a-f]{32}$/);

@@ -81,7 +81,7 @@ describe('README', () => {
           JSON.stringify({ ...config, sectors: { ...config.sectors, [sector]: config.sectors.tax } }),
         );
       }
-      if (/ serve$/.test(line)) {
+      if (line.endsWith(' serve')) {
         const prefix = Object.fromEntries(
           [...line.matchAll(/(?:^|\s)([A-Z_]+)=(\S+)(?=\s)/g)].map((m) => [m[1]!, m[2]!]),
         );
@@ -119,7 +119,7 @@ describe('README', () => {
     ]);
     expect(serviceKey).toMatch(/^stk_/);
     expect(readFileSync(join(tmp, 'secure', 'audit-signing.pub'), 'utf8').trim()).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    const config = JSON.parse(readFileSync(configPath, 'utf8')) as { clients: Array<{ id: string; person?: string }> };
+    const config = JSON.parse(readFileSync(configPath, 'utf8')) as { clients: { id: string; person?: string }[] };
     expect(config.clients.map((c) => c.id)).toEqual(['lab-results', 'cndp-inspector-2']);
   }, 120_000);
 
@@ -132,7 +132,7 @@ describe('README', () => {
     const adds = commands(blockAfter('## Keys')).filter((line) => line.includes('clients add'));
     expect(adds).toHaveLength(2);
     for (const line of adds) run(cli(line), tmp, { SECTOKEN_CONFIG: configPath });
-    const config = JSON.parse(readFileSync(configPath, 'utf8')) as { clients: Array<{ id: string }> };
+    const config = JSON.parse(readFileSync(configPath, 'utf8')) as { clients: { id: string }[] };
     expect(config.clients.map((c) => c.id)).toEqual([
       'hospital-backend',
       'cndp-inspector-1',
@@ -178,11 +178,11 @@ describe('README', () => {
         const line = cli(original).replaceAll('<pid>', String(server.child.pid));
         const before = reloads();
         const r = run(line, tmp, env);
-        if (/^kill -HUP /.test(line))
+        if (line.startsWith('kill -HUP '))
           await waitFor(() => reloads() > before, `a reload:\n${server.output()}`, 30_000, 50);
-        if (/clients add/.test(line)) newKey = r.stdout.trim();
-        if (/clients remove/.test(line)) expect(await status(leaked)).toBe(200); // until the reload
-        if (/^kill -HUP /.test(line) && newKey === '') expect(await status(leaked)).toBe(401);
+        if (line.includes('clients add')) newKey = r.stdout.trim();
+        if (line.includes('clients remove')) expect(await status(leaked)).toBe(200); // until the reload
+        if (line.startsWith('kill -HUP ') && newKey === '') expect(await status(leaked)).toBe(401);
       }
       expect(reloads()).toBe(2);
       expect(newKey).toMatch(/^stk_/);

@@ -35,7 +35,7 @@ async function underLoad(url: string, signal: () => number | undefined, inFlight
         else outcome.answered += 1;
         if (signal() !== undefined && res.headers.get('connection') === 'close') outcome.closeAfterSignal += 1;
       } catch (err) {
-        const cause = (err as { cause?: { code?: string; errors?: Array<{ code?: string }> } }).cause;
+        const cause = (err as { cause?: { code?: string; errors?: { code?: string }[] } }).cause;
         const code = cause?.code ?? cause?.errors?.[0]?.code;
         // A refused connection never reached the server: that is what stopping to accept means.
         if (code === 'ECONNREFUSED' && signal() !== undefined) {

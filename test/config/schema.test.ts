@@ -22,7 +22,7 @@ describe('configuration validation', () => {
       redis: { reversible: false, 'one-way': false },
       ttlSeconds: 86400,
     });
-    const { cache: _cache, ...withoutCache } = devConfig() as Record<string, unknown>;
+    const { cache: _cache, ...withoutCache } = devConfig();
     expect(parseConfig(withoutCache, 'no cache section').cache.lruEntries).toBe(0);
   });
 

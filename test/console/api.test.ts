@@ -229,11 +229,11 @@ describe('GET /v1/audit/stats and the audit filters', () => {
 });
 
 describe('POST /v1/audit/verify', () => {
-  type Report = {
+  interface Report {
     ok: boolean;
-    checkpoints: Array<{ instance: string; size: number; ok: boolean; reason?: string }>;
+    checkpoints: { instance: string; size: number; ok: boolean; reason?: string }[];
     live: { lastCheckpoint: unknown };
-  };
+  }
 
   it('when an auditor gives checkpoints kept off-host, then each is judged: one of this log holds, a changed or foreign one does not', async () => {
     const reversed = await post('regulator-cndp', '/v1/reverse', {

@@ -78,7 +78,7 @@ it(
       page.waitForEvent('download'),
       page.getByRole('button', { name: 'Download a signed checkpoint' }).click(),
     ]);
-    const checkpoint = JSON.parse(readFileSync((await download.path())!, 'utf8')) as {
+    const checkpoint = JSON.parse(readFileSync(await download.path(), 'utf8')) as {
       instance: string;
       size: number;
       headHash: string;

@@ -28,7 +28,7 @@ const consoleErrors: string[] = [];
 
 /** Records of another instance a few minutes ago: a refusal, an outage of the dual-control store, an act done. */
 function peerChain(macKey: Uint8Array): string {
-  const events: Array<[AuditAct, AuditOutcome]> = [
+  const events: [AuditAct, AuditOutcome][] = [
     ['reverse', 'forbidden'],
     ['reverse-request', 'dual_control_unavailable'],
     ['reverse', 'ok'],

@@ -3,31 +3,30 @@ import type { AuditRecord } from '../../src/audit/chain/record.js';
 import { auditStats } from '../../src/audit/reader/stats.js';
 
 let seq = 0;
-const rec = (time: string, fields: Partial<AuditRecord>): AuditRecord =>
-  ({
-    v: 1,
-    id: `i:${++seq}`,
-    seq,
-    time,
-    instance: 'i',
-    act: 'reverse',
-    client: 'reg-a',
-    person: 'A',
-    organisation: 'O',
-    sector: 'tax',
-    toSector: null,
-    token: null,
-    legalBasis: 'B1',
-    caseId: 'C',
-    purpose: 'P',
-    requestId: null,
-    outcome: 'ok',
-    count: null,
-    prev: '',
-    hash: '',
-    mac: '',
-    ...fields,
-  }) as AuditRecord;
+const rec = (time: string, fields: Partial<AuditRecord>): AuditRecord => ({
+  v: 1,
+  id: `i:${++seq}`,
+  seq,
+  time,
+  instance: 'i',
+  act: 'reverse',
+  client: 'reg-a',
+  person: 'A',
+  organisation: 'O',
+  sector: 'tax',
+  toSector: null,
+  token: null,
+  legalBasis: 'B1',
+  caseId: 'C',
+  purpose: 'P',
+  requestId: null,
+  outcome: 'ok',
+  count: null,
+  prev: '',
+  hash: '',
+  mac: '',
+  ...fields,
+});
 
 describe('auditStats', () => {
   const records = [

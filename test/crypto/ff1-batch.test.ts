@@ -16,14 +16,14 @@ const toNumerals = (s: string, radix: number): number[] => [...s].map((c) => par
 
 describe('FF1 batches against NIST SP 800-38G samples 1–9', () => {
   const { samples } = JSON.parse(readFileSync(new URL('../vectors/nist-ff1.json', import.meta.url), 'utf8')) as {
-    samples: Array<{
+    samples: {
       sample: number;
       key: string;
       radix: number;
       tweak: string;
       plaintext: string;
       ciphertext: string;
-    }>;
+    }[];
   };
   it.each(samples.map((s) => [s.sample, s] as const))('sample %i, in a batch of three', (_n, s) => {
     const cipher = ff1(hex(s.key), s.radix, hex(s.tweak));

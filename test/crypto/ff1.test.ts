@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { ff1 } from '../../src/crypto/ff1.js';
 
 const vectors = JSON.parse(readFileSync(new URL('../vectors/nist-ff1.json', import.meta.url), 'utf8')) as {
-  samples: Array<{ sample: number; key: string; radix: number; tweak: string; plaintext: string; ciphertext: string }>;
+  samples: { sample: number; key: string; radix: number; tweak: string; plaintext: string; ciphertext: string }[];
 };
 const hex = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'hex'));
 const toNumerals = (s: string, radix: number): number[] => [...s].map((c) => parseInt(c, radix));

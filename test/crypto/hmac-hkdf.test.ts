@@ -5,6 +5,7 @@ import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { HKDF_SALT, sectorFf1Key, sectorHmacKey, tniKey } from '../../src/keys/derive.js';
 
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names the vector file's shape
 const load = <T>(name: string): T =>
   JSON.parse(readFileSync(new URL(`../vectors/${name}`, import.meta.url), 'utf8')) as T;
 const hex = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'hex'));
@@ -12,7 +13,7 @@ const toHex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 
 describe('HMAC-SHA256 against RFC 4231', () => {
   const { cases } = load<{
-    cases: Array<{ case: number; key: string; data: string; mac: string; truncateBytes?: number }>;
+    cases: { case: number; key: string; data: string; mac: string; truncateBytes?: number }[];
   }>('rfc4231-hmac-sha256.json');
   it.each(cases.map((c) => [c.case, c] as const))('case %i', (_n, c) => {
     const mac = hmac(sha256, hex(c.key), hex(c.data));
@@ -31,7 +32,7 @@ describe('HMAC-SHA256 against RFC 4231', () => {
 
 describe('HKDF-SHA256 against RFC 5869', () => {
   const { cases } = load<{
-    cases: Array<{ case: number; ikm: string; salt: string; info: string; length: number; prk: string; okm: string }>;
+    cases: { case: number; ikm: string; salt: string; info: string; length: number; prk: string; okm: string }[];
   }>('rfc5869-hkdf-sha256.json');
   it.each(cases.map((c) => [c.case, c] as const))('case %i', (_n, c) => {
     const salt = c.salt === '' ? undefined : hex(c.salt);

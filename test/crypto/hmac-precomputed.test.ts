@@ -11,7 +11,7 @@ describe('hmacSha256 against RFC 4231', () => {
   const { cases } = JSON.parse(
     readFileSync(new URL('../vectors/rfc4231-hmac-sha256.json', import.meta.url), 'utf8'),
   ) as {
-    cases: Array<{ case: number; key: string; data: string; mac: string; truncateBytes?: number }>;
+    cases: { case: number; key: string; data: string; mac: string; truncateBytes?: number }[];
   };
   it.each(cases.map((c) => [c.case, c] as const))('case %i', (_n, c) => {
     const keyed = hmacSha256(hex(c.key));

@@ -3,7 +3,7 @@ import { ALPHABETS, type AlphabetName } from '../../src/derivation/alphabet.js';
 import { checkValue, hasValidCheck } from '../../src/derivation/checkCharacter.js';
 
 const { cases } = JSON.parse(readFileSync(new URL('../vectors/iso7064-check.json', import.meta.url), 'utf8')) as {
-  cases: Array<{ alphabet: AlphabetName; input: string; check: string }>;
+  cases: { alphabet: AlphabetName; input: string; check: string }[];
 };
 
 describe('ISO/IEC 7064 hybrid check character', () => {

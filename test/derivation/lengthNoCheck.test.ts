@@ -11,7 +11,7 @@ import { bearer, devConfig, startTestService, type TestService } from '../helper
 function configWithLedger(): Record<string, unknown> {
   const config = devConfig() as {
     sectors: Record<string, unknown>;
-    clients: Array<{ id: string; sectors: string[] }>;
+    clients: { id: string; sectors: string[] }[];
   } & Record<string, unknown>;
   config.sectors.ledger = { policy: 'reversible', alphabet: 'digits', length: 11, checkCharacter: false };
   for (const client of config.clients) if (client.id === 'tax-backend') client.sectors.push('ledger');
@@ -35,7 +35,7 @@ describe('token length in a sector without check character', () => {
       .set('Authorization', bearer('tax-backend'))
       .send({ sector: 'ledger', nationalIds: ids });
     expect(made.status).toBe(200);
-    const tokens = (made.body.results as Array<{ token: string }>).map((r) => r.token);
+    const tokens = (made.body.results as { token: string }[]).map((r) => r.token);
     for (const token of tokens) expect(token).toMatch(/^1\d{10}$/);
 
     for (const token of tokens) {

@@ -23,7 +23,7 @@ describe('retired key versions (digits, one version character)', () => {
     const keys = keyring.sectors.get('health')!;
     const { maxVersions } = tokenFormat(health);
     expect(maxVersions).toBe(10);
-    const issued: Array<{ token: string; nationalId: string; version: number }> = [];
+    const issued: { token: string; nationalId: string; version: number }[] = [];
     for (let version = 1; version <= maxVersions; version++) {
       if (version > 1) expect(rotateSector(keyring, 'health', maxVersions)).toBe(version);
       keys.minVersion = Math.max(1, version - 1); // the careless operator keeps only two versions live

@@ -11,15 +11,15 @@ export type NationalIdReason = 'too-long' | 'shape';
 
 export interface DerivationVectors {
   /** §2 alone: an input's canonical form and rank, or the reason it is refused. */
-  nationalIds: Array<{ input: string; canonical?: string; rank?: number; reason?: NationalIdReason; case: string }>;
+  nationalIds: { input: string; canonical?: string; rank?: number; reason?: NationalIdReason; case: string }[];
   /** People: canonical form, rank, TNI (9 digits) and their token in every sector under every live version. */
-  vectors: Array<{
+  vectors: {
     nationalId: string;
     canonical: string;
     rank: number;
     tni: string;
     tokens: Record<string, Record<string, string>>;
-  }>;
-  invalid: Array<{ sector: string; token: string; reason: TokenReason; case: string }>;
-  lookalikes: Array<{ sector: string; typed: string; canonical: string }>;
+  }[];
+  invalid: { sector: string; token: string; reason: TokenReason; case: string }[];
+  lookalikes: { sector: string; typed: string; canonical: string }[];
 }

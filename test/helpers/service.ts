@@ -49,6 +49,8 @@ export function startTestService(
     keyringPath: join(dir, 'keyring.json'),
     kek,
     kekFile: undefined,
+    pkcs11: undefined,
+    requireHsm: false,
     logLevel: 'trace',
     auditDir: join(dir, 'audit'),
     auditMinFreeMb: 1,

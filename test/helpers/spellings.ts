@@ -5,8 +5,8 @@ const fullWidth = (text: string): string =>
   text.replace(/[!-~]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
 
 /** Other spellings of `name` that are the same name: [how, spelling], each different from `name`. */
-export function spellingsOf(name: string): Array<[string, string]> {
-  const spellings: Array<[string, string]> = [
+export function spellingsOf(name: string): [string, string][] {
+  const spellings: [string, string][] = [
     ['decomposed (NFD)', name.normalize('NFD')],
     ['lower case', name.toLowerCase()],
     ['upper case', name.toUpperCase()],

@@ -94,7 +94,7 @@ describe('bind', () => {
     expect(res.status).toBe(500);
     expect(res.body).toEqual({ error: { code: 'internal', message: 'internal error' } });
     expect(JSON.stringify(logged)).not.toContain('AB123456');
-    expect(String((logged[0] as { err: Error }).err.message)).toMatch(
+    expect((logged[0] as { err: Error }).err.message).toMatch(
       /^health 200: the response does not match its schema \(status: /,
     );
   });

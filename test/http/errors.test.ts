@@ -184,7 +184,7 @@ describe('unknown_sector (404)', () => {
 });
 
 describe('unauthenticated (401)', () => {
-  const CASES: Array<[string, string | null]> = [
+  const CASES: [string, string | null][] = [
     ['no Authorization header', null],
     ['an unknown key', 'Bearer stk_dev_nobody'],
     ['a random key of the right form', 'Bearer stk_Jx0r3Yw8cTQm5hK1vP2nZ4bL6dF9gS7aE0uI3oW5yXq'],

@@ -100,7 +100,7 @@ describe('malformed JSON', () => {
 });
 
 describe('wrong types', () => {
-  const WRONG: Array<[string, unknown]> = [
+  const WRONG: [string, unknown][] = [
     ['zero', 0],
     ['a negative number', -1],
     ['a huge number', 1e308],
@@ -275,7 +275,7 @@ describe('oversized input', () => {
 });
 
 describe('Unicode look-alikes and invisible characters', () => {
-  const LOOK_ALIKES: Array<[string, string]> = [
+  const LOOK_ALIKES: [string, string][] = [
     ['Cyrillic А and В', '\u0410\u0412123456'],
     ['Cyrillic А alone', '\u0410B123456'],
     ['Greek Α', '\u0391B123456'],

@@ -56,8 +56,8 @@ function record(res: request.Response): request.Response {
   requestCount++;
   const id = res.headers['x-request-id'];
   expect(typeof id).toBe('string');
-  responseIds.push(id as string);
-  const body = res.body as { token?: unknown; results?: Array<{ token?: unknown }> };
+  responseIds.push(id!);
+  const body = res.body as { token?: unknown; results?: { token?: unknown }[] };
   if (typeof body.token === 'string') tokens.push(body.token);
   for (const item of body.results ?? []) if (typeof item.token === 'string') tokens.push(item.token);
   return res;
@@ -219,7 +219,7 @@ describe('log leak check', () => {
     expect(logs).not.toContain('stk_');
     expect(logs).not.toMatch(/bearer|basic /i);
     for (const auth of WRONG_AUTHORIZATIONS) expect(logs).not.toContain(auth.split(' ')[1]!);
-    for (const client of (devConfig() as { clients: Array<{ apiKeySha256: string }> }).clients) {
+    for (const client of (devConfig() as { clients: { apiKeySha256: string }[] }).clients) {
       expect(logs).not.toContain(client.apiKeySha256);
     }
   });

@@ -109,7 +109,7 @@ describe('GET /metrics', () => {
     expect(op?.security).toEqual([{ bearer: [] }]);
     expect(Object.keys(op!.responses)).toEqual(expect.arrayContaining(['200', '401', '403']));
     const clients = (
-      devConfig() as { clients: Array<{ id: string; role: string; sectors: string[]; apiKeySha256: string }> }
+      devConfig() as { clients: { id: string; role: string; sectors: string[]; apiKeySha256: string }[] }
     ).clients;
     const operator = clients.find((c) => c.id === 'operator');
     expect(operator).toMatchObject({

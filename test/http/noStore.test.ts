@@ -79,7 +79,7 @@ describe('Cache-Control: no-store on every /v1 answer', () => {
   });
 
   it('when a /v1 path is unknown, the method wrong, the JSON broken or too large, or the path in upper case, then no-store', async () => {
-    const answers: Array<[string, request.Response]> = [
+    const answers: [string, request.Response][] = [
       ['unknown path', await send('get', '/v1/nothing-here', 'regulator-cndp')],
       ['unknown path, anonymous', await send('get', '/v1/nothing-here', undefined)],
       ['wrong method', await send('put', '/v1/tokens', 'hospital-backend', {})],

@@ -334,7 +334,10 @@ describe('every error a route answers is declared for it', () => {
     // A 405 is documented on the path's own operations (the method asked for has none).
     const ops = method === 'head' || !doc.paths[path]![method] ? Object.keys(doc.paths[path]!) : [method];
     // A HEAD answer has no body: its status alone must be documented.
-    for (const op of ops) method === 'head' ? responseSchema(path, op, res.status) : expectDocumented(path, op, res);
+    for (const op of ops) {
+      if (method === 'head') responseSchema(path, op, res.status);
+      else expectDocumented(path, op, res);
+    }
   }
   const send = (
     method: 'get' | 'post' | 'put' | 'delete' | 'head',
@@ -382,7 +385,7 @@ describe('every error a route answers is declared for it', () => {
     const big = JSON.stringify({ x: 'a'.repeat(300 * 1024) });
     for (const [path, ops] of Object.entries(doc.paths)) {
       const url = concrete(path);
-      const [method] = Object.keys(ops) as Array<'get' | 'post'>;
+      const [method] = Object.keys(ops) as ('get' | 'post')[];
       const other = method === 'get' ? 'delete' : 'put';
       check(other, url, await send(other, url, bearer('auditor')));
       if (method === 'get' && path !== '/healthz' && path !== '/readyz' && path !== '/openapi.json')
@@ -411,7 +414,7 @@ describe('every error a route answers is declared for it', () => {
       await send('post', '/v1/tokens', bearer('hospital-backend'), { sector: 'health', nationalId: 'AB123456' })
     ).body.token as string;
     const basis = { legalBasis: 'LOI-09-08-ART-4', caseId: 'C-1', purpose: 'p' };
-    const steps: Array<['get' | 'post', string, string, object | undefined]> = [
+    const steps: ['get' | 'post', string, string, object | undefined][] = [
       ['post', '/v1/tokens', bearer('hospital-backend'), { sector: 'health', nationalId: 'ABC' }],
       ['post', '/v1/tokens', bearer('hospital-backend'), { sector: 'nowhere', nationalId: 'AB1' }],
       [
@@ -487,7 +490,7 @@ describe('every error a route answers is declared for it', () => {
   });
 
   it('when limits, the refusal budget and a failed audit log refuse, then 429 and 503 are documented', async () => {
-    const config = devConfig() as Record<string, unknown>;
+    const config = devConfig();
     const limited = startTestService({
       config: {
         ...config,

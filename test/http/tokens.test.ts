@@ -195,7 +195,7 @@ describe('POST /v1/tokens, many at once', () => {
         expect(mine.map((a) => a.status)).toEqual(PEOPLE.map(() => 200));
         expect(mine.map((a) => a.body.sector)).toEqual(PEOPLE.map(() => sector));
         expect(mine.map((a) => a.body.token)).toEqual(
-          (batch.body as { results: Array<{ token: string }> }).results.map((r) => r.token),
+          (batch.body as { results: { token: string }[] }).results.map((r) => r.token),
         );
       }
     } finally {
@@ -250,7 +250,7 @@ describe('POST /v1/tokens/batch', () => {
     const ids = Array.from({ length: max }, (_, i) => `AB${String(i).padStart(6, '0')}`);
     const res = await tokenizeBatch(service.app, 'finance', ids);
     expect(res.status).toBe(200);
-    const results = res.body.results as Array<{ token?: string }>;
+    const results = res.body.results as { token?: string }[];
     expect(results).toHaveLength(max);
     expect(new Set(results.map((r) => r.token)).size).toBe(max);
     for (const i of [0, 1, 499, max - 1]) {

@@ -28,13 +28,13 @@ describe('rotating a digits sector past its radix, over HTTP', () => {
       .set('Authorization', bearer('hospital-backend'))
       .send({ sector: 'health', nationalIds: people });
     expect(r.status).toBe(200);
-    return (r.body.results as Array<{ token: string }>).map((x) => x.token);
+    return (r.body.results as { token: string }[]).map((x) => x.token);
   };
 
   it('when versions 1..10 are made and all but the last two retired, then every token names its own person or is refused as retired', async () => {
     service = startTestService();
     const kek = new Uint8Array(Buffer.from(service.settings.kek!, 'hex'));
-    const issued: Array<{ token: string; person: number; version: number }> = [];
+    const issued: { token: string; person: number; version: number }[] = [];
     for (let version = 1; version <= 10; version++) {
       if (version > 1) {
         const keyring = openKeyringFile(service.settings.keyringPath, kek);

@@ -6,7 +6,7 @@
  */
 import { rmSync } from 'node:fs';
 import request from 'supertest';
-import { parseConfig, type Config } from '../../src/config/schema.js';
+import { parseConfig } from '../../src/config/schema.js';
 import { createRateLimits, REFUSAL_SECTOR } from '../../src/limits/rateLimits.js';
 import { SectokenError } from '../../src/errors.js';
 import { bearer, devConfig, startTestService, type TestService } from '../helpers/service.js';
@@ -73,7 +73,7 @@ describe('one budget of identities', () => {
       { points: 200, perSeconds: 1 },
       { points: 200_000, perSeconds: 86400 },
     ]);
-    const daily = (w: Array<{ points: number; perSeconds: number }> | undefined): number =>
+    const daily = (w: { points: number; perSeconds: number }[] | undefined): number =>
       w!.find((x) => x.perSeconds === 86400)!.points;
     expect(daily(defaults.reverse)).toBeLessThanOrEqual(daily(defaults.identities) / 1000);
     expect(daily(clients['regulator-health']!.reverse)).toBeLessThan(daily(defaults.reverse));
@@ -92,7 +92,7 @@ describe('one budget of identities', () => {
     const config = parseConfig(
       withLimits({ defaults: { refusal: [{ points: 3, perSeconds: 60 }] }, clients: {} }),
       'refusal',
-    ) as Config;
+    );
     const limited: string[] = [];
     const limits = createRateLimits(config, undefined, (op) => limited.push(op));
     for (let i = 0; i < 3; i++) await limits.consume('regulator-health', REFUSAL_SECTOR, 'refusal', 1);

@@ -150,7 +150,7 @@ describe('token cache in Redis', () => {
     const ids = randomNationalIds(5);
     const made = await tokenizeBatch(a, 'finance', ids);
     expect(made.status).toBe(200);
-    const tokens = (made.body.results as Array<{ token: string }>).map((r) => r.token);
+    const tokens = (made.body.results as { token: string }[]).map((r) => r.token);
     expect(tokens).toEqual(ids.map((id) => a.tokenizer().tokenize('finance', id).token));
     await cacheWritten(a);
 

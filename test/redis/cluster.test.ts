@@ -54,10 +54,10 @@ describe('two instances on a Redis Cluster of three masters', () => {
         cache: { lruEntries: 0 },
         rateLimits: { defaults: {}, clients: { 'tax-backend': { identities: [{ points: 3, perSeconds: 60 }] } } },
       }),
-      settings: { instanceId: 'a', redis: redisSettings({ clusterNodes: cluster!.nodes }, PREFIX) },
+      settings: { instanceId: 'a', redis: redisSettings({ clusterNodes: cluster.nodes }, PREFIX) },
     });
     b = secondInstance(a, 'b');
-    inspector = new Cluster(cluster!.nodes.map((node) => ({ host: '127.0.0.1', port: Number(node.split(':')[1]) })));
+    inspector = new Cluster(cluster.nodes.map((node) => ({ host: '127.0.0.1', port: Number(node.split(':')[1]) })));
     await redisReady(a, 10_000);
     await redisReady(b, 10_000);
     await waitFor(() => inspector.status === 'ready', 'the inspecting client', 10_000);

@@ -155,7 +155,7 @@ export async function startRedisServer(options: { port?: number; args?: string[]
 
   const stop = async (signal: NodeJS.Signals = 'SIGKILL'): Promise<void> => {
     const proc = child;
-    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+    if (proc?.exitCode !== null || proc.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
     process.kill(proc.pid!, 'SIGCONT'); // a paused server would not act on SIGTERM
     process.kill(proc.pid!, signal);
@@ -440,7 +440,7 @@ export async function cacheCounts(
 
 /** The token in a Redis cache value (`<token>.<tag>`), null when there is none. */
 export const tokenOfValue = (value: string | null): string | null =>
-  value === null || !value.includes('.') ? null : value.slice(0, value.lastIndexOf('.'));
+  !value?.includes('.') ? null : value.slice(0, value.lastIndexOf('.'));
 
 /** Random national IDs of two letters and six digits: long enough never to appear by chance in Redis. */
 export function randomNationalIds(count: number): string[] {

@@ -28,7 +28,7 @@ import {
 const DAY = 86400;
 
 /** How many of each answer ("<status> <code or ok>") came back. */
-const tally = (answers: Array<{ status: number; body: { error?: { code: string } } }>): Record<string, number> => {
+const tally = (answers: { status: number; body: { error?: { code: string } } }[]): Record<string, number> => {
   const seen: Record<string, number> = {};
   for (const a of answers) {
     const key = `${a.status} ${a.body.error?.code ?? 'ok'}`;
@@ -80,7 +80,7 @@ describe('a busy event loop does not switch the limits', () => {
       const until = performance.now() + 120;
       while (performance.now() < until);
     }, 150);
-    const attempts: Array<{ status: number; body: { error?: { code: string } } }> = [];
+    const attempts: { status: number; body: { error?: { code: string } } }[] = [];
     let reachableThroughout = true;
     try {
       // Waves of 100 unauthenticated reverses, one after the other, for as long as the client tries.

@@ -31,7 +31,7 @@ const SECTORS = ['health', 'social', 'tax'] as const;
 const stats = (what: string, values: object): void => {
   if (process.env.SECTOKEN_TEST_STATS) console.info(`${what}: ${JSON.stringify(values)}`);
 };
-const summary = (results: Array<{ ms: number }>) => {
+const summary = (results: { ms: number }[]) => {
   const ms = results.map((r) => r.ms).sort((x, y) => x - y);
   return {
     requests: ms.length,
@@ -53,10 +53,10 @@ describe('Redis outage', () => {
   /** Tokenize requests, two at a time, until `stop()` resolves; each one checked and timed. */
   async function tokenizeLoop(
     until: Promise<void>,
-  ): Promise<Array<{ at: number; ms: number; status: number; right: boolean }>> {
+  ): Promise<{ at: number; ms: number; status: number; right: boolean }[]> {
     let done = false;
     void until.finally(() => (done = true));
-    const results: Array<{ at: number; ms: number; status: number; right: boolean }> = [];
+    const results: { at: number; ms: number; status: number; right: boolean }[] = [];
     const worker = async (offset: number): Promise<void> => {
       for (let n = offset; !done; n += 2) {
         const sector = SECTORS[n % SECTORS.length]!;
@@ -203,7 +203,7 @@ describe('Redis outage', () => {
   it('when Redis hangs (SIGSTOP, connections open), then every tokenize is still 200 with the right token within the bound, reverse fails closed, and all resumes after SIGCONT', async () => {
     const errorsBefore = await metricValue(service, 'sectoken_redis_errors_total');
     server.pause();
-    let results: Array<{ at: number; ms: number; status: number; right: boolean }> = [];
+    let results: { at: number; ms: number; status: number; right: boolean }[] = [];
     try {
       // The limits stop asking Redis after several missed probes (about 2 s), not at the first late one.
       results = await tokenizeLoop(sleep(3000));

@@ -25,7 +25,7 @@ describe('the refusal budget on Redis', () => {
   });
   afterAll(() => pair?.close());
 
-  const records = (instance: string): Array<{ client: string; outcome: string }> =>
+  const records = (instance: string): { client: string; outcome: string }[] =>
     readFileSync(join(a.settings.auditDir, `audit-${instance}.jsonl`), 'utf8')
       .split('\n')
       .filter(Boolean)

@@ -177,7 +177,7 @@ describe('two instances sharing Redis', () => {
     }
     expect(counts[0]! + counts[1]!).toBe(3);
     const expires = [...auditOf(a, 'a'), ...auditOf(a, 'b')].filter(
-      (r) => r.act === 'expire' && requestIds.includes(r.requestId as string),
+      (r) => r.act === 'expire' && requestIds.includes(r.requestId!),
     );
     expect(expires.map((r) => r.requestId).sort()).toEqual([...requestIds].sort());
     for (const requestId of requestIds) {

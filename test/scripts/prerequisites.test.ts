@@ -24,6 +24,7 @@ it('when tools are missing, then it names each in one line with what to install,
       'npm test needs gcc',
       'npm test needs curl',
       'npm test needs softhsm2',
+      'npm test needs opensc',
     ]),
   );
   expect(lines.every((l) => /^npm test needs [^:]+: .*\(|^npm test needs [^:]+: /.test(l))).toBe(true);

@@ -86,7 +86,7 @@ describe('published development API keys in production', () => {
 
   it('the list of published keys covers every client of the sample, each keyed stk_dev_<id>', () => {
     const sample = JSON.parse(readFileSync(DEV_CONFIG_PATH, 'utf8')) as {
-      clients: Array<{ id: string; apiKeySha256: string }>;
+      clients: { id: string; apiKeySha256: string }[];
     };
     expect([...SAMPLE_CLIENT_IDS].sort()).toEqual(sample.clients.map((c) => c.id).sort());
     for (const c of sample.clients) expect(c.apiKeySha256).toBe(sha(`stk_dev_${c.id}`));

@@ -109,7 +109,7 @@ describe('workers without Redis', () => {
     const noDual = join(dir, 'dev-nodual.json');
     const sample = devConfig() as {
       sectors: Record<string, { dualControl?: boolean }>;
-      legalBases: Array<{ dualControl: boolean }>;
+      legalBases: { dualControl: boolean }[];
     };
     for (const s of Object.values(sample.sectors)) s.dualControl = false;
     for (const b of sample.legalBases) b.dualControl = false;
@@ -151,8 +151,8 @@ describe('workers with Redis', () => {
       // Both workers are up (each says where it listens) before the calls are counted.
       const deadline = Date.now() + 15_000;
       while (!(
-        /"instance":"pair-w1"/.test(server.output()) &&
-        /"instance":"pair-w2"/.test(server.output()) &&
+        server.output().includes('"instance":"pair-w1"') &&
+        server.output().includes('"instance":"pair-w2"') &&
         (server.output().match(/Redis connected/g) ?? []).length >= 2
       )) {
         if (Date.now() > deadline) throw new Error(`workers did not start:\n${server.output()}`);

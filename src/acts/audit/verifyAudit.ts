@@ -12,7 +12,7 @@ import type { AuditDeps } from './auditDeps.js';
 export async function verifyAudit(
   deps: AuditDeps,
   principal: Principal,
-  kept: ReadonlyArray<Record<keyof Checkpoint, unknown>> = [],
+  kept: readonly Record<keyof Checkpoint, unknown>[] = [],
 ): Promise<LiveVerification> {
   authorize(principal, 'read-audit');
   // The kept checkpoints' values and signatures are the verifier's to judge (src/audit/chain/recordRules.ts).

@@ -23,7 +23,11 @@ export async function decide(
   return withinRefusalBudget(deps.limits, principal, () => decideCounted(deps, principal, requestId, decision));
 }
 
-type Decided = { requestId: string; status: 'approved' | 'denied'; auditId: string };
+interface Decided {
+  requestId: string;
+  status: 'approved' | 'denied';
+  auditId: string;
+}
 
 async function decideCounted(
   deps: RegulatorDeps,

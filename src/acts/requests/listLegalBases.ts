@@ -11,11 +11,11 @@ export interface LegalBasisView {
   id: string;
   title: string;
   reference: string;
-  acts: Array<'reverse' | 'translate'>;
+  acts: ('reverse' | 'translate')[];
   /** Sectors where it allows reverse. */
   sectors: string[];
   /** Ordered [from, to] pairs where it allows translate. */
-  sectorPairs: Array<[string, string]>;
+  sectorPairs: [string, string][];
   dualControl: boolean;
   approverFromOtherOrganisation: boolean;
 }

@@ -31,6 +31,7 @@ export async function recordedClaim<T>(
   try {
     answer = await audited(deps.audit, entry, async () => ({ value: await act(claim), outcome: 'ok' }));
   } catch (err) {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set in the callback above, which TypeScript's narrowing does not follow
     if (claimed) await deps.requests.apply(requestId, 'abort', deps.now()).catch(() => undefined);
     throw err;
   }

@@ -42,7 +42,7 @@ export function createDerivationQueue(): DerivationQueue {
     const groups = new Map<Tokenizer, Map<string, Waiting[]>>();
     for (const w of turn) {
       let bySector = groups.get(w.tokenizer);
-      if (!bySector) groups.set(w.tokenizer, (bySector = new Map()));
+      if (!bySector) groups.set(w.tokenizer, (bySector = new Map<string, Waiting[]>()));
       const group = bySector.get(w.sector);
       if (group) group.push(w);
       else bySector.set(w.sector, [w]);

@@ -35,7 +35,7 @@ export interface BatchTokens {
   sector: string;
   keyVersion: number;
   schemeVersion: number;
-  tokens: Array<string | undefined>;
+  tokens: (string | undefined)[];
 }
 
 export async function tokenizeOne(
@@ -68,11 +68,11 @@ async function cachedToken(
   const index = deps.cache.indexOf(sector, keyVersion, canonical);
   const [found] = await deps.cache.getMany(policy, [index]);
   if (found !== undefined) return found;
-  const [derived] = tokenizer.tokenizeMany(sector, [canonical]);
+  const derived = tokenizer.tokenizeMany(sector, [canonical])[0]!;
   // Not awaited: a miss answers after as many Redis round trips as a hit, so its timing does not
   // tell another backend of the sector who was tokenized before (src/store/tokenCache.ts).
-  void deps.cache.setMany(policy, [[index, derived!]]);
-  return derived!;
+  void deps.cache.setMany(policy, [[index, derived]]);
+  return derived;
 }
 
 export async function tokenizeBatchTokens(
@@ -110,7 +110,7 @@ export async function tokenizeBatchTokens(
     input.sector,
     missing.map((k) => canonical[valid[k]!]!),
   );
-  const tokens: Array<string | undefined> = Array.from({ length: input.nationalIds.length }, () => undefined);
+  const tokens: (string | undefined)[] = Array.from({ length: input.nationalIds.length }, () => undefined);
   valid.forEach((i, k) => (tokens[i] = cached[k]));
   missing.forEach((k, j) => (tokens[valid[k]!] = derived[j]));
   // Not awaited, as for one token: the answer does not wait for Redis to store the misses.

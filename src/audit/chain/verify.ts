@@ -43,7 +43,7 @@ export interface CheckpointReport {
 export interface VerifyReport {
   ok: boolean;
   macChecked: boolean;
-  files: Array<Omit<FileReport, 'hashes' | 'tailCut'>>;
+  files: Omit<FileReport, 'hashes' | 'tailCut'>[];
   checkpoints: CheckpointReport[];
   /** What is wrong with the set of files as a whole: misnamed files, two chains for one instance. */
   problems: string[];
@@ -122,16 +122,19 @@ export function* chainWalk(
     if (chainHash(bodyText) !== record.hash) return bad('record modified (hash does not match its content)');
     // The bytes on disk must be exactly those that were hashed: not merely text that decodes alike.
     if (
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-conversion -- the record comes from a file that may be forged: its fields are typed string but not checked yet
       !Buffer.from(lineOfBody(bodyText, String(record.hash), String(record.mac)).slice(0, -1), 'utf8').equals(bytes)
     ) {
       return bad('record not in its canonical form (white space or escapes changed)');
     }
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-conversion -- the record comes from a file that may be forged: its fields are typed string but not checked yet
     if (macKey && !macMatches(macKey, record.hash, String(record.mac)))
       return bad('MAC invalid (forged or modified record)');
     const valueProblem = recordValueProblem(parsed as Record<string, unknown>);
     if (valueProblem) return bad(`value not allowed: ${valueProblem}`);
-    if (report.instance === null) report.instance = record.instance;
+    report.instance ??= record.instance;
     if (named !== null && record.instance !== named)
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-conversion -- the record comes from a file that may be forged: its fields are typed string but not checked yet
       return bad(`record of instance ${String(record.instance)} in the file of instance ${named}`);
     if (record.instance !== report.instance || record.id !== `${record.instance}:${record.seq}`)
       return bad('record of another instance');
@@ -164,7 +167,7 @@ export const verifyChain = (name: string, content: AuditContent, macKey?: Uint8A
   walkAll(chainWalk(name, content, macKey));
 
 export function verifyAudit(
-  files: Array<{ name: string; text: AuditContent }>,
+  files: { name: string; text: AuditContent }[],
   options: {
     macKey?: Uint8Array;
     checkpoints?: Checkpoint[];

@@ -62,7 +62,7 @@ export function auditReader(packageRoot: string): AuditReader {
       // Held open while a read is under way (listeners alone would hold it for ever).
       if (pending.size === 0) w.ref();
       return new Promise((resolve, reject) => {
-        pending.set(id, { resolve: resolve as (r: never) => void, reject });
+        pending.set(id, { resolve: resolve, reject });
         w.postMessage({ id, job });
       });
     },

@@ -39,10 +39,11 @@ export async function verifyLive(options: {
     trustedPublicKey: options.publicKey,
     live: { instance: log.instance, ...log.head() },
   });
+  if (!report.live) throw new Error('the audit reader answered without the live head it was asked for');
   return {
     ...report,
     live: {
-      ...report.live!,
+      ...report.live,
       writable: log.writable(),
       lastCheckpoint: lastCheckpoint
         ? { size: lastCheckpoint.size, headHash: lastCheckpoint.headHash, time: lastCheckpoint.time }

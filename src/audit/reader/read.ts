@@ -16,7 +16,7 @@ import { instanceOfFileName } from '../chain/files.js';
 import { chainWalk } from '../chain/verify.js';
 
 /** Every instance's file of the directory, by name, its lines read when asked for. */
-export const auditFiles = (dir: string): Array<{ name: string; path: string; text: LineSource }> => {
+export const auditFiles = (dir: string): { name: string; path: string; text: LineSource }[] => {
   let names: string[];
   try {
     names = readdirSync(dir)
@@ -45,7 +45,7 @@ export interface ChainRead {
  * without its line end (a batch being written) is not a record yet, and no fault of the chain.
  */
 export function* verifiedRecords(
-  files: ReadonlyArray<{ name: string; text: LineSource }>,
+  files: readonly { name: string; text: LineSource }[],
   macKey: Uint8Array,
   chains: ChainRead[],
 ): Generator<AuditRecord> {
@@ -70,7 +70,7 @@ export function* verifiedRecords(
       instance: report.instance,
       records: report.records,
       verified,
-      ...(verified ? {} : { firstBad: report.firstBad! }),
+      ...(report.firstBad === undefined || verified ? {} : { firstBad: report.firstBad }),
     });
   }
 }

@@ -12,7 +12,10 @@ import { auditStats, type AuditStats } from './stats.js';
 import { verifyAudit, type VerifyReport } from '../chain/verify.js';
 
 /** The running instance's own file, read only up to its durable size (a batch being written is not a cut record). */
-type OwnFile = { name: string; bytes: number };
+interface OwnFile {
+  name: string;
+  bytes: number;
+}
 
 export type ReaderJob =
   | { kind: 'query'; dir: string; own: OwnFile; macKey: Uint8Array; query: AuditQuery }

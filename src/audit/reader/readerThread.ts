@@ -6,11 +6,14 @@ import { parentPort } from 'node:worker_threads';
 import { SectokenError } from '../../errors.js';
 import { runReaderJob, type ReaderJob } from './readerJobs.js';
 
-parentPort!.on('message', ({ id, job }: { id: number; job: ReaderJob }) => {
+const port = parentPort;
+if (!port) throw new Error('readerThread.ts runs as a worker thread only');
+
+port.on('message', ({ id, job }: { id: number; job: ReaderJob }) => {
   try {
-    parentPort!.postMessage({ id, result: runReaderJob(job) });
+    port.postMessage({ id, result: runReaderJob(job) });
   } catch (err) {
     const code = err instanceof SectokenError ? err.code : undefined;
-    parentPort!.postMessage({ id, error: err instanceof Error ? err.message : String(err), code });
+    port.postMessage({ id, error: err instanceof Error ? err.message : String(err), code });
   }
 });

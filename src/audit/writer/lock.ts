@@ -113,7 +113,7 @@ export function acquireChainLock(dir: string, instance: string): ChainLock {
       );
     }
     // Remove only the stale file judged above, not one another starter put there meanwhile.
-    if (found && readOr(() => statSync(path).ino, -1) === found.ino) unlinkSync(path);
+    if (found?.ino === readOr(() => statSync(path).ino, -1)) unlinkSync(path);
     fd = create();
     if (fd === undefined)
       throw new AuditStartError(

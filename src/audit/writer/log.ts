@@ -152,7 +152,8 @@ export function openAuditLog(options: {
     } catch {
       return changedOnDisk('was deleted');
     }
-    const open = fstatSync(fd!);
+    if (fd === undefined) return changedOnDisk('is closed');
+    const open = fstatSync(fd);
     if (open.nlink === 0 || onDisk.ino !== open.ino || onDisk.dev !== open.dev)
       return changedOnDisk('was deleted or replaced');
     if (open.size < durable.bytes || open.size > durable.bytes + inFlight) return changedOnDisk('changed size');
@@ -162,7 +163,7 @@ export function openAuditLog(options: {
   /** Cuts a failed batch off, so the file ends on the last durable record while the process runs. */
   const cutBack = (): void => {
     try {
-      ftruncateSync(fd!, durable.bytes);
+      if (fd !== undefined) ftruncateSync(fd, durable.bytes);
     } catch {
       // Best effort: the start after a restart cuts a partial line anyway.
     }
@@ -182,8 +183,10 @@ export function openAuditLog(options: {
       const text = Buffer.from(batch.map((p) => p.line).join(''), 'utf8');
       inFlight = text.length;
       try {
-        await writeAll(fd!, text);
-        await datasyncAsync(fd!);
+        const target = fd;
+        if (target === undefined) throw changedOnDisk('is closed');
+        await writeAll(target, text);
+        await datasyncAsync(target);
       } catch (err) {
         cutBack();
         inFlight = 0;

@@ -67,7 +67,7 @@ interface Progress {
 
 /** Why a request never reached the service, in words ("connection refused to URL"). */
 function networkReason(err: unknown, url: string): { reason: string; unreachable: boolean } {
-  const cause = (err as { cause?: { code?: string; errors?: Array<{ code?: string }> } }).cause;
+  const cause = (err as { cause?: { code?: string; errors?: { code?: string }[] } }).cause;
   const code = cause?.code ?? cause?.errors?.[0]?.code;
   switch (code) {
     case 'ECONNREFUSED':
@@ -122,7 +122,7 @@ async function pacingFor(
     throw new BulkError(`${network.reason}${network.unreachable ? ': is the service running there? check --url' : ''}`);
   }
   const body = (await res.json().catch(() => ({}))) as {
-    limits?: { batchSize?: unknown; identities?: Array<{ points?: unknown }> };
+    limits?: { batchSize?: unknown; identities?: { points?: unknown }[] };
     error?: { code?: string };
   };
   if (res.status === 401 || res.status === 403) throw refusal(res.status, body.error?.code, options);
@@ -201,7 +201,7 @@ export async function runBulk(options: BulkOptions): Promise<BulkResult> {
       });
   };
 
-  const post = async (ids: string[]): Promise<Array<{ token?: string; error?: string }>> => {
+  const post = async (ids: string[]): Promise<{ token?: string; error?: string }[]> => {
     for (let attempt = 0; ; attempt++) {
       let reason: string;
       let wait = Math.min(30_000, 250 * 2 ** attempt);
@@ -212,7 +212,7 @@ export async function runBulk(options: BulkOptions): Promise<BulkResult> {
           body: JSON.stringify({ sector: options.sector, nationalIds: ids }),
         });
         const body = (await res.json().catch(() => ({}))) as {
-          results?: Array<{ token?: string; error?: string }>;
+          results?: { token?: string; error?: string }[];
           error?: { code?: string };
         };
         if (res.ok && Array.isArray(body.results)) {
@@ -302,7 +302,7 @@ export async function runBulk(options: BulkOptions): Promise<BulkResult> {
     }
     if (chunk.length > 0 && !failure) send(chunk);
     await Promise.all(inFlight);
-    if (failure) throw failure;
+    if (failure) throw failure instanceof Error ? failure : new Error('a bulk worker failed', { cause: failure });
   } catch (err) {
     input.close();
     closeSync(out);

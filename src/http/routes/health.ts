@@ -13,6 +13,8 @@ export interface Readiness {
   status: 'ready' | 'not_ready';
   /** The served keyring's fingerprint (src/keys/fingerprint.ts): a fleet compares it across instances. */
   keyringFingerprint: string;
+  /** Where the key-encryption key lives: a file, or a PKCS#11 token (its label and the key's), never the PIN. */
+  kek: { kind: 'file' } | { kind: 'pkcs11'; token: string; key: string };
   checks: { keys: 'ok'; audit: 'ok' | 'unavailable' | 'disk_low'; redis: 'ok' | 'degraded' | 'disabled' };
 }
 

@@ -7,12 +7,17 @@ import { reverse } from '../../acts/requests/reverse.js';
 import { translate } from '../../acts/requests/translate.js';
 import { bind, type Context } from '../bind.js';
 
-type Pending = { status: 'pending'; requestId: string; expiresAt: string; auditId: string };
+interface Pending {
+  status: 'pending';
+  requestId: string;
+  expiresAt: string;
+  auditId: string;
+}
 
 /** A pending act answers 202 with its request; a done one 200 without the status marker. */
 function answerAct<A extends Pending | { status: 'done' }>(answer: A) {
   if (answer.status === 'pending') {
-    const { requestId, status, expiresAt, auditId } = answer as Pending;
+    const { requestId, status, expiresAt, auditId } = answer;
     return { status: 202 as const, body: { requestId, status, expiresAt, auditId } };
   }
   const { status: _, ...done } = answer as Extract<A, { status: 'done' }>;

@@ -15,7 +15,7 @@ describe('translator', () => {
   });
 
   it('when a language is listed, then it has every key, none of them blank, with the same placeholders as English', () => {
-    const en = CATALOGUE['en']!;
+    const en = CATALOGUE.en!;
     const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
     for (const lang of LANGS) {
       const strings = CATALOGUE[lang]!;
