@@ -13,13 +13,15 @@ import { productionSkeleton } from '../config/skeleton.js';
 import { fileReason } from '../fileReason.js';
 import { keyringFingerprint } from '../keys/fingerprint.js';
 import { KeyringError } from '../keys/keyring.js';
-import { openKeyringFile, requireKek } from '../keys/store.js';
+import { openKeyringFile } from '../keys/store.js';
+import { kekFor } from './kekFor.js';
 import { CliError } from './errors.js';
 
 /** The named keyring's fingerprint, after checking it can serve a production configuration of these sectors. */
 function namedKeyringPin(keyringPath: string, sectors: string[]): { pin: string; said: string } {
+  // Only the keyring's KEK is read from these settings (a file or a PKCS#11 token, as `keys` commands take it).
   const settings = readSettings({ ...process.env, SECTOKEN_CONFIG: DEV_CONFIG_PATH });
-  const keyring = openKeyringFile(keyringPath, requireKek(settings));
+  const keyring = openKeyringFile(keyringPath, kekFor({ ...settings, production: true }));
   if (keyring.development)
     throw new KeyringError(
       `${keyringPath} is a development keyring: a production configuration needs a keyring made by \`sectoken keys init\``,
