@@ -45,7 +45,7 @@ it('when the README path to production is run as printed, then the instance serv
     expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: expect.any(String) });
     const out = run.stdout;
     expect(out).toMatch(/"status":"approved"/);
-    expect(out).toMatch(/"status":"released".*"nationalId":"AB123456"/);
+    expect(out).toMatch(/"state":"released","status":"released".*"nationalId":"AB123456"/);
     expect(out).toMatch(/"ok":true/);
     // What the commands said on the way: the skeleton written, the keyring pinned, no stack anywhere.
     expect(run.stderr).toMatch(/wrote a production configuration to etc\/sectoken\.json/);
