@@ -1,9 +1,10 @@
 /** `sectoken config init`: a production skeleton where the operator says, never over a file, pinned when a keyring is named. */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../../src/config/schema.js';
 import { runCli } from '../helpers/cli.js';
+import { devKeyring } from '../helpers/devKeyring.js';
 
 const oneLine = (stderr: string): string => {
   const lines = stderr.trim().split('\n');
@@ -64,5 +65,17 @@ describe('config init', () => {
     expect(r.status).toBe(0);
     expect(r.stderr).toMatch(/pinned keyring/);
     expect(JSON.parse(readFileSync(second, 'utf8')).keyringFingerprint).toBe(made.stdout.trim());
+  });
+
+  it('with SECTOKEN_KEYRING naming a development keyring, then it refuses in one line and writes nothing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sectoken-config-init-'));
+    const keyring = devKeyring(join(dir, 'dev-keyring.json'));
+    const path = join(dir, 'sectoken.json');
+    const r = runCli(['config', 'init', path], { SECTOKEN_KEYRING: keyring, SECTOKEN_KEK_FILE: join(dir, 'dev.kek') });
+    expect(r.status).toBe(1);
+    expect(oneLine(r.stderr)).toBe(
+      `sectoken: ${keyring} is a development keyring: a production configuration needs a keyring made by \`sectoken keys init\``,
+    );
+    expect(existsSync(path)).toBe(false);
   });
 });
