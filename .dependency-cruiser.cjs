@@ -10,7 +10,7 @@
  *   domain       dualControl/ audit/ access/
  *   settings     config/
  *   pure         derivation/ → keys/ → crypto/
- *   ground       errors.ts log.ts metrics.ts
+ *   ground       errors.ts log.ts metrics.ts fileReason.ts
  */
 /**
  * The pure files, named file by file where a folder mixes pure and I/O (keys/: the keyring's
@@ -24,7 +24,7 @@ const NODE_FREE =
   '^src/(http/(contract|schemas|blindSchemas|freeText)|audit/chain/(acts|files)|dualControl/states|config/names|access/actions|errors)\\.ts$';
 
 const LAYERS = [
-  ['ground', '^src/(errors|log|metrics)\\.ts$'],
+  ['ground', '^src/(errors|log|metrics|fileReason)\\.ts$'],
   ['crypto', '^src/crypto/'],
   ['keys', '^src/keys/'],
   ['derivation', '^src/derivation/'],

@@ -2,11 +2,18 @@
 #
 #   docker build -t sectoken .                      (or: scripts/container.sh build, with buildah)
 #   docker run -p 8080:8080 -e NODE_ENV=development sectoken          (sample config, throwaway dev keys)
-#   docker run -p 8080:8080 -v /srv/sectoken/config.json:/etc/sectoken/config.json:ro \
-#     -v /srv/sectoken/keys:/app/keys -v /srv/sectoken/audit:/app/audit \
-#     -v /srv/sectoken/kek:/run/secrets/sectoken-kek:ro -e SECTOKEN_CONFIG=/etc/sectoken/config.json \
-#     -e SECTOKEN_KEK_FILE=/run/secrets/sectoken-kek -e SECTOKEN_INSTANCE_ID=sectoken-1 sectoken
+#   docker run -p 8080:8080 -v /srv/sectoken/etc:/etc/sectoken -e SECTOKEN_CONFIG=/etc/sectoken/sectoken.json \
+#     -v /srv/sectoken/keys:/app/keys -v /srv/sectoken/audit:/var/lib/sectoken/audit \
+#     -e SECTOKEN_AUDIT_DIR=/var/lib/sectoken/audit -e SECTOKEN_INSTANCE_ID=sectoken-1 \
+#     -v /srv/sectoken/kek:/run/secrets/sectoken-kek:ro -e SECTOKEN_KEK_FILE=/run/secrets/sectoken-kek sectoken
 #                                                                     (production: the default)
+#
+# The configuration is mounted as a directory, not a single file: `clients add` and `keys init`
+# replace it through a temporary file and a rename, which a single-file bind mount cannot take.
+# Production refuses to start without SECTOKEN_INSTANCE_ID (a container's host name changes with
+# each container, so each would start a new audit chain) and without SECTOKEN_AUDIT_DIR outside
+# /app: the legally required audit log lives in a mounted directory, never in the container's own
+# layer or an anonymous volume that `docker rm -v` deletes. Hence no VOLUME here.
 #
 # The KEK in an HSM instead of a file (README "The KEK in an HSM (PKCS#11)"): mount the vendor's
 # PKCS#11 module (and any configuration it reads) and the user PIN as a file, read-only, and name
@@ -63,12 +70,16 @@ COPY config ./config
 COPY --from=build --chown=1000:1000 /app/keys ./keys
 COPY --from=build --chown=1000:1000 /app/audit ./audit
 USER 1000:1000
-# State, in the package root by default: keys/ holds the keyring (keyring.json in production;
-# dev-keyring.json and dev.kek in development), audit/ the audit log (SECTOKEN_AUDIT_DIR, one file
-# per SECTOKEN_INSTANCE_ID). Mount volumes or directories writable by UID 1000.
-VOLUME ["/app/keys", "/app/audit"]
+# keys/ holds the keyring (keyring.json in production: mount a directory writable by UID 1000 over
+# it; dev-keyring.json and dev.kek in development); audit/ is the development audit directory only
+# (production refuses it, above). No VOLUME: nothing of value goes to an anonymous volume.
 EXPOSE 8080
+# Health is readiness: /readyz answers 503 while the audit log cannot be written (or its disk is
+# nearly full), when the service refuses every audited act; /healthz says only that the process
+# answers. Docker and Swarm act on this one check. Kubernetes ignores it: give it /healthz as the
+# livenessProbe (restart a process that no longer answers) and /readyz as the readinessProbe (send
+# no traffic to an instance that cannot audit; a restart would not fix a full disk).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=15s --retries=3 \
-  CMD ["node", "-e", "const h=process.env.HOST;const host=!h||h==='0.0.0.0'||h==='::'?'127.0.0.1':h.includes(':')?'['+h+']':h;fetch('http://'+host+':'+(process.env.PORT||8080)+'/healthz',{signal:AbortSignal.timeout(4000)}).then(r=>process.exit(r.status===200?0:1),()=>process.exit(1))"]
+  CMD ["node", "-e", "const h=process.env.HOST;const host=!h||h==='0.0.0.0'||h==='::'?'127.0.0.1':h.includes(':')?'['+h+']':h;fetch('http://'+host+':'+(process.env.PORT||8080)+'/readyz',{signal:AbortSignal.timeout(4000)}).then(r=>process.exit(r.status===200?0:1),()=>process.exit(1))"]
 ENTRYPOINT ["node", "dist/cli.js"]
 CMD ["serve"]

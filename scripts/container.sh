@@ -12,7 +12,8 @@
 #   build  buildah bud --format docker (keeps HEALTHCHECK) -> localhost/sectoken:dev
 #   smoke  runs the image in development mode on 127.0.0.1:$SMOKE_PORT, checks /healthz, a token,
 #          the non-root user, the HEALTHCHECK, the production refusal; prints the size; then runs it
-#          in production with a mounted config, keyring, audit directory and KEK file; cleans up.
+#          in production with a mounted config directory, keyring, audit directory and KEK file
+#          (and checks that it refuses to start without SECTOKEN_INSTANCE_ID); cleans up.
 #
 # Environment: BASE_IMAGE, IMAGE, SMOKE_PORT (18080), OCI_RUNTIME (runc), DEBIAN_MIRROR and
 # DEBIAN_SUITE (default: from apt's sources and /etc/os-release), BASE_NPM_VERSION (10.8.2),
@@ -228,11 +229,11 @@ cmd_smoke() {
   log "  ok: runs as uid $uid (image USER $user)"
   "${PODMAN[@]}" exec "$name" test -s /app/keys/dev-keyring.json || die "no dev keyring written to /app/keys"
   "${PODMAN[@]}" exec "$name" sh -c '! touch /app/dist/cli.js 2>/dev/null' || die "the service can write its own code"
-  log "  ok: dev keyring written to the /app/keys volume; /app/dist is read-only for the service"
+  log "  ok: dev keyring written to /app/keys; /app/dist is read-only for the service"
   check_ready "$base"
 
   hc=$("${PODMAN[@]}" image inspect --format '{{json .Config.Healthcheck}}' "$IMAGE")
-  case "$hc" in *healthz*) ;; *) die "no HEALTHCHECK in the image: $hc" ;; esac
+  case "$hc" in *readyz*) ;; *) die "no HEALTHCHECK on /readyz in the image: $hc" ;; esac
   log "  ok: HEALTHCHECK $hc"
   # Once by hand, as a scheduler would.
   "${PODMAN[@]}" healthcheck run "$name" || die "the HEALTHCHECK command failed"
@@ -266,13 +267,20 @@ smoke_production() {
   chown -R 1000:1000 "$dir/etc" "$dir/keys" "$dir/audit" "$dir/kek"
   chmod 0700 "$dir/keys" "$dir/audit"
   chmod 0600 "$dir/kek"
-  local mounts=(-v "$dir/etc:/etc/sectoken" -v "$dir/keys:/app/keys" -v "$dir/audit:/app/audit"
+  local mounts=(-v "$dir/etc:/etc/sectoken" -v "$dir/keys:/app/keys" -v "$dir/audit:/var/lib/sectoken/audit"
+    -e SECTOKEN_AUDIT_DIR=/var/lib/sectoken/audit
     -v "$dir/kek:/run/secrets/sectoken-kek:ro" -e SECTOKEN_CONFIG=/etc/sectoken/sectoken.json
     -e SECTOKEN_KEK_FILE=/run/secrets/sectoken-kek -e SECTOKEN_INSTANCE_ID=smoke-1)
   apikey=$(podman_quiet run "${RUN_FLAGS[@]}" --rm "${mounts[@]}" "$IMAGE" \
     clients add --id smoke-backend --role service --sectors health 2>/dev/null | grep -o 'stk_[A-Za-z0-9_-]*' | tail -n1) \
     || die "clients add failed"
   podman_quiet run "${RUN_FLAGS[@]}" --rm "${mounts[@]}" "$IMAGE" keys init >/dev/null 2>&1 || die "keys init failed"
+  # Without a named instance, production refuses to start (the host name changes with each container).
+  if out=$("${PODMAN[@]}" run "${RUN_FLAGS[@]}" --rm "${mounts[@]}" -e SECTOKEN_INSTANCE_ID= "$IMAGE" 2>&1); then
+    die "production started without SECTOKEN_INSTANCE_ID: $out"
+  fi
+  grep -q 'production needs SECTOKEN_INSTANCE_ID' <<<"$out" || die "unexpected refusal: $out"
+  log "  ok: production without SECTOKEN_INSTANCE_ID refused"
   podman_quiet run "${RUN_FLAGS[@]}" -d --name "$name" -p "127.0.0.1:$SMOKE_PORT:8080" "${mounts[@]}" "$IMAGE" >/dev/null
   for i in $(seq 1 60); do
     curl -fsS --max-time 2 "$base/healthz" >/dev/null 2>&1 && break

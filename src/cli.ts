@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-/** The `sectoken` command line: serve, keys, clients, audit, bulk. Mistakes print one line and exit 1. */
+/** The `sectoken` command line: serve, config, keys, clients, audit, bulk. Mistakes print one line and exit 1. */
 import { Command } from 'commander';
 import { auditCommand } from './cli/audit.js';
 import { bulkCommand } from './cli/bulk.js';
 import { blindTokenCommand } from './cli/blindToken.js';
 import { clientsCommand } from './cli/clients.js';
+import { configCommand } from './cli/config.js';
 import { keysCommand } from './cli/keys.js';
 import { SETTINGS_DOC } from './config/env.js';
 import { OperatorError } from './errors.js';
@@ -25,6 +26,7 @@ program
     '\nEnvironment:\n' + SETTINGS_DOC.map((s) => `  ${s.env.padEnd(18)} ${s.doc} (default: ${s.fallback})`).join('\n'),
   )
   .action(serve);
+program.addCommand(configCommand());
 program.addCommand(keysCommand());
 program.addCommand(clientsCommand());
 program.addCommand(auditCommand());

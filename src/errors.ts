@@ -49,7 +49,8 @@ export const ERROR_MEANINGS: Readonly<Record<ErrorCode, string>> = {
     "the client's role or sectors do not allow the act; a legal basis that is unknown or does not cover it; a decision by the requester's own person",
   not_found: 'no such route, or no such dual-control request',
   method_not_allowed: 'a route that exists, with another method (`Allow` lists its methods); `HEAD` included',
-  not_reversible: "reversing a one-way or blind sector's token, or translating from one",
+  not_reversible:
+    "reversing a one-way or blind sector's token, or translating from one (said before the legal basis's coverage: no basis can allow it; a configured basis must still be named)",
   policy_mismatch:
     "the sector's token policy does not allow the act: blind evaluation in a sector that is not blind, or a national ID sent for a blind sector (blind it and call `POST /v1/blind/evaluate`)",
   legal_basis_required: 'reverse/translate without a legal basis (or a blank one)',

@@ -9,6 +9,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { AddressInfo } from 'node:net';
 import { assertAuditDirWritable } from './audit/writer/auditDir.js';
+import { requireNamedState } from './cli/productionState.js';
 import { readSettings, type Settings } from './config/env.js';
 import { createLogger, type Logger } from './log.js';
 import { ConfigError } from './config/schema.js';
@@ -17,6 +18,7 @@ import { createService, loadConfigured } from './service.js';
 
 export async function serve(): Promise<void> {
   const settings = readSettings();
+  requireNamedState(process.env, settings);
   const logger = createLogger(settings.logLevel);
   if (settings.workers > 1 && cluster.isPrimary) {
     runPrimary(settings, logger);
@@ -123,6 +125,12 @@ async function runInstance(settings: Settings, logger: Logger): Promise<void> {
         reject(
           new ConfigError(
             `HOST ${settings.host} is not an address of this machine: set HOST to one (127.0.0.1, 0.0.0.0)`,
+          ),
+        );
+      else if (err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN')
+        reject(
+          new ConfigError(
+            `HOST ${settings.host} is not a name this machine can resolve: set HOST to an address (127.0.0.1, 0.0.0.0, ::) or a name it resolves`,
           ),
         );
       else reject(err);

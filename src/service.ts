@@ -10,7 +10,7 @@
  * read the windows in force at each call), dual-control requests, metrics.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import express, { type Express } from 'express';
 import { clientDirectory } from './access/apiKeys.js';
 import { hasPublishedKey } from './access/devKeys.js';
@@ -23,12 +23,13 @@ import { checkpointSigner } from './audit/chain/checkpoint.js';
 import { auditDiskLow } from './audit/writer/disk.js';
 import { openAuditLog, type AuditLog } from './audit/writer/log.js';
 import { refusalRecorder, type RefusalRecorder } from './audit/writer/refusals.js';
-import { PACKAGE_ROOT, type Settings } from './config/env.js';
+import { DEV_CONFIG_PATH, PACKAGE_ROOT, type Settings } from './config/env.js';
 import { keyringTerms } from './config/keyringTerms.js';
 import { ConfigError, loadConfigFile, type Config } from './config/schema.js';
 import { createTokenizer, type Tokenizer } from './derivation/tokenizer.js';
 import { createApp } from './http/app.js';
 import type { Readiness } from './http/routes/health.js';
+import { loggingChanges } from './http/readinessChanges.js';
 import type { KekLocation } from './keys/kek.js';
 import { KeyringError, type Keyring } from './keys/keyring.js';
 import { loadKeyring } from './keys/store.js';
@@ -83,9 +84,12 @@ const MAKE_CLIENTS = 'production needs a configuration of its own, with clients 
 export function loadServiceConfig(settings: Settings): Config {
   const config = loadConfigFile(settings.configPath);
   if (settings.production && config.development) {
-    throw new ConfigError(
-      `${settings.configPath} is the development sample (its API keys are published): ${MAKE_CLIENTS}`,
-    );
+    // The tracked sample is called so; any other file says what marks it (it may hold no published key).
+    const what =
+      resolve(settings.configPath) === resolve(DEV_CONFIG_PATH)
+        ? 'is the development sample (its API keys are published)'
+        : 'is marked "development": true (a development configuration)';
+    throw new ConfigError(`${settings.configPath} ${what}: ${MAKE_CLIENTS}`);
   }
   const published = settings.production ? config.clients.find(hasPublishedKey) : undefined;
   if (published) {
@@ -220,7 +224,7 @@ export function createService(settings: Settings, logger: Logger): Service {
     issued: { last: undefined },
     reader,
   };
-  const readiness = (): Readiness => {
+  const readiness = loggingChanges((): Readiness => {
     // writable() also notices a deleted, replaced or cut file; a low disk is reported before it fills.
     const auditState = !rawAudit.writable()
       ? 'unavailable'
@@ -234,7 +238,7 @@ export function createService(settings: Settings, logger: Logger): Service {
       kek: started.kek,
       checks: { keys: 'ok', audit: auditState, redis: redis ? redis.state() : 'disabled' },
     };
-  };
+  }, logger);
 
   /** Everything one configuration and keyring make, down to the app that serves them. */
   const assemble = ({ config, keyring }: Configured) => {

@@ -35,6 +35,7 @@ export const UNIT = [
   'test/acts/claimUndo.test.ts',
   'test/acts/derivationQueue.test.ts',
   'test/config/schema.test.ts',
+  'test/config/emptySettings.test.ts',
   'test/http/batchBody.test.ts',
   'test/console/stats.test.ts',
   'test/console/pure/',

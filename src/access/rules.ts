@@ -23,12 +23,19 @@ export function isAllowed(principal: Principal, action: Action, sectors: readonl
   return sectors.length > 0 && sectors.every((sector) => principal.sectors.has(sector));
 }
 
-const forbidden = (): SectokenError => new SectokenError('forbidden', 'this client may not do that in that sector');
+/** Says which of the two failed: the role (the metrics, the audit: no sector involved), or the scope. */
+const forbidden = (principal: Principal, action: Action): SectokenError =>
+  roleMay(principal, action)
+    ? new SectokenError('forbidden', 'this client may not do that in that sector')
+    : new SectokenError(
+        'forbidden',
+        `a client of role ${principal.role} may not do that: it takes the role ${RULES[action].roles.join(' or ')}`,
+      );
 
 export function authorize(principal: Principal, action: UnscopedAction): void;
 export function authorize(principal: Principal, action: ScopedAction, sectors: Sectors): void;
 export function authorize(principal: Principal, action: Action, sectors: readonly string[] = []): void {
-  if (!isAllowed(principal, action, sectors)) throw forbidden();
+  if (!isAllowed(principal, action, sectors)) throw forbidden(principal, action);
 }
 
 /**
@@ -37,5 +44,5 @@ export function authorize(principal: Principal, action: Action, sectors: readonl
  * authorize() its sectors.
  */
 export function authorizeRole(principal: Principal, action: ScopedAction): void {
-  if (!roleMay(principal, action)) throw forbidden();
+  if (!roleMay(principal, action)) throw forbidden(principal, action);
 }

@@ -5,8 +5,8 @@
  */
 import { Command } from 'commander';
 import { hashApiKey, newApiKey } from '../access/apiKeys.js';
-import { readSettings } from '../config/env.js';
 import { ROLES } from '../config/schema.js';
+import { checkClientFlags, clientsConfigPath } from './clientsTarget.js';
 import { readRawConfig, rewriteConfig } from './configFile.js';
 import { CliError } from './errors.js';
 
@@ -24,6 +24,10 @@ export function clientsCommand(): Command {
     .option('--description <text>', 'free text for people')
     .option('--person <name>', 'the accountable person who holds the key (required of regulators)')
     .option('--organisation <name>', 'the organisation that person acts for (required of regulators)')
+    .option(
+      '--config <path>',
+      `the configuration file to change (default: SECTOKEN_CONFIG; the development sample only when named here)`,
+    )
     .action(
       (opts: {
         id: string;
@@ -32,9 +36,15 @@ export function clientsCommand(): Command {
         description?: string;
         person?: string;
         organisation?: string;
+        config?: string;
       }) => {
-        const { configPath } = readSettings();
+        const configPath = clientsConfigPath(opts.config);
         const raw = readRawConfig(configPath);
+        const sectors = opts.sectors
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
+        checkClientFlags({ ...opts, sectors }, raw, configPath);
         const apiKey = newApiKey();
         const client = {
           id: opts.id,
@@ -42,10 +52,7 @@ export function clientsCommand(): Command {
           role: opts.role,
           ...(opts.person !== undefined ? { person: opts.person } : {}),
           ...(opts.organisation !== undefined ? { organisation: opts.organisation } : {}),
-          sectors: opts.sectors
-            .split(',')
-            .map((s) => s.trim())
-            .filter(Boolean),
+          sectors,
           apiKeySha256: hashApiKey(apiKey),
         };
         // Refuses an unknown role or sector, a duplicate id, a second spelling of a person.
@@ -62,8 +69,12 @@ export function clientsCommand(): Command {
       'remove a client, and with it its API key and its own rate limits (revocation: then SIGHUP the service)',
     )
     .requiredOption('--id <id>', 'client id')
-    .action((opts: { id: string }) => {
-      const { configPath } = readSettings();
+    .option(
+      '--config <path>',
+      'the configuration file to change (default: SECTOKEN_CONFIG; the development sample only when named here)',
+    )
+    .action((opts: { id: string; config?: string }) => {
+      const configPath = clientsConfigPath(opts.config);
       const raw = readRawConfig(configPath);
       const list = (raw.clients ?? []) as { id?: unknown }[];
       if (!list.some((c) => c.id === opts.id)) {

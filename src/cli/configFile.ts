@@ -5,19 +5,16 @@
  * mode and owner, so the service that reads it still can, and nobody else newly can.
  */
 import { chmodSync, chownSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { jsonSyntaxError } from '../config/jsonError.js';
-import { ConfigError, parseConfig } from '../config/schema.js';
-import { CliError, readNamedFile } from './errors.js';
+import { ConfigError, parseConfig, readConfigJson } from '../config/schema.js';
+import { CliError, fileReason } from './errors.js';
 
 export type RawConfig = { clients?: unknown[] } & Record<string, unknown>;
 
 export function readRawConfig(path: string): RawConfig {
-  const text = readNamedFile(path, 'configuration');
-  try {
-    return JSON.parse(text) as RawConfig;
-  } catch (err) {
-    throw new ConfigError(`configuration ${path} is not valid JSON: ${jsonSyntaxError(text, err)}`);
-  }
+  const raw = readConfigJson(path);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new ConfigError(`configuration ${path} is not a JSON object`);
+  return raw as RawConfig;
 }
 
 /** Refuses (ConfigError, naming the field) a configuration the service would refuse; writes nothing then. */
@@ -38,6 +35,6 @@ export function rewriteConfig(path: string, raw: RawConfig): void {
       throw new CliError(
         `cannot keep the owner of ${path} (uid ${uid}, gid ${gid}): run the command as that user (or as root)`,
       );
-    throw new CliError(`cannot rewrite ${path}: ${code ?? String(err)}`);
+    throw new CliError(`cannot rewrite ${path}: ${fileReason(err)}`);
   }
 }

@@ -2,22 +2,13 @@
 import { closeSync, openSync, readFileSync, statSync } from 'node:fs';
 import { fileLines, type LineSource } from '../audit/chain/lines.js';
 import { OperatorError } from '../errors.js';
+import { fileReason } from '../fileReason.js';
 
 export class CliError extends OperatorError {
   override name = 'CliError';
 }
 
-const REASONS: Record<string, string> = {
-  ENOENT: 'no such file',
-  EACCES: 'permission denied',
-  EISDIR: 'it is a directory',
-};
-
-/** Why a file could not be opened, in words ("no such file"), for one-line messages. */
-export const fileReason = (err: unknown): string => {
-  const code = (err as NodeJS.ErrnoException).code;
-  return (code && REASONS[code]) ?? code ?? String(err);
-};
+export { fileReason } from '../fileReason.js';
 
 /** Reads a file the operator named, or refuses in one line naming it and what it was for. */
 export function readNamedFile(path: string, what: string): string {

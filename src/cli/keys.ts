@@ -14,6 +14,7 @@ import { tokenFormat } from '../derivation/format.js';
 import { pinInConfiguration } from './pin.js';
 import { blindPublicKeyCommand } from './blindKeys.js';
 import { CliError } from './errors.js';
+import { oneWayRotation } from './oneWayRotation.js';
 import { rewrapCommand } from './rewrap.js';
 import { kekFor, openKeyringFor } from './kekFor.js';
 
@@ -120,10 +121,14 @@ export function keysCommand(): Command {
     .command('rotate')
     .description('add a new key version to a sector and make it current; older versions still open')
     .requiredOption('--sector <id>', 'sector id')
-    .action((opts: { sector: string }) => {
+    .option('--confirm-new-tokens', 'rotate a one-way sector, whose every token then changes (see oneWayRotation)')
+    .action((opts: { sector: string; confirmNewTokens?: boolean }) => {
       updateKeyring((settings, keyring) => {
-        const { maxVersions } = tokenFormat(configuredSector(settings, opts.sector));
-        return `sector "${opts.sector}" now issues tokens under key version ${rotateSector(keyring, opts.sector, maxVersions)}`;
+        const sector = configuredSector(settings, opts.sector);
+        const warning = oneWayRotation(opts.sector, sector.policy, opts.confirmNewTokens === true);
+        const { maxVersions } = tokenFormat(sector);
+        const version = rotateSector(keyring, opts.sector, maxVersions);
+        return `${warning}sector "${opts.sector}" now issues tokens under key version ${version}`;
       });
     });
 

@@ -11,6 +11,8 @@ import { INSTANCE_ID } from './names.js';
 
 /** The repository (or installed package) root, where the development files live. */
 export const PACKAGE_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** The tracked development sample configuration, whose API keys are published. */
+export const DEV_CONFIG_PATH = join(PACKAGE_ROOT, 'config', 'sectoken.dev.json');
 
 export interface Settings {
   production: boolean;
@@ -47,7 +49,11 @@ export const SETTINGS_DOC: readonly { env: string; doc: string; fallback: string
     doc: '`production` enforces a real keyring, KEK and configuration; `development` and `test` do not; any other value is refused',
     fallback: 'development',
   },
-  { env: 'PORT', doc: 'TCP port to listen on', fallback: '8080' },
+  {
+    env: 'PORT',
+    doc: 'TCP port to listen on (0: any free port); empty counts as unset, as for every setting here',
+    fallback: '8080',
+  },
   { env: 'HOST', doc: 'address to bind', fallback: '127.0.0.1 (the container image sets 0.0.0.0)' },
   {
     env: 'SECTOKEN_CONFIG',
@@ -63,7 +69,8 @@ export const SETTINGS_DOC: readonly { env: string; doc: string; fallback: string
   {
     env: 'SECTOKEN_KEK_FILE',
     doc: 'file holding the key-encryption key, instead of `SECTOKEN_KEK` (setting both is refused)',
-    fallback: 'development: `keys/dev.kek`',
+    fallback:
+      'none (the development sample at its default paths uses `dev.kek` beside its keyring, `keys/dev.kek`, made on its first start)',
   },
   {
     env: 'SECTOKEN_PKCS11_MODULE',
@@ -89,12 +96,12 @@ export const SETTINGS_DOC: readonly { env: string; doc: string; fallback: string
   {
     env: 'SECTOKEN_AUDIT_DIR',
     doc: 'directory of the audit log, one chain (file) per instance',
-    fallback: '`audit/` in the package root',
+    fallback: 'development: `audit/` in the package root; production: required, outside the package',
   },
   {
     env: 'SECTOKEN_INSTANCE_ID',
     doc: "this instance's name in audit records (1–64 letters, digits, `.`, `_`, `-`); one process per instance and audit directory (a second one refuses to start)",
-    fallback: 'the host name',
+    fallback: 'development: the host name; production: required',
   },
   {
     env: 'SECTOKEN_AUDIT_MIN_FREE_MB',
@@ -135,12 +142,17 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     );
   }
   const production = env.NODE_ENV === 'production';
-  const port = Number(env.PORT ?? 8080);
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new ConfigError('PORT must be an integer in [0, 65535]');
-  const logLevel = env.LOG_LEVEL ?? 'info';
+  // An empty setting counts as unset (`PORT=` in a unit file or a compose file means "not given"),
+  // never as 0: `Number('')` is 0, which would listen on a random port.
+  const portText = env.PORT?.trim() || '8080';
+  const port = /^\d{1,5}$/.test(portText) ? Number(portText) : Number.NaN;
+  if (!(port >= 0 && port <= 65535))
+    throw new ConfigError(
+      `PORT must be a whole number in [0, 65535] (0: any free port), not ${JSON.stringify(portText.slice(0, 20))}`,
+    );
+  const logLevel = env.LOG_LEVEL || 'info';
   if (!LOG_LEVELS.has(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${[...LOG_LEVELS].join(', ')}`);
-  const devConfigPath = join(PACKAGE_ROOT, 'config', 'sectoken.dev.json');
+  const devConfigPath = DEV_CONFIG_PATH;
   const configPath = env.SECTOKEN_CONFIG || (production ? undefined : devConfigPath);
   if (!configPath)
     throw new ConfigError(
@@ -161,10 +173,10 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     : undefined;
   if (clusterNodes?.some((n) => !/^[A-Za-z0-9.-]+:\d{1,5}$/.test(n)))
     throw new ConfigError('REDIS_CLUSTER_NODES must be comma-separated host:port');
-  const commandTimeoutMs = Number(env.REDIS_COMMAND_TIMEOUT_MS ?? 50);
+  const commandTimeoutMs = Number(env.REDIS_COMMAND_TIMEOUT_MS || 50);
   if (!Number.isInteger(commandTimeoutMs) || commandTimeoutMs < 1 || commandTimeoutMs > 10_000)
     throw new ConfigError('REDIS_COMMAND_TIMEOUT_MS must be an integer in [1, 10000]');
-  const prefix = env.SECTOKEN_REDIS_PREFIX ?? 'sectoken:';
+  const prefix = env.SECTOKEN_REDIS_PREFIX || 'sectoken:';
   // No braces: the service places its own {req} hash tag, which a brace in the prefix would break.
   if (!/^[A-Za-z0-9:._-]{1,64}$/.test(prefix))
     throw new ConfigError('SECTOKEN_REDIS_PREFIX must be 1–64 of A–Z a–z 0–9 : . _ -');
@@ -173,7 +185,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const workers = Number(env.SECTOKEN_WORKERS || (production && withRedis ? availableParallelism() : 1));
   if (!Number.isInteger(workers) || workers < 1 || workers > 256)
     throw new ConfigError('SECTOKEN_WORKERS must be an integer in [1, 256]');
-  const auditMinFreeMb = Number(env.SECTOKEN_AUDIT_MIN_FREE_MB ?? 64);
+  const auditMinFreeMb = Number(env.SECTOKEN_AUDIT_MIN_FREE_MB || 64);
   if (!Number.isInteger(auditMinFreeMb) || auditMinFreeMb < 0 || auditMinFreeMb > 1_048_576)
     throw new ConfigError('SECTOKEN_AUDIT_MIN_FREE_MB must be an integer in [0, 1048576]');
   const keyringPath =

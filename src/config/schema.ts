@@ -3,11 +3,12 @@
  * Validated at start and at every reload (SIGHUP); an invalid file stops the start, or is refused by
  * the reload, with a message naming the field.
  */
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ALPHABET_NAMES } from '../derivation/alphabet.js';
 import { formatProblem, POLICIES, VERSION_CHARACTERS } from '../derivation/format.js';
 import { FINGERPRINT } from '../keys/fingerprint.js';
+import { readFileSync } from 'node:fs';
+import { fileReason } from '../fileReason.js';
 import { jsonSyntaxError } from './jsonError.js';
 import { LEGAL_ACTS, LEGAL_BASIS_ID, ROLES } from './names.js';
 
@@ -165,7 +166,11 @@ export const configSchema = z
     const seenKeys = new Set<string>();
     config.clients.forEach((client, i) => {
       if (seenIds.has(client.id))
-        ctx.addIssue({ code: 'custom', path: ['clients', i, 'id'], message: 'duplicate client id' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['clients', i, 'id'],
+          message: `duplicate client id "${client.id}": every client has an id of its own`,
+        });
       if (seenKeys.has(client.apiKeySha256))
         ctx.addIssue({
           code: 'custom',
@@ -209,7 +214,11 @@ export const configSchema = z
     const seenBases = new Set<string>();
     config.legalBases.forEach((basis, i) => {
       if (seenBases.has(basis.id))
-        ctx.addIssue({ code: 'custom', path: ['legalBases', i, 'id'], message: 'duplicate legal basis id' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['legalBases', i, 'id'],
+          message: `duplicate legal basis id "${basis.id}"`,
+        });
       seenBases.add(basis.id);
       const known = (sector: string): boolean => Object.hasOwn(config.sectors, sector);
       basis.sectors.forEach((sector, j) => {
@@ -255,28 +264,48 @@ export class ConfigError extends OperatorError {
   override name = 'ConfigError';
 }
 
+/**
+ * A problem's path as an operator finds it in the file: a client or legal basis by its id
+ * (`clients."lab-results".sectors.0`), not by its place in the list (`clients.3.sectors.0`).
+ */
+function pathIn(raw: unknown, path: PropertyKey[]): string {
+  const [list, index, ...rest] = path;
+  const item =
+    (list === 'clients' || list === 'legalBases') && typeof index === 'number'
+      ? (raw as Record<string, unknown[] | undefined> | null)?.[list]?.[index]
+      : undefined;
+  const id = (item as { id?: unknown } | undefined)?.id;
+  const named = typeof id === 'string' && id !== '' ? [list, JSON.stringify(id), ...rest] : path;
+  return named.map(String).join('.') || '(root)';
+}
+
 /** Parses and validates; every problem is reported as "path: message", one per line. */
 export function parseConfig(raw: unknown, source: string): Config {
   const result = configSchema.safeParse(raw);
   if (result.success) return result.data;
-  const lines = result.error.issues.map(
-    (issue) => `  ${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`,
-  );
+  const lines = result.error.issues.map((issue) => `  ${pathIn(raw, issue.path)}: ${issue.message}`);
   throw new ConfigError(`invalid configuration ${source}:\n${lines.join('\n')}`);
 }
 
-export function loadConfigFile(path: string): Config {
+/**
+ * The configuration file as JSON. An unreadable file is refused in words naming the path; a UTF-8
+ * byte-order mark (which Windows editors write) is accepted and dropped, as RFC 8259 §8.1 allows.
+ */
+export function readConfigJson(path: string): unknown {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new ConfigError(`cannot read configuration ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    throw new ConfigError(`cannot read configuration ${path}: ${fileReason(err)}`);
   }
-  let raw: unknown;
+  if (text.startsWith('\uFEFF')) text = text.slice(1);
   try {
-    raw = JSON.parse(text);
+    return JSON.parse(text);
   } catch (err) {
     throw new ConfigError(`configuration ${path} is not valid JSON: ${jsonSyntaxError(text, err)}`);
   }
-  return parseConfig(raw, path);
+}
+
+export function loadConfigFile(path: string): Config {
+  return parseConfig(readConfigJson(path), path);
 }

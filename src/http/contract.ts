@@ -281,6 +281,14 @@ export const API = {
     errors: ['forbidden'],
     action: 'read-legal-bases',
   }),
+  home: op({
+    method: 'get',
+    path: '/',
+    summary: 'Where to go from here: the console for people, the API description for programs',
+    responses: { 200: { description: 'Pointers', schema: s.homeResponse } },
+    errors: [],
+    head: true,
+  }),
   health: op({
     method: 'get',
     path: '/healthz',

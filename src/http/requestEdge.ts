@@ -54,8 +54,11 @@ export function requestEdge(appRequest: object, logger: Logger, metrics: Metrics
     }
     const locals = res.locals as Locals;
     const errorCode = locals.errorCode;
+    // A not-ready /readyz is the probe's answer, not a failure: one info line (a change of
+    // readiness is logged once, src/http/readinessChanges.ts), not an error per probe.
+    const failed = status >= 500 && route !== '/readyz';
     // Fields in pino-http's order; a 5xx without a code gets the error pino-http made up.
-    const err = status >= 500 && !errorCode ? new Error(`failed with status code ${status}`) : undefined;
+    const err = failed && !errorCode ? new Error(`failed with status code ${status}`) : undefined;
     const line: Record<string, unknown> = {
       req: { id: req.id, method },
       res: { statusCode: status },
@@ -66,7 +69,7 @@ export function requestEdge(appRequest: object, logger: Logger, metrics: Metrics
     if (locals.principal) line.clientId = locals.principal.id;
     if (errorCode) line.errorCode = errorCode;
     // A 4xx is the caller's mistake, not a fault of the service: info, like any answer.
-    if (status >= 500) completion.error(line, `request failed: ${errorCode ?? err?.message ?? 'unknown'}`);
+    if (failed) completion.error(line, `request failed: ${errorCode ?? err?.message ?? 'unknown'}`);
     else completion.info(line, !req.readableAborted && res.writableEnded ? 'request completed' : 'request aborted');
   };
 

@@ -62,6 +62,15 @@ export const errorResponse = z
   })
   .meta({ id: 'Error' });
 
+export const homeResponse = z
+  .strictObject({
+    service: z.literal('sectoken'),
+    console: z.literal('/console/'),
+    openApi: z.literal('/openapi.json'),
+    health: z.literal('/healthz'),
+    ready: z.literal('/readyz'),
+  })
+  .meta({ id: 'Home' });
 export const healthResponse = z.strictObject({ status: z.literal('ok') }).meta({ id: 'Health' });
 
 export const readinessResponse = z
@@ -131,12 +140,17 @@ export const requestAccepted = reversePending.extend({ auditId }).meta({ id: 'Re
 export const decisionResponse = z
   .strictObject({ requestId, status: z.enum(['approved', 'denied']), auditId })
   .meta({ id: 'Decision' });
+/** `state` as in the request's facts (one name for one thing); `status`, the same, kept for clients of the first API. */
+const releasedState = {
+  state: z.literal('released'),
+  status: z.literal('released').meta({ description: 'Deprecated: the same as `state`', deprecated: true }),
+};
 export const releasedResponse = z
   .union([
-    z.strictObject({ requestId, status: z.literal('released'), nationalId: z.string(), auditId }),
+    z.strictObject({ requestId, ...releasedState, nationalId: z.string(), auditId }),
     z.strictObject({
       requestId,
-      status: z.literal('released'),
+      ...releasedState,
       fromSector: sector,
       toSector: sector,
       token,
@@ -215,9 +229,20 @@ export const upgradeResponse = z
 
 /** The deepest offset a page of GET /v1/audit may start at: a page holds offset + limit records while it is read. */
 export const AUDIT_MAX_OFFSET = 10_000;
+/** An ISO date-time, or a plain date: a UTC day (src/audit/read.ts timeBound). */
+const timeOrDay = (which: 'from' | 'to') =>
+  z
+    .union([z.iso.datetime(), z.iso.date()])
+    .optional()
+    .meta({
+      description:
+        which === 'from'
+          ? 'Records at or after this instant (ISO 8601 date-time), or from the start of this UTC day (YYYY-MM-DD)'
+          : 'Records before this instant (ISO 8601 date-time), or through the end of this UTC day (YYYY-MM-DD)',
+    });
 export const auditQuery = z.strictObject({
-  from: z.iso.datetime().optional(),
-  to: z.iso.datetime().optional(),
+  from: timeOrDay('from'),
+  to: timeOrDay('to'),
   client: z.string().max(64).optional(),
   caseId: z.string().max(64).optional(),
   legalBasis: z.string().max(64).optional(),
@@ -413,7 +438,7 @@ export const legalBasesResponse = z
   })
   .meta({ id: 'LegalBases' });
 
-export const auditStatsQuery = z.strictObject({ from: z.iso.datetime().optional(), to: z.iso.datetime().optional() });
+export const auditStatsQuery = z.strictObject({ from: timeOrDay('from'), to: timeOrDay('to') });
 const dayCounts = z.array(
   z.strictObject({
     day: z.string().meta({ description: 'UTC day, YYYY-MM-DD' }),

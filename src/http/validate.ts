@@ -4,6 +4,7 @@
  */
 import type { z } from 'zod';
 import { SectokenError } from '../errors.js';
+import { unknownFieldsMessage } from './unknownFields.js';
 
 export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
@@ -13,8 +14,16 @@ export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infe
   if (result.success) return result.data;
   const problems = result.error.issues.slice(0, 5).map((issue) => {
     const where = issue.path.length > 0 ? issue.path.map(String).join('.') : 'body';
-    // An unknown key's name is input: say that there is one, not what it is.
-    return issue.code === 'unrecognized_keys' ? `${where}: unknown field` : `${where}: ${issue.message}`;
+    // An unknown key's name is input: named only when it is a near miss of a known field.
+    return issue.code === 'unrecognized_keys'
+      ? unknownFieldsMessage(where, issue.keys, fieldsAt(schema, issue.path))
+      : `${where}: ${issue.message}`;
   });
   throw new SectokenError('invalid_request', problems.join('; '));
+}
+
+/** The field names of the object schema at `path` (top level only; deeper: none listed). */
+function fieldsAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+  const shape = (schema as unknown as { shape?: Record<string, unknown> }).shape;
+  return path.length === 0 && shape ? Object.keys(shape) : [];
 }

@@ -7,6 +7,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { fileReason } from '../fileReason.js';
 import { addSector, generateKeyring, KeyringError, parseKeyring, serializeKeyring, type Keyring } from './keyring.js';
 import { keyringFingerprint } from './fingerprint.js';
 import { newKek, parseKek } from './seal.js';
@@ -102,7 +103,7 @@ export function readKek(settings: Pick<KeyringSettings, 'kek' | 'kekFile'>): Uin
           `no key-encryption key at ${settings.kekFile} (SECTOKEN_KEK_FILE): correct SECTOKEN_KEK_FILE, or make a KEK with \`sectoken keys new-kek\` and a keyring with \`sectoken keys init\``,
         );
       }
-      throw new KeyringError(`cannot read SECTOKEN_KEK_FILE ${settings.kekFile}: ${code ?? String(err)}`);
+      throw new KeyringError(`cannot read SECTOKEN_KEK_FILE ${settings.kekFile}: ${fileReason(err)}`);
     }
     return parseKek(text, `SECTOKEN_KEK_FILE ${settings.kekFile}`);
   }
@@ -130,7 +131,7 @@ export function openKeyringFile(path: string, kek: KeyEncryptionKey | Uint8Array
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new KeyringError(`no keyring at ${path}: create one with \`sectoken keys init\``);
-    throw new KeyringError(`cannot read keyring ${path}: ${code ?? String(err)}`);
+    throw new KeyringError(`cannot read keyring ${path}: ${fileReason(err)}`);
   }
   const where = `keyring ${path}`;
   const { plaintext, development } = asKek(kek).open(text, where);
@@ -182,7 +183,7 @@ export function loadKeyring(settings: KeyringSettings, terms: KeyringTerms): Loa
   }
   if (keyring.development && (settings.production || !terms.developmentConfig)) {
     throw new KeyringError(
-      `${settings.keyringPath} is a development keyring, and ${terms.configPath} is not the development sample: it needs a keyring made with \`sectoken keys init\``,
+      `${settings.keyringPath} is a development keyring, and ${settings.production ? 'production' : `${terms.configPath} (not a development configuration)`} needs a keyring made with \`sectoken keys init\``,
     );
   }
   const fingerprint = checkPin(settings, terms, keyring);

@@ -68,10 +68,17 @@ describe('access rules', () => {
   it('authorize refuses with forbidden and says why, and lets an allowed act through', () => {
     expect(() => authorize(principal('service'), 'tokenize', ['health'])).not.toThrow();
     expect(() => authorize(principal('service'), 'tokenize', ['health', 'tax'])).not.toThrow();
-    for (const [p, action, sectors] of [
-      [principal('service'), 'tokenize', ['social']],
-      [principal('service'), 'tokenize', ['health', 'social']],
-      [principal('auditor'), 'tokenize', ['health']],
+    const inScope = 'this client may not do that in that sector';
+    for (const [p, action, sectors, message] of [
+      [principal('service'), 'tokenize', ['social'], inScope],
+      [principal('service'), 'tokenize', ['health', 'social'], inScope],
+      // A wrong role is said as such.
+      [
+        principal('auditor'),
+        'tokenize',
+        ['health'],
+        'a client of role auditor may not do that: it takes the role service',
+      ],
     ] as const) {
       let thrown: unknown;
       try {
@@ -80,8 +87,14 @@ describe('access rules', () => {
         thrown = err;
       }
       expect(thrown).toBeInstanceOf(SectokenError);
-      expect(thrown).toMatchObject({ code: 'forbidden', message: 'this client may not do that in that sector' });
+      expect(thrown).toMatchObject({ code: 'forbidden', message });
     }
-    expect(() => authorize(principal('service'), 'read-audit')).toThrow(SectokenError);
+    // No sector is involved in reading the audit or the metrics: the role is what is missing.
+    expect(() => authorize(principal('service'), 'read-audit')).toThrow(
+      'a client of role service may not do that: it takes the role auditor',
+    );
+    expect(() => authorize(principal('auditor'), 'read-metrics')).toThrow(
+      'a client of role auditor may not do that: it takes the role operator',
+    );
   });
 });

@@ -1,8 +1,9 @@
 /**
  * Authorization generated from the rules as data: every client of the edge configuration × every
  * act × every sector (or ordered pair) × every legal basis (and none), through HTTP. The expected
- * answer is computed here from the configuration alone, in the order the SPEC gives: role, legal
- * basis, scope, reversibility, then dual control; every refusal and success is in the audit log.
+ * answer is computed here from the configuration alone, in the order the SPEC gives: role, a legal
+ * basis named and known, then (in scope) reversibility before the basis's coverage (no basis can
+ * cover a one-way token), scope, then dual control; every refusal and success is in the audit log.
  */
 import request from 'supertest';
 import {
@@ -55,10 +56,12 @@ function expectedAct(
     (kind === 'reverse'
       ? (basis.sectors as readonly string[]).includes(from)
       : basis.sectorPairs.some(([f, t]) => f === from && t === to));
-  if (!covers) return [403, 'forbidden'];
   const touched = to === undefined ? [from] : [from, to];
-  if (!touched.every((s) => (client.sectors as readonly string[]).includes(s))) return [403, 'forbidden'];
-  if (EDGE_SECTORS[from].policy !== 'reversible') return [422, 'not_reversible'];
+  const inScope = touched.every((s) => (client.sectors as readonly string[]).includes(s));
+  // No basis could allow reversing (or translating from) a one-way token: said before coverage.
+  if (inScope && EDGE_SECTORS[from].policy !== 'reversible') return [422, 'not_reversible'];
+  if (!covers) return [403, 'forbidden'];
+  if (!inScope) return [403, 'forbidden'];
   const dual = basis.dualControl || touched.some((s) => EDGE_SECTORS[s].dualControl);
   return dual ? [202, 'pending'] : [200, 'ok'];
 }

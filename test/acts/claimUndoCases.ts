@@ -144,6 +144,7 @@ export function claimUndoCases(makeStore: () => RequestStore): void {
       const id = await put('approved', { client: 'reg-b', person: 'Youssef', organisation: 'x' });
       expect(await release(deps, amina, id, await readStored(deps, id))).toEqual({
         requestId: id,
+        state: 'released',
         status: 'released',
         auditId: 'a1',
         nationalId: 'AB123456',

@@ -90,6 +90,7 @@ describe('translate under dual control', () => {
       expect(released.status).toBe(200);
       expect(released.body).toEqual({
         requestId,
+        state: 'released',
         status: 'released',
         fromSector: from,
         toSector: to,

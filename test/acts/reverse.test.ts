@@ -48,14 +48,14 @@ describe('reverse', () => {
       legalBasis: 'LOI-09-08-ART-4',
       ...act,
     });
-    expect(res.status).toBe(403); // LOI-09-08-ART-4 does not cover social: the basis is checked first
-    const covered = await request(service.app)
+    // No basis can allow reversing a one-way token: said before the basis is looked at, so a
+    // regulator is not sent looking for one (LOI-09-08-ART-4 does not cover social either).
+    expect([res.status, res.body.error.code]).toEqual([422, 'not_reversible']);
+    const other = await request(service.app)
       .post('/v1/reverse')
       .set('Authorization', bearer('regulator-cndp'))
       .send({ sector: 'social', token, legalBasis: 'CNDP-D-97-2020', ...act });
-    // CNDP-D-97-2020 does not list social for reverse either; with no basis covering social, a
-    // reverse there is refused as forbidden before the policy is looked at.
-    expect(covered.status).toBe(403);
+    expect([other.status, other.body.error.code]).toEqual([422, 'not_reversible']);
   });
 
   it.each<[string, string | null, object, number, string]>([
@@ -157,9 +157,10 @@ describe('translate', () => {
     const cases: [string, object, number, string][] = [
       [
         'regulator-cndp',
-        { fromSector: 'social', token: tax, toSector: 'tax', legalBasis: 'CSS-FRAUD-2026' },
-        403,
-        'forbidden',
+        // A one-way source: no basis could cover it, said before the basis's coverage.
+        { fromSector: 'social', token: social, toSector: 'tax', legalBasis: 'CSS-FRAUD-2026' },
+        422,
+        'not_reversible',
       ],
       [
         'regulator-cndp',

@@ -158,7 +158,7 @@ describe('key material is made only by keys init, or for the development sample 
     });
     expect(r.status).toBe(1);
     expect(oneLine(r.stderr)).toMatch(
-      /dev-keyring\.json is a development keyring, and .*config\.json is not the development sample/,
+      /dev-keyring\.json is a development keyring, and .*config\.json \(not a development configuration\) needs a keyring made with `sectoken keys init`/,
     );
   });
 

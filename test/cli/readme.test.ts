@@ -61,11 +61,7 @@ describe('README', () => {
         .replaceAll('/secure/', `${tmp}/secure/`)
         .replaceAll('/etc/sectoken/', `${tmp}/etc/`)
         .replaceAll('/srv/sectoken/', `${tmp}/srv/`);
-    const configPath = join(tmp, 'etc', 'config.json');
-    writeFileSync(
-      configPath,
-      JSON.stringify({ ...devConfig(), development: false, clients: [], rateLimits: { defaults: {}, clients: {} } }),
-    );
+    const configPath = join(tmp, 'etc', 'config.json'); // made by the block's `config init`
     const env: Record<string, string> = {};
     let serviceKey = '';
     const ran: string[] = [];
@@ -112,6 +108,7 @@ describe('README', () => {
     }
     expect(ran).toEqual([
       'keys new-kek',
+      'config init',
       'keys init',
       'keys fingerprint',
       'clients add',
@@ -125,8 +122,27 @@ describe('README', () => {
     expect(serviceKey).toMatch(/^stk_/);
     expect(readFileSync(join(tmp, 'secure', 'audit-signing.pub'), 'utf8').trim()).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const config = JSON.parse(readFileSync(configPath, 'utf8')) as { clients: { id: string; person?: string }[] };
-    expect(config.clients.map((c) => c.id)).toEqual(['lab-results', 'cndp-inspector-1']);
+    expect(config.clients.map((c) => c.id)).toEqual(['lab-results', 'cndp-inspector-2']);
   }, 120_000);
+
+  it('"Keys": its `clients add` lines also fit the example configuration of "Configuration" (no duplicate id, no unknown sector)', () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'sectoken-readme-example-'));
+    const at = README.indexOf('<!-- configuration example -->');
+    const start = README.indexOf('```json\n', at) + '```json\n'.length;
+    const configPath = join(tmp, 'config.json');
+    writeFileSync(configPath, README.slice(start, README.indexOf('\n```', start)));
+    const adds = commands(blockAfter('## Keys')).filter((line) => line.includes('clients add'));
+    expect(adds).toHaveLength(2);
+    for (const line of adds) run(cli(line), tmp, { SECTOKEN_CONFIG: configPath });
+    const config = JSON.parse(readFileSync(configPath, 'utf8')) as { clients: { id: string }[] };
+    expect(config.clients.map((c) => c.id)).toEqual([
+      'hospital-backend',
+      'cndp-inspector-1',
+      'auditor-1',
+      'lab-results',
+      'cndp-inspector-2',
+    ]);
+  });
 
   it('"Reloading, and revoking a key": the revocation runs as written against a running service: the old key gets 401, the new one works', async () => {
     const tmp = mkdtempSync(join(tmpdir(), 'sectoken-readme-revoke-'));

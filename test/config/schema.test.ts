@@ -52,47 +52,51 @@ describe('configuration validation', () => {
     [
       'a client of an unknown sector',
       (c) => (c.clients[0].sectors = ['health', 'space']),
-      /clients\.0\.sectors\.1: unknown sector "space"/,
+      /clients\."hospital-backend"\.sectors\.1: unknown sector "space"/,
     ],
-    ['an unknown role', (c) => (c.clients[1].role = 'root'), /clients\.1\.role/],
-    ['a duplicate client id', (c) => (c.clients[1].id = c.clients[0].id), /clients\.1\.id: duplicate client id/],
+    ['an unknown role', (c) => (c.clients[1].role = 'root'), /clients\."tax-backend"\.role/],
+    [
+      'a duplicate client id',
+      (c) => (c.clients[1].id = c.clients[0].id),
+      /clients\."hospital-backend"\.id: duplicate client id "hospital-backend"/,
+    ],
     [
       'a shared API key',
       (c) => (c.clients[1].apiKeySha256 = c.clients[0].apiKeySha256),
-      /clients\.1\.apiKeySha256: two clients share one API key/,
+      /clients\."tax-backend"\.apiKeySha256: two clients share one API key/,
     ],
     ['an unknown field', (c) => (c.sectors.health.colour = 'red'), /sectors\.health/],
     ['a malformed sector id', (c) => (c.sectors['Bad Sector'] = c.sectors.tax), /sectors\.Bad Sector/],
     [
       'an auditor with sectors',
       (c) => (c.clients[6].sectors = ['tax']),
-      /clients\.6\.sectors: an auditor has no sectors/,
+      /clients\."auditor"\.sectors: an auditor has no sectors/,
     ],
     ['a batch size of zero', (c) => (c.limits.maxBatchSize = 0), /limits\.maxBatchSize/],
     [
       'a regulator without its accountable person',
       (c) => delete c.clients.find((x: Raw) => x.id === 'regulator-health').person,
-      /clients\.5\.person: a regulator names its accountable person/,
+      /clients\."regulator-health"\.person: a regulator names its accountable person/,
     ],
     [
       'a regulator without its organisation',
       (c) => delete c.clients.find((x: Raw) => x.id === 'regulator-cndp').organisation,
-      /clients\.4\.organisation: a regulator names its accountable organisation/,
+      /clients\."regulator-cndp"\.organisation: a regulator names its accountable organisation/,
     ],
     [
       'a blank person',
       (c) => (c.clients.find((x: Raw) => x.id === 'regulator-cndp').person = '   '),
-      /clients\.4\.person: printable text, not blank/,
+      /clients\."regulator-cndp"\.person: printable text, not blank/,
     ],
     [
       'a control character in an organisation',
       (c) => (c.clients.find((x: Raw) => x.id === 'regulator-cndp').organisation = 'CNDP\u0007'),
-      /clients\.4\.organisation/,
+      /clients\."regulator-cndp"\.organisation/,
     ],
     [
       'an approver rule that is not a boolean',
       (c) => (c.legalBases[0].approverFromOtherOrganisation = 'yes'),
-      /legalBases\.0\.approverFromOtherOrganisation/,
+      /legalBases\."CNDP-D-97-2020"\.approverFromOtherOrganisation/,
     ],
   ])('refuses %s, naming the field', (_name, change, message) => {
     expect(problemOf(withChange(change))).toMatch(message);

@@ -50,7 +50,7 @@ it('when the README walk-through is run against the service, then every step ans
       /"requests":\[\{"requestId":"[A-Za-z0-9_-]{22}","act":"reverse","sector":"health".*"caseId":"CNDP-2026-0042"/,
     );
     expect(out).toMatch(/"status":"approved"/);
-    expect(out).toMatch(/"status":"released".*"nationalId":"AB123456"/);
+    expect(out).toMatch(/"state":"released","status":"released".*"nationalId":"AB123456"/);
     expect(out).toMatch(/"ok":true/);
     expect(out).toMatch(/verified/i);
     expect(JSON.parse(readFileSync(join(dir, 'cp.json'), 'utf8'))).toMatchObject({

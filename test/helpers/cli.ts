@@ -22,7 +22,11 @@ function cleanEnv(env: Record<string, string>): NodeJS.ProcessEnv {
 /** `cli` is another copy of dist/cli.js (test/helpers/packageCopy.ts), for the development default paths. */
 export function runCli(args: string[], env: Record<string, string> = {}, cli = CLI): CliResult {
   // A serve that gets as far as opening the audit log writes its chain: never into the clone's audit/.
-  const audit = args[0] === 'serve' ? { SECTOKEN_AUDIT_DIR: mkdtempSync(join(tmpdir(), 'sectoken-audit-')) } : {};
+  // Named, as production demands (src/cli/productionState.ts); a test of that rule unsets them.
+  const audit =
+    args[0] === 'serve'
+      ? { SECTOKEN_AUDIT_DIR: mkdtempSync(join(tmpdir(), 'sectoken-audit-')), SECTOKEN_INSTANCE_ID: 'cli-test' }
+      : {};
   const result = spawnSync(process.execPath, [cli, ...args], {
     env: cleanEnv({ ...audit, ...env }),
     encoding: 'utf8',
@@ -39,7 +43,13 @@ export async function startServer(
   // Tests write only under temporary directories: never the clone's audit/.
   const auditDir = mkdtempSync(join(tmpdir(), 'sectoken-audit-'));
   const child = spawn(process.execPath, [cli, 'serve'], {
-    env: cleanEnv({ PORT: '0', HOST: '127.0.0.1', SECTOKEN_AUDIT_DIR: auditDir, ...env }),
+    env: cleanEnv({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      SECTOKEN_AUDIT_DIR: auditDir,
+      SECTOKEN_INSTANCE_ID: 'cli-test',
+      ...env,
+    }),
   });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));

@@ -285,7 +285,6 @@ describe('payload_too_large (413)', () => {
 describe('not_found (404)', () => {
   it.each([
     ['GET', '/nope'],
-    ['GET', '/'],
     ['POST', '/v2/tokens'],
     ['POST', '/v1/nope'],
     ['POST', '/v1/tokenz'],

@@ -18,7 +18,8 @@ import type { Stored } from './readStored.js';
 import { recordedClaim } from './recordedClaim.js';
 import { translateToken, type Translated } from './translate.js';
 
-export type Released = { requestId: string; status: 'released'; auditId: string } & (
+/** `state`, as in every view of a request; `status` kept as the deprecated name of the same (the first API's). */
+export type Released = { requestId: string; state: 'released'; status: 'released'; auditId: string } & (
   { nationalId: string } | Translated
 );
 
@@ -40,7 +41,7 @@ export async function release(
     await claim('release');
     return resultOf(deps, request);
   });
-  return { requestId, status: 'released', auditId: answer.auditId, ...answer.value };
+  return { requestId, state: 'released', status: 'released', auditId: answer.auditId, ...answer.value };
 }
 
 function resultOf(deps: RegulatorDeps, request: ActRequest): { nationalId: string } | Translated {

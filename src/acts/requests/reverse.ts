@@ -9,6 +9,7 @@ import { authorize, authorizeRole } from '../../access/rules.js';
 import { audited } from '../../audit/writer/audited.js';
 import { demandsDualControl } from '../../dualControl/policy.js';
 import { actEntry } from './actEntry.js';
+import { refuseOneWay } from './oneWay.js';
 import type { ActContext, RegulatorDeps } from '../deps.js';
 import { openRequest, type Pending } from './openRequest.js';
 import { withinRefusalBudget } from './refusalBudget.js';
@@ -32,6 +33,7 @@ async function reverseCounted(
   const entry = actEntry(deps, principal, 'reverse', input);
   const { value, auditId } = await audited<ReverseResult>(deps.audit, entry, async () => {
     authorizeRole(principal, 'reverse');
+    refuseOneWay(deps, principal, 'reverse', { ...input, touched: [input.sector] });
     const basis = requireLegalBasis(deps.config.legalBases, input.legalBasis, {
       kind: 'reverse',
       sector: input.sector,

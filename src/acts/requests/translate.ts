@@ -11,6 +11,7 @@ import { audited } from '../../audit/writer/audited.js';
 import { SCHEME_VERSION, type Tokenizer } from '../../derivation/tokenizer.js';
 import { demandsDualControl } from '../../dualControl/policy.js';
 import { actEntry } from './actEntry.js';
+import { refuseOneWay } from './oneWay.js';
 import type { ActContext, RegulatorDeps } from '../deps.js';
 import { openRequest, type Pending } from './openRequest.js';
 import { withinRefusalBudget } from './refusalBudget.js';
@@ -48,6 +49,12 @@ async function translateCounted(
   const entry = actEntry(deps, principal, 'translate', { ...input, sector: input.fromSector });
   const { value, auditId } = await audited<TranslateResult>(deps.audit, entry, async () => {
     authorizeRole(principal, 'translate');
+    refuseOneWay(deps, principal, 'translate', {
+      sector: input.fromSector,
+      token: input.token,
+      legalBasis: input.legalBasis,
+      touched: [input.fromSector, input.toSector],
+    });
     const basis = requireLegalBasis(deps.config.legalBases, input.legalBasis, {
       kind: 'translate',
       from: input.fromSector,

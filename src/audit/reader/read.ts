@@ -95,8 +95,16 @@ export interface AuditQuery {
  * A bound in the records' own form (toISOString: milliseconds, "Z"), so that comparing strings
  * compares times: "…T00:00:00Z" would sort after "…T00:00:00.000Z" of the same instant.
  */
-export const timeBound = (iso: string | undefined): string | undefined =>
-  iso === undefined ? undefined : new Date(iso).toISOString();
+export const timeBound = (iso: string | undefined, end: 'from' | 'to' = 'from'): string | undefined => {
+  if (iso === undefined) return undefined;
+  // A plain date (YYYY-MM-DD) is a UTC day, as the charts count them: `from` its start, `to` its
+  // end (the start of the next day, the range being [from, to)), so from=to=D is the day D.
+  if (/^\d{4}-\d{2}-\d{2}$/.test(iso)) {
+    const start = Date.parse(`${iso}T00:00:00.000Z`);
+    return new Date(end === 'to' ? start + 86_400_000 : start).toISOString();
+  }
+  return new Date(iso).toISOString();
+};
 
 /** [from, to): the time range every reader of the log uses; bounds as timeBound() gives them. */
 export const inRange = (r: AuditRecord, from: string | undefined, to: string | undefined): boolean =>
@@ -121,7 +129,7 @@ export interface AuditPage {
  */
 export function queryAudit(records: Iterable<AuditRecord>, q: AuditQuery): AuditPage {
   const equal = (want: string | undefined, have: string | null): boolean => want === undefined || have === want;
-  const [from, to] = [timeBound(q.from), timeBound(q.to)];
+  const [from, to] = [timeBound(q.from), timeBound(q.to, 'to')];
   const order = q.order === 'desc' ? (a: AuditCursor, b: AuditCursor) => byTimeThenId(b, a) : byTimeThenId;
   let total = 0;
   let beyond = 0;

@@ -82,7 +82,7 @@ export function auditStats(
   let count = 0;
   let first: string | undefined;
   let last: string | undefined;
-  const [from, to] = [timeBound(range.from), timeBound(range.to)];
+  const [from, to] = [timeBound(range.from), timeBound(range.to, 'to')];
   for (const r of records) {
     if (!inRange(r, from, to)) continue;
     count += 1;

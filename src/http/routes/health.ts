@@ -25,6 +25,14 @@ export function healthRoutes(
   clients: ClientDirectory,
 ): Router {
   return bind(Router(), {
+    home: () =>
+      ({
+        service: 'sectoken',
+        console: '/console/',
+        openApi: '/openapi.json',
+        health: '/healthz',
+        ready: '/readyz',
+      }) as const,
     health: () => ({ status: 'ok' }),
     ready: () => {
       const state = readiness();
