@@ -162,6 +162,13 @@ describe('sectoken blind-token and the blind-client export', () => {
     ]);
   });
 
+  it('keys rotate on a blind sector asks for --confirm-new-tokens, as for a one-way sector', () => {
+    const refused = runCli(['keys', 'rotate', '--sector', 'civil'], env);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain('sector "civil" is blind');
+    expect(refused.stderr).toContain('--confirm-new-tokens');
+  });
+
   it('refuses a missing API key in one line', () => {
     const result = runCli(['blind-token', '--url', server.url, '--sector', 'civil', 'K1']);
     expect(result.status).toBe(1);

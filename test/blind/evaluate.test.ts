@@ -104,6 +104,13 @@ describe('blind tokens', () => {
       .send({ sector: 'civil', token, legalBasis: BLIND_BASIS, caseId: 'CASE-BLIND', purpose: 'Blind test' });
     expect(reverse.status).toBe(422);
     expect(reverse.body.error.code).toBe('not_reversible');
+    // Under a configured basis that does not cover civil: still not_reversible, said before coverage.
+    const uncovered = await request(service.app)
+      .post('/v1/reverse')
+      .set('Authorization', bearer('regulator-cndp'))
+      .send({ sector: 'civil', token, legalBasis: 'LOI-09-08-ART-4', caseId: 'CASE-BLIND', purpose: 'Blind test' });
+    expect(uncovered.status).toBe(422);
+    expect(uncovered.body.error.code).toBe('not_reversible');
   });
 
   it.each([
