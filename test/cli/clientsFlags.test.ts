@@ -53,7 +53,7 @@ describe('clients add: flags', () => {
     );
     expect(add('--id', 'Lab Results', '--role', 'service')).toMatch(/^sectoken: --id must be 1–64 lower-case letters/);
     expect(add('--id', 'x', '--role', 'service', '--sectors', 'health,space')).toBe(
-      `sectoken: --sectors: unknown sector "space" (${configPath} has health, tax, finance, social, telecom)`,
+      `sectoken: --sectors: unknown sector "space" (${configPath} has health, tax, finance, social, telecom, civil)`,
     );
     expect(add('--id', 'audit-1', '--role', 'auditor', '--sectors', 'health')).toBe(
       'sectoken: --sectors is not for an auditor: auditors and operators have no sectors',

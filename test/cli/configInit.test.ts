@@ -23,7 +23,7 @@ describe('config init', () => {
     expect(config.development).toBe(false);
     expect(config.clients).toEqual([]);
     expect(config.keyringFingerprint).toBeUndefined();
-    expect(Object.keys(config.sectors)).toEqual(['health', 'tax', 'finance', 'social', 'telecom']);
+    expect(Object.keys(config.sectors)).toEqual(['health', 'tax', 'finance', 'social', 'telecom', 'civil']);
     expect(config.legalBases.map((b) => b.id)).toContain('CNDP-D-97-2020');
     expect(config.rateLimits.clients).toEqual({});
   });
