@@ -604,9 +604,210 @@ def check_against_rfcs():
                         [point_add(evaluated[0], GENERATOR)], proof):
             raise SystemExit(f"blind_reference: {v['name']}: a proof verified for other elements")
 
+# ---------------------------------------------------------------------------------------------
+# Part 2: blind sectors, from docs/DERIVATION.md §10 (and §2, §3, §4, §6 it refers to)
+# ---------------------------------------------------------------------------------------------
 
-if __name__ == "__main__":
+OUTPUT_FILE = os.path.join(VECTORS, "blind-reference.json")
+SALT = b"sectoken/v1"  # §3
+
+
+def seed_of(sector_key, s, v):
+    """§10.2 seed(s, v) = HKDF-SHA256(S(s, v), "sectoken/v1", "sectoken/v1/sector/s/v/voprf-seed", 32)."""
+    return hkdf_sha256(sector_key, SALT, f"sectoken/v1/sector/{s}/{v}/voprf-seed".encode("ascii"), 32)
+
+
+def info_of(s, v):
+    """§10.2 info(s, v) = ASCII("sectoken/v1/blind/" + s + "/" + v), v in decimal."""
+    return f"sectoken/v1/blind/{s}/{v}".encode("ascii")
+
+
+def token_of(fmt, v, out):
+    """§10.4 with §4 and §6: V || B || C, B = numerals of (out as a 512-bit big-endian integer
+    mod r^n) in radix r, length n."""
+    symbols = ALPHABETS[fmt["alphabet"]]
+    r = len(symbols)
+    k = fmt["versionCharacters"]
+    n = fmt["length"] - k - (1 if fmt["checkCharacter"] else 0)
+    assert 96 <= n * __import__("math").log2(r) <= 128  # §4 format limits of blind sectors
+    values = version_numerals(v, r, k) + numerals(int.from_bytes(out, "big") % r**n, r, n)
+    if fmt["checkCharacter"]:
+        values.append(check_value(values, r))
+    return "".join(symbols[x] for x in values)
+
+
+def sha256_label(label):
+    return hashlib.sha256(label.encode("ascii")).digest()
+
+
+def scalar_of_label(label):
+    """A fixed scalar from a public label: SHA-512 read little-endian, mod L (§10.6)."""
+    return int.from_bytes(hashlib.sha512(label.encode("ascii")).digest(), "little") % L
+
+
+# The blind sectors of these vectors. `civil` and its key, blind and nonce labels are §10.6's;
+# `voters` and `census` are this script's own, for the edges of §4 that `civil` does not reach:
+# digits with the fewest bits a blind body may have (n·log2 r = 96.3), hex with the most (128)
+# and two version characters, and the last version of a format written 0 (v = r^k).
+CIVIL_PEOPLE = ["AB123456", "K1", "ZZ999999", "A01"]  # the four people of test/vectors/blind.json
+SECTORS = {
+    "civil": {
+        "format": {"policy": "blind", "alphabet": "crockford32", "length": 22,
+                   "checkCharacter": True, "versionCharacters": 1},
+        "versions": [1, 2],
+        "sectorKey": lambda v: sha256_label(f"sectoken test blind sector civil v{v}"),
+        "sectorKeyLabel": "SHA-256(ASCII(\"sectoken test blind sector civil v\" + v)) (DERIVATION.md §10.6)",
+    },
+    "voters": {
+        "format": {"policy": "blind", "alphabet": "digits", "length": 31,
+                   "checkCharacter": True, "versionCharacters": 1},
+        "versions": [9, 10],
+        "sectorKey": lambda v: sha256_label(f"sectoken blind reference: sector voters version {v}"),
+        "sectorKeyLabel": "SHA-256(ASCII(\"sectoken blind reference: sector voters version \" + v))",
+    },
+    "census": {
+        "format": {"policy": "blind", "alphabet": "hex", "length": 34,
+                   "checkCharacter": False, "versionCharacters": 2},
+        "versions": [255, 256],
+        "sectorKey": lambda v: sha256_label(f"sectoken blind reference: sector census version {v}"),
+        "sectorKeyLabel": "SHA-256(ASCII(\"sectoken blind reference: sector census version \" + v))",
+    },
+}
+
+# National IDs as a backend's caller might type them (§2 canonicalizes; §10.1 blinds the result).
+PEOPLE = [
+    ("A0", "the first ID (rank 0): the shortest input, 2 bytes"),
+    ("ZZ999999", "the last ID: the longest input, 8 bytes"),
+    ("A000000", "six digits, all zero: leading zeros are part of the input"),
+    ("AB1", "AB1 and AB01 are two people"),
+    ("AB01", "AB1 and AB01 are two people"),
+    ("AB123456", "the document's example, 41 42 31 32 33 34 35 36"),
+    (" ab123456\t", "typed in lower case with white space: the same input, so the same output as AB123456"),
+    ("k1\n", "a final line feed is trimmed (§2): input 4b 31"),
+    ("A11111" + " " * 58, "64 code points, trimmed to A11111: the length limit at its edge"),
+]
+REFUSED = [  # §2 refuses these, so they are never blinded
+    ("", "shape", "empty"),
+    ("A", "shape", "no digit"),
+    ("ABC1", "shape", "three letters"),
+    ("A1234567", "shape", "seven digits"),
+    ("1A", "shape", "digits first"),
+    ("AB 123", "shape", "white space inside"),
+    ("A\uff11", "shape", "a full-width digit"),
+    ("\u00c5B1", "shape", "a non-ASCII letter"),
+    ("\u00a0AB1", "shape", "non-ASCII white space is not trimmed"),
+    ("A" + "1" * 5 + " " * 59, "too-long", "64 + 1 code points: refused before trimming"),
+]
+
+
+def hexes(elements):
+    return [encode(e).hex() for e in elements]
+
+
+def batch(sector, fmt, v, sk, pk, typed_ids, blinds, nonce, cases=None):
+    """One POST /v1/blind/evaluate (§10.3): Blind each input, BlindEvaluate the batch with one
+    proof, verify it and Finalize each; the token of §10.4. Evaluate must give the same outputs."""
+    inputs = [canonicalize(x).encode("ascii") for x in typed_ids]
+    blinded = [blind(x, b) for x, b in zip(inputs, blinds)]
+    for e in blinded:  # what the service accepts: canonical, not the identity
+        assert encode(decode(encode(e))) == encode(e) and not element_equal(e, IDENTITY)
+    evaluated, proof = blind_evaluate_batch(sk, pk, blinded, nonce)
+    outputs = finalize_batch(pk, inputs, blinds, evaluated, blinded, proof)
+    for x, out in zip(inputs, outputs):
+        assert evaluate(sk, x) == out  # §10.3: translation into the sector gives the same output
+    people = []
+    for i, typed in enumerate(typed_ids):
+        person = {"nationalId": typed}
+        if cases:
+            person["case"] = cases[i]
+        person.update({
+            "input": inputs[i].hex(),
+            "blind": serialize_scalar(blinds[i]).hex(),
+            "blindedElement": encode(blinded[i]).hex(),
+            "evaluationElement": encode(evaluated[i]).hex(),
+            "output": outputs[i].hex(),
+            "token": token_of(fmt, v, outputs[i]),
+        })
+        people.append(person)
+    return {"sector": sector, "version": v, "proofRandomScalar": serialize_scalar(nonce).hex(),
+            "proof": proof.hex(), "people": people}
+
+
+def build():
+    for typed, reason, _ in REFUSED:
+        try:
+            canonicalize(typed)
+        except InvalidNationalId as e:
+            assert str(e) == reason, (typed, e)
+        else:
+            raise AssertionError(f"{typed!r} was accepted")
+    keys, batches = [], []
+    for s, sector in SECTORS.items():
+        fmt = sector["format"]
+        for v in sector["versions"]:
+            sector_key = sector["sectorKey"](v)
+            seed = seed_of(sector_key, s, v)
+            sk, pk = derive_key_pair(seed, info_of(s, v))
+            keys.append({"sector": s, "version": v, "sectorKey": b64url_encode(sector_key),
+                         "seed": seed.hex(), "info": info_of(s, v).decode("ascii"),
+                         "skS": serialize_scalar(sk).hex(), "pkS": encode(pk).hex(),
+                         "pkSBase64url": b64url_encode(encode(pk))})
+            if s == "civil":
+                # §10.6: blind = SHA-512(ASCII("sectoken test blind " + ID + " v" + v)) mod L,
+                # nonce = SHA-512(ASCII("sectoken test proof nonce v" + v)) mod L.
+                blinds = [scalar_of_label(f"sectoken test blind {x} v{v}") for x in CIVIL_PEOPLE]
+                nonce = scalar_of_label(f"sectoken test proof nonce v{v}")
+                batches.append(batch(s, fmt, v, sk, pk, CIVIL_PEOPLE, blinds, nonce))
+            typed_ids = [x for x, _ in PEOPLE]
+            blinds = [scalar_of_label(f"sectoken blind reference: blind {i} {s} v{v}")
+                      for i in range(len(typed_ids))]
+            nonce = scalar_of_label(f"sectoken blind reference: proof nonce {s} v{v}")
+            batches.append(batch(s, fmt, v, sk, pk, typed_ids, blinds, nonce, [c for _, c in PEOPLE]))
+            # A batch of one: the proof of a single element (RFC 9497 batches of size 1).
+            one = batch(s, fmt, v, sk, pk, typed_ids[:1], blinds[:1],
+                        scalar_of_label(f"sectoken blind reference: single proof nonce {s} v{v}"))
+            batches.append(one)
+    return {
+        "$comment": ("Blind sectors (docs/DERIVATION.md §10), written by scripts/blind_reference.py, an "
+                     "independent Python implementation of RFC 9496, RFC 9497 (VOPRF, ristretto255-SHA512) "
+                     "and of the document; regenerate with /usr/bin/python3 scripts/blind_reference.py. "
+                     "Bytes are hex unless named base64url; sector keys are base64url as in a keyring. "
+                     "Each batch is one evaluation: its proof covers its people in this order."),
+        "generator": "scripts/blind_reference.py",
+        "suite": "ristretto255-SHA512, VOPRF (RFC 9497)",
+        "sectors": {s: {"format": sec["format"], "versions": sec["versions"],
+                        "sectorKey": sec["sectorKeyLabel"]} for s, sec in SECTORS.items()},
+        "refused": [{"nationalId": x, "reason": r, "case": c} for x, r, c in REFUSED],
+        "keys": keys,
+        "batches": batches,
+    }
+
+
+def render(vectors):
+    return json.dumps(vectors, indent=1, ensure_ascii=False) + "\n"
+
+
+def main(argv):
     check_against_rfcs()
     check_hkdf()
     check_iso7064()
-    print("blind_reference: RFC 9496 A.1/A.2 and RFC 9497 A.1.2 reproduced")
+    text = render(build())
+    if argv[1:] == ["--check"]:
+        with open(OUTPUT_FILE, encoding="utf-8") as f:
+            if f.read() != text:
+                print("blind_reference: test/vectors/blind-reference.json is not what this script writes",
+                      file=sys.stderr)
+                return 1
+        print("blind_reference: test/vectors/blind-reference.json is up to date")
+        return 0
+    if argv[1:]:
+        print("usage: python3 scripts/blind_reference.py [--check]", file=sys.stderr)
+        return 2
+    with open(OUTPUT_FILE, "w", encoding="utf-8") as f:
+        f.write(text)
+    print("blind_reference: wrote test/vectors/blind-reference.json")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
