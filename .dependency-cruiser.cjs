@@ -21,13 +21,15 @@ const PURE = '^src/(derivation/|crypto/|keys/(derive|keyring|fingerprint|seal)\\
 
 /** The API contract and what it imports: node-free, since the console's type check reads them (console/src/api.ts). */
 const NODE_FREE =
-  '^src/(http/(contract|schemas|freeText)|audit/chain/(acts|files)|dualControl/states|config/names|access/actions|errors)\\.ts$';
+  '^src/(http/(contract|schemas|blindSchemas|freeText)|audit/chain/(acts|files)|dualControl/states|config/names|access/actions|errors)\\.ts$';
 
 const LAYERS = [
   ['ground', '^src/(errors|log|metrics)\\.ts$'],
   ['crypto', '^src/crypto/'],
   ['keys', '^src/keys/'],
   ['derivation', '^src/derivation/'],
+  // The blind-token client library (package export ./blind-client): the pure derivation and fetch, nothing of the server.
+  ['client', '^src/client/'],
   ['config', '^src/config/'],
   ['domain', '^src/(access|audit|dualControl)/'],
   ['stores', '^src/(store|limits)/'],

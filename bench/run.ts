@@ -16,6 +16,8 @@
  *   the tokenizer's before timing; and two of its stages alone (ranks; the cryptography), the
  *   rest being the strings (numerals, check character, symbols).
  * - GET /v1/audit/stats on a 100,000-record log (bench/auditStats.ts; goal under a second).
+ * - Blind evaluation of 1000 elements (bench/blind.ts): @noble/curves' voprf.blindEvaluateBatch,
+ *   ours, and libsodium's scalar multiplication alone as the floor, CPU time per element.
  * - A one-way token the same ways, against bare node:crypto createHmac of the same 9-byte message,
  *   and the HMAC-SHA256 primitives alone (noble keyed clone, createHmac, createHash copies of the
  *   pads, src/crypto/hmac.ts).
@@ -39,6 +41,7 @@ import { canonicalNationalId, rankNationalId } from '../src/derivation/nationalI
 import { createTokenizer } from '../src/derivation/tokenizer.js';
 import { auditStatsBench } from './auditStats.js';
 import { batchStagesBench } from './batchStages.js';
+import { blindBench, printBlindBench } from './blind.js';
 import { cacheBench, httpBench } from './http.js';
 
 const BATCH = 1000;
@@ -388,6 +391,7 @@ async function main(): Promise<void> {
   const stages = await batchStagesBench(root, REPEATS);
   const cache = await cacheBench(root, REPEATS);
   const stats = await auditStatsBench(root, REPEATS);
+  const blind = await blindBench(REPEATS);
   const rps = (prefix: string): number => http.find((h) => h.name.startsWith(prefix))!.requestsPerSecond;
   const cpuUs = (prefix: string): number => http.find((h) => h.name.startsWith(prefix))!.cpuUsPerRequest;
   const tokenizeRps = rps('sectoken POST /v1/tokens (one-way), 1 worker');
@@ -435,6 +439,12 @@ async function main(): Promise<void> {
       met: stats.httpMs.median < 1000,
     },
   });
+  Object.assign(goals, {
+    'blind evaluation of 1000 ≥ 5× noble voprf.blindEvaluateBatch per core (CPU time per element)': {
+      value: Number(blind.speedupOverNoble.toFixed(1)),
+      met: blind.speedupOverNoble >= 5,
+    },
+  });
   const memory = process.memoryUsage();
 
   // The table.
@@ -469,6 +479,7 @@ async function main(): Promise<void> {
   console.log(
     `\naudit stats, ${stats.records.toLocaleString('en-US')} records (${stats.fileMiB} MiB): GET /v1/audit/stats median ${stats.httpMs.median} ms (max ${stats.httpMs.max}); in process: read + count ${stats.inProcessMs.readAndCount} ms, count only ${stats.inProcessMs.countOnly} ms`,
   );
+  printBlindBench(blind);
   console.log('\nratios (same run):');
   for (const [name, value] of Object.entries(ratios)) console.log(`  ${name}: ${value.toFixed(value < 10 ? 2 : 1)}×`);
   console.log('\ngoals:');
@@ -496,6 +507,7 @@ async function main(): Promise<void> {
         http,
         cache,
         auditStats: stats,
+        blind,
         batchStages: stages,
         ratios,
         goals,

@@ -3,6 +3,7 @@
 import { Command } from 'commander';
 import { auditCommand } from './cli/audit.js';
 import { bulkCommand } from './cli/bulk.js';
+import { blindTokenCommand } from './cli/blindToken.js';
 import { clientsCommand } from './cli/clients.js';
 import { keysCommand } from './cli/keys.js';
 import { SETTINGS_DOC } from './config/env.js';
@@ -28,6 +29,7 @@ program.addCommand(keysCommand());
 program.addCommand(clientsCommand());
 program.addCommand(auditCommand());
 program.addCommand(bulkCommand());
+program.addCommand(blindTokenCommand());
 
 try {
   await program.parseAsync();

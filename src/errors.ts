@@ -8,12 +8,14 @@ export const ERROR_CODES = [
   'invalid_national_id',
   'invalid_token',
   'token_retired',
+  'invalid_element',
   'unknown_sector',
   'unauthenticated',
   'forbidden',
   'not_found',
   'method_not_allowed',
   'not_reversible',
+  'policy_mismatch',
   'legal_basis_required',
   'request_closed',
   'request_expired',
@@ -39,13 +41,17 @@ export const ERROR_MEANINGS: Readonly<Record<ErrorCode, string>> = {
     'bad format, bad check character, a key version the sector never had, or not a token of that sector (one generic code)',
   token_retired:
     'a well-formed token of a key version the sector has retired (below its minimum version): never read under another key; tokenize the person again',
+  invalid_element:
+    'a blinded element that is not a canonical ristretto255 encoding (32 bytes, base64url), or the identity element; the message gives its index',
   unknown_sector: 'no such sector',
   unauthenticated: 'no or unknown API key (`WWW-Authenticate: Bearer`)',
   forbidden:
     "the client's role or sectors do not allow the act; a legal basis that is unknown or does not cover it; a decision by the requester's own person",
   not_found: 'no such route, or no such dual-control request',
   method_not_allowed: 'a route that exists, with another method (`Allow` lists its methods); `HEAD` included',
-  not_reversible: "reversing a one-way sector's token, or translating from one",
+  not_reversible: "reversing a one-way or blind sector's token, or translating from one",
+  policy_mismatch:
+    "the sector's token policy does not allow the act: blind evaluation in a sector that is not blind, or a national ID sent for a blind sector (blind it and call `POST /v1/blind/evaluate`)",
   legal_basis_required: 'reverse/translate without a legal basis (or a blank one)',
   request_closed: 'a dual-control request already decided, denied or handed out, or being decided right now',
   request_expired: 'a dual-control request past its time (`limits.reverseRequestTtlSeconds`)',

@@ -11,6 +11,7 @@
  */
 export const UNIT = [
   'test/crypto/',
+  'test/derivation/blind/',
   'test/derivation/checkCharacter.test.ts',
   'test/derivation/derivation.test.ts',
   'test/derivation/nationalId.test.ts',

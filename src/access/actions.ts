@@ -15,7 +15,8 @@ export type Action =
   | 'read-legal-bases'
   | 'read-audit'
   | 'read-metrics'
-  | 'read-self';
+  | 'read-self'
+  | 'read-public-keys';
 
 export const RULES = {
   tokenize: { roles: ['service'], inSectorScope: true },
@@ -31,6 +32,8 @@ export const RULES = {
   'read-metrics': { roles: ['operator'], inSectorScope: false },
   /** GET /v1/me: any authenticated client may see who it is signed in as. */
   'read-self': { roles: ['service', 'regulator', 'auditor', 'operator'], inSectorScope: false },
+  /** A blind sector's VOPRF public keys: published, so that backends pin them. */
+  'read-public-keys': { roles: ['service', 'regulator', 'auditor', 'operator'], inSectorScope: false },
 } as const satisfies Readonly<Record<Action, { roles: readonly Role[]; inSectorScope: boolean }>>;
 
 /** The actions whose rule scopes them to sectors: authorize() requires their sectors by type. */

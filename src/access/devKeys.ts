@@ -17,6 +17,7 @@ export const SAMPLE_CLIENT_IDS = [
   'auditor',
   'operator',
   'regulator-cndp-b',
+  'registry-backend',
 ] as const;
 
 export const devApiKey = (clientId: string): string => `stk_dev_${clientId}`;

@@ -9,6 +9,7 @@ import { newKek, kekFingerprint } from '../keys/seal.js';
 import { devKekPath, openKeyringFile, readKek, requireKek, saveKeyring } from '../keys/store.js';
 import { tokenFormat } from '../derivation/format.js';
 import { pinInConfiguration } from './pin.js';
+import { blindPublicKeyCommand } from './blindKeys.js';
 import { CliError } from './errors.js';
 
 /** Production needs SECTOKEN_KEK(_FILE); development falls back to the generated keys/dev.kek. */
@@ -189,6 +190,8 @@ export function keysCommand(): Command {
       );
       process.stdout.write(Buffer.from(key).toString('hex') + '\n');
     });
+
+  keys.addCommand(blindPublicKeyCommand(() => openKeyringFor(readSettings())));
 
   return keys;
 }

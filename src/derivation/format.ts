@@ -5,7 +5,8 @@
  */
 import { ALPHABETS, type Alphabet, type AlphabetName } from './alphabet.js';
 
-export const POLICIES = ['reversible', 'one-way'] as const;
+/** `blind`: one-way tokens from an RFC 9497 VOPRF that the sector's backend blinds (DERIVATION.md §10). */
+export const POLICIES = ['reversible', 'one-way', 'blind'] as const;
 export type Policy = (typeof POLICIES)[number];
 
 /** TNIs are 9-digit decimal numbers (DERIVATION.md §2): a reversible body must hold 10^9 values. */

@@ -13,6 +13,9 @@ import { KeyringError, type SectorKeys } from '../keys/keyring.js';
 import { checkValue, hasValidCheck } from './checkCharacter.js';
 import { TNI_DOMAIN, tokenFormat, type FormatSettings, type TokenFormat } from './format.js';
 import { tniAscii } from './tni.js';
+import { blindKeyPair } from './blind/keys.js';
+import { writeBlindBody } from './blind/render.js';
+import { evaluate, type KeyPair } from './blind/voprf.js';
 
 export interface IssuedToken {
   token: string;
@@ -26,6 +29,8 @@ export interface SectorTokens {
   readonly minVersion: number;
   /** The sector's token of a TNI under a key version (the current one by default). */
   issue(tni: number, version?: number): IssuedToken;
+  /** A blind sector's VOPRF key pair per live key version (DERIVATION.md §10.2). */
+  readonly blindKeys?: ReadonlyMap<number, KeyPair>;
   /** The tokens of many TNIs under one key version, in order. */
   issueMany(tnis: ArrayLike<number>, version?: number): string[];
   /** Parses a token of this sector: its key version, and for reversible sectors the TNI inside. */
@@ -35,7 +40,13 @@ export interface SectorTokens {
 /** Writes the bodies of `tnis` as numerals, body k at out[k][versionLength …]. */
 type BodyWriter = (tnis: ArrayLike<number>, out: number[][]) => void;
 
-export function sectorTokens(sector: string, settings: FormatSettings, keys: SectorKeys): SectorTokens {
+/** `inputOfTni`: a blind sector's VOPRF input of a TNI (its canonical national ID, DERIVATION.md §10.1). */
+export function sectorTokens(
+  sector: string,
+  settings: FormatSettings,
+  keys: SectorKeys,
+  inputOfTni?: (tni: number) => Uint8Array,
+): SectorTokens {
   const format = tokenFormat(settings);
   const { radix, bodyLength, symbols, versionLength, maxVersions } = format;
   // DERIVATION.md §4: each of the sector's versions 1..current has a version value of its own, for
@@ -49,6 +60,7 @@ export function sectorTokens(sector: string, settings: FormatSettings, keys: Sec
   }
   const numberPath = BigInt(radix) ** BigInt(bodyLength) <= 2n ** 53n;
   const versions = new Map<number, { write: BodyWriter; cipher?: FF1 }>();
+  const blindKeys = new Map<number, KeyPair>();
   for (let v = keys.minVersion; v <= keys.current; v++) {
     const secret = keys.versions.get(v)!;
     if (format.policy === 'reversible') {
@@ -56,6 +68,17 @@ export function sectorTokens(sector: string, settings: FormatSettings, keys: Sec
       const cipher = ff1(key, radix, new TextEncoder().encode(`sectoken/v1/token/${sector}/${v}`));
       key.fill(0);
       versions.set(v, { write: reversibleBodies(cipher, radix, bodyLength, versionLength, numberPath), cipher });
+    } else if (format.policy === 'blind') {
+      if (!inputOfTni) throw new Error(`blind sector "${sector}" needs the national ID of a TNI`);
+      const pair = blindKeyPair(secret, sector, v);
+      blindKeys.set(v, pair);
+      // RFC 9497 Evaluate: the token the backend gets by blinding, without the blinding (translation).
+      versions.set(v, {
+        write: (tnis, out) => {
+          for (let k = 0; k < out.length; k++)
+            writeBlindBody(evaluate(pair.secretKey, inputOfTni(tnis[k]!)), radix, bodyLength, out[k]!, versionLength);
+        },
+      });
     } else {
       const key = sectorHmacKey(secret, sector, v);
       const mac = hmacSha256(key);
@@ -98,6 +121,7 @@ export function sectorTokens(sector: string, settings: FormatSettings, keys: Sec
     format,
     currentVersion: keys.current,
     minVersion: keys.minVersion,
+    ...(format.policy === 'blind' ? { blindKeys } : {}),
     issue: (tni, version = keys.current) => ({ token: issueMany([tni], version)[0]!, keyVersion: version }),
     issueMany,
     open(token) {

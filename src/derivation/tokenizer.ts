@@ -8,6 +8,7 @@ import type { FormatSettings } from './format.js';
 import { canonicalNationalId, rankNationalId, unrankNationalId } from './nationalId.js';
 import { sectorTokens, type IssuedToken, type SectorTokens } from './sectorTokens.js';
 import { tniCipher, type TniCipher } from './tni.js';
+import { blindInput } from './blind/render.js';
 
 /** docs/DERIVATION.md: the scheme version every answer carries next to sector and key version. */
 export const SCHEME_VERSION = 1;
@@ -33,10 +34,16 @@ export function createTokenizer(
 ): Tokenizer {
   const tni: TniCipher = tniCipher(keyring.root);
   const sectors = new Map<string, SectorTokens>();
+  // DERIVATION.md §10.1: a blind sector's input is the canonical national ID, which the TNI gives back.
+  const blindInputOfTni = (value: number): Uint8Array => {
+    const rank = tni.toRank(value);
+    if (rank === undefined) throw new Error('a TNI of nobody');
+    return blindInput(unrankNationalId(rank));
+  };
   for (const [id, settings] of Object.entries(config.sectors)) {
     const keys = keyring.sectors.get(id);
     if (!keys) throw new Error(`the keyring has no key for sector "${id}"`);
-    sectors.set(id, sectorTokens(id, settings, keys));
+    sectors.set(id, sectorTokens(id, settings, keys, blindInputOfTni));
   }
 
   const sector = (id: string): SectorTokens => {
@@ -51,7 +58,7 @@ export function createTokenizer(
     // (or token_retired) as anywhere else; step 4 refuses only a well-formed one.
     const opened = s.open(token);
     if (s.format.policy !== 'reversible')
-      throw new SectokenError('not_reversible', 'tokens of this sector are one-way');
+      throw new SectokenError('not_reversible', `tokens of this sector are ${s.format.policy}: they cannot be opened`);
     const rank = opened.tni === undefined ? undefined : tni.toRank(opened.tni);
     // A body that decrypts outside the national-ID space is as invalid as a bad check character.
     if (opened.tni === undefined || rank === undefined) throw invalidToken();

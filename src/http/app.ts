@@ -25,6 +25,7 @@ import { legalBasisRoutes } from './routes/legalBases.js';
 import { meRoutes } from './routes/me.js';
 import { regulatorRoutes } from './routes/regulators.js';
 import { tokenRoutes } from './routes/tokens.js';
+import { blindRoutes } from './routes/blind.js';
 
 export interface AppDeps {
   config: Config;
@@ -77,6 +78,7 @@ export function createApp(deps: AppDeps): Express {
   // The console's static files are open (its data comes from /v1 with the person's key).
   app.use(consoleRoutes());
 
+  app.use(blindRoutes(deps.tokens, deps.config.limits.maxBatchSize));
   app.use(regulatorRoutes(deps.regulators));
   app.use(auditRoutes(deps.audit));
   app.use(meRoutes({ limits: deps.tokens.limits, maxBatchSize: deps.config.limits.maxBatchSize }));

@@ -16,6 +16,7 @@ import type { Action } from '../access/actions.js';
 import type { AuditAct } from '../audit/chain/acts.js';
 import type { ErrorCode } from '../errors.js';
 import * as s from './schemas.js';
+import * as blind from './blindSchemas.js';
 
 /** The configured limits some schemas and summaries depend on. */
 export interface Limits {
@@ -107,7 +108,7 @@ export const API = {
     summary: "A person's token in one of the caller's sectors",
     body: s.tokenRequest,
     responses: { 200: { description: 'The token', schema: s.tokenResponse } },
-    errors: ['invalid_national_id', 'forbidden', 'unknown_sector', 'rate_limited'],
+    errors: ['invalid_national_id', 'forbidden', 'unknown_sector', 'policy_mismatch', 'rate_limited'],
     action: 'tokenize',
   }),
   tokenizeBatch: op({
@@ -116,8 +117,27 @@ export const API = {
     summary: (l) => `Tokens of up to ${l.maxBatchSize} people, in input order`,
     body: (l) => s.batchRequest(l.maxBatchSize),
     responses: { 200: { description: 'One result per national ID', schema: s.batchResponse } },
-    errors: ['forbidden', 'unknown_sector', 'batch_too_large', 'rate_limited'],
+    errors: ['forbidden', 'unknown_sector', 'policy_mismatch', 'batch_too_large', 'rate_limited'],
     action: 'tokenize',
+  }),
+  blindEvaluate: op({
+    method: 'post',
+    path: '/v1/blind/evaluate',
+    summary: (l) =>
+      `A blind sector's backend sends up to ${l.maxBatchSize} blinded national IDs and gets them evaluated under the sector's current key, with one proof (RFC 9497 VOPRF, ristretto255-SHA512); each element counts as one identity`,
+    body: (l) => blind.blindEvaluateRequest(l.maxBatchSize),
+    responses: { 200: { description: 'The evaluated elements and the proof', schema: blind.blindEvaluateResponse } },
+    errors: ['invalid_element', 'forbidden', 'unknown_sector', 'policy_mismatch', 'batch_too_large', 'rate_limited'],
+    action: 'tokenize',
+  }),
+  blindKeys: op({
+    method: 'get',
+    path: '/v1/blind/keys/:sector',
+    summary: "A blind sector's VOPRF public key of every live key version, for backends to pin",
+    params: blind.blindKeysParams,
+    responses: { 200: { description: 'The public keys', schema: blind.blindKeysResponse } },
+    errors: ['forbidden', 'unknown_sector', 'policy_mismatch'],
+    action: 'read-public-keys',
   }),
   upgrade: op({
     method: 'post',

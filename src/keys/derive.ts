@@ -20,6 +20,10 @@ export const sectorFf1Key = (secret: Uint8Array, sector: string, version: number
 export const sectorHmacKey = (secret: Uint8Array, sector: string, version: number): Uint8Array =>
   derive(secret, `sectoken/v1/sector/${sector}/${version}/hmac`);
 
+/** DERIVATION.md §10.2: the seed of RFC 9497 DeriveKeyPair for blind sector s, version v. */
+export const sectorVoprfSeed = (secret: Uint8Array, sector: string, version: number): Uint8Array =>
+  derive(secret, `sectoken/v1/sector/${sector}/${version}/voprf-seed`);
+
 /** Blind index of cached tokens (src/store/tokenCache.ts). */
 export const cacheIndexKey = (cacheIndex: Uint8Array): Uint8Array => derive(cacheIndex, 'sectoken/v1/cache-index');
 /** MAC binding each cached token in Redis to its blind index (src/store/tokenCache.ts). */

@@ -67,7 +67,8 @@ export function createTokenCache(
       ? new LRUCache<string, string>({ max: config.cache.lruEntries, ttl: config.cache.ttlSeconds * 1000 })
       : undefined;
   const useRedis = (policy: Policy): boolean =>
-    redis !== undefined && config.cache.redis[policy] && redis.state() === 'ok';
+    // Blind sectors' tokens are never in this service's hands to cache.
+    redis !== undefined && policy !== 'blind' && config.cache.redis[policy] && redis.state() === 'ok';
   const redisKey = (index: string): string => `${redis!.prefix}tok:${index}`;
 
   return {

@@ -24,7 +24,7 @@ describe('published development keys', () => {
     expect(hasPublishedKey({ id: 'tax-backend', apiKeySha256: hashApiKey(newApiKey()) })).toBe(false);
   });
 
-  it('the sample lists its nine clients', () => {
+  it('the sample lists its ten clients', () => {
     expect(SAMPLE_CLIENT_IDS).toEqual([
       'hospital-backend',
       'tax-backend',
@@ -35,6 +35,7 @@ describe('published development keys', () => {
       'auditor',
       'operator',
       'regulator-cndp-b',
+      'registry-backend',
     ]);
   });
 });

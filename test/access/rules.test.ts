@@ -20,6 +20,7 @@ const EXPECTED: Record<Action, { roles: Role[]; scoped: boolean }> = {
   'read-audit': { roles: ['auditor'], scoped: false },
   'read-metrics': { roles: ['operator'], scoped: false },
   'read-self': { roles: ['service', 'regulator', 'auditor', 'operator'], scoped: false },
+  'read-public-keys': { roles: ['service', 'regulator', 'auditor', 'operator'], scoped: false },
 };
 const ACTIONS = Object.keys(EXPECTED) as Action[];
 const isScoped = (action: Action): action is ScopedAction => EXPECTED[action].scoped;

@@ -12,7 +12,7 @@ const withChange = (change: (c: Raw) => void): Raw => {
 describe('configuration validation', () => {
   it('accepts the sample configuration', () => {
     const config = parseConfig(devConfig(), 'sample');
-    expect(Object.keys(config.sectors)).toEqual(['health', 'tax', 'finance', 'social', 'telecom']);
+    expect(Object.keys(config.sectors)).toEqual(['health', 'tax', 'finance', 'social', 'telecom', 'civil']);
     expect(config.limits.maxBatchSize).toBe(1000);
   });
 

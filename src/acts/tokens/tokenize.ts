@@ -11,6 +11,7 @@ import { SCHEME_VERSION, type Tokenizer } from '../../derivation/tokenizer.js';
 import type { RateLimits } from '../../limits/rateLimits.js';
 import type { Metrics } from '../../metrics.js';
 import type { TokenCache } from '../../store/tokenCache.js';
+import { SectokenError } from '../../errors.js';
 import type { DerivationQueue } from './derivationQueue.js';
 
 export interface TokenDeps {
@@ -46,6 +47,7 @@ export async function tokenizeOne(
   const tokenizer = deps.tokenizer();
   const sector = tokenizer.sector(input.sector);
   authorize(principal, 'tokenize', [input.sector]);
+  refuseBlind(sector.format.policy);
   await deps.limits.consume(principal.id, input.sector, 'identities', 1);
   const canonical = canonicalNationalId(input.nationalId);
   const { policy } = sector.format;
@@ -56,6 +58,15 @@ export async function tokenizeOne(
       await deps.queue.token(tokenizer, input.sector, canonical);
   deps.metrics.tokensIssued.inc({ sector: input.sector, policy }, 1);
   return { sector: input.sector, token, keyVersion, schemeVersion: SCHEME_VERSION };
+}
+
+/** A blind sector's national IDs never reach this service (docs/DERIVATION.md §10): its backend blinds them. */
+function refuseBlind(policy: Policy): void {
+  if (policy === 'blind')
+    throw new SectokenError(
+      'policy_mismatch',
+      "this sector's tokens are blind: the backend blinds the national ID and calls POST /v1/blind/evaluate",
+    );
 }
 
 /** A token from the cache, or derived and remembered there. */
@@ -83,6 +94,7 @@ export async function tokenizeBatchTokens(
   const tokenizer = deps.tokenizer();
   const sector = tokenizer.sector(input.sector);
   authorize(principal, 'tokenize', [input.sector]);
+  refuseBlind(sector.format.policy);
   // One budget of identities for single calls, batch items and upgrades: every national ID counts
   // the same, so batches cannot enumerate a sector faster than single requests.
   await deps.limits.consume(principal.id, input.sector, 'identities', input.nationalIds.length);
