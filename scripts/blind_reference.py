@@ -13,6 +13,7 @@ Run from the repository root with Debian's system Python (standard library only)
 
     /usr/bin/python3 scripts/blind_reference.py           # check against the RFCs, write the file
     /usr/bin/python3 scripts/blind_reference.py --check   # the same, but exit 1 if the file differs
+                                                          # (--check FILE compares FILE instead)
 
 The output is deterministic: every blind and proof nonce is fixed.
 """
@@ -788,21 +789,23 @@ def render(vectors):
 
 
 def main(argv):
+    args = argv[1:]
+    if not (args == [] or (args[0] == "--check" and len(args) <= 2)):
+        print("usage: python3 scripts/blind_reference.py [--check [FILE]]", file=sys.stderr)
+        return 2
     check_against_rfcs()
     check_hkdf()
     check_iso7064()
     text = render(build())
-    if argv[1:] == ["--check"]:
-        with open(OUTPUT_FILE, encoding="utf-8") as f:
+    if args:
+        target = args[1] if len(args) == 2 else OUTPUT_FILE
+        with open(target, encoding="utf-8") as f:
             if f.read() != text:
-                print("blind_reference: test/vectors/blind-reference.json is not what this script writes",
-                      file=sys.stderr)
+                print(f"blind_reference: {target} is not what this script writes; regenerate it with "
+                      "/usr/bin/python3 scripts/blind_reference.py", file=sys.stderr)
                 return 1
-        print("blind_reference: test/vectors/blind-reference.json is up to date")
+        print(f"blind_reference: {os.path.basename(target)} is up to date")
         return 0
-    if argv[1:]:
-        print("usage: python3 scripts/blind_reference.py [--check]", file=sys.stderr)
-        return 2
     with open(OUTPUT_FILE, "w", encoding="utf-8") as f:
         f.write(text)
     print("blind_reference: wrote test/vectors/blind-reference.json")
