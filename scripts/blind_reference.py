@@ -734,6 +734,18 @@ def batch(sector, fmt, v, sk, pk, typed_ids, blinds, nonce, cases=None):
             "proof": proof.hex(), "people": people}
 
 
+def invalid_elements():
+    """§10.3: what the service refuses as a blinded element: no canonical encoding of an element
+    (RFC 9496 A.2, each checked by decode() above), or the identity, which decodes."""
+    elements = [{"element": e, "reason": "element", "case": f"RFC 9496 A.2 #{i + 1}"}
+                for i, e in enumerate(RFC9496_INVALID_ENCODINGS)]
+    identity = encode(IDENTITY).hex()
+    assert element_equal(decode(bytes.fromhex(identity)), IDENTITY)
+    elements.append({"element": identity, "reason": "identity", "case": "the identity: a canonical encoding"})
+    elements.append({"element": encode(GENERATOR).hex()[:62], "reason": "element", "case": "31 bytes"})
+    return elements
+
+
 def build():
     for typed, reason, _ in REFUSED:
         try:
@@ -779,6 +791,7 @@ def build():
         "sectors": {s: {"format": sec["format"], "versions": sec["versions"],
                         "sectorKey": sec["sectorKeyLabel"]} for s, sec in SECTORS.items()},
         "refused": [{"nationalId": x, "reason": r, "case": c} for x, r, c in REFUSED],
+        "invalidElements": invalid_elements(),
         "keys": keys,
         "batches": batches,
     }

@@ -11,6 +11,7 @@
 import { parseConfig } from '../../src/config/schema.js';
 import { blindInput, blindKeyInfo, blindToken } from '../../src/derivation/blind/render.js';
 import {
+  BlindError,
   blind,
   blindEvaluateBatch,
   deriveKeyPair,
@@ -40,6 +41,7 @@ interface BlindReference {
   generator: string;
   sectors: Record<string, { format: FormatSettings; versions: number[] }>;
   refused: Array<{ nationalId: string; reason: string; case: string }>;
+  invalidElements: Array<{ element: string; reason: 'element' | 'identity'; case: string }>;
   keys: Array<{
     sector: string;
     version: number;
@@ -166,6 +168,25 @@ describe('blind sectors against scripts/blind_reference.py (DERIVATION.md §10)'
     '%s is never blinded: invalid_national_id (%#)',
     (_name, r) => {
       expect(codeOf(() => canonicalNationalId(r.nationalId))).toBe('invalid_national_id');
+    },
+  );
+
+  it.each(vectors.invalidElements.map((e) => [e.case, e] as const))(
+    'a blinded element refused by §10.3: %s, with its index',
+    (_name, e) => {
+      const k = vectors.keys[0]!;
+      const key = { secretKey: hex(k.skS), publicKey: hex(k.pkS) };
+      const good = hex(vectors.batches[0]!.people[0]!.blindedElement);
+      const refusal = (() => {
+        try {
+          blindEvaluateBatch(key, [good, hex(e.element)]);
+          return undefined;
+        } catch (err) {
+          return err;
+        }
+      })();
+      expect(refusal).toBeInstanceOf(BlindError);
+      expect(refusal).toMatchObject({ reason: e.reason, index: 1 });
     },
   );
 });
