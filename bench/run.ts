@@ -18,6 +18,8 @@
  * - GET /v1/audit/stats on a 100,000-record log (bench/auditStats.ts; goal under a second).
  * - Blind evaluation of 1000 elements (bench/blind.ts): @noble/curves' voprf.blindEvaluateBatch,
  *   ours, and libsodium's scalar multiplication alone as the floor, CPU time per element.
+ * - `sectoken bulk` reading and writing a 200,000-row spreadsheet export, without the service
+ *   (bench/bulkCsv.ts: csv-parse alone, the reader, the reader and the writer).
  * - A one-way token the same ways, against bare node:crypto createHmac of the same 9-byte message,
  *   and the HMAC-SHA256 primitives alone (noble keyed clone, createHmac, createHash copies of the
  *   pads, src/crypto/hmac.ts).
@@ -42,6 +44,7 @@ import { createTokenizer } from '../src/derivation/tokenizer.js';
 import { auditStatsBench } from './auditStats.js';
 import { batchStagesBench } from './batchStages.js';
 import { blindBench, printBlindBench } from './blind.js';
+import { bulkCsvBench } from './bulkCsv.js';
 import { cacheBench, httpBench } from './http.js';
 
 const BATCH = 1000;
@@ -392,6 +395,7 @@ async function main(): Promise<void> {
   const cache = await cacheBench(root, REPEATS);
   const stats = await auditStatsBench(root, REPEATS);
   const blind = await blindBench(REPEATS);
+  const bulkCsv = await bulkCsvBench(REPEATS);
   const rps = (prefix: string): number => http.find((h) => h.name.startsWith(prefix))!.requestsPerSecond;
   const cpuUs = (prefix: string): number => http.find((h) => h.name.startsWith(prefix))!.cpuUsPerRequest;
   const tokenizeRps = rps('sectoken POST /v1/tokens (one-way), 1 worker');
@@ -480,6 +484,9 @@ async function main(): Promise<void> {
     `\naudit stats, ${stats.records.toLocaleString('en-US')} records (${stats.fileMiB} MiB): GET /v1/audit/stats median ${stats.httpMs.median} ms (max ${stats.httpMs.max}); in process: read + count ${stats.inProcessMs.readAndCount} ms, count only ${stats.inProcessMs.countOnly} ms`,
   );
   printBlindBench(blind);
+  console.log(
+    `\nbulk CSV, ${bulkCsv.rows.toLocaleString('en-US')} rows (${bulkCsv.fileMiB} MiB), rows/s: csv-parse alone ${bulkCsv.rowsPerSecond.csvParseAlone.toLocaleString('en-US')}, reader ${bulkCsv.rowsPerSecond.reader.toLocaleString('en-US')}, reader + writer ${bulkCsv.rowsPerSecond.readerAndWriter.toLocaleString('en-US')}`,
+  );
   console.log('\nratios (same run):');
   for (const [name, value] of Object.entries(ratios)) console.log(`  ${name}: ${value.toFixed(value < 10 ? 2 : 1)}×`);
   console.log('\ngoals:');
@@ -508,6 +515,7 @@ async function main(): Promise<void> {
         cache,
         auditStats: stats,
         blind,
+        bulkCsv,
         batchStages: stages,
         ratios,
         goals,

@@ -3,29 +3,32 @@
  * flag, so it stays out of shell history and process lists). A progress bar with rate and ETA on a
  * terminal, plain lines otherwise.
  */
-import { createReadStream } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { Command } from 'commander';
+import { checkpointPath } from './bulk/checkpoint.js';
+import { delimiterOf } from './bulk/columns.js';
+import { BulkError } from './bulk/error.js';
 import { rateAndEta } from './bulk/progress.js';
-import { BulkError, runBulk } from './bulk/run.js';
-
-async function countLines(path: string): Promise<number> {
-  let count = 0;
-  for await (const chunk of createReadStream(path)) {
-    for (const byte of chunk as Buffer) if (byte === 10) count += 1;
-  }
-  return count;
-}
+import { runBulk } from './bulk/run.js';
+import { serviceTokenizer } from './bulk/serviceTokenizer.js';
 
 const int = (v: string): number => Number.parseInt(v, 10);
+
+/** Malformed rows named one by one on stderr; beyond, only counted. */
+const MALFORMED_SHOWN = 20;
 
 export function bulkCommand(): Command {
   return new Command('bulk')
     .description("tokenize a CSV register through a running service's /v1/tokens/batch (API key in SECTOKEN_API_KEY)")
     .requiredOption('--url <url>', 'the service, e.g. http://127.0.0.1:8080')
     .requiredOption('--sector <id>', 'sector to tokenize in')
-    .requiredOption('--in <file>', 'input CSV, one person per row')
-    .requiredOption('--out <file>', 'output CSV: each input row followed by token and error, in input order')
+    .requiredOption('--in <file>', 'input CSV (RFC 4180, e.g. a spreadsheet export), one person per row')
+    .requiredOption(
+      '--out <file>',
+      "output CSV: each input row with its token and error in the two columns after the header's, in input order",
+    )
     .option('--column <n>', 'column of the national ID (1-based)', int, 1)
+    .option('--delimiter <c>', "the character between columns: , or ';' (a European spreadsheet export) or tab", ',')
     .option('--header', 'the first row is a header', false)
     .option(
       '--batch-size <n>',
@@ -35,6 +38,10 @@ export function bulkCommand(): Command {
     .option('--concurrency <n>', 'requests in flight', int, 4)
     .option('--resume', 'continue an interrupted run into the same --out', false)
     .option('--max-retries <n>', 'retries of one batch (429, 5xx, network) before giving up', int, 20)
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 every row has its token; 2 done, but some rows have none (their error column, or their line\nnamed as not valid CSV); 1 not done (the line printed says what to change); 130/143 stopped (rerun with --resume).',
+    )
     .action(
       async (opts: {
         url: string;
@@ -42,6 +49,7 @@ export function bulkCommand(): Command {
         in: string;
         out: string;
         column: number;
+        delimiter: string;
         header: boolean;
         batchSize?: number;
         concurrency: number;
@@ -62,41 +70,60 @@ export function bulkCommand(): Command {
           throw new BulkError(`--url must be the service's http(s) address, e.g. http://127.0.0.1:8080`);
         const apiKey = process.env.SECTOKEN_API_KEY;
         if (!apiKey) throw new BulkError('SECTOKEN_API_KEY is not set: the API key of a service client of the sector');
+        const delimiter = delimiterOf(opts.delimiter);
         const tty = process.stderr.isTTY === true;
-        // An unreadable input is reported by runBulk, in one line.
-        const total = tty ? (await countLines(opts.in).catch(() => 0)) - (opts.header ? 1 : 0) : undefined;
         // Without a terminal, a line every 5 s: a short run prints only its result.
         let lastLine = Date.now();
         let rowsDone = 0;
         // Progress is on disk after every chunk, so stopping here loses nothing: say how to go on.
         const interrupted = (signal: NodeJS.Signals, code: number): void => {
           process.stderr.write(
-            `${tty ? '\n' : ''}bulk: interrupted (${signal})${rowsDone > 0 ? ` after ${rowsDone} rows` : ''} in ${opts.out}; rerun the same command with --resume to continue\n`,
+            existsSync(checkpointPath(opts.out))
+              ? `${tty ? '\n' : ''}bulk: interrupted (${signal})${rowsDone > 0 ? ` after ${rowsDone} rows` : ''} in ${opts.out}; rerun the same command with --resume to continue\n`
+              : `bulk: interrupted (${signal}) before writing anything\n`,
           );
           process.exit(code);
         };
         process.once('SIGINT', () => interrupted('SIGINT', 130));
         process.once('SIGTERM', () => interrupted('SIGTERM', 143));
-        const result = await runBulk({
+        const tokenizer = serviceTokenizer({
           url: opts.url.replace(/\/$/, ''),
           apiKey,
           sector: opts.sector,
+          batchSize: opts.batchSize,
+          concurrency: opts.concurrency,
+          maxRetries: opts.maxRetries,
+        });
+        const result = await runBulk({
           input: opts.in,
           output: opts.out,
           column: opts.column,
+          delimiter,
           header: opts.header,
-          batchSize: opts.batchSize,
-          concurrency: opts.concurrency,
           resume: opts.resume,
-          maxRetries: opts.maxRetries,
-          onProgress: ({ rows, errors, elapsedMs, resumedFrom }) => {
+          tokenizer,
+          onMalformed: ({ lines, reason, count }) => {
+            // Each named while few; a file full of them is one problem, counted in the summary.
+            if (count <= MALFORMED_SHOWN)
+              process.stderr.write(
+                `${tty ? '\r\x1b[K' : ''}bulk: line ${lines} left out of the output, it is not valid CSV: ${reason}\n`,
+              );
+          },
+          onProgress: ({ rows, errors, elapsedMs, resumedFrom, inputBytes, resumedFromBytes, inputSize }) => {
             rowsDone = rows;
-            const { rate, etaSeconds } = rateAndEta({ rows, resumedFrom, elapsedMs, ...(total ? { total } : {}) });
-            if (tty && total) {
-              const share = Math.min(1, rows / total);
+            const { rate } = rateAndEta({ rows, resumedFrom, elapsedMs });
+            if (tty && inputSize > 0) {
+              // Rows in a file are known only once read (a field may span lines): the bar follows bytes.
+              const { etaSeconds } = rateAndEta({
+                rows: inputBytes,
+                resumedFrom: resumedFromBytes,
+                elapsedMs,
+                total: inputSize,
+              });
+              const share = Math.min(1, inputBytes / inputSize);
               const bar = '#'.repeat(Math.round(share * 30)).padEnd(30, '.');
               process.stderr.write(
-                `\r[${bar}] ${rows}/${total} ${(share * 100).toFixed(1)}%  ${Math.round(rate)} rows/s  ETA ${etaSeconds ?? '?'}s  errors ${errors}   `,
+                `\r[${bar}] ${rows} rows ${(share * 100).toFixed(1)}%  ${Math.round(rate)} rows/s  ETA ${etaSeconds ?? '?'}s  errors ${errors}   `,
               );
             } else if (Date.now() - lastLine > 5000) {
               lastLine = Date.now();
@@ -105,9 +132,15 @@ export function bulkCommand(): Command {
           },
         });
         if (tty) process.stderr.write('\n');
+        const malformed =
+          result.malformed > 0
+            ? `, ${result.malformed} malformed rows left out (line ${result.malformedLines.join(', ')}${result.malformed > result.malformedLines.length ? ', …' : ''})`
+            : '';
         process.stderr.write(
-          `bulk: done, ${result.rows} rows (${result.tokens} tokens, ${result.errors} row errors, ${result.retries} retries, batches of ${result.batchSize}${result.resumedFrom ? `, resumed after row ${result.resumedFrom}` : ''}) into ${opts.out}\n`,
+          `bulk: done, ${result.rows} rows (${result.tokens} tokens, ${result.errors} row errors${malformed}, ${result.retries} retries, batches of ${result.batchSize}${result.resumedFrom ? `, resumed after row ${result.resumedFrom}` : ''}) into ${opts.out}\n`,
         );
+        // 0: every row has its token; 2: done, but some rows have none (see the error column and the lines named).
+        if (result.errors + result.malformed > 0) process.exitCode = 2;
       },
     );
 }

@@ -37,6 +37,7 @@ function run(
   line: string,
   cwd: string,
   env: Record<string, string>,
+  expected = 0,
 ): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync('bash', ['-c', line], {
     cwd,
@@ -44,7 +45,8 @@ function run(
     encoding: 'utf8',
     timeout: 60_000,
   });
-  if (r.status !== 0) throw new Error(`README command failed (${r.status}): ${line}\n${r.stderr}`);
+  if (r.status !== expected)
+    throw new Error(`README command exited ${r.status}, not ${expected}: ${line}\n${r.stderr}`);
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -177,24 +179,39 @@ describe('README', () => {
     }
   }, 120_000);
 
-  it('"Bulk onboarding": the example runs as written and prints what the README shows', async () => {
+  it('"Bulk onboarding": the examples run as written, print what the README shows and exit as its table says', async () => {
     const tmp = mkdtempSync(join(tmpdir(), 'sectoken-readme-bulk-'));
     writeFileSync(join(tmp, 'register.csv'), 'recordId,nationalId\nR1,AB123456\nR2,not-an-id\nR3,K1\n');
+    // A spreadsheet's export in French settings: ';', CRLF, a name with a comma, Latin-1.
+    writeFileSync(
+      join(tmp, 'export.csv'),
+      Buffer.from('recordId;name;nationalId\r\nR1;Doe, Jane;AB123456\r\nR2;"Lefèvre; Zoé";K1\r\n', 'latin1'),
+    );
     const server = await startServer({ SECTOKEN_KEYRING: devKeyring(join(tmp, 'keys', 'dev-keyring.json')) });
     try {
       const block = blockAfter('## Bulk onboarding');
-      const [line] = commands(block);
-      // The example's directory outside the clone becomes the temporary one.
-      const r = run(
-        cli(line!.replace('http://127.0.0.1:8080', server.url)).replaceAll('/srv/onboarding/', `${tmp}/`),
-        tmp,
-        {},
+      const lines = commands(block);
+      const shown = [...block.matchAll(/^# (bulk: done.*)$/gm)].map((m) =>
+        m[1]!.replaceAll('/srv/onboarding/', `${tmp}/`),
       );
-      const shown = /^# (bulk: done.*)$/m.exec(block)![1]!.replaceAll('/srv/onboarding/', `${tmp}/`);
-      expect(r.stderr.trim()).toBe(shown);
+      expect(lines).toHaveLength(2);
+      // The first has a row without a token (exit 2), the second none (exit 0).
+      lines.forEach((line, i) => {
+        // The example's directory outside the clone becomes the temporary one.
+        const r = run(
+          cli(line.replace('http://127.0.0.1:8080', server.url)).replaceAll('/srv/onboarding/', `${tmp}/`),
+          tmp,
+          {},
+          [2, 0][i],
+        );
+        expect(r.stderr.trim()).toBe(shown[i]);
+      });
       const rows = readFileSync(join(tmp, 'tokens.csv'), 'utf8').trimEnd().split('\n');
       expect(rows[0]).toBe('recordId,nationalId,token,error');
       expect(rows[2]).toBe('R2,not-an-id,,invalid_national_id');
+      const exported = readFileSync(join(tmp, 'export-tokens.csv'), 'latin1').split('\r\n');
+      expect(exported[0]).toBe('recordId;name;nationalId;token;error');
+      expect(exported[2]).toMatch(/^R2;"Lefèvre; Zoé";K1;\d+;$/);
     } finally {
       await stopServer(server.child);
     }

@@ -1,276 +1,230 @@
 /**
- * Bulk tokenization of a sector's whole register (a CSV file) through POST /v1/tokens/batch:
- * bounded concurrency and memory, output in input order, per-row errors in place, backoff on 429
- * using Retry-After, and resumable: after each chunk written, `<out>.progress` records how many
- * input rows and output bytes are done, so a rerun with resume continues from there.
+ * Bulk tokenization of a sector's whole register, a CSV file: read as it streams (csvItems.ts),
+ * tokenized in batches with bounded concurrency by a BatchTokenizer (tokenizer.ts), written in
+ * input order with each row's token and error in two fixed columns, and resumable: after each chunk
+ * written, `<out>.progress` records how many input records and output bytes are done, so a rerun
+ * with resume continues from there. Nothing is written before the files, the first row and the
+ * tokenizer are checked, so a refused start leaves nothing behind; a finished run removes the
+ * checkpoint.
  */
-import {
-  accessSync,
-  closeSync,
-  constants,
-  createReadStream,
-  existsSync,
-  fsyncSync,
-  ftruncateSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-  writeSync,
-} from 'node:fs';
-import { createInterface } from 'node:readline';
-import { fileReason } from '../errors.js';
-import { OperatorError } from '../../errors.js';
+import { closeSync, fsyncSync, ftruncateSync, openSync, rmSync, writeSync } from 'node:fs';
+import { saveCheckpoint, removeCheckpoint, checkpointPath, type Checkpoint } from './checkpoint.js';
+import { checkFirstRow } from './columns.js';
+import { csvItems, UTF8_BOM, type CsvItem } from './csvItems.js';
+import { csvRow } from './csvRow.js';
+import { BulkError } from './error.js';
+import { checkInput, checkOutput } from './files.js';
+import type { BatchTokenizer, RowResult } from './tokenizer.js';
 
 export interface BulkOptions {
-  url: string;
-  apiKey: string;
-  sector: string;
   input: string;
   output: string;
   /** 1-based column holding the national ID. */
   column: number;
+  /** One character. */
+  delimiter: string;
   header: boolean;
-  /** National IDs per request; at most, and by default, the client's batch limit (GET /v1/me). */
-  batchSize?: number | undefined;
-  concurrency: number;
   resume: boolean;
-  maxRetries: number;
-  /** `rows`, `tokens` and `errors` count the whole output, `resumedFrom` the rows done before this run. */
-  onProgress?: (p: { rows: number; tokens: number; errors: number; elapsedMs: number; resumedFrom: number }) => void;
-  /** Waits between retries; tests shorten it. */
-  sleep?: (ms: number) => Promise<void>;
+  tokenizer: BatchTokenizer;
+  /** Counts are of the whole output; `resumedFrom` the rows done before this run; input bytes for a progress bar. */
+  onProgress?: (p: {
+    rows: number;
+    tokens: number;
+    errors: number;
+    elapsedMs: number;
+    resumedFrom: number;
+    inputBytes: number;
+    resumedFromBytes: number;
+    inputSize: number;
+  }) => void;
+  /** A malformed row left out of the output, as it is passed in the output's order (never twice over a resume). */
+  onMalformed?: (m: { lines: string; reason: string; count: number }) => void;
 }
 
 export interface BulkResult {
   rows: number;
   tokens: number;
+  /** Rows written with an error code instead of a token. */
   errors: number;
+  /** Rows that could not be read as CSV, left out of the output. */
+  malformed: number;
+  /** Lines of the first malformed rows ("7", "9-12"). */
+  malformedLines: string[];
   retries: number;
   resumedFrom: number;
-  /** National IDs per request, as sent. */
+  /** National IDs per batch, as sent. */
   batchSize: number;
 }
 
-export class BulkError extends OperatorError {
-  override name = 'BulkError';
-}
+/** The service refuses a whole batch holding a national ID longer than this (src/http/batchBody.ts). */
+const NATIONAL_ID_MAX = 256;
+/** Lines of malformed rows the summary names; the rest are counted. */
+const MALFORMED_NAMED = 5;
 
-/** `<out>.progress`: rows and output bytes done, and the tokens and row errors among them. */
-interface Progress {
-  rows: number;
-  bytes: number;
-  tokens?: number;
-  errors?: number;
-}
-
-/** Why a request never reached the service, in words ("connection refused to URL"). */
-function networkReason(err: unknown, url: string): { reason: string; unreachable: boolean } {
-  const cause = (err as { cause?: { code?: string; errors?: Array<{ code?: string }> } }).cause;
-  const code = cause?.code ?? cause?.errors?.[0]?.code;
-  switch (code) {
-    case 'ECONNREFUSED':
-      return { reason: `connection refused to ${url}`, unreachable: true };
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return { reason: `host of ${url} not found`, unreachable: true };
-    case 'ECONNRESET':
-    case 'UND_ERR_SOCKET':
-      return { reason: `connection to ${url} closed before an answer`, unreachable: false };
-    default:
-      return { reason: `network error talking to ${url}${code ? ` (${code})` : ''}`, unreachable: false };
-  }
-}
-
-/** A refusal that retrying cannot fix, with what to change. */
-function refusal(status: number, code: string | undefined, options: Pick<BulkOptions, 'url' | 'sector'>): BulkError {
-  const what = `${status}${code ? ` ${code}` : ''}`;
-  if (status === 401) return new BulkError(`the service refused the API key (${what}): check SECTOKEN_API_KEY`);
-  if (status === 403)
-    return new BulkError(
-      `the client of SECTOKEN_API_KEY may not tokenize in sector "${options.sector}" (${what}): use a service client of that sector`,
-    );
-  if (code === 'unknown_sector')
-    return new BulkError(`the service has no sector "${options.sector}" (${what}): check --sector`);
-  if (status === 404)
-    return new BulkError(`no sectoken service at ${options.url} (${what} for /v1/tokens/batch): check --url`);
-  if (status === 413 || code === 'batch_too_large')
-    return new BulkError(`the service refused a batch as too large (${what}): lower --batch-size`);
-  return new BulkError(`the service refused the batch (${what})`);
-}
-
-const defaultSleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** Without a batch limit of the service's own (a service before GET /v1/me said it), batches of this. */
-const FALLBACK_BATCH_SIZE = 1000;
-
-/**
- * How to send, from the client's limits that GET /v1/me publishes: batches of the size asked for,
- * but never more than the client's batch limit (a larger batch could never fit its identities
- * window: 422 batch_too_large); and no more batches in flight than its smallest window holds, so
- * that batches take turns rather than race each other into 429s.
- */
-async function pacingFor(
-  options: Pick<BulkOptions, 'url' | 'apiKey' | 'sector' | 'batchSize' | 'concurrency'>,
-): Promise<{ batchSize: number; concurrency: number }> {
-  let res: Response;
-  try {
-    res = await fetch(`${options.url}/v1/me`, { headers: { Authorization: `Bearer ${options.apiKey}` } });
-  } catch (err) {
-    const network = networkReason(err, options.url);
-    throw new BulkError(`${network.reason}${network.unreachable ? ': is the service running there? check --url' : ''}`);
-  }
-  const body = (await res.json().catch(() => ({}))) as {
-    limits?: { batchSize?: unknown; identities?: Array<{ points?: unknown }> };
-    error?: { code?: string };
-  };
-  if (res.status === 401 || res.status === 403) throw refusal(res.status, body.error?.code, options);
-  const limits = res.ok ? body.limits : undefined;
-  const limit = typeof limits?.batchSize === 'number' ? limits.batchSize : undefined;
-  const batchSize = Math.min(options.batchSize ?? limit ?? FALLBACK_BATCH_SIZE, limit ?? Infinity);
-  const smallestWindow = Math.min(
-    ...(limits?.identities ?? []).map((w) => (typeof w.points === 'number' ? w.points : Infinity)),
-  );
-  return { batchSize, concurrency: Math.max(1, Math.min(options.concurrency, Math.floor(smallestWindow / batchSize))) };
-}
+type Row = Extract<CsvItem, { kind: 'record' }>;
 
 export async function runBulk(options: BulkOptions): Promise<BulkResult> {
-  const progressPath = `${options.output}.progress`;
-  const sleep = options.sleep ?? defaultSleep;
+  const inputFile = checkInput(options.input);
+  const made = {
+    delimiter: options.delimiter,
+    column: options.column,
+    header: options.header,
+    inputSize: inputFile.size,
+  };
+  const start = checkOutput(options.output, options.resume, made);
+  const items = csvItems(options.input, options.delimiter);
+
+  // The first record fixes the width: the token and error are the two columns after it, in every row.
+  let firstRecord: Row | undefined;
+  const leading: CsvItem[] = [];
+  let pacing: { batchSize: number; concurrency: number };
   try {
-    accessSync(options.input, constants.R_OK);
-  } catch (err) {
-    throw new BulkError(`cannot read input ${options.input}: ${fileReason(err)}`);
-  }
-  let done: Progress = { rows: 0, bytes: 0 };
-  const fresh = !existsSync(options.output) && !existsSync(progressPath);
-  if (!fresh) {
-    if (!options.resume)
-      throw new BulkError(
-        `${options.output} exists: refusing to overwrite (use --resume to continue an interrupted run)`,
-      );
-    if (!existsSync(progressPath))
-      throw new BulkError(`${options.output} exists but ${progressPath} does not: nothing to resume`);
-    done = JSON.parse(readFileSync(progressPath, 'utf8')) as Progress;
-  } else if (options.resume) {
-    throw new BulkError(`nothing to resume: ${options.output} does not exist (run without --resume)`);
-  }
-  const { batchSize, concurrency } = await pacingFor(options);
-  const out = openSync(options.output, fresh ? 'w' : 'r+', 0o600);
-  // Rows written after the last recorded progress (a crash between the two) are written again.
-  ftruncateSync(out, done.bytes);
-  let outBytes = done.bytes;
-  const result: BulkResult = {
-    rows: done.rows,
-    tokens: done.tokens ?? 0,
-    errors: done.errors ?? 0,
-    retries: 0,
-    resumedFrom: done.rows,
-    batchSize,
-  };
-  const started = Date.now();
-  const saveProgress = (): void => {
-    const tmp = `${progressPath}.tmp`;
-    writeFileSync(
-      tmp,
-      JSON.stringify({ rows: result.rows, bytes: outBytes, tokens: result.tokens, errors: result.errors }),
-    );
-    renameSync(tmp, progressPath);
-  };
-  // From the start, so that a run stopped at any point can be resumed.
-  if (fresh) saveProgress();
-  let answered = false;
-
-  const writeChunk = (text: string, rowsInChunk: number, tokensInChunk: number): void => {
-    const bytes = Buffer.from(text, 'utf8');
-    writeSync(out, bytes, 0, bytes.length, outBytes);
-    fsyncSync(out);
-    outBytes += bytes.length;
-    result.rows += rowsInChunk;
-    result.tokens += tokensInChunk;
-    result.errors += rowsInChunk - tokensInChunk;
-    saveProgress();
-    if (rowsInChunk > 0)
-      options.onProgress?.({
-        rows: result.rows,
-        tokens: result.tokens,
-        errors: result.errors,
-        elapsedMs: Date.now() - started,
-        resumedFrom: result.resumedFrom,
-      });
-  };
-
-  const post = async (ids: string[]): Promise<Array<{ token?: string; error?: string }>> => {
-    for (let attempt = 0; ; attempt++) {
-      let reason: string;
-      let wait = Math.min(30_000, 250 * 2 ** attempt);
-      try {
-        const res = await fetch(`${options.url}/v1/tokens/batch`, {
-          method: 'POST',
-          headers: { Authorization: `Bearer ${options.apiKey}`, 'Content-Type': 'application/json' },
-          body: JSON.stringify({ sector: options.sector, nationalIds: ids }),
-        });
-        const body = (await res.json().catch(() => ({}))) as {
-          results?: Array<{ token?: string; error?: string }>;
-          error?: { code?: string };
-        };
-        if (res.ok && Array.isArray(body.results)) {
-          answered = true;
-          return body.results;
-        }
-        if (res.status !== 429 && res.status < 500) throw refusal(res.status, body.error?.code, options);
-        reason = `last answer ${res.status}${body.error?.code ? ` ${body.error.code}` : ''}`;
-        // 429: wait as told; 5xx: back off exponentially.
-        const retryAfter = Number(res.headers.get('retry-after') ?? 0);
-        if (res.status === 429 && retryAfter > 0) wait = retryAfter * 1000;
-      } catch (err) {
-        if (err instanceof BulkError) throw err;
-        const network = networkReason(err, options.url);
-        // Nothing answered yet: a wrong URL or a stopped service, not a hiccup worth minutes of retries.
-        if (!answered && network.unreachable)
-          throw new BulkError(`${network.reason}: is the service running there? check --url`);
-        reason = network.reason;
+    for (let next = await items.next(); !next.done; next = await items.next()) {
+      if (next.value.kind === 'record') {
+        firstRecord = next.value;
+        break;
       }
-      if (attempt >= options.maxRetries) throw new BulkError(`giving up after ${attempt + 1} attempts: ${reason}`);
-      result.retries += 1;
-      await sleep(wait);
+      leading.push(next.value);
     }
+    const unreadable = leading[0]?.kind === 'malformed' ? leading[0] : undefined;
+    if (options.header && unreadable)
+      throw new BulkError(`cannot read the header row (line ${unreadable.firstLine}): ${unreadable.reason}`);
+    if (!firstRecord)
+      throw new BulkError(
+        `cannot read input ${options.input}: ${unreadable ? `no row is valid CSV (line ${unreadable.firstLine}: ${unreadable.reason})` : 'it holds no rows'}`,
+      );
+    checkFirstRow(firstRecord.fields, options.column, options.delimiter);
+    pacing = await options.tokenizer.connect();
+  } catch (err) {
+    // Refused before anything is written: only the input is to close.
+    await items.return(undefined);
+    throw err;
+  }
+  const width = firstRecord.fields.length;
+  const { batchSize, concurrency } = pacing;
+
+  const done: Checkpoint = start.fresh
+    ? { rows: 0, bytes: 0, tokens: 0, errors: 0, malformed: 0, malformedLines: [], inputBytes: 0, made }
+    : start.done;
+  const out = openSync(options.output, start.fresh ? 'w' : 'r+', 0o600);
+  const state: Checkpoint = { ...done, malformedLines: [...done.malformedLines] };
+  // Rows written after the last checkpoint (a crash between the two) are written again.
+  ftruncateSync(out, state.bytes);
+  const started = Date.now();
+
+  const write = (bytes: Buffer): void => {
+    writeSync(out, bytes, 0, bytes.length, state.bytes);
+    state.bytes += bytes.length;
+  };
+  /** The row's own columns, padded to the header's width, then token and error, then any columns beyond. */
+  const row = (fields: string[], token: string, error: string): Buffer => {
+    const padded = fields.length < width ? [...fields, ...Array<string>(width - fields.length).fill('')] : fields;
+    return csvRow([...padded.slice(0, width), token, error, ...padded.slice(width)], options.delimiter, inputFile.eol);
   };
 
-  const input = createInterface({ input: createReadStream(options.input, 'utf8'), crlfDelay: Infinity });
-  let lineNumber = 0;
-  let chunk: string[] = [];
+  const finish = (failure?: BulkError): BulkResult => {
+    closeSync(out);
+    if (!failure) {
+      removeCheckpoint(options.output);
+      return {
+        rows: state.rows,
+        tokens: state.tokens,
+        errors: state.errors,
+        malformed: state.malformed,
+        malformedLines: state.malformedLines,
+        retries: options.tokenizer.retries(),
+        resumedFrom: done.rows,
+        batchSize,
+      };
+    }
+    // A fresh run that wrote no row leaves nothing behind, so the corrected command just runs again.
+    if (start.fresh && state.rows === 0) {
+      rmSync(options.output, { force: true });
+      rmSync(checkpointPath(options.output), { force: true });
+      throw failure;
+    }
+    throw new BulkError(
+      `${failure.message}; ${state.rows} rows are done in ${options.output}: fix that and rerun the same command with --resume to continue`,
+    );
+  };
+
+  if (start.fresh) {
+    if (inputFile.bom) write(UTF8_BOM);
+    if (options.header) write(row(firstRecord.fields, 'token', 'error'));
+    // From the start, so that a run stopped at any point can be resumed.
+    saveCheckpoint(options.output, state);
+  }
+
+  /** Writes one chunk of items, done in order, then the checkpoint that covers it. */
+  const writeChunk = (chunk: CsvItem[], results: RowResult[]): void => {
+    const bytes: Buffer[] = [];
+    let k = 0;
+    for (const item of chunk) {
+      if (item.kind === 'malformed') {
+        state.malformed += 1;
+        const lines = item.firstLine === item.lastLine ? `${item.firstLine}` : `${item.firstLine}-${item.lastLine}`;
+        if (state.malformedLines.length < MALFORMED_NAMED) state.malformedLines.push(lines);
+        options.onMalformed?.({ lines, reason: item.reason, count: state.malformed });
+        continue;
+      }
+      const r = results[k++] ?? { error: 'internal' };
+      if (r.token) state.tokens += 1;
+      else state.errors += 1;
+      bytes.push(row(item.fields, r.token ?? '', r.token ? '' : (r.error ?? 'internal')));
+    }
+    write(Buffer.concat(bytes));
+    fsyncSync(out);
+    state.rows += chunk.length;
+    state.inputBytes = chunk[chunk.length - 1]!.endOffset;
+    saveCheckpoint(options.output, state);
+    options.onProgress?.({
+      rows: state.rows,
+      tokens: state.tokens,
+      errors: state.errors,
+      elapsedMs: Date.now() - started,
+      resumedFrom: done.rows,
+      inputBytes: state.inputBytes,
+      resumedFromBytes: done.inputBytes,
+      inputSize: inputFile.size,
+    });
+  };
+
+  /** The records' national IDs tokenized; an ID the service would refuse the whole batch for is answered here. */
+  const tokenizeChunk = async (chunk: CsvItem[]): Promise<RowResult[]> => {
+    const ids = chunk
+      .filter((item): item is Row => item.kind === 'record')
+      .map((r) =>
+        Buffer.from(r.fields[options.column - 1] ?? '', 'latin1')
+          .toString('utf8')
+          .trim(),
+      );
+    const sendable = ids.filter((id) => id.length <= NATIONAL_ID_MAX);
+    const answers = sendable.length > 0 ? await options.tokenizer.tokenize(sendable) : [];
+    let next = 0;
+    return ids.map((id) =>
+      id.length <= NATIONAL_ID_MAX ? (answers[next++] ?? { error: 'internal' }) : { error: 'invalid_national_id' },
+    );
+  };
+
   let nextToSend = 0;
   let nextToWrite = 0;
-  const finished = new Map<number, { text: string; tokens: number }>();
+  const finished = new Map<number, { chunk: CsvItem[]; results: RowResult[] }>();
   const inFlight = new Set<Promise<void>>();
-  const chunkRows = new Map<number, number>();
   let failure: unknown;
 
   const flushReady = (): void => {
-    while (finished.has(nextToWrite)) {
-      const { text, tokens } = finished.get(nextToWrite)!;
-      writeChunk(text, chunkRows.get(nextToWrite)!, tokens);
+    for (let ready = finished.get(nextToWrite); ready; ready = finished.get(nextToWrite)) {
+      writeChunk(ready.chunk, ready.results);
       finished.delete(nextToWrite);
-      chunkRows.delete(nextToWrite);
       nextToWrite += 1;
     }
   };
 
-  const send = (lines: string[]): void => {
+  const send = (chunk: CsvItem[]): void => {
     const index = nextToSend++;
-    chunkRows.set(index, lines.length);
-    const ids = lines.map((line) => fieldOf(line, options.column));
-    const task = post(ids)
+    const task = tokenizeChunk(chunk)
       .then((results) => {
-        let tokens = 0;
-        const rows = lines.map((line, k) => {
-          const r = results[k] ?? { error: 'internal' };
-          if (r.token) tokens += 1;
-          return `${line},${r.token ?? ''},${r.error ?? ''}\n`;
-        });
-        finished.set(index, { text: rows.join(''), tokens });
+        finished.set(index, { chunk, results });
         flushReady();
       })
       .catch((err: unknown) => {
@@ -281,49 +235,37 @@ export async function runBulk(options: BulkOptions): Promise<BulkResult> {
   };
 
   try {
-    for await (const line of input) {
-      lineNumber += 1;
-      if (options.header && lineNumber === 1) {
-        if (done.rows === 0 && done.bytes === 0) {
-          writeChunk(`${line},token,error\n`, 0, 0);
-        }
-        continue;
-      }
-      const dataRow = lineNumber - (options.header ? 1 : 0);
-      if (dataRow <= done.rows) continue;
-      chunk.push(line);
-      if (chunk.length === batchSize) {
+    let chunk: CsvItem[] = [];
+    let records = 0;
+    let seen = 0;
+    const take = async (item: CsvItem): Promise<void> => {
+      seen += 1;
+      // Resume by input record, never by physical line: a field may span lines.
+      if (seen <= done.rows) return;
+      chunk.push(item);
+      if (item.kind === 'record') records += 1;
+      if (records === batchSize) {
         send(chunk);
         chunk = [];
+        records = 0;
         // Bounded memory: read no further while the window is full.
         while (inFlight.size >= concurrency) await Promise.race(inFlight);
       }
+    };
+    for (const item of leading) await take(item);
+    if (!options.header) await take(firstRecord);
+    for await (const item of items) {
+      await take(item);
       if (failure) break;
     }
     if (chunk.length > 0 && !failure) send(chunk);
     await Promise.all(inFlight);
     if (failure) throw failure;
   } catch (err) {
-    input.close();
+    await items.return(undefined);
+    if (err instanceof BulkError) return finish(err);
     closeSync(out);
-    if (!(err instanceof BulkError)) throw err;
-    // A fresh run that wrote no row leaves nothing behind, so the corrected command just runs again.
-    if (fresh && result.rows === 0) {
-      rmSync(options.output, { force: true });
-      rmSync(progressPath, { force: true });
-      throw err;
-    }
-    throw new BulkError(
-      `${err.message}; ${result.rows} rows are done in ${options.output}: fix that and rerun the same command with --resume to continue`,
-    );
+    throw err;
   }
-  input.close();
-  closeSync(out);
-  return result;
-}
-
-/** The national ID in a CSV row: the given column, trimmed, without surrounding quotes. */
-function fieldOf(line: string, column: number): string {
-  const field = line.split(',')[column - 1] ?? '';
-  return field.trim().replace(/^"(.*)"$/, '$1');
+  return finish();
 }

@@ -1,0 +1,25 @@
+/**
+ * The one step of a bulk run that talks to a tokenizer: a batch of national IDs in, one answer per
+ * ID out, in order. Reading the CSV, ordering, writing and resuming know nothing else about it, so
+ * another way of tokenizing (a client library's blind tokenization, say) is one more implementation
+ * of this interface; serviceTokenizer.ts is the one over POST /v1/tokens/batch.
+ */
+
+/** One row's answer: its token, or the error code saying why it has none (as /v1/tokens/batch answers). */
+export interface RowResult {
+  token?: string | undefined;
+  error?: string | undefined;
+}
+
+export interface BatchTokenizer {
+  /**
+   * Called once, after the files are checked and before the output is created: how many IDs per
+   * batch and how many batches at once. A refusal (wrong key, nothing listening) throws BulkError,
+   * and then nothing is left behind.
+   */
+  connect(): Promise<{ batchSize: number; concurrency: number }>;
+  /** One answer per national ID, in order; throws BulkError when the run cannot go on. */
+  tokenize(nationalIds: string[]): Promise<RowResult[]>;
+  /** Batches sent again so far (rate limits, server errors, dropped connections), for the summary. */
+  retries(): number;
+}
