@@ -12,6 +12,7 @@
 export const UNIT = [
   'test/crypto/',
   'test/derivation/blind/',
+  'test/derivation/blindReference.test.ts',
   'test/derivation/checkCharacter.test.ts',
   'test/derivation/derivation.test.ts',
   'test/derivation/nationalId.test.ts',
