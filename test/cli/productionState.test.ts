@@ -3,30 +3,14 @@
  * real CLI: each refusal one line, nothing written; with both named, it serves. Development keeps
  * its defaults.
  */
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli, startServer, stopServer } from '../helpers/cli.js';
+import { runCli, startServer, stopServer, productionSetup } from '../helpers/cli.js';
 import { devKeyring } from '../helpers/devKeyring.js';
 import { packageCopy } from '../helpers/packageCopy.js';
-import { devConfig } from '../helpers/service.js';
 
-function production(): Record<string, string> {
-  const dir = mkdtempSync(join(tmpdir(), 'sectoken-state-'));
-  const configPath = join(dir, 'config.json');
-  writeFileSync(
-    configPath,
-    JSON.stringify({ ...devConfig(), development: false, clients: [], rateLimits: { defaults: {}, clients: {} } }),
-  );
-  const env = {
-    NODE_ENV: 'production',
-    SECTOKEN_CONFIG: configPath,
-    SECTOKEN_KEYRING: join(dir, 'keyring.json'),
-    SECTOKEN_KEK: runCli(['keys', 'new-kek']).stdout.trim(),
-  };
-  expect(runCli(['keys', 'init'], env).status).toBe(0);
-  return env;
-}
+const production = (): Record<string, string> => productionSetup().env;
 
 const refusal = (env: Record<string, string>, cli?: string): string => {
   const r = runCli(['serve'], env, cli);

@@ -3,28 +3,10 @@
  * since every person's token there changes and `upgrade` cannot follow; confirmed, it rotates and
  * says so again. A reversible sector rotates as before, without a warning.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { runCli } from '../helpers/cli.js';
-import { devConfig } from '../helpers/service.js';
+import { readFileSync } from 'node:fs';
+import { runCli, productionSetup } from '../helpers/cli.js';
 
-function production(): Record<string, string> {
-  const dir = mkdtempSync(join(tmpdir(), 'sectoken-rotate-'));
-  const configPath = join(dir, 'config.json');
-  writeFileSync(
-    configPath,
-    JSON.stringify({ ...devConfig(), development: false, clients: [], rateLimits: { defaults: {}, clients: {} } }),
-  );
-  const env = {
-    NODE_ENV: 'production',
-    SECTOKEN_CONFIG: configPath,
-    SECTOKEN_KEYRING: join(dir, 'keyring.json'),
-    SECTOKEN_KEK: runCli(['keys', 'new-kek']).stdout.trim(),
-  };
-  expect(runCli(['keys', 'init'], env).status).toBe(0);
-  return env;
-}
+const production = (): Record<string, string> => productionSetup().env;
 
 it('when a one-way sector is rotated without --confirm-new-tokens, then one line says every token changes and the keyring is untouched; with it, it rotates and warns', () => {
   const env = production();

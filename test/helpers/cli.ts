@@ -1,9 +1,10 @@
 /** Runs the built command line (dist/cli.js; `npm test` builds it first) as a real process. */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../../src/config/env.js';
+import { devConfig } from './service.js';
 
 export const CLI = join(PACKAGE_ROOT, 'dist', 'cli.js');
 
@@ -79,4 +80,25 @@ export async function stopServer(child: ChildProcess): Promise<void> {
     child.once('exit', () => resolve());
     child.kill('SIGTERM');
   });
+}
+
+/**
+ * A production setup of its own in a temporary directory: the sample's sectors and legal bases
+ * without clients or limits (development false), a KEK and a keyring made by the real CLI.
+ */
+export function productionSetup(): { env: Record<string, string>; configPath: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'sectoken-production-'));
+  const configPath = join(dir, 'config.json');
+  writeFileSync(
+    configPath,
+    JSON.stringify({ ...devConfig(), development: false, clients: [], rateLimits: { defaults: {}, clients: {} } }),
+  );
+  const env = {
+    NODE_ENV: 'production',
+    SECTOKEN_CONFIG: configPath,
+    SECTOKEN_KEYRING: join(dir, 'keyring.json'),
+    SECTOKEN_KEK: runCli(['keys', 'new-kek']).stdout.trim(),
+  };
+  expect(runCli(['keys', 'init'], env).status).toBe(0);
+  return { env, configPath };
 }

@@ -7,33 +7,14 @@
  * Each reload is awaited by polling what it changes (its log line), never by sleeping.
  */
 import { request as httpRequest } from 'node:http';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { runCli, startServer, stopServer } from '../helpers/cli.js';
-import { devConfig } from '../helpers/service.js';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { runCli, startServer, stopServer, productionSetup } from '../helpers/cli.js';
 import { sharedRedis, waitFor, type SharedTestRedis } from '../redis/helpers.js';
 
 type Server = Awaited<ReturnType<typeof startServer>>;
 type Raw = Record<string, any>;
 
-/** A production setup of its own: configuration without clients or limits, keyring, KEK. */
-function production(): { env: Record<string, string>; configPath: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'sectoken-reload-'));
-  const configPath = join(dir, 'config.json');
-  writeFileSync(
-    configPath,
-    JSON.stringify({ ...devConfig(), development: false, clients: [], rateLimits: { defaults: {}, clients: {} } }),
-  );
-  const env = {
-    NODE_ENV: 'production',
-    SECTOKEN_CONFIG: configPath,
-    SECTOKEN_KEYRING: join(dir, 'keyring.json'),
-    SECTOKEN_KEK: runCli(['keys', 'new-kek']).stdout.trim(),
-  };
-  expect(runCli(['keys', 'init'], env).status).toBe(0);
-  return { env, configPath };
-}
+const production = productionSetup;
 
 function addClient(env: Record<string, string>, id: string, sectors: string): string {
   const r = runCli(['clients', 'add', '--id', id, '--role', 'service', '--sectors', sectors], env);
