@@ -18,12 +18,12 @@ import { bearer, devConfig, devKey, listening, startTestService, type TestServic
 
 interface BlindReference {
   sectors: Record<string, { format: Record<string, unknown>; versions: number[] }>;
-  keys: Array<{ sector: string; version: number; sectorKey: string; pkS: string; pkSBase64url: string }>;
-  batches: Array<{
+  keys: { sector: string; version: number; sectorKey: string; pkS: string; pkSBase64url: string }[];
+  batches: {
     sector: string;
     version: number;
-    people: Array<{ nationalId: string; blindedElement: string; evaluationElement: string; token: string }>;
-  }>;
+    people: { nationalId: string; blindedElement: string; evaluationElement: string; token: string }[];
+  }[];
 }
 const vectors = JSON.parse(readFileSync('test/vectors/blind-reference.json', 'utf8')) as BlindReference;
 const SECTORS = Object.keys(vectors.sectors);
@@ -36,7 +36,7 @@ let service: TestService;
 let server: { url: string; close: () => Promise<void> };
 beforeAll(async () => {
   // The sample configuration with the vectors' blind sectors, in scope of the sample's blind client.
-  const sample = devConfig() as { sectors: Record<string, unknown>; clients: Array<{ id: string; sectors: string[] }> };
+  const sample = devConfig() as { sectors: Record<string, unknown>; clients: { id: string; sectors: string[] }[] };
   const config = {
     ...sample,
     sectors: { ...sample.sectors, ...Object.fromEntries(SECTORS.map((s) => [s, vectors.sectors[s]!.format])) },

@@ -40,9 +40,9 @@ interface Person {
 interface BlindReference {
   generator: string;
   sectors: Record<string, { format: FormatSettings; versions: number[] }>;
-  refused: Array<{ nationalId: string; reason: string; case: string }>;
-  invalidElements: Array<{ element: string; reason: 'element' | 'identity'; case: string }>;
-  keys: Array<{
+  refused: { nationalId: string; reason: string; case: string }[];
+  invalidElements: { element: string; reason: 'element' | 'identity'; case: string }[];
+  keys: {
     sector: string;
     version: number;
     sectorKey: string;
@@ -50,8 +50,8 @@ interface BlindReference {
     info: string;
     skS: string;
     pkS: string;
-  }>;
-  batches: Array<{ sector: string; version: number; proofRandomScalar: string; proof: string; people: Person[] }>;
+  }[];
+  batches: { sector: string; version: number; proofRandomScalar: string; proof: string; people: Person[] }[];
 }
 
 const vectors = JSON.parse(readVector('blind-reference.json')) as BlindReference;
