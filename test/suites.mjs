@@ -35,6 +35,7 @@ export const UNIT = [
   'test/audit/smallest.test.ts',
   'test/acts/claimUndo.test.ts',
   'test/acts/derivationQueue.test.ts',
+  'test/acts/expire.test.ts',
   'test/config/schema.test.ts',
   'test/config/emptySettings.test.ts',
   'test/http/batchBody.test.ts',
