@@ -10,24 +10,12 @@
  */
 import type { Principal } from '../../src/access/apiKeys.js';
 import { decide } from '../../src/acts/requests/decide.js';
-import type { RegulatorDeps } from '../../src/acts/deps.js';
 import { readStored } from '../../src/acts/requests/readStored.js';
 import { release } from '../../src/acts/requests/release.js';
-import type { AuditLog } from '../../src/audit/writer/log.js';
-import type { AuditEntry } from '../../src/audit/chain/record.js';
-import { parseConfig } from '../../src/config/schema.js';
-import { createTokenizer } from '../../src/derivation/tokenizer.js';
 import { SectokenError } from '../../src/errors.js';
-import { generateKeyring } from '../../src/keys/keyring.js';
-import { createRateLimits } from '../../src/limits/rateLimits.js';
 import { newRequestId, type ActRequest, type RequestState } from '../../src/dualControl/requestLife.js';
 import type { RequestStore } from '../../src/dualControl/requestStore.js';
-import { devConfig } from '../helpers/service.js';
-
-const T0 = 1_900_000_000_000;
-const config = parseConfig({ ...devConfig(), rateLimits: { defaults: {}, clients: {} } }, 'sample');
-const tokenizer = createTokenizer(config, generateKeyring(Object.keys(config.sectors), false));
-const token = tokenizer.tokenize('health', 'AB123456').token;
+import { failingOn, recordingAudit, regulatorDeps, reverseRequest, T0 } from './inProcess.js';
 
 const regulator = (id: string, person: string): Principal => ({
   id,
@@ -42,47 +30,15 @@ const youssef = regulator('reg-b', 'Youssef');
 /** Runs the cases against the store `makeStore` gives (a fresh one per case). */
 export function claimUndoCases(makeStore: () => RequestStore): void {
   function setup(failOk = false, failConfirm = false) {
-    const records: AuditEntry[] = [];
-    const audit = {
-      append: async (entry: AuditEntry) => {
-        if (failOk && entry.outcome === 'ok') throw new SectokenError('audit_unavailable', 'the disk is full');
-        records.push(entry);
-        return { id: `a${records.length}` };
-      },
-    } as unknown as AuditLog;
+    const { audit, records } = recordingAudit((entry) =>
+      failOk && entry.outcome === 'ok' ? new SectokenError('audit_unavailable', 'the disk is full') : undefined,
+    );
     const store = makeStore();
-    const requests: RequestStore = failConfirm
-      ? {
-          ...store,
-          apply: (id, event, now, by) =>
-            event === 'confirm' ? Promise.reject(new Error('the store went away')) : store.apply(id, event, now, by),
-        }
-      : store;
-    const deps: RegulatorDeps = {
-      tokenizer: () => tokenizer,
-      config,
-      audit,
-      requests,
-      limits: createRateLimits(config, undefined, () => undefined),
-      now: () => T0,
-    };
+    const requests = failingOn(store, 'confirm', failConfirm ? new Error('the store went away') : undefined);
+    const deps = regulatorDeps(audit, requests);
     const put = async (state: RequestState, decidedBy: ActRequest['decidedBy'] = null): Promise<string> => {
       const id = newRequestId();
-      await requests.create({
-        id,
-        act: 'reverse',
-        sector: 'health',
-        toSector: null,
-        token,
-        legalBasis: 'CNDP-D-97-2020',
-        caseId: 'C-1',
-        purpose: 'p',
-        requester: { client: 'reg-a', person: 'Amina', organisation: "Amina's office" },
-        createdAt: T0 - 1000,
-        expiresAt: T0 + 60_000,
-        state,
-        decidedBy,
-      });
+      await requests.create(reverseRequest(id, { state, decidedBy, expiresAt: T0 + 60_000 }));
       return id;
     };
     const stateOf = async (id: string) => {

@@ -4,65 +4,20 @@
  * settles (another instance closed it, or decided it, first: no second record), while a store that
  * fails otherwise is not taken for a lost race.
  */
-import type { RegulatorDeps } from '../../src/acts/deps.js';
 import { expireOverdue, refuseIfOverdue } from '../../src/acts/requests/expire.js';
-import type { AuditEntry } from '../../src/audit/chain/record.js';
-import type { AuditLog } from '../../src/audit/writer/log.js';
-import { parseConfig } from '../../src/config/schema.js';
 import { newRequestId, type ActRequest, type RequestState } from '../../src/dualControl/requestLife.js';
-import { memoryRequestStore, type RequestStore } from '../../src/dualControl/requestStore.js';
-import { createTokenizer } from '../../src/derivation/tokenizer.js';
+import { memoryRequestStore } from '../../src/dualControl/requestStore.js';
 import { SectokenError } from '../../src/errors.js';
-import { generateKeyring } from '../../src/keys/keyring.js';
-import { createRateLimits } from '../../src/limits/rateLimits.js';
-import { devConfig } from '../helpers/service.js';
-
-const T0 = 1_900_000_000_000;
-const config = parseConfig({ ...devConfig(), rateLimits: { defaults: {}, clients: {} } }, 'sample');
-const tokenizer = createTokenizer(config, generateKeyring(Object.keys(config.sectors), false));
-const token = tokenizer.tokenize('health', 'AB123456').token;
+import { failingOn, recordingAudit, regulatorDeps, reverseRequest, T0 } from './inProcess.js';
 
 /** The service's parts in process; `failExpire` makes the store's `expire` throw it instead. */
 function setup(failExpire?: Error) {
-  const records: AuditEntry[] = [];
-  const audit = {
-    append: async (entry: AuditEntry) => {
-      records.push(entry);
-      return { id: `a${records.length}` };
-    },
-  } as unknown as AuditLog;
+  const { audit, records } = recordingAudit();
   const store = memoryRequestStore();
-  const requests: RequestStore = failExpire
-    ? {
-        ...store,
-        apply: (id, event, now, by) =>
-          event === 'expire' ? Promise.reject(failExpire) : store.apply(id, event, now, by),
-      }
-    : store;
-  const deps: RegulatorDeps = {
-    tokenizer: () => tokenizer,
-    config,
-    audit,
-    requests,
-    limits: createRateLimits(config, undefined, () => undefined),
-    now: () => T0,
-  };
+  const deps = regulatorDeps(audit, failingOn(store, 'expire', failExpire));
   const put = async (expiresAt: number, state: RequestState = 'pending'): Promise<ActRequest> => {
-    const request: ActRequest = {
-      id: newRequestId(),
-      act: 'reverse',
-      sector: 'health',
-      toSector: null,
-      token,
-      legalBasis: 'CNDP-D-97-2020',
-      caseId: 'C-1',
-      purpose: 'p',
-      requester: { client: 'reg-a', person: 'Amina', organisation: 'CNDP' },
-      createdAt: T0 - 120_000,
-      expiresAt,
-      state,
-      decidedBy: state === 'pending' ? null : { client: 'reg-b', person: 'Youssef', organisation: 'x' },
-    };
+    const decidedBy = state === 'pending' ? null : { client: 'reg-b', person: 'Youssef', organisation: 'x' };
+    const request = reverseRequest(newRequestId(), { state, expiresAt, decidedBy });
     await store.create(request);
     return request;
   };
