@@ -77,7 +77,10 @@ describe('acting on a request late', () => {
 
   it('is refused as request_expired even when another instance closed it first, with no second record', async () => {
     const { deps, records, put } = setup(new SectokenError('request_closed', 'lost the race'));
-    expect(await codeOf(refuseIfOverdue(deps, await put(T0 - 1)))).toBe('request_expired');
+    await expect(refuseIfOverdue(deps, await put(T0 - 1))).rejects.toMatchObject({
+      code: 'request_expired',
+      message: 'the request has expired',
+    });
     expect(records).toEqual([]);
   });
 
