@@ -9,12 +9,10 @@
 import { BlindClientError, blindBatch, fetchSectorKeys, type SectorKeys } from '../../client/blind.js';
 import { BulkError } from './error.js';
 import { serviceTokenizer, type ServiceOptions } from './serviceTokenizer.js';
-import type { BatchTokenizer, RowResult } from './tokenizer.js';
-
-const defaultSleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+import { backoffMs, sleep, type BatchTokenizer, type RowResult } from './tokenizer.js';
 
 export function blindTokenizer(options: ServiceOptions & { publicKeys: Record<number, string> }): BatchTokenizer {
-  const sleep = options.sleep ?? defaultSleep;
+  const wait = options.sleep ?? sleep;
   const client = { url: options.url, apiKey: options.apiKey, sector: options.sector, publicKeys: options.publicKeys };
   const pacing = serviceTokenizer(options);
   let sector: SectorKeys | undefined;
@@ -43,7 +41,7 @@ export function blindTokenizer(options: ServiceOptions & { publicKeys: Record<nu
           const again = err instanceof BlindClientError && err.retryable;
           if (!again || attempt >= options.maxRetries) oneLine(err);
           retries += 1;
-          await sleep(Math.min(30_000, 250 * 2 ** attempt));
+          await wait(backoffMs(attempt));
         }
       }
     },

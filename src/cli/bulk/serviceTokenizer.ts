@@ -4,7 +4,7 @@
  * and one line saying what to change for a refusal that retrying cannot fix.
  */
 import { BulkError } from './error.js';
-import type { BatchTokenizer, RowResult } from './tokenizer.js';
+import { backoffMs, sleep, type BatchTokenizer, type RowResult } from './tokenizer.js';
 
 export interface ServiceOptions {
   /** Without a trailing slash. */
@@ -57,13 +57,11 @@ function refusal(status: number, code: string | undefined, options: ServiceOptio
   return new BulkError(`the service refused the batch (${what})`);
 }
 
-const defaultSleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
 /** Without a batch limit of the service's own (a service before GET /v1/me said it), batches of this. */
 const FALLBACK_BATCH_SIZE = 1000;
 
 export function serviceTokenizer(options: ServiceOptions): BatchTokenizer {
-  const sleep = options.sleep ?? defaultSleep;
+  const pause = options.sleep ?? sleep;
   let retries = 0;
   let answered = false;
   const unreachable = (err: unknown): BulkError => {
@@ -114,7 +112,7 @@ export function serviceTokenizer(options: ServiceOptions): BatchTokenizer {
   const tokenize = async (nationalIds: string[]): Promise<RowResult[]> => {
     for (let attempt = 0; ; attempt++) {
       let reason: string;
-      let wait = Math.min(30_000, 250 * 2 ** attempt);
+      let wait = backoffMs(attempt);
       try {
         const res = await fetch(`${options.url}/v1/tokens/batch`, {
           method: 'POST',
@@ -141,7 +139,7 @@ export function serviceTokenizer(options: ServiceOptions): BatchTokenizer {
       }
       if (attempt >= options.maxRetries) throw new BulkError(`giving up after ${attempt + 1} attempts: ${reason}`);
       retries += 1;
-      await sleep(wait);
+      await pause(wait);
     }
   };
 

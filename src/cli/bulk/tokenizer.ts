@@ -23,3 +23,8 @@ export interface BatchTokenizer {
   /** Batches sent again so far (rate limits, server errors, dropped connections), for the summary. */
   retries(): number;
 }
+
+/** How long to wait before sending a batch again: 250 ms, doubling with each attempt, at most 30 s. */
+export const backoffMs = (attempt: number): number => Math.min(30_000, 250 * 2 ** attempt);
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
