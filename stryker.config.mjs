@@ -22,6 +22,8 @@ export const TARGETS = {
   limits: ['test/limits/**/*.test.ts', 'test/redis/limits.test.ts', 'test/redis/limitsOutage.test.ts'],
   acts: ['test/acts/**/*.test.ts'],
   audit: ['auditReader', 'chain', 'lines', 'readVerified', 'recordLine', 'smallest', 'tokenForAudit', 'verifyWorkers']
+    // src/audit/writer: in process only (integrity.test.ts and faults.test.ts also run the built CLI, not copied here).
+    .concat('writerLog', 'writerLock', 'refusals', 'writerParts', 'writerFaults')
     .map((name) => `test/audit/${name}.test.ts`)
     .concat('test/console/stats.test.ts'),
 };
