@@ -5,12 +5,15 @@
  */
 import { randomBytes } from 'node:crypto';
 import {
+  closeSync,
   existsSync,
   linkSync,
   mkdirSync,
   mkdtempSync,
+  openSync,
   readdirSync,
   readFileSync,
+  readlinkSync,
   renameSync,
   rmSync,
   statSync,
@@ -177,12 +180,80 @@ describe('appending', () => {
   });
 });
 
+describe('a healthy log', () => {
+  it('reports no failure when asked whether it is writable, and leaves the records waiting alone', async () => {
+    const dir = tempDir();
+    const { errors, onFailure } = failures();
+    const log = start(dir, { onFailure });
+    const pending = [log.append(entry('CASE-1')), log.append(entry('CASE-2'))];
+    expect(log.writable()).toBe(true);
+    expect(log.writable()).toBe(true);
+    expect((await Promise.all(pending)).map((r) => r.seq)).toEqual([1, 2]);
+    expect(errors).toEqual([]);
+    await log.close();
+  });
+
+  it('holds no file descriptor once closed', async () => {
+    const dir = tempDir();
+    await start(dir).close(); // the first start creates the files
+    const fds = openFds();
+    for (let i = 0; i < 5; i++) {
+      const log = start(dir);
+      await log.append(entry());
+      await log.close();
+    }
+    expect(openFds()).toBe(fds);
+  });
+});
+
+describe('the head marker cannot be written', () => {
+  it('when a write of the marker fails after a batch, then the log fails, reports it once, and refuses what comes next; the batch itself is durable', async () => {
+    const dir = tempDir();
+    const { errors, onFailure } = failures();
+    const log = start(dir, { onFailure });
+    const markerPath = join(dir, markerFileName(INSTANCE));
+    const linked = (fd: string): string | undefined => {
+      try {
+        return readlinkSync(`/proc/self/fd/${fd}`);
+      } catch {
+        return undefined;
+      }
+    };
+    const markerFd = Number(readdirSync('/proc/self/fd').find((fd) => linked(fd) === markerPath));
+    expect(markerFd).toBeGreaterThan(2);
+    // Its descriptor replaced by a read-only one of the same number: the marker's writes fail (EBADF), as on an I/O error.
+    closeSync(markerFd);
+    const spare: number[] = [];
+    for (let fd = openSync(markerPath, 'r'); fd !== markerFd; fd = openSync(markerPath, 'r')) spare.push(fd);
+    for (const fd of spare) closeSync(fd);
+
+    const durable = await Promise.all([log.append(entry('CASE-1')), log.append(entry('CASE-2'))]);
+    const until = Date.now() + 10_000;
+    while (errors.length === 0 && Date.now() < until) await new Promise((r) => setImmediate(r));
+    expect(errors).toEqual([expect.objectContaining({ code: 'EBADF' })]);
+    expect(log.writable()).toBe(false);
+    expect((await rejection(log.append(entry('CASE-3')))).cause).toBe(errors[0]);
+    await log.close(); // waits for the marker's last write, which fails too
+    expect(errors).toHaveLength(1);
+    expect(records(dir)).toEqual(durable);
+  });
+});
+
 describe('the file changed behind the log: the log fails for good and says why', () => {
   const cases: [string, (dir: string, log: AuditLog) => void, string][] = [
     ['deleted', (_dir, log) => unlinkSync(log.path), 'the audit file was deleted outside this process'],
     [
       'replaced',
       (_dir, log) => {
+        writeFileSync(`${log.path}.new`, readFileSync(log.path));
+        renameSync(`${log.path}.new`, log.path);
+      },
+      'the audit file was deleted or replaced outside this process',
+    ],
+    [
+      'replaced while its old file is kept under another name (a hard link)',
+      (_dir, log) => {
+        linkSync(log.path, `${log.path}.kept`);
         writeFileSync(`${log.path}.new`, readFileSync(log.path));
         renameSync(`${log.path}.new`, log.path);
       },
