@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { blindTokens } from '../../src/client/blind.js';
+import { blindTokenizer } from '../../src/cli/bulk/blindTokenizer.js';
 import { NATIONAL_ID_COUNT, unrankNationalId } from '../../src/derivation/nationalId.js';
 import { devKeyring } from '../helpers/devKeyring.js';
 import { CLI, runCli, startServer, stopServer } from '../helpers/cli.js';
@@ -152,6 +153,77 @@ it('bulk --blind sends a batch again after a 503 or a dropped connection, blinde
       PEOPLE.slice(0, 5),
     );
     expect(tokens).toEqual(library.map((r) => (r as { token: string }).token));
+  } finally {
+    await new Promise((resolve) => proxy.close(resolve));
+  }
+});
+
+it('bulk --blind waits as a 429 says (Retry-After) and backs off after a 503, in the loop of the plain run', async () => {
+  // In front of the service: the first evaluation answered 429 with Retry-After 7, the second 503.
+  let evaluations = 0;
+  const relay = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    if (req.url === '/v1/blind/evaluate' && ++evaluations <= 2) {
+      const refused = evaluations === 1 ? { status: 429, code: 'rate_limited' } : { status: 503, code: 'unavailable' };
+      res
+        .writeHead(refused.status, { 'content-type': 'application/json', 'retry-after': '7' })
+        .end(JSON.stringify({ error: { code: refused.code, message: 'not now' } }));
+      return;
+    }
+    const upstream = await fetch(`${server.url}${req.url}`, {
+      method: req.method ?? 'GET',
+      headers: { authorization: req.headers.authorization ?? '', 'content-type': 'application/json' },
+      ...(req.method === 'POST' ? { body: Buffer.concat(chunks) } : {}),
+    });
+    res.writeHead(upstream.status, { 'content-type': 'application/json' }).end(await upstream.text());
+  };
+  const proxy = createServer((req, res) => void relay(req, res));
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  const { port } = proxy.address() as { port: number };
+  try {
+    const waits: number[] = [];
+    const keys = await fetch(`${server.url}/v1/blind/keys/civil`, {
+      headers: { authorization: `Bearer ${registry.SECTOKEN_API_KEY}` },
+    });
+    const { keys: published } = (await keys.json()) as { keys: { keyVersion: number; publicKey: string }[] };
+    const tokenizer = blindTokenizer({
+      url: `http://127.0.0.1:${port}`,
+      apiKey: registry.SECTOKEN_API_KEY,
+      sector: 'civil',
+      concurrency: 1,
+      maxRetries: 2,
+      publicKeys: Object.fromEntries(published.map((k) => [k.keyVersion, k.publicKey])),
+      sleep: (ms) => {
+        waits.push(ms);
+        return Promise.resolve();
+      },
+    });
+    await tokenizer.connect();
+    const results = await tokenizer.tokenize(PEOPLE.slice(0, 3));
+    // The 429's wait as told; the 503's Retry-After ignored: exponential backoff, its second step.
+    expect(waits).toEqual([7000, 500]);
+    expect(tokenizer.retries()).toBe(2);
+    const library = await blindTokens(
+      { url: server.url, apiKey: registry.SECTOKEN_API_KEY, sector: 'civil' },
+      PEOPLE.slice(0, 3),
+    );
+    expect(results).toEqual(library.map((r) => ({ token: (r as { token: string }).token })));
+    // One more refusal than the retries allow: one line naming the attempts and the last answer.
+    evaluations = 0;
+    const strict = blindTokenizer({
+      url: `http://127.0.0.1:${port}`,
+      apiKey: registry.SECTOKEN_API_KEY,
+      sector: 'civil',
+      concurrency: 1,
+      maxRetries: 1,
+      publicKeys: Object.fromEntries(published.map((k) => [k.keyVersion, k.publicKey])),
+      sleep: () => Promise.resolve(),
+    });
+    await strict.connect();
+    await expect(strict.tokenize(PEOPLE.slice(0, 3))).rejects.toThrow(
+      /^giving up after 2 attempts: the service refused \(503 unavailable\): not now$/,
+    );
   } finally {
     await new Promise((resolve) => proxy.close(resolve));
   }
