@@ -33,6 +33,7 @@ export const UNIT = [
   'test/dualControl/lifeEdges.test.ts',
   'test/audit/recordLine.test.ts',
   'test/audit/smallest.test.ts',
+  'test/acts/blind.test.ts',
   'test/acts/claimUndo.test.ts',
   'test/acts/derivationQueue.test.ts',
   'test/acts/expire.test.ts',
