@@ -33,6 +33,8 @@ export const UNIT = [
   'test/dualControl/lifeEdges.test.ts',
   'test/audit/recordLine.test.ts',
   'test/audit/smallest.test.ts',
+  'test/acts/actParts.test.ts',
+  'test/acts/auditActs.test.ts',
   'test/acts/blind.test.ts',
   'test/acts/claimUndo.test.ts',
   'test/acts/derivationQueue.test.ts',
