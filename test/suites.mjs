@@ -39,6 +39,7 @@ export const UNIT = [
   'test/acts/claimUndo.test.ts',
   'test/acts/derivationQueue.test.ts',
   'test/acts/expire.test.ts',
+  'test/acts/readRequests.test.ts',
   'test/acts/tokens.test.ts',
   'test/config/schema.test.ts',
   'test/config/emptySettings.test.ts',

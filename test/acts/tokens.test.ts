@@ -9,6 +9,7 @@ import { createDerivationQueue, type DerivationQueue } from '../../src/acts/toke
 import { tokenizeBatchTokens, tokenizeOne, type TokenDeps } from '../../src/acts/tokens/tokenize.js';
 import { upgradeTokens } from '../../src/acts/tokens/upgrade.js';
 import { parseConfig } from '../../src/config/schema.js';
+import { SectokenError } from '../../src/errors.js';
 import { createTokenizer, SCHEME_VERSION, type Tokenizer } from '../../src/derivation/tokenizer.js';
 import { generateKeyring, rotateSector, type Keyring } from '../../src/keys/keyring.js';
 import type { Window } from '../../src/limits/rateLimits.js';
@@ -310,6 +311,20 @@ describe('upgradeTokens', () => {
     const finance = tokenizer.tokenize('finance', 'AB123456').token;
     expect(await codeOf(upgradeTokens(deps, backend, { sector: 'finance', tokens: [finance] }))).toBe('forbidden');
     expect(await codeOf(upgradeTokens(deps, backend, { sector: 'nowhere', tokens: [finance] }))).toBe('unknown_sector');
+  });
+
+  it('answers only a malformed or retired token as an item error: any other failure of opening one fails the upgrade', async () => {
+    const { deps, tokenizer } = setup();
+    const token = tokenizer.tokenize('health', 'AB123456').token;
+    for (const failure of [new Error('the key store went away'), new SectokenError('internal', 'a fault')]) {
+      deps.tokenizer = () => ({
+        ...tokenizer,
+        tniOfToken: () => {
+          throw failure;
+        },
+      });
+      await expect(upgradeTokens(deps, backend, { sector: 'health', tokens: [token] })).rejects.toBe(failure);
+    }
   });
 
   it('draws one identity per token on the sector window, and refuses more tokens than the window holds', async () => {
