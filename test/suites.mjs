@@ -28,6 +28,7 @@ export const UNIT = [
   'test/access/legalBases.test.ts',
   'test/access/principalCache.test.ts',
   'test/access/rules.test.ts',
+  'test/limits/outageBudget.test.ts',
   'test/limits/windows.test.ts',
   'test/dualControl/decider.test.ts',
   'test/dualControl/lifeEdges.test.ts',
