@@ -29,9 +29,9 @@ afterAll(async () => {
 interface Setup {
   limits: RateLimits;
   /** Closes the main connection (identities) or the patient one (the others): Redis cannot be asked on it. */
-  drop(which: 'client' | 'patient'): void;
+  drop: (which: 'client' | 'patient') => void;
   /** What the probes say: false as after several missed ones. */
-  setReachable(value: boolean): void;
+  setReachable: (value: boolean) => void;
   limited: Operation[];
   prefix: string;
 }
