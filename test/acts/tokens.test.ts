@@ -195,10 +195,10 @@ describe('tokenizeBatchTokens', () => {
   it('answers an empty batch, and a batch of invalid IDs only, without deriving', async () => {
     const { deps, metrics } = setup();
     expect((await tokenizeBatchTokens(deps, backend, { sector: 'tax', nationalIds: [] })).tokens).toEqual([]);
-    expect((await tokenizeBatchTokens(deps, backend, { sector: 'tax', nationalIds: ['?', '!'] })).tokens).toEqual([
-      undefined,
-      undefined,
-    ]);
+    // One answer per ID, an invalid last one too (toStrictEqual: an array cut short is not [undefined, undefined]).
+    expect((await tokenizeBatchTokens(deps, backend, { sector: 'tax', nationalIds: ['?', '!'] })).tokens).toStrictEqual(
+      [undefined, undefined],
+    );
     expect(await issued(metrics)).toEqual({ 'tax/reversible': 0 });
   });
 
@@ -226,6 +226,16 @@ describe('tokenizeBatchTokens', () => {
       tokenizer.tokenize('tax', 'CD1').token,
     ]);
     expect(await cache.getMany('reversible', [cache.indexOf('tax', 1, 'CD1')])).toEqual([undefined]);
+  });
+
+  it("writes nothing into an in-process cache that is not shared, so a batch evicts no single request's token", async () => {
+    const { deps, metrics } = setup({ lruEntries: 1 });
+    const lruHits = async () => (await metrics.cacheHits.get()).values.find((v) => v.labels.tier === 'lru')?.value ?? 0;
+    await tokenizeOne(deps, backend, { sector: 'tax', nationalId: 'AB123456' });
+    await tokenizeBatchTokens(deps, backend, { sector: 'tax', nationalIds: ['CD1', 'EF2'] });
+    expect(await lruHits()).toBe(0);
+    await tokenizeOne(deps, backend, { sector: 'tax', nationalId: 'AB123456' });
+    expect(await lruHits()).toBe(1);
   });
 
   it('counts every national ID of the batch, the invalid ones too, on the sector window, and refuses a batch larger than the window', async () => {
