@@ -30,6 +30,7 @@ export function recordingAudit(refuse: (entry: AuditEntry) => Error | undefined 
       records.push(entry);
       return { id: `a${records.length}` };
     },
+    writable: () => true,
   } as unknown as AuditLog;
   return { audit, records };
 }
