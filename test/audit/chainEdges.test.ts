@@ -609,3 +609,64 @@ describe('verifyAudit: a set of files, checkpoints and the live head', () => {
     expect(verifyAudit(files)).not.toHaveProperty('live');
   });
 });
+
+describe('what is read, and what is sealed', () => {
+  it('a line that begins with a byte order mark is no JSON record (the mark is not stripped)', () => {
+    const [l1] = chain(1).map(recordLine);
+    const withBom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(l1!, 'utf8')]);
+    expect(verifyChain(NAME, withBom, macKey).firstBad).toEqual({ line: 1, reason: 'not a JSON record' });
+  });
+
+  it('a file cut while it is read ends the lines where it was cut, with what was read before', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sectoken-chain-cut-'));
+    try {
+      const path = join(dir, NAME);
+      writeFileSync(path, 'one\ntwo\nthree\n');
+      const lines = fileLines(path, undefined, 6).lines()[Symbol.iterator]();
+      expect(lines.next().value?.bytes.toString('utf8')).toBe('one');
+      writeFileSync(path, '');
+      const rest = [...{ [Symbol.iterator]: () => lines }].map((l) => [l.bytes.toString('utf8'), l.cut]);
+      expect(rest).toEqual([['tw', true]]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a sealed record holds every field of its entry, null for those not given, at its place in the chain', () => {
+    const full: AuditEntry = {
+      act: 'translate',
+      client: 'c',
+      person: 'p',
+      organisation: 'o',
+      sector: 's',
+      toSector: 't',
+      token: 'k',
+      legalBasis: 'l',
+      caseId: 'i',
+      purpose: 'u',
+      requestId: 'r',
+      outcome: 'unauthenticated',
+      count: 4,
+    };
+    const place = { instance: 'i1', seq: 7, time: '2026-11-30T10:00:00.000Z', prev: 'e'.repeat(64) };
+    const sealed = sealRecord(macKey, full, place);
+    const { hash, mac, ...rest } = sealed;
+    expect(rest).toEqual({ v: 2, id: 'i1:7', ...place, ...full });
+    expect(hash).toBe(chainHash(body(sealed)));
+    expect(mac).toBe(chainMac(macKey, hash));
+    const bare = sealRecord(macKey, { act: 'reverse', client: null, outcome: 'ok' }, place);
+    for (const f of [
+      'person',
+      'organisation',
+      'sector',
+      'toSector',
+      'token',
+      'legalBasis',
+      'caseId',
+      'purpose',
+      'requestId',
+      'count',
+    ] as const)
+      expect(bare[f]).toBeNull();
+  });
+});
