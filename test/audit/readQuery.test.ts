@@ -180,6 +180,8 @@ describe('timeBound, inRange and byTimeThenId', () => {
     expect(timeBound('2026-03-01T10:00:00Z')).toBe('2026-03-01T10:00:00.000Z');
     expect(timeBound('2026-03-01T10:00:00.000Z', 'to')).toBe('2026-03-01T10:00:00.000Z');
     expect(timeBound('2026-03-01T11:00:00+01:00', 'to')).toBe('2026-03-01T10:00:00.000Z');
+    // Only YYYY-MM-DD is a day: a date with an expanded year is an instant.
+    expect(timeBound('+002026-03-01', 'to')).toBe('2026-03-01T00:00:00.000Z');
     expect(timeBound(undefined)).toBeUndefined();
     expect(timeBound(undefined, 'to')).toBeUndefined();
   });
@@ -299,6 +301,7 @@ describe('the cursor of a page', () => {
     ['three elements', enc([cursor.time, cursor.id, 'x'])],
     ['a time without milliseconds', enc(['2026-03-01T10:00:00Z', cursor.id])],
     ['an id that is a number', enc([cursor.time, 12])],
+    ['an id that is an array', enc([cursor.time, ['host:1']])],
     ['an id without a seq', enc([cursor.time, 'host'])],
     ['an id whose seq is 0', enc([cursor.time, 'host:0'])],
     ['an id whose seq starts with 0', enc([cursor.time, 'host:012'])],

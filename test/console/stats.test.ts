@@ -125,6 +125,18 @@ describe('auditStats', () => {
     expect(s.refusalsByCode.map((c) => c.key)).toEqual(['forbidden', 'invalid_token']);
   });
 
+  it('when a dual-control request is opened (pending), then it is an act asked and accepted, of reverse and translate alike', () => {
+    const s = auditStats([
+      rec('2026-03-01T10:00:00.000Z', { act: 'reverse-request', outcome: 'pending' }),
+      rec('2026-03-01T11:00:00.000Z', { act: 'translate-request', outcome: 'pending', client: 'reg-b' }),
+    ]);
+    expect(s.actsByRegulator).toEqual([
+      { day: '2026-03-01', key: 'reg-a', count: 1 },
+      { day: '2026-03-01', key: 'reg-b', count: 1 },
+    ]);
+    expect(s.refusalsByCode).toEqual([]);
+  });
+
   it('when an accepted act names no client or no basis, then it counts under (unknown) and (none)', () => {
     const s = auditStats([rec('2026-03-01T10:00:00.000Z', { client: null, legalBasis: null })]);
     expect([s.actsByRegulator, s.actsByLegalBasis]).toEqual([
@@ -138,8 +150,9 @@ describe('auditStats', () => {
       rec('2026-03-01T10:00:00.000Z', {}),
       rec('2026-03-04T10:00:00.000Z', { act: 'approve', outcome: 'ok' }),
       rec('2026-02-27T10:00:00.000Z', { act: 'release', outcome: 'pending' }),
+      rec('2026-02-26T10:00:00.000Z', { act: 'deny', outcome: 'expired' }),
     ]);
-    expect([s.records, s.days]).toEqual([3, ['2026-03-01']]);
+    expect([s.records, s.days]).toEqual([4, ['2026-03-01']]);
     expect(s.requestsEnded).toEqual({ released: 0, denied: 0, expired: 0 });
   });
 
