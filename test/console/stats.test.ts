@@ -91,6 +91,9 @@ describe('auditStats', () => {
       ['2026-03-03'],
     ]);
     expect(s.requestsEnded).toEqual({ released: 1, denied: 0, expired: 0 });
+    // Plain dates are whole UTC days: from=to=D is the day D.
+    const day = auditStats(records, { from: '2026-03-03', to: '2026-03-03' });
+    expect([day.from, day.to, day.records]).toEqual(['2026-03-03T00:00:00.000Z', '2026-03-04T00:00:00.000Z', 6]);
   });
 
   it('when there is nothing, then empty series', () => {
