@@ -28,6 +28,8 @@ export class BlindClientError extends Error {
     readonly code?: string,
     /** Sending the same batch again may succeed: a dropped connection, a 429 or a 5xx. */
     readonly retryable = false,
+    /** How long the service asked to wait before sending again (a 429's Retry-After), in seconds. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }
@@ -87,10 +89,12 @@ async function call(
     { error?: { code?: string; message?: string } } | undefined;
   if (!response.ok) {
     const error = answer?.error;
+    const retryAfter = Number(response.headers.get('retry-after') ?? 0);
     throw new BlindClientError(
       `the service refused (${response.status} ${error?.code ?? 'no code'}): ${error?.message ?? 'no message'}`,
       error?.code,
       response.status === 429 || response.status >= 500,
+      response.status === 429 && retryAfter > 0 ? retryAfter : undefined,
     );
   }
   return answer;

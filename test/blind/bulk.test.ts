@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { blindTokens } from '../../src/client/blind.js';
+import { blindTokenizer } from '../../src/cli/bulk/blindTokenizer.js';
 import { NATIONAL_ID_COUNT, unrankNationalId } from '../../src/derivation/nationalId.js';
 import { devKeyring } from '../helpers/devKeyring.js';
 import { CLI, runCli, startServer, stopServer } from '../helpers/cli.js';
@@ -96,17 +97,18 @@ it('bulk without --blind on a blind sector says, in one line, to add it', () => 
   expect(run.stderr).toContain('add --blind');
 });
 
-it('bulk --blind sends a batch again after a 503 or a dropped connection, blinded afresh', async () => {
-  // In front of the service: the first evaluation answered 503, the second connection dropped.
+/**
+ * A relay in front of the service whose `refuse(n, req, res)` may answer the n-th blind evaluation
+ * itself (returning true): a refusal or a dropped connection. Everything else reaches the service.
+ */
+async function startRelay(
+  refuse: (n: number, req: IncomingMessage, res: ServerResponse) => boolean,
+): Promise<{ url: string; evaluations: () => number; close: () => Promise<unknown> }> {
   let evaluations = 0;
   const relay = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    if (req.url === '/v1/blind/evaluate' && ++evaluations <= 2) {
-      if (evaluations === 1) res.writeHead(503, { 'content-type': 'application/json' }).end('{}');
-      else req.socket.destroy();
-      return;
-    }
+    if (req.url === '/v1/blind/evaluate' && refuse(++evaluations, req, res)) return;
     const upstream = await fetch(`${server.url}${req.url}`, {
       method: req.method ?? 'GET',
       headers: { authorization: req.headers.authorization ?? '', 'content-type': 'application/json' },
@@ -117,22 +119,25 @@ it('bulk --blind sends a batch again after a 503 or a dropped connection, blinde
   const proxy = createServer((req, res) => void relay(req, res));
   await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
   const { port } = proxy.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    evaluations: () => evaluations,
+    close: () => new Promise((resolve) => proxy.close(resolve)),
+  };
+}
+
+it('bulk --blind sends a batch again after a 503 or a dropped connection, blinded afresh', async () => {
+  // In front of the service: the first evaluation answered 503, the second connection dropped.
+  const relay = await startRelay((n, req, res) => {
+    if (n === 1) res.writeHead(503, { 'content-type': 'application/json' }).end('{}');
+    else if (n === 2) req.socket.destroy();
+    return n <= 2;
+  });
   try {
     const input = join(dir, 'retry.csv');
     writeFileSync(input, PEOPLE.slice(0, 5).join('\n') + '\n');
     const output = join(dir, 'retry-out.csv');
-    const args = [
-      'bulk',
-      '--blind',
-      '--url',
-      `http://127.0.0.1:${port}`,
-      '--sector',
-      'civil',
-      '--in',
-      input,
-      '--out',
-      output,
-    ];
+    const args = ['bulk', '--blind', '--url', relay.url, '--sector', 'civil', '--in', input, '--out', output];
     const done = await new Promise<{ status: number | null; stderr: string }>((resolve) => {
       // Asynchronous: the proxy runs in this process.
       const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH, ...registry } });
@@ -142,7 +147,7 @@ it('bulk --blind sends a batch again after a 503 or a dropped connection, blinde
     });
     expect(done.stderr).toContain('2 retries');
     expect(done.status).toBe(0);
-    expect(evaluations).toBe(3);
+    expect(relay.evaluations()).toBe(3);
     const tokens = readFileSync(output, 'utf8')
       .trim()
       .split('\n')
@@ -153,6 +158,64 @@ it('bulk --blind sends a batch again after a 503 or a dropped connection, blinde
     );
     expect(tokens).toEqual(library.map((r) => (r as { token: string }).token));
   } finally {
-    await new Promise((resolve) => proxy.close(resolve));
+    await relay.close();
+  }
+});
+
+it('bulk --blind waits as a 429 says (Retry-After) and backs off after a 503, in the loop of the plain run', async () => {
+  // In front of the service: the first evaluation answered 429 with Retry-After 7, the second 503
+  // (with the same header, which a 503 does not follow); in the second run, the fourth and fifth too.
+  const relay = await startRelay((n, _req, res) => {
+    if (![1, 2, 4, 5].includes(n)) return false;
+    const refused = n % 3 === 1 ? { status: 429, code: 'rate_limited' } : { status: 503, code: 'unavailable' };
+    res
+      .writeHead(refused.status, { 'content-type': 'application/json', 'retry-after': '7' })
+      .end(JSON.stringify({ error: { code: refused.code, message: 'not now' } }));
+    return true;
+  });
+  try {
+    const waits: number[] = [];
+    const keys = await fetch(`${server.url}/v1/blind/keys/civil`, {
+      headers: { authorization: `Bearer ${registry.SECTOKEN_API_KEY}` },
+    });
+    const { keys: published } = (await keys.json()) as { keys: { keyVersion: number; publicKey: string }[] };
+    const tokenizer = blindTokenizer({
+      url: relay.url,
+      apiKey: registry.SECTOKEN_API_KEY,
+      sector: 'civil',
+      concurrency: 1,
+      maxRetries: 2,
+      publicKeys: Object.fromEntries(published.map((k) => [k.keyVersion, k.publicKey])),
+      sleep: (ms) => {
+        waits.push(ms);
+        return Promise.resolve();
+      },
+    });
+    await tokenizer.connect();
+    const results = await tokenizer.tokenize(PEOPLE.slice(0, 3));
+    // The 429's wait as told; the 503's Retry-After ignored: exponential backoff, its second step.
+    expect(waits).toEqual([7000, 500]);
+    expect(tokenizer.retries()).toBe(2);
+    const library = await blindTokens(
+      { url: server.url, apiKey: registry.SECTOKEN_API_KEY, sector: 'civil' },
+      PEOPLE.slice(0, 3),
+    );
+    expect(results).toEqual(library.map((r) => ({ token: (r as { token: string }).token })));
+    // One more refusal than the retries allow: one line naming the attempts and the last answer.
+    const strict = blindTokenizer({
+      url: relay.url,
+      apiKey: registry.SECTOKEN_API_KEY,
+      sector: 'civil',
+      concurrency: 1,
+      maxRetries: 1,
+      publicKeys: Object.fromEntries(published.map((k) => [k.keyVersion, k.publicKey])),
+      sleep: () => Promise.resolve(),
+    });
+    await strict.connect();
+    await expect(strict.tokenize(PEOPLE.slice(0, 3))).rejects.toThrow(
+      /^giving up after 2 attempts: the service refused \(503 unavailable\): not now$/,
+    );
+  } finally {
+    await relay.close();
   }
 });

@@ -39,3 +39,13 @@ export function expectedToken(dir: string): (nationalId: string) => string {
 }
 
 export const BULK_ENV = { SECTOKEN_API_KEY: 'stk_dev_hospital-backend' };
+
+/** A progress line that `bulk` prints off a terminal every 5 s: on a loaded machine even a short run may print one. */
+const PROGRESS_LINE = /^bulk: \d+ rows, \d+ rows\/s, \d+ row errors$/;
+
+/** A run's stderr without its progress lines, for comparing what else it said. */
+export const withoutProgress = (stderr: string): string =>
+  stderr
+    .split('\n')
+    .filter((line) => !PROGRESS_LINE.test(line))
+    .join('\n');

@@ -3,20 +3,20 @@
  * (src/client/blind.ts): each batch is blinded here, evaluated by POST /v1/blind/evaluate, its
  * proof checked and its tokens rendered here, so the service sees none of the national IDs and
  * none of the tokens. Pacing comes from the client's limits as for the plain run (GET /v1/me,
- * serviceTokenizer's connect); a dropped connection, a 429 or a 5xx is retried with backoff, a proof that does not verify stops
- * the run in one line.
+ * serviceTokenizer's connect); a dropped connection, a 429 (after its Retry-After) or a 5xx is
+ * retried by the same loop as the plain run's, and a proof that does not verify stops the run in one line.
  */
 import { BlindClientError, blindBatch, fetchSectorKeys, type SectorKeys } from '../../client/blind.js';
 import { BulkError } from './error.js';
 import { serviceTokenizer, type ServiceOptions } from './serviceTokenizer.js';
-import { backoffMs, sleep, type BatchTokenizer, type RowResult } from './tokenizer.js';
+import { withRetries, type BatchTokenizer, type RowResult } from './tokenizer.js';
 
 export function blindTokenizer(options: ServiceOptions & { publicKeys: Record<number, string> }): BatchTokenizer {
-  const wait = options.sleep ?? sleep;
   const client = { url: options.url, apiKey: options.apiKey, sector: options.sector, publicKeys: options.publicKeys };
   const pacing = serviceTokenizer(options);
   let sector: SectorKeys | undefined;
   let retries = 0;
+  const retryPolicy = { maxRetries: options.maxRetries, sleep: options.sleep, onRetry: () => (retries += 1) };
   const oneLine = (err: unknown): never => {
     if (err instanceof BlindClientError) throw new BulkError(`blind: ${err.message}`);
     throw err;
@@ -31,19 +31,17 @@ export function blindTokenizer(options: ServiceOptions & { publicKeys: Record<nu
     async tokenize(nationalIds): Promise<RowResult[]> {
       const keys = sector;
       if (!keys) throw new Error('bulk --blind: tokenize before connect');
-      for (let attempt = 0; ; attempt++) {
+      return withRetries<RowResult[]>(retryPolicy, async () => {
         try {
-          return (await blindBatch(client, keys, nationalIds)).map((r) =>
-            'token' in r ? { token: r.token } : { error: r.error },
-          );
+          const results = await blindBatch(client, keys, nationalIds);
+          return { answer: results.map((r) => ('token' in r ? { token: r.token } : { error: r.error })) };
         } catch (err) {
           // A dropped connection, a 429 or a 5xx: the batch is blinded afresh and sent again.
-          const again = err instanceof BlindClientError && err.retryable;
-          if (!again || attempt >= options.maxRetries) oneLine(err);
-          retries += 1;
-          await wait(backoffMs(attempt));
+          if (!(err instanceof BlindClientError && err.retryable)) return oneLine(err);
+          const waitMs = err.retryAfterSeconds === undefined ? undefined : err.retryAfterSeconds * 1000;
+          return { again: err.message, waitMs };
         }
-      }
+      });
     },
     retries: () => retries,
   };

@@ -4,7 +4,7 @@
  * and one line saying what to change for a refusal that retrying cannot fix.
  */
 import { BulkError } from './error.js';
-import { backoffMs, sleep, type BatchTokenizer, type RowResult } from './tokenizer.js';
+import { withRetries, type BatchTokenizer, type RowResult } from './tokenizer.js';
 
 export interface ServiceOptions {
   /** Without a trailing slash. */
@@ -61,7 +61,6 @@ function refusal(status: number, code: string | undefined, options: ServiceOptio
 const FALLBACK_BATCH_SIZE = 1000;
 
 export function serviceTokenizer(options: ServiceOptions): BatchTokenizer {
-  const pause = options.sleep ?? sleep;
   let retries = 0;
   let answered = false;
   const unreachable = (err: unknown): BulkError => {
@@ -109,10 +108,10 @@ export function serviceTokenizer(options: ServiceOptions): BatchTokenizer {
     };
   };
 
-  const tokenize = async (nationalIds: string[]): Promise<RowResult[]> => {
-    for (let attempt = 0; ; attempt++) {
-      let reason: string;
-      let wait = backoffMs(attempt);
+  const retryPolicy = { maxRetries: options.maxRetries, sleep: options.sleep, onRetry: () => (retries += 1) };
+
+  const tokenize = (nationalIds: string[]): Promise<RowResult[]> =>
+    withRetries<RowResult[]>(retryPolicy, async () => {
       try {
         const res = await fetch(`${options.url}/v1/tokens/batch`, {
           method: 'POST',
@@ -122,26 +121,24 @@ export function serviceTokenizer(options: ServiceOptions): BatchTokenizer {
         const body = (await res.json().catch(() => ({}))) as { results?: RowResult[]; error?: { code?: string } };
         if (res.ok && Array.isArray(body.results)) {
           answered = true;
-          return body.results;
+          return { answer: body.results };
         }
         if (res.status !== 429 && res.status < 500)
           throw refusal(res.status, body.error?.code, options, 'POST /v1/tokens/batch');
-        reason = `last answer ${res.status}${body.error?.code ? ` ${body.error.code}` : ''}`;
         // 429: wait as told; 5xx: back off exponentially.
         const retryAfter = Number(res.headers.get('retry-after') ?? 0);
-        if (res.status === 429 && retryAfter > 0) wait = retryAfter * 1000;
+        return {
+          again: `last answer ${res.status}${body.error?.code ? ` ${body.error.code}` : ''}`,
+          waitMs: res.status === 429 && retryAfter > 0 ? retryAfter * 1000 : undefined,
+        };
       } catch (err) {
         if (err instanceof BulkError) throw err;
         const network = networkReason(err, options.url);
         // Nothing answered yet: a wrong URL or a stopped service, not a hiccup worth minutes of retries.
         if (!answered && network.unreachable) throw unreachable(err);
-        reason = network.reason;
+        return { again: network.reason };
       }
-      if (attempt >= options.maxRetries) throw new BulkError(`giving up after ${attempt + 1} attempts: ${reason}`);
-      retries += 1;
-      await pause(wait);
-    }
-  };
+    });
 
   return { connect, tokenize, retries: () => retries };
 }

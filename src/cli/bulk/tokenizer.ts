@@ -24,7 +24,39 @@ export interface BatchTokenizer {
   retries(): number;
 }
 
+import { BulkError } from './error.js';
+
 /** How long to wait before sending a batch again: 250 ms, doubling with each attempt, at most 30 s. */
 export const backoffMs = (attempt: number): number => Math.min(30_000, 250 * 2 ** attempt);
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * What one attempt at a batch came to: its answer, or why it may be sent again (a 429, a 5xx, a
+ * dropped connection) and, when the service said how long to wait (Retry-After), that many ms.
+ * A refusal that sending again cannot fix is thrown as a BulkError instead.
+ */
+export type Attempt<T> = { answer: T } | { again: string; waitMs?: number | undefined };
+
+export interface RetryPolicy {
+  maxRetries: number;
+  /** Waits between attempts; tests shorten it. */
+  sleep?: ((ms: number) => Promise<void>) | undefined;
+  /** Called before each wait, to count the retries for the summary. */
+  onRetry: () => void;
+}
+
+/**
+ * The one retry loop of both tokenizers: the service's wait when it gave one, else exponential
+ * backoff; after `maxRetries` retries, one line with the last reason.
+ */
+export async function withRetries<T>(policy: RetryPolicy, attempt: () => Promise<Attempt<T>>): Promise<T> {
+  const pause = policy.sleep ?? sleep;
+  for (let n = 0; ; n++) {
+    const outcome = await attempt();
+    if ('answer' in outcome) return outcome.answer;
+    if (n >= policy.maxRetries) throw new BulkError(`giving up after ${n + 1} attempts: ${outcome.again}`);
+    policy.onRetry();
+    await pause(outcome.waitMs ?? backoffMs(n));
+  }
+}
