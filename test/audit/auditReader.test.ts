@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { auditReader } from '../../src/audit/reader/auditReader.js';
 import { GENESIS, recordLine, sealRecord, type AuditEntry, type AuditRecord } from '../../src/audit/chain/record.js';
 import { PACKAGE_ROOT } from '../../src/config/env.js';
+import { SectokenError } from '../../src/errors.js';
 import { openKeyringFile } from '../../src/keys/store.js';
 import { bearer, listening, startTestService, type TestService } from '../helpers/service.js';
 
@@ -103,6 +104,33 @@ describe('the audit reader thread', () => {
     const again = await reader.run(statsJob());
     expect(again.records).toBeGreaterThanOrEqual(RECORDS);
     await reader.close();
+  });
+
+  it('answers each of several reads under way with its own result: a refusal keeps its code, another failure is a plain error', async () => {
+    const reader = auditReader(PACKAGE_ROOT);
+    try {
+      const [stats, missing, broken] = await Promise.allSettled([
+        reader.run(statsJob()),
+        reader.run({ kind: 'peerHead', dir: service.settings.auditDir, instance: 'nobody', macKey }),
+        // Not a key: the walk's MAC check throws a TypeError in the thread.
+        reader.run({ ...statsJob(), macKey: 5 as unknown as Uint8Array }),
+      ]);
+      expect(stats.status === 'fulfilled' && stats.value.records).toBeGreaterThanOrEqual(RECORDS);
+      expect(missing.status === 'rejected' && missing.reason).toBeInstanceOf(SectokenError);
+      expect(missing.status === 'rejected' && (missing.reason as SectokenError)).toMatchObject({
+        code: 'not_found',
+        message: 'no audit chain of that instance in this audit directory',
+      });
+      expect(broken.status === 'rejected' && (broken.reason as Error)).toBeInstanceOf(Error);
+      expect(broken.status === 'rejected' && broken.reason).not.toBeInstanceOf(SectokenError);
+      expect(broken.status === 'rejected' && (broken.reason as Error).message).toMatch(/macKey|key|argument/i);
+    } finally {
+      await reader.close();
+    }
+  });
+
+  it('closes at once when no read was ever made', async () => {
+    await expect(auditReader(PACKAGE_ROOT).close()).resolves.toBeUndefined();
   });
 
   it('never keeps a process alive: one that used the reader and never closed it exits by itself', () => {
