@@ -12,6 +12,7 @@ import {
   mkdtempSync,
   openSync,
   readFileSync,
+  readdirSync,
   rmSync,
   statSync,
   unlinkSync,
@@ -118,7 +119,7 @@ describe('a full disk under the log', () => {
     await again.close();
   });
 
-  it('when the disk is full at start, then the start is refused naming the directory and ENOSPC', () => {
+  it('when the disk is full at start, then the start is refused naming the directory and ENOSPC, leaving no lock: it starts once space is freed', async () => {
     const dir = tmpfs('size=64k');
     fill(join(dir, 'filler'));
     expect(() => openAuditLog({ dir, instance: 'none', macKey })).toThrow(
@@ -126,6 +127,11 @@ describe('a full disk under the log', () => {
         `the audit directory ${dir} cannot hold the audit log (no space left, ENOSPC): set SECTOKEN_AUDIT_DIR to a directory this process can write`,
       ),
     );
+    expect(readdirSync(dir).filter((name) => name.startsWith('.lock-'))).toEqual([]);
+    rmSync(join(dir, 'filler'));
+    // At once, not a lease later: no empty lock file is taken for "a lock being taken right now".
+    const log = openAuditLog({ dir, instance: 'none', macKey });
+    await log.close();
   });
 });
 

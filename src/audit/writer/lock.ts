@@ -120,7 +120,14 @@ export function acquireChainLock(dir: string, instance: string): ChainLock {
         `the audit chain of instance ${instance} was just taken by another process: only one process may write a chain`,
       );
   }
-  writeSync(fd, JSON.stringify(me) + '\n');
+  try {
+    writeSync(fd, JSON.stringify(me) + '\n');
+  } catch (err) {
+    // A lock naming nobody holds the chain for a whole lease (a full disk, say): leave none behind.
+    closeSync(fd);
+    readOr(() => unlinkSync(path), undefined);
+    throw err;
+  }
   const ino = fstatSync(fd).ino;
   const lockFd = fd;
   const lease = setInterval(() => readOr(() => utimesSync(path, new Date(), new Date()), undefined), LEASE_MS / 3);
