@@ -159,6 +159,7 @@ describe('recordValueProblem: each value rule of §1 and its reason', () => {
     ['prev 63 digits', { prev: 'a'.repeat(63) }, 'prev is not 64 lower-case hex digits'],
     ['prev 65 digits', { prev: 'a'.repeat(65) }, 'prev is not 64 lower-case hex digits'],
     ['prev null', { prev: null }, 'prev is not 64 lower-case hex digits'],
+    ['prev an array of its hex', { prev: [GENESIS] }, 'prev is not 64 lower-case hex digits'],
     ['hash with a g', { hash: `g${'a'.repeat(63)}` }, 'hash is not 64 lower-case hex digits'],
     ['mac upper-case', { mac: 'A'.repeat(64) }, 'mac is not 64 lower-case hex digits'],
     ['mac with text before', { mac: `x${'a'.repeat(64)}` }, 'mac is not 64 lower-case hex digits'],
@@ -257,6 +258,11 @@ describe('checkpointValueProblem: the form of §4 and its reason', () => {
     ['size 1.5', { ...good, size: 1.5 }, 'size is not an integer ≥ 0'],
     ['size "3"', { ...good, size: '3' }, 'size is not an integer ≥ 0'],
     ['headHash 7', { ...good, headHash: 7 }, 'headHash is not 64 lower-case hex digits'],
+    [
+      'headHash an array of its hex',
+      { ...good, headHash: ['c'.repeat(64)] },
+      'headHash is not 64 lower-case hex digits',
+    ],
     ['headHash upper-case', { ...good, headHash: 'C'.repeat(64) }, 'headHash is not 64 lower-case hex digits'],
     ['size 0 with another head', { ...good, size: 0 }, 'size 0 with a headHash other than 64 zeros'],
     [
@@ -532,7 +538,26 @@ describe('verifyAudit: a set of files, checkpoints and the live head', () => {
     expect(report.checkpoints).toEqual([
       { instance: 'i1', size: 2, ok: false, reason: 'several logs of this instance were given' },
     ]);
-    expect(verifyAudit([{ name: 'copy.jsonl', text: '' }]).problems).toHaveLength(1);
+    // A problem alone makes the whole not ok; files bound to no instance are no chain of one.
+    expect(verifyAudit([{ name: 'copy.jsonl', text: text(records) }])).toMatchObject({
+      ok: false,
+      problems: [expect.any(String)],
+    });
+    expect(
+      verifyAudit([
+        { name: NAME, text: text(records) },
+        { name: NAME, text: text(records) },
+      ]).ok,
+    ).toBe(false);
+    expect(
+      verifyAudit([
+        { name: 'a.jsonl', text: '' },
+        { name: 'b.jsonl', text: '' },
+      ]).problems,
+    ).toEqual([
+      'a.jsonl: not named audit-<instance>.jsonl, so it is bound to no instance',
+      'b.jsonl: not named audit-<instance>.jsonl, so it is bound to no instance',
+    ]);
   });
 
   it('when a checkpoint is of another form, signed by another key, or of no log given, then it fails with why', () => {
