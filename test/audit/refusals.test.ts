@@ -5,9 +5,9 @@
  */
 import { jest } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { scratchSpace } from './scratch.js';
 import { SectokenError } from '../../src/errors.js';
 import type { AuditRecord } from '../../src/audit/chain/record.js';
 import { openAuditLog, type AuditLog } from '../../src/audit/writer/log.js';
@@ -20,20 +20,9 @@ import {
   type RefusalRecorder,
 } from '../../src/audit/writer/refusals.js';
 
-const scratch: string[] = [];
-const logs: AuditLog[] = [];
-afterAll(async () => {
-  for (const log of logs) await log.close().catch(() => undefined);
-  for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
-});
+const { tempDir, keep } = scratchSpace('sectoken-refusals-');
 
-function newLog(): AuditLog {
-  const dir = mkdtempSync(join(tmpdir(), 'sectoken-refusals-'));
-  scratch.push(dir);
-  const log = openAuditLog({ dir, instance: 'r', macKey: randomBytes(32) });
-  logs.push(log);
-  return log;
-}
+const newLog = (): AuditLog => keep(openAuditLog({ dir: tempDir(), instance: 'r', macKey: randomBytes(32) }));
 
 const written = (log: AuditLog): AuditRecord[] =>
   readFileSync(log.path, 'utf8')

@@ -9,20 +9,18 @@ import {
   existsSync,
   linkSync,
   mkdirSync,
-  mkdtempSync,
   openSync,
   readdirSync,
   readFileSync,
   readlinkSync,
   renameSync,
-  rmSync,
   statSync,
   truncateSync,
   unlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { scratchSpace } from './scratch.js';
 import { SectokenError } from '../../src/errors.js';
 import { auditFileName } from '../../src/audit/chain/files.js';
 import { GENESIS, sealRecord, recordLine, type AuditEntry, type AuditRecord } from '../../src/audit/chain/record.js';
@@ -42,24 +40,10 @@ import { AuditStartError } from '../../src/audit/writer/startError.js';
 const macKey = randomBytes(32);
 const INSTANCE = 'w';
 const NAME = auditFileName(INSTANCE);
-const scratch: string[] = [];
-const open: AuditLog[] = [];
-
-afterAll(async () => {
-  for (const log of open) await log.close().catch(() => undefined);
-  for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
-});
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'sectoken-writer-'));
-  scratch.push(dir);
-  return dir;
-}
+const { tempDir, keep } = scratchSpace('sectoken-writer-');
 
 function start(dir: string, extra: Partial<Parameters<typeof openAuditLog>[0]> = {}): AuditLog {
-  const log = openAuditLog({ dir, instance: INSTANCE, macKey, ...extra });
-  open.push(log);
-  return log;
+  return keep(openAuditLog({ dir, instance: INSTANCE, macKey, ...extra }));
 }
 
 const entry = (caseId = 'CASE-1'): AuditEntry => ({

@@ -5,9 +5,9 @@
  * Real files in a temporary directory; the faults that need a mount are in writerFaults.test.ts.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { scratchSpace } from './scratch.js';
 import { OperatorError, SectokenError } from '../../src/errors.js';
 import type { AuditRecord } from '../../src/audit/chain/record.js';
 import { assertAuditDirWritable } from '../../src/audit/writer/auditDir.js';
@@ -19,24 +19,9 @@ import { MALFORMED, tokenForAudit } from '../../src/audit/writer/tokenForAudit.j
 import { createTokenizer } from '../../src/derivation/tokenizer.js';
 import { generateKeyring } from '../../src/keys/keyring.js';
 
-const scratch: string[] = [];
-const logs: AuditLog[] = [];
-afterAll(async () => {
-  for (const log of logs) await log.close().catch(() => undefined);
-  for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
-});
+const { tempDir, keep } = scratchSpace('sectoken-writer-parts-');
 
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'sectoken-writer-parts-'));
-  scratch.push(dir);
-  return dir;
-}
-
-function newLog(): AuditLog {
-  const log = openAuditLog({ dir: tempDir(), instance: 'p', macKey: randomBytes(32) });
-  logs.push(log);
-  return log;
-}
+const newLog = (): AuditLog => keep(openAuditLog({ dir: tempDir(), instance: 'p', macKey: randomBytes(32) }));
 
 const written = (log: AuditLog): AuditRecord[] =>
   readFileSync(log.path, 'utf8')
