@@ -24,7 +24,7 @@ export function errorText(t: Translate, code: string): string {
   return isKey(key) ? t(key) : t('error.generic', { code });
 }
 
-/** Every code of a kind the catalogue names (`outcome`: ok, pending, expired and the error codes). */
+/** Every code of a kind the catalogue names (`outcome`: ok, pending, expired and the error codes a record can hold). */
 export const codesOf = (kind: 'auditAct' | 'outcome'): string[] =>
   Object.keys(ENGLISH).flatMap((k) => (k.startsWith(`${kind}.`) ? [k.slice(kind.length + 1)] : []));
 

@@ -13,5 +13,8 @@ export const AUDIT_ACTS = [
 ] as const;
 export type AuditAct = (typeof AUDIT_ACTS)[number];
 
-/** What became of an act (AUDIT.md §2): done, waiting for a second person, expired, or the error code the caller received. */
-export type AuditOutcome = 'ok' | 'pending' | 'expired' | ErrorCode;
+/**
+ * What became of an act (AUDIT.md §2): done, waiting for a second person, expired, or the error
+ * code the caller received. Never audit_unavailable: an act the log cannot record leaves no record.
+ */
+export type AuditOutcome = 'ok' | 'pending' | 'expired' | Exclude<ErrorCode, 'audit_unavailable'>;

@@ -11,8 +11,7 @@
  * - how dual-control requests ended: released, denied or expired.
  */
 import { inRange, timeBound } from './read.js';
-import type { ErrorCode } from '../../errors.js';
-import type { AuditRecord } from '../chain/record.js';
+import type { AuditOutcome, AuditRecord } from '../chain/record.js';
 
 export interface DayCount {
   day: string;
@@ -36,9 +35,8 @@ export interface AuditStats {
 
 const ACTS = new Set(['reverse', 'translate', 'reverse-request', 'translate-request']);
 const NOT_REFUSALS = new Set(['ok', 'pending', 'expired']);
-/** Outcomes where the service failed, not the caller (answered 503 or 500). */
-const FAILURES: ReadonlySet<string> = new Set<ErrorCode>([
-  'audit_unavailable',
+/** Outcomes where the service failed, not the caller (answered 503 or 500; audit_unavailable leaves no record). */
+const FAILURES: ReadonlySet<string> = new Set<AuditOutcome>([
   'dual_control_unavailable',
   'limits_unavailable',
   'internal',

@@ -1,5 +1,5 @@
 /** The console's catalogue and its fallbacks (console/src/strings.ts, translate.ts), pure. */
-import { ERROR_CODES } from '../../../src/errors.js';
+import { AUDIT_OUTCOMES } from '../../../src/audit/chain/recordRules.js';
 import { AUDIT_ACTS } from '../../../src/audit/chain/acts.js';
 import { CATALOGUE, LANGS } from '../../../console/src/strings.js';
 import { codeLabel, codesOf, errorText, translator } from '../../../console/src/translate.js';
@@ -36,17 +36,17 @@ describe('codes in words', () => {
       const t = translator(lang);
       for (const act of AUDIT_ACTS)
         expect([lang, act, codeLabel(t, 'auditAct', act) === act && lang !== 'en']).toEqual([lang, act, false]);
-      for (const code of ['ok', 'pending', 'expired', ...ERROR_CODES])
-        expect(codeLabel(t, 'outcome', code)).not.toBe('');
+      for (const code of AUDIT_OUTCOMES) expect(codeLabel(t, 'outcome', code)).not.toBe('');
     }
     expect(codeLabel(fr, 'auditAct', 'reverse-request')).toBe('demande de réidentification');
     expect(codeLabel(fr, 'outcome', 'dual_control_unavailable')).toBe('double contrôle indisponible');
-    expect(ERROR_CODES.filter((c) => codeLabel(fr, 'outcome', c) === c)).toEqual([]);
+    expect(AUDIT_OUTCOMES.filter((c) => codeLabel(fr, 'outcome', c) === c)).toEqual([]);
   });
 
-  it('when the search offers acts and outcomes, then it offers every one the service has, and no other', () => {
+  it('when the search offers acts and outcomes, then it offers every one a record can have, and no other (never audit_unavailable: such an act leaves no record)', () => {
     expect([...codesOf('auditAct')].sort()).toEqual([...AUDIT_ACTS].sort());
-    expect([...codesOf('outcome')].sort()).toEqual(['ok', 'pending', 'expired', ...ERROR_CODES].sort());
+    expect([...codesOf('outcome')].sort()).toEqual([...AUDIT_OUTCOMES].sort());
+    expect(codesOf('outcome')).not.toContain('audit_unavailable');
   });
 
   it('when a code has no label (one added to the service after this console), then it shows as itself', () => {
