@@ -110,6 +110,34 @@ describe('the rate limits over Redis', () => {
   });
 });
 
+describe('the limiters over Redis, made at start', () => {
+  it('define their Lua command on both connections before any request (a pipeline begun before it crashes a burst: ioredis #1931)', async () => {
+    const connect = (): Redis => {
+      const client = new Redis(shared.url, { enableOfflineQueue: false, maxRetriesPerRequest: 0 });
+      client.on('error', () => undefined);
+      opened.push(client);
+      return client;
+    };
+    const [client, patient] = [connect(), connect()];
+    const command = (c: Redis): unknown => (c as unknown as Record<string, unknown>).rlflxIncr;
+    expect([typeof command(client), typeof command(patient)]).toEqual(['undefined', 'undefined']);
+    const redis: SharedRedis = {
+      client,
+      patient,
+      prefix: shared.prefix,
+      state: () => 'ok',
+      reachable: () => true,
+      close: async () => undefined,
+    };
+    createRateLimits(
+      { rateLimits: { defaults: { identities: [w(5, 60)] }, clients: { reg: { reverse: [w(1, 60)] } } } },
+      redis,
+      () => undefined,
+    );
+    expect([typeof command(client), typeof command(patient)]).toEqual(['function', 'function']);
+  });
+});
+
 describe('when Redis cannot be asked', () => {
   it('tokenization goes on within what Redis last said was left, and at most 1 % of a daily quota', async () => {
     const { limits, drop, limited } = await setup({ defaults: { identities: [w(1000, DAY)] }, clients: {} });
@@ -136,6 +164,15 @@ describe('when Redis cannot be asked', () => {
     expect((await attempt(limits, 'a', 'tax', 'identities')).startsWith('rate_limited ')).toBe(true);
     drop('client');
     expect((await attempt(limits, 'a', 'tax', 'identities')).startsWith('rate_limited ')).toBe(true);
+  });
+
+  it('a refusal tells the outage budget what is left too: nothing, although the last grant left some', async () => {
+    const { limits, drop } = await setup({ defaults: { identities: [w(10, 60)] }, clients: {} });
+    await limits.consume('a', 'tax', 'identities', 8);
+    // Refused (8 + 5 > 10), and counted by Redis all the same: the window is spent.
+    expect((await attempt(limits, 'a', 'tax', 'identities', 5)).startsWith('rate_limited ')).toBe(true);
+    drop('client');
+    expect((await attempt(limits, 'a', 'tax', 'identities', 2)).startsWith('rate_limited ')).toBe(true);
   });
 
   it('reverse, translate and refusals fail closed, naming the Redis failure as the cause', async () => {

@@ -128,4 +128,32 @@ describe('rate limits in process', () => {
     expect(limited).toEqual(['identities', 'reverse', 'translate', 'refusal']);
     expect(REFUSAL_SECTOR).toBe('*');
   });
+
+  it('refuses a batch over the smallest identities window wherever that window is listed, naming it; of equal sizes, the first listed', async () => {
+    const batchError = async (windows: { points: number; perSeconds: number }[], points: number) => {
+      const { limits } = setup({ defaults: { identities: windows }, clients: {} });
+      try {
+        await limits.consume('c', 'tax', 'identities', points);
+        return 'ok';
+      } catch (err) {
+        expect(err).toMatchObject({ code: 'batch_too_large' });
+        return (err as Error).message.replace(/:.*/, '');
+      }
+    };
+    expect(await batchError([w(100, 60), w(10, 1)], 11)).toBe(
+      "11 national IDs or tokens in one request can never fit this client's window of 10 per 1 s",
+    );
+    expect(await batchError([w(100, 60), w(10, 1)], 10)).toBe('ok');
+    expect(await batchError([w(10, 1), w(10, 60)], 11)).toMatch(/window of 10 per 1 s$/);
+    expect(await batchError([w(10, 60), w(10, 1)], 11)).toMatch(/window of 10 per 60 s$/);
+  });
+
+  it('gives points back only to a window still running: none is credited to the next one', async () => {
+    const { limits, attempt } = setup({ defaults: { identities: [w(2, 1)] }, clients: {} });
+    const taken = await limits.consume('c', 'tax', 'identities', 2);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await taken.giveBack();
+    expect(await attempt('c', 'tax', 'identities', 2)).toBe('ok');
+    expect(await attempt('c', 'tax', 'identities', 1)).toBe(1);
+  });
 });
