@@ -35,34 +35,7 @@ import {
 } from '../../src/audit/chain/recordRules.js';
 import { notExtending, verifyAudit, verifyChain, walkAll, chainWalk } from '../../src/audit/chain/verify.js';
 
-const macKey = new Uint8Array(32).fill(11);
-const NAME = 'audit-i1.jsonl';
-const entry: AuditEntry = {
-  act: 'reverse',
-  client: 'regulator-cndp',
-  person: 'P',
-  organisation: 'O',
-  sector: 'tax',
-  token: '1ABC',
-  legalBasis: 'L',
-  caseId: 'C',
-  purpose: 'p',
-  outcome: 'ok',
-};
-
-function chain(n: number, instance = 'i1'): AuditRecord[] {
-  const out: AuditRecord[] = [];
-  for (let seq = 1; seq <= n; seq++)
-    out.push(
-      sealRecord(macKey, entry, {
-        instance,
-        seq,
-        time: `2026-11-30T10:00:0${seq}.000Z`,
-        prev: out.at(-1)?.hash ?? GENESIS,
-      }),
-    );
-  return out;
-}
+import { MAC_KEY as macKey, NAME, SAMPLE_ENTRY as entry, sampleChain as chain } from './sampleChain.js';
 const text = (records: AuditRecord[]): string => records.map(recordLine).join('');
 
 /** The line of a record object (its own fields in its own order), hashed over the body of its form and MACed. */

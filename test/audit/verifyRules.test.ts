@@ -9,47 +9,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkpointSigner, type Checkpoint } from '../../src/audit/chain/checkpoint.js';
-import {
-  body,
-  chainHash,
-  chainMac,
-  GENESIS,
-  recordLine,
-  sealRecord,
-  type AuditEntry,
-  type AuditRecord,
-} from '../../src/audit/chain/record.js';
+import { body, chainHash, chainMac, GENESIS, recordLine, type AuditRecord } from '../../src/audit/chain/record.js';
 import { verifyAudit, verifyChain } from '../../src/audit/chain/verify.js';
 import { runCli } from '../helpers/cli.js';
 
-const macKey = new Uint8Array(32).fill(7);
-const NAME = 'audit-i1.jsonl';
-const entry: AuditEntry = {
-  act: 'reverse',
-  client: 'regulator-cndp',
-  person: 'P',
-  organisation: 'O',
-  sector: 'tax',
-  token: '1ABC',
-  legalBasis: 'L',
-  caseId: 'C',
-  purpose: 'p',
-  outcome: 'ok',
-};
-
-function chain(n: number): AuditRecord[] {
-  const out: AuditRecord[] = [];
-  for (let seq = 1; seq <= n; seq++)
-    out.push(
-      sealRecord(macKey, entry, {
-        instance: 'i1',
-        seq,
-        time: `2026-11-30T10:00:0${seq}.000Z`,
-        prev: out.at(-1)?.hash ?? GENESIS,
-      }),
-    );
-  return out;
-}
+import { MAC_KEY as macKey, NAME, sampleChain as chain } from './sampleChain.js';
 
 /** Record `at` changed by `change`, then re-hashed and re-MACed like a MAC-key holder would, and the chain after it relinked. */
 function resealed(records: AuditRecord[], at: number, change: (r: Record<string, unknown>) => void): string {
