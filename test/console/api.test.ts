@@ -10,7 +10,7 @@ import AjvModule from 'ajv/dist/2020.js';
 import request from 'supertest';
 import { checkpointMessage, type Checkpoint } from '../../src/audit/chain/checkpoint.js';
 import { CONSOLE_CSP, CONSOLE_DIR } from '../../src/http/routes/console.js';
-import { bearer, startTestService, type TestService } from '../helpers/service.js';
+import { bearer, SAMPLE_CNDP_BASIS, startTestService, type TestService } from '../helpers/service.js';
 import { act, tokenOf } from '../acts/helpers.js';
 
 type Json = Record<string, unknown>;
@@ -99,20 +99,7 @@ describe('GET /v1/legal-bases', () => {
       'LOI-09-08-ART-4',
       'CSS-FRAUD-2026',
     ]);
-    expect(res.body.legalBases[0]).toEqual({
-      id: 'CNDP-D-97-2020',
-      title: 'CNDP deliberation D-97-2020: investigations of the data-protection authority',
-      reference: 'CNDP, délibération n° D-97-2020; loi n° 09-08, art. 27 et 28',
-      acts: ['reverse', 'translate'],
-      sectors: ['health', 'tax', 'finance'],
-      sectorPairs: [
-        ['tax', 'finance'],
-        ['finance', 'tax'],
-        ['health', 'social'],
-      ],
-      dualControl: true,
-      approverFromOtherOrganisation: false,
-    });
+    expect(res.body.legalBases[0]).toEqual(SAMPLE_CNDP_BASIS);
     expectDocumented('/v1/legal-bases', res);
   });
 

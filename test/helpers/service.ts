@@ -19,6 +19,22 @@ export const DEV_CONFIG_PATH = join(PACKAGE_ROOT, 'config', 'sectoken.dev.json')
 export const devConfig = (): Record<string, unknown> =>
   JSON.parse(readFileSync(DEV_CONFIG_PATH, 'utf8')) as Record<string, unknown>;
 
+/** The first legal basis of config/sectoken.dev.json as a regulator is shown it (GET /v1/legal-bases). */
+export const SAMPLE_CNDP_BASIS = {
+  id: 'CNDP-D-97-2020',
+  title: 'CNDP deliberation D-97-2020: investigations of the data-protection authority',
+  reference: 'CNDP, délibération n° D-97-2020; loi n° 09-08, art. 27 et 28',
+  acts: ['reverse', 'translate'],
+  sectors: ['health', 'tax', 'finance'],
+  sectorPairs: [
+    ['tax', 'finance'],
+    ['finance', 'tax'],
+    ['health', 'social'],
+  ],
+  dualControl: true,
+  approverFromOtherOrganisation: false,
+};
+
 /** The published development API key of a client of config/sectoken.dev.json. */
 export const devKey = (clientId: string): string => `stk_dev_${clientId}`;
 export const bearer = (clientId: string): string => `Bearer ${devKey(clientId)}`;
