@@ -5,7 +5,7 @@
  * Real files in a temporary directory; the faults that need a mount are in writerFaults.test.ts.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { scratchSpace } from './scratch.js';
 import { OperatorError, SectokenError } from '../../src/errors.js';
@@ -133,6 +133,9 @@ describe('the audit directory checked before forking', () => {
       ),
     );
     expect(() => assertAuditDirWritable(join(file, 'audit'))).toThrow(/\(not a directory, ENOTDIR\)/);
+    const link = join(tempDir(), 'link');
+    symlinkSync(file, link);
+    expect(() => assertAuditDirWritable(link)).toThrow(/\(not a directory, EEXIST\)/);
   });
 });
 
