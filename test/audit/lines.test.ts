@@ -5,7 +5,7 @@
  * cut), and the verifier must report the same on either.
  */
 import fc from 'fast-check';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bufferLines, fileLines, type LineSource } from '../../src/audit/chain/lines.js';
@@ -73,6 +73,39 @@ describe('the chunked line reader', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('the file behind the lines', () => {
+  /** Descriptors of this process open on `path` (/proc/self/fd). */
+  const openOn = (path: string): number =>
+    readdirSync('/proc/self/fd').filter((fd) => {
+      try {
+        return readlinkSync(`/proc/self/fd/${fd}`) === path;
+      } catch {
+        return false; // the descriptor readdir itself used, closed since
+      }
+    }).length;
+
+  it('is closed once its lines are read, once a reader stops early, and when a read fails', () => {
+    const path = written('closed.txt', 'a\nb\nc\n');
+    expect(linesOf(fileLines(path, undefined, 2))).toEqual([
+      ['a', false],
+      ['b', false],
+      ['c', false],
+    ]);
+    expect(openOn(path)).toBe(0);
+    for (const line of fileLines(path).lines()) {
+      expect(openOn(path)).toBe(1);
+      expect(line.bytes.toString()).toBe('a');
+      break;
+    }
+    expect(openOn(path)).toBe(0);
+    // A directory opens, and its first read fails.
+    const directory = join(dir, 'a-directory');
+    mkdirSync(directory);
+    expect(() => [...fileLines(directory).lines()]).toThrow(expect.objectContaining({ code: 'EISDIR' }));
+    expect(openOn(directory)).toBe(0);
   });
 });
 
