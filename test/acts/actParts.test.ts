@@ -12,6 +12,7 @@ import { actEntry, basisForAudit, requestEntry, UNKNOWN_BASIS } from '../../src/
 import { listLegalBases } from '../../src/acts/requests/listLegalBases.js';
 import { refuseOneWay } from '../../src/acts/requests/oneWay.js';
 import { readStored } from '../../src/acts/requests/readStored.js';
+import { translate } from '../../src/acts/requests/translate.js';
 import { withinRefusalBudget } from '../../src/acts/requests/refusalBudget.js';
 import { refusalRecorder } from '../../src/audit/writer/refusals.js';
 import { parseConfig, type Config } from '../../src/config/schema.js';
@@ -22,7 +23,7 @@ import { SectokenError } from '../../src/errors.js';
 import { generateKeyring } from '../../src/keys/keyring.js';
 import { createRateLimits, type Window } from '../../src/limits/rateLimits.js';
 import { devConfig, SAMPLE_CNDP_BASIS } from '../helpers/service.js';
-import { healthToken, recordingAudit, reverseRequest, T0 } from './inProcess.js';
+import { healthToken, recordingAudit, regulatorDeps, reverseRequest, T0 } from './inProcess.js';
 
 const configWith = (rateLimits: Record<string, unknown> = { defaults: {}, clients: {} }): Config =>
   parseConfig({ ...devConfig(), rateLimits }, 'sample');
@@ -183,6 +184,23 @@ describe("refuseOneWay: a one-way sector's token is neither reversed nor transla
     expect(
       codeOf(() => refuseOneWay(deps, amina, 'reverse', input('social', social, 'NO-SUCH-BASIS'))),
     ).toBeUndefined();
+  });
+
+  it("refuses a translate from a one-way sector to one out of the caller's scope as forbidden, before not_reversible", async () => {
+    const regulators = regulatorDeps(recordingAudit().audit, memoryRequestStore());
+    const token = regulators.tokenizer().tokenize('social', 'AB123456').token;
+    const ask = {
+      fromSector: 'social',
+      token,
+      toSector: 'tax',
+      legalBasis: 'CSS-FRAUD-2026',
+      caseId: 'C-1',
+      purpose: 'p',
+    };
+    await expect(translate(regulators, { ...amina, sectors: new Set(['social']) }, ask)).rejects.toMatchObject({
+      code: 'forbidden',
+    });
+    await expect(translate(regulators, amina, ask)).rejects.toMatchObject({ code: 'not_reversible' });
   });
 
   it('refuses a caller out of scope of the sectors touched as forbidden first', () => {

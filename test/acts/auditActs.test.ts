@@ -4,7 +4,7 @@
  * audit logs in a temporary directory (this instance's, still open, and another worker's, closed);
  * the reader's jobs run in process (src/audit/reader/readerJobs.ts, what the reader thread runs).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -135,6 +135,18 @@ describe('auditStatsOf', () => {
     const none = await auditStatsOf(deps, auditor, { to: '2000-01-01T00:00:00.000Z' });
     expect(none.records).toBe(0);
     await expect(auditStatsOf(deps, regulator, {})).rejects.toMatchObject({ code: 'forbidden' });
+  });
+});
+
+describe("this instance's own chain, read up to what is durable", () => {
+  it('leaves out a record being written (past the durable size), in the pages and in the counts', async () => {
+    const text = readFileSync(join(dir, 'audit-worker-a.jsonl'), 'utf8');
+    const fourRecords = Buffer.byteLength(text.split('\n').slice(0, 4).join('\n') + '\n');
+    const writing = { ...deps, log: { ...own, durableBytes: () => fourRecords } };
+    const page = await readAudit(writing, auditor, { limit: 10, offset: 0 });
+    expect([page.total, page.records.map((r) => r.client).at(-1)]).toEqual([7, 'a4']);
+    const stats = await auditStatsOf(writing, auditor, {});
+    expect([stats.records, stats.chains.map((c) => c.records)]).toEqual([7, [4, 3]]);
   });
 });
 

@@ -191,6 +191,19 @@ describe('readRequest', () => {
     expect(await readRequest(deps, youssef, 'a')).toMatchObject({ state: 'approved', mine: false });
   });
 
+  it('shows its requester their own request although their scope no longer covers its sector', async () => {
+    const { deps } = await setup([pending('r1')]);
+    const aminaNowTaxOnly = regulator('reg-a', 'Amina', ['tax']);
+    expect(await readRequest(deps, aminaNowTaxOnly, 'r1')).toMatchObject({
+      requestId: 'r1',
+      state: 'pending',
+      mine: true,
+    });
+    await expect(readRequest(deps, regulator('reg-d', 'Driss', ['tax']), 'r1')).rejects.toMatchObject({
+      code: 'forbidden',
+    });
+  });
+
   it('refuses an unknown request as not_found, recorded; and any caller but a regulator', async () => {
     const { deps, records } = await setup([]);
     await expect(readRequest(deps, youssef, 'nope')).rejects.toMatchObject({ code: 'not_found' });
