@@ -203,6 +203,31 @@ describe("refuseOneWay: a one-way sector's token is neither reversed nor transla
     await expect(translate(regulators, amina, ask)).rejects.toMatchObject({ code: 'not_reversible' });
   });
 
+  it("counts a translate on the client's translate windows (asked as one, even when it becomes a request)", async () => {
+    const regulators = {
+      ...regulatorDeps(recordingAudit().audit, memoryRequestStore()),
+      limits: createRateLimits(
+        configWith({ defaults: { translate: [{ points: 1, perSeconds: 60 }] }, clients: {} }),
+        undefined,
+        () => undefined,
+      ),
+    };
+    const token = regulators.tokenizer().tokenize('health', 'AB123456').token;
+    const ask = {
+      fromSector: 'health',
+      token,
+      toSector: 'social',
+      legalBasis: 'CNDP-D-97-2020',
+      caseId: 'C-1',
+      purpose: 'p',
+    };
+    expect(await translate(regulators, amina, ask)).toMatchObject({ status: 'pending' });
+    await expect(translate(regulators, amina, ask)).rejects.toMatchObject({
+      code: 'rate_limited',
+      message: 'too many translations for this client and sector in this window; retry later',
+    });
+  });
+
   it('refuses a caller out of scope of the sectors touched as forbidden first', () => {
     const taxOnly = { ...amina, sectors: new Set(['tax']) };
     expect(codeOf(() => refuseOneWay(deps, taxOnly, 'reverse', input('social', social, 'CNDP-D-97-2020')))).toBe(
