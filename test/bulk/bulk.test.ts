@@ -292,7 +292,8 @@ describe('sectoken bulk under a quota', () => {
     const server = await startServer(serverEnv(devConfig()));
     try {
       const small = join(dir, 'sample-limits.csv');
-      writeFileSync(small, lines.slice(0, 1001).join('\n') + '\n');
+      // 401 rows: three batches, the last one past the first second's window (200 a second).
+      writeFileSync(small, lines.slice(0, 402).join('\n') + '\n');
       const out = join(dir, 'sample-limits-out.csv');
       const r = runCli(
         ['bulk', '--url', server.url, '--sector', 'health', '--in', small, '--out', out, '--column', '2', '--header'],
@@ -301,11 +302,11 @@ describe('sectoken bulk under a quota', () => {
       expect([r.status, withoutProgress(r.stderr)]).toEqual([
         2,
         expect.stringMatching(
-          /^bulk: done, 1000 rows \(\d+ tokens, \d+ row errors, \d+ retries, batches of 200\) into /,
+          /^bulk: done, 401 rows \(\d+ tokens, \d+ row errors, \d+ retries, batches of 200\) into /,
         ),
       ]);
       const rows = readFileSync(out, 'utf8').trimEnd().split('\n');
-      expect(rows).toHaveLength(1001);
+      expect(rows).toHaveLength(402);
       rows.slice(1).forEach((row, i) => expect(row.startsWith(`R${i},`)).toBe(true));
       // Even a larger --batch-size asked for is cut to what the window holds, rather than refused for ever.
       const bigger = runCli(
