@@ -99,8 +99,11 @@ describe('keys rotate and add-sector', () => {
   });
 
   it('when a digits sector has had its 10 versions, then rotate refuses in one line and names the way on, whatever was retired', () => {
-    for (let v = 2; v <= 10; v++)
-      expect(runCli(['keys', 'rotate', '--sector', 'health'], env).stderr).toMatch(new RegExp(`key version ${v};`));
+    expect(runCli(['keys', 'rotate', '--sector', 'health'], env).stderr).toMatch(/key version 2;/);
+    // Versions 3 to 10 in process, as the command does (one CLI process per version is 0.7 s each).
+    const grown = keyringOf(env);
+    while (grown.sectors.get('health')!.current < 10) rotateSector(grown, 'health');
+    saveKeyring(env.SECTOKEN_KEYRING!, grown, parseKek(env.SECTOKEN_KEK!, 'test'));
     expect(runCli(['keys', 'min-version', '--sector', 'health', '--min', '9'], env).status).toBe(0);
     const r = runCli(['keys', 'rotate', '--sector', 'health'], env);
     expect(r.status).toBe(1);
