@@ -9,14 +9,13 @@
 import { BlindClientError, blindBatch, fetchSectorKeys, type SectorKeys } from '../../client/blind.js';
 import { BulkError } from './error.js';
 import { serviceTokenizer, type ServiceOptions } from './serviceTokenizer.js';
-import { withRetries, type BatchTokenizer, type RowResult } from './tokenizer.js';
+import { retrier, type BatchTokenizer, type RowResult } from './tokenizer.js';
 
 export function blindTokenizer(options: ServiceOptions & { publicKeys: Record<number, string> }): BatchTokenizer {
   const client = { url: options.url, apiKey: options.apiKey, sector: options.sector, publicKeys: options.publicKeys };
   const pacing = serviceTokenizer(options);
   let sector: SectorKeys | undefined;
-  let retries = 0;
-  const retryPolicy = { maxRetries: options.maxRetries, sleep: options.sleep, onRetry: () => (retries += 1) };
+  const retry = retrier(options);
   const oneLine = (err: unknown): never => {
     if (err instanceof BlindClientError) throw new BulkError(`blind: ${err.message}`);
     throw err;
@@ -31,7 +30,7 @@ export function blindTokenizer(options: ServiceOptions & { publicKeys: Record<nu
     async tokenize(nationalIds): Promise<RowResult[]> {
       const keys = sector;
       if (!keys) throw new Error('bulk --blind: tokenize before connect');
-      return withRetries<RowResult[]>(retryPolicy, async () => {
+      return retry.run<RowResult[]>(async () => {
         try {
           const results = await blindBatch(client, keys, nationalIds);
           return { answer: results.map((r) => ('token' in r ? { token: r.token } : { error: r.error })) };
@@ -43,6 +42,6 @@ export function blindTokenizer(options: ServiceOptions & { publicKeys: Record<nu
         }
       });
     },
-    retries: () => retries,
+    retries: retry.retries,
   };
 }

@@ -4,7 +4,7 @@
  * and one line saying what to change for a refusal that retrying cannot fix.
  */
 import { BulkError } from './error.js';
-import { withRetries, type BatchTokenizer, type RowResult } from './tokenizer.js';
+import { retrier, type BatchTokenizer, type RowResult } from './tokenizer.js';
 
 export interface ServiceOptions {
   /** Without a trailing slash. */
@@ -61,7 +61,6 @@ function refusal(status: number, code: string | undefined, options: ServiceOptio
 const FALLBACK_BATCH_SIZE = 1000;
 
 export function serviceTokenizer(options: ServiceOptions): BatchTokenizer {
-  let retries = 0;
   let answered = false;
   const unreachable = (err: unknown): BulkError => {
     const network = networkReason(err, options.url);
@@ -108,10 +107,10 @@ export function serviceTokenizer(options: ServiceOptions): BatchTokenizer {
     };
   };
 
-  const retryPolicy = { maxRetries: options.maxRetries, sleep: options.sleep, onRetry: () => (retries += 1) };
+  const retry = retrier(options);
 
   const tokenize = (nationalIds: string[]): Promise<RowResult[]> =>
-    withRetries<RowResult[]>(retryPolicy, async () => {
+    retry.run<RowResult[]>(async () => {
       try {
         const res = await fetch(`${options.url}/v1/tokens/batch`, {
           method: 'POST',
@@ -140,5 +139,5 @@ export function serviceTokenizer(options: ServiceOptions): BatchTokenizer {
       }
     });
 
-  return { connect, tokenize, retries: () => retries };
+  return { connect, tokenize, retries: retry.retries };
 }

@@ -21,7 +21,7 @@ export interface BatchTokenizer {
   /** One answer per national ID, in order; throws BulkError when the run cannot go on. */
   tokenize(nationalIds: string[]): Promise<RowResult[]>;
   /** Batches sent again so far (rate limits, server errors, dropped connections), for the summary. */
-  retries(): number;
+  retries: () => number;
 }
 
 import { BulkError } from './error.js';
@@ -42,21 +42,29 @@ export interface RetryPolicy {
   maxRetries: number;
   /** Waits between attempts; tests shorten it. */
   sleep?: ((ms: number) => Promise<void>) | undefined;
-  /** Called before each wait, to count the retries for the summary. */
-  onRetry: () => void;
 }
 
-/**
- * The one retry loop of both tokenizers: the service's wait when it gave one, else exponential
- * backoff; after `maxRetries` retries, one line with the last reason.
- */
-export async function withRetries<T>(policy: RetryPolicy, attempt: () => Promise<Attempt<T>>): Promise<T> {
+export interface Retrier {
+  /** Runs `attempt` until it answers: the service's wait when it gave one, else exponential backoff; after `maxRetries` retries, one line with the last reason. */
+  run<T>(attempt: () => Promise<Attempt<T>>): Promise<T>;
+  /** The retries so far, for the summary. */
+  retries: () => number;
+}
+
+/** The one retry loop of both tokenizers, counting its retries. */
+export function retrier(policy: RetryPolicy): Retrier {
   const pause = policy.sleep ?? sleep;
-  for (let n = 0; ; n++) {
-    const outcome = await attempt();
-    if ('answer' in outcome) return outcome.answer;
-    if (n >= policy.maxRetries) throw new BulkError(`giving up after ${n + 1} attempts: ${outcome.again}`);
-    policy.onRetry();
-    await pause(outcome.waitMs ?? backoffMs(n));
-  }
+  let retries = 0;
+  return {
+    async run<T>(attempt: () => Promise<Attempt<T>>): Promise<T> {
+      for (let n = 0; ; n++) {
+        const outcome = await attempt();
+        if ('answer' in outcome) return outcome.answer;
+        if (n >= policy.maxRetries) throw new BulkError(`giving up after ${n + 1} attempts: ${outcome.again}`);
+        retries += 1;
+        await pause(outcome.waitMs ?? backoffMs(n));
+      }
+    },
+    retries: () => retries,
+  };
 }
