@@ -186,48 +186,6 @@ describe("refuseOneWay: a one-way sector's token is neither reversed nor transla
     ).toBeUndefined();
   });
 
-  it("refuses a translate from a one-way sector to one out of the caller's scope as forbidden, before not_reversible", async () => {
-    const regulators = regulatorDeps(recordingAudit().audit, memoryRequestStore());
-    const token = regulators.tokenizer().tokenize('social', 'AB123456').token;
-    const ask = {
-      fromSector: 'social',
-      token,
-      toSector: 'tax',
-      legalBasis: 'CSS-FRAUD-2026',
-      caseId: 'C-1',
-      purpose: 'p',
-    };
-    await expect(translate(regulators, { ...amina, sectors: new Set(['social']) }, ask)).rejects.toMatchObject({
-      code: 'forbidden',
-    });
-    await expect(translate(regulators, amina, ask)).rejects.toMatchObject({ code: 'not_reversible' });
-  });
-
-  it("counts a translate on the client's translate windows (asked as one, even when it becomes a request)", async () => {
-    const regulators = {
-      ...regulatorDeps(recordingAudit().audit, memoryRequestStore()),
-      limits: createRateLimits(
-        configWith({ defaults: { translate: [{ points: 1, perSeconds: 60 }] }, clients: {} }),
-        undefined,
-        () => undefined,
-      ),
-    };
-    const token = regulators.tokenizer().tokenize('health', 'AB123456').token;
-    const ask = {
-      fromSector: 'health',
-      token,
-      toSector: 'social',
-      legalBasis: 'CNDP-D-97-2020',
-      caseId: 'C-1',
-      purpose: 'p',
-    };
-    expect(await translate(regulators, amina, ask)).toMatchObject({ status: 'pending' });
-    await expect(translate(regulators, amina, ask)).rejects.toMatchObject({
-      code: 'rate_limited',
-      message: 'too many translations for this client and sector in this window; retry later',
-    });
-  });
-
   it('refuses a caller out of scope of the sectors touched as forbidden first', () => {
     const taxOnly = { ...amina, sectors: new Set(['tax']) };
     expect(codeOf(() => refuseOneWay(deps, taxOnly, 'reverse', input('social', social, 'CNDP-D-97-2020')))).toBe(
@@ -385,5 +343,45 @@ describe('recordRefusal', () => {
     } finally {
       await refusals.close();
     }
+  });
+});
+
+describe('translate, in process: what other tests reach only through HTTP', () => {
+  /** A translate of AB123456's token from `fromSector` to `toSector` under `legalBasis`. */
+  const askOf = (
+    regulators: ReturnType<typeof regulatorDeps>,
+    fromSector: string,
+    toSector: string,
+    legalBasis: string,
+  ) => ({
+    fromSector,
+    token: regulators.tokenizer().tokenize(fromSector, 'AB123456').token,
+    toSector,
+    legalBasis,
+    caseId: 'C-1',
+    purpose: 'p',
+  });
+
+  it("refuses one from a one-way sector to a sector out of the caller's scope as forbidden, before not_reversible", async () => {
+    const regulators = regulatorDeps(recordingAudit().audit, memoryRequestStore());
+    const ask = askOf(regulators, 'social', 'tax', 'CSS-FRAUD-2026');
+    await expect(translate(regulators, { ...amina, sectors: new Set(['social']) }, ask)).rejects.toMatchObject({
+      code: 'forbidden',
+    });
+    await expect(translate(regulators, amina, ask)).rejects.toMatchObject({ code: 'not_reversible' });
+  });
+
+  it("counts it on the client's translate windows, as one, even when it becomes a request", async () => {
+    const limits = configWith({ defaults: { translate: [{ points: 1, perSeconds: 60 }] }, clients: {} });
+    const regulators = {
+      ...regulatorDeps(recordingAudit().audit, memoryRequestStore()),
+      limits: createRateLimits(limits, undefined, () => undefined),
+    };
+    const ask = askOf(regulators, 'health', 'social', 'CNDP-D-97-2020');
+    expect(await translate(regulators, amina, ask)).toMatchObject({ status: 'pending' });
+    await expect(translate(regulators, amina, ask)).rejects.toMatchObject({
+      code: 'rate_limited',
+      message: 'too many translations for this client and sector in this window; retry later',
+    });
   });
 });
