@@ -3,7 +3,7 @@
  * which `npm test` runs first. Each layer may import only layers below it; the pure floors
  * (derivation, crypto) import nothing with state or I/O.
  *
- *   composition  cli/ (with cli/bulk/) cli.ts server.ts service.ts shutdown.ts
+ *   composition  cli/ (with cli/bulk/) cli.ts server.ts service.ts shutdown.ts (cli/ imported by cli.ts only)
  *   edge         http/
  *   use cases    acts/
  *   stores       store/ limits/
@@ -54,6 +54,13 @@ const upward = LAYERS.slice(0, -1).map(([name, path], i) => ({
 module.exports = {
   forbidden: [
     ...upward,
+    {
+      name: 'cli-is-the-top',
+      comment: 'the command line starts the server, never the other way: only cli.ts and cli/ import cli/',
+      severity: 'error',
+      from: { pathNot: '^src/(cli/|cli\\.ts$)' },
+      to: { path: '^src/cli/' },
+    },
     {
       name: 'derivation-is-pure',
       comment: 'the derivation imports nothing but crypto/, keys/ and the error union (and keys/ only its pure files)',

@@ -9,7 +9,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { AddressInfo } from 'node:net';
 import { assertAuditDirWritable } from './audit/writer/auditDir.js';
-import { requireNamedState } from './cli/productionState.js';
+import { requireNamedState } from './config/productionState.js';
 import { readSettings, type Settings } from './config/env.js';
 import { createLogger, type Logger } from './log.js';
 import { ConfigError } from './config/schema.js';

@@ -1,5 +1,5 @@
 /**
- * Production names its audit chain and its audit directory (src/cli/productionState.ts), through the
+ * Production names its audit chain and its audit directory (src/config/productionState.ts), through the
  * real CLI: each refusal one line, nothing written; with both named, it serves. Development keeps
  * its defaults.
  */

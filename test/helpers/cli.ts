@@ -23,7 +23,7 @@ function cleanEnv(env: Record<string, string>): NodeJS.ProcessEnv {
 /** `cli` is another copy of dist/cli.js (test/helpers/packageCopy.ts), for the development default paths. */
 export function runCli(args: string[], env: Record<string, string> = {}, cli = CLI): CliResult {
   // A serve that gets as far as opening the audit log writes its chain: never into the clone's audit/.
-  // Named, as production demands (src/cli/productionState.ts); a test of that rule unsets them.
+  // Named, as production demands (src/config/productionState.ts); a test of that rule unsets them.
   const audit =
     args[0] === 'serve'
       ? { SECTOKEN_AUDIT_DIR: mkdtempSync(join(tmpdir(), 'sectoken-audit-')), SECTOKEN_INSTANCE_ID: 'cli-test' }

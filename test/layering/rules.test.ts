@@ -47,6 +47,8 @@ const BASE = {
   'src/acts/tokens/tokenize.ts': "import { redis } from '../store/redis.js';\nexport const tokenize = redis;\n",
   'src/http/routes/tokens.ts':
     "import { tokenize } from '../../acts/tokens/tokenize.js';\nexport const route = tokenize;\n",
+  'src/server.ts': "import { route } from './http/routes/tokens.js';\nexport const serve = route;\n",
+  'src/cli/bulk/run.ts': "import { serve } from '../../server.js';\nexport const bulk = serve;\n",
 };
 
 describe('the layering rules', () => {
@@ -86,6 +88,12 @@ describe('the layering rules', () => {
       'src/http/routes/tokens.ts',
       "import '../../store/redis.js';\n",
       /routes-call-use-cases/,
+    ],
+    [
+      'the server imports the command line (both of the composition layer)',
+      'src/server.ts',
+      "import './cli/bulk/run.js';\n",
+      /cli-is-the-top/,
     ],
     [
       'a store imports a use case',

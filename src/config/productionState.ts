@@ -7,8 +7,8 @@
  * concerned.
  */
 import { relative, resolve, sep } from 'node:path';
-import { PACKAGE_ROOT, type Settings } from '../config/env.js';
-import { ConfigError } from '../config/schema.js';
+import { PACKAGE_ROOT, type Settings } from './env.js';
+import { ConfigError } from './schema.js';
 
 const inside = (dir: string, root: string): boolean => {
   const rel = relative(resolve(root), resolve(dir));
