@@ -2,7 +2,8 @@
  * Mutation testing (StrykerJS, `npm run mutate`; docs/MUTATION.md): not run by `npm test`. Each
  * folder is mutated against the tests that are meant to kill its mutants, and only those: with
  * coverageAnalysis 'perTest' each mutant then runs just the tests that reach it. Choose folders
- * with MUTATE=access,dualControl (default: all five); `--mutate src/x.ts:10-20` narrows further.
+ * with MUTATE=access,dualControl (default: all five); `--mutate src/x.ts:10-20` narrows the code,
+ * MUTATE_TESTS=test/a.test.ts,test/b.test.ts the tests.
  * The jest config is jest.config.js with testMatch narrowed to the chosen files and without the
  * clean-clone check.
  */
@@ -58,6 +59,17 @@ for (const folder of chosen)
   if (!(folder in TARGETS))
     throw new Error(`MUTATE: no such folder ${folder} (one of ${Object.keys(TARGETS).join(', ')})`);
 
+/**
+ * MUTATE_TESTS=test/audit/lines.test.ts,test/audit/chainEdges.test.ts runs only those test files
+ * (paths or globs from the repository's root) instead of the folders' targets: a few source files
+ * measured against the tests that reach them, in minutes rather than hours (docs/MUTATION.md).
+ */
+const onlyTests = (process.env.MUTATE_TESTS ?? '')
+  .split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
+const testFiles = onlyTests.length > 0 ? onlyTests : [...new Set(chosen.flatMap((folder) => TARGETS[folder]))];
+
 export default {
   packageManager: 'npm',
   testRunner: 'jest',
@@ -70,7 +82,7 @@ export default {
     enableFindRelatedTests: false,
     config: {
       ...base,
-      testMatch: [...new Set(chosen.flatMap((folder) => TARGETS[folder]))].map((glob) => `<rootDir>/${glob}`),
+      testMatch: testFiles.map((glob) => `<rootDir>/${glob}`),
       // Never per mutant: every client × act × sector through HTTP, minutes a run (src/access has unit tests of its own).
       testPathIgnorePatterns: ['/node_modules/', '/test/acts/authorization\\.test\\.ts$'],
     },
