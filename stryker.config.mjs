@@ -32,6 +32,7 @@ export const TARGETS = {
     'chainEdges',
     'lines',
     'readerJobs',
+    'readerLife',
     'readQuery',
     'readVerified',
     'recordLine',
