@@ -168,6 +168,23 @@ describe('a lock whose holder cannot be checked: its lease decides', () => {
     },
   );
 
+  it('is held up to the millisecond before LEASE_MS, and stale at LEASE_MS exactly (a clock held still)', () => {
+    const dir = tempDir();
+    const holder = { ...me(), host: `not-${hostname()}`, pid: 1 };
+    jest.useFakeTimers({
+      doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'],
+      now: new Date('2030-01-01T00:00:00Z'),
+    });
+    try {
+      leftBehind(dir, holder, LEASE_MS - 1);
+      expect(refusal(dir)).toContain('lease renewed 30 s ago');
+      leftBehind(dir, holder, LEASE_MS);
+      takes(dir);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('when its holder is dead but in another PID namespace, then its fresh lease still holds', () => {
     const dir = tempDir();
     leftBehind(dir, { ...me(), pid: deadPid(), pidNs: 'pid:[1]' });
