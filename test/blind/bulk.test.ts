@@ -47,6 +47,7 @@ it('bulk --blind onboards a register: the tokens of the library and of translati
     registry,
   );
   expect(run.stderr).toContain('bulk: done');
+  expect(run.stderr).toContain('batches of 400)'); // as asked
   expect(run.status).toBe(2); // one row has no token
 
   const rows = readFileSync(output, 'utf8')
@@ -146,6 +147,8 @@ it('bulk --blind sends a batch again after a 503 or a dropped connection, blinde
       child.on('exit', (status) => resolve({ status, stderr }));
     });
     expect(done.stderr).toContain('2 retries');
+    // No --batch-size and no limits: a blind run's own batch size, not the service's limit of 1000.
+    expect(done.stderr).toContain('batches of 250)');
     expect(done.status).toBe(0);
     expect(relay.evaluations()).toBe(3);
     const tokens = readFileSync(output, 'utf8')
