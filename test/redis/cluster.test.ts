@@ -39,6 +39,41 @@ try {
 
 const PREFIX = 'sectoken-cluster:';
 
+/**
+ * The keys of the `command` calls a service's cluster client makes while `work` runs, with what
+ * Redis answered (null for no value), or 'failed' where it did not answer (a command timeout on a
+ * loaded machine): so that "B finds what A stored" is checked on what Redis did, not on timing.
+ */
+async function outcomesDuring(
+  service: Service,
+  command: 'get' | 'set',
+  work: () => Promise<void>,
+): Promise<Map<string, unknown>> {
+  const client = service.redis!.client as unknown as Record<
+    string,
+    (key: string, ...rest: unknown[]) => Promise<unknown>
+  >;
+  const original = client[command]!.bind(client);
+  const outcomes = new Map<string, unknown>();
+  client[command] = (key, ...rest) =>
+    original(key, ...rest).then(
+      (answer) => {
+        outcomes.set(key, answer);
+        return answer;
+      },
+      (err: unknown) => {
+        outcomes.set(key, 'failed');
+        throw err;
+      },
+    );
+  try {
+    await work();
+  } finally {
+    Reflect.deleteProperty(client, command);
+  }
+  return outcomes;
+}
+
 describe('two instances on a Redis Cluster of three masters', () => {
   let a: TestService;
   let b: Service;
@@ -74,15 +109,28 @@ describe('two instances on a Redis Cluster of three masters', () => {
     expect(ready.body.checks.redis).toBe('ok');
     const ids = randomNationalIds(24);
     for (const sector of ['health', 'social', 'telecom']) {
-      const fromA = await tokenizeBatch(a, sector, ids);
-      expect(fromA.status).toBe(200);
-      expect(fromA.body.results).toEqual(ids.map((id) => ({ token: a.tokenizer().tokenize(sector, id).token })));
-      await cacheWritten(a);
+      let fromA: request.Response | undefined;
+      const stored = await outcomesDuring(a, 'set', async () => {
+        fromA = await tokenizeBatch(a, sector, ids);
+        await cacheWritten(a);
+      });
+      expect(fromA!.status).toBe(200);
+      expect(fromA!.body.results).toEqual(ids.map((id) => ({ token: a.tokenizer().tokenize(sector, id).token })));
       const before = await cacheCounts(b);
-      const fromB = await tokenizeBatch(b, sector, ids);
-      expect(fromB.body.results).toEqual(fromA.body.results);
+      let fromB: request.Response | undefined;
+      const found = await outcomesDuring(b, 'get', async () => {
+        fromB = await tokenizeBatch(b, sector, ids);
+      });
+      expect(fromB!.body.results).toEqual(fromA!.body.results);
       const after = await cacheCounts(b);
-      expect([after.redisHits - before.redisHits, after.redisMisses - before.redisMisses]).toEqual([ids.length, 0]);
+      // Every entry A stored and B asked for with an answer, B found: all 24 but on a stalled machine.
+      const storedAndAsked = [...stored].filter(
+        ([key, answer]) => answer === 'OK' && found.has(key) && found.get(key) !== 'failed',
+      );
+      expect(storedAndAsked.length).toBeGreaterThan(ids.length / 2);
+      expect(storedAndAsked.filter(([key]) => typeof found.get(key) !== 'string')).toEqual([]);
+      expect(after.redisHits - before.redisHits).toBeGreaterThanOrEqual(storedAndAsked.length);
+      expect(after.redisHits - before.redisHits + after.redisMisses - before.redisMisses).toBe(ids.length);
     }
     const perMaster = await Promise.all(inspector.nodes('master').map((node) => keysUnder(node, `${PREFIX}tok:`)));
     expect(perMaster.flat()).toHaveLength(3 * ids.length);
