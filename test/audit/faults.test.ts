@@ -7,18 +7,7 @@
  * (CI runs as root, and .ci/run installs gcc), so a missing fault test cannot pass unnoticed.
  */
 import { spawnSync, type ChildProcess } from 'node:child_process';
-import {
-  closeSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  openSync,
-  readFileSync,
-  rmSync,
-  unlinkSync,
-  writeFileSync,
-  writeSync,
-} from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -33,6 +22,7 @@ import { createService, type Service } from '../../src/service.js';
 import { startServer, stopServer } from '../helpers/cli.js';
 import { bearer, startTestService, type TestService } from '../helpers/service.js';
 import { devKeyring } from '../helpers/devKeyring.js';
+import { fill, tmpfsMounts } from './tmpfs.js';
 
 const NATIONAL_ID = 'FS424242';
 const reverseBody = (token: string) => ({
@@ -44,7 +34,7 @@ const reverseBody = (token: string) => ({
 });
 
 const tempDirs: string[] = [];
-const mounts: string[] = [];
+const mounts = tmpfsMounts();
 const services: Service[] = [];
 const children: ChildProcess[] = [];
 
@@ -54,38 +44,12 @@ function tempDir(): string {
   return dir;
 }
 
-/** Mounts a tmpfs at dir; the reason it could not otherwise (the tests that need it then fail). */
-function mountTmpfs(dir: string, options: string): string | undefined {
-  mkdirSync(dir, { recursive: true });
-  const result = spawnSync('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', dir], { encoding: 'utf8' });
-  if (result.status === 0) {
-    mounts.push(dir);
-    return undefined;
-  }
-  return `cannot mount a tmpfs (${options}) at ${dir} (${(result.stderr || result.error?.message || '').trim() || `exit ${result.status}`}): these tests need root`;
-}
-
 afterAll(async () => {
   for (const child of children) await stopServer(child).catch(() => undefined);
   for (const service of services) await service.close().catch(() => undefined);
-  for (const dir of mounts.reverse()) {
-    if (spawnSync('umount', [dir]).status !== 0) spawnSync('umount', ['-l', dir]);
-  }
+  mounts.unmountAll();
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
 });
-
-/** Writes zeros into path until the file system is full. */
-function fill(path: string): void {
-  const fd = openSync(path, 'w');
-  const chunk = Buffer.alloc(64 * 1024, 0x78);
-  try {
-    for (;;) writeSync(fd, chunk);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') throw err;
-  } finally {
-    closeSync(fd);
-  }
-}
 
 async function tokenOf(app: Express): Promise<string> {
   const res = await request(app)
@@ -129,7 +93,7 @@ async function expectAuditDown(app: Express, token: string): Promise<void> {
 
 describe('(a) a full file system under the audit directory', () => {
   const dir = tempDir();
-  const cannotMount = mountTmpfs(join(dir, 'audit'), 'size=1m,mode=0700');
+  const cannotMount = mounts.mount(join(dir, 'audit'), 'size=1m,mode=0700');
   let service: TestService;
 
   beforeAll(() => {
@@ -230,7 +194,7 @@ async function startWithAuditDir(dir: string, auditDir: string): Promise<Service
 
 describe('(b) an unwritable audit directory', () => {
   const roDir = tempDir();
-  const cannotMount = mountTmpfs(join(roDir, 'audit'), 'ro,size=1m');
+  const cannotMount = mounts.mount(join(roDir, 'audit'), 'ro,size=1m');
 
   it('when the audit directory is on a read-only file system, then the service refuses to start, naming SECTOKEN_AUDIT_DIR', async () => {
     if (cannotMount) throw new Error(cannotMount);

@@ -5,19 +5,7 @@
  * through HTTP and the built server).
  */
 import { randomBytes } from 'node:crypto';
-import { spawnSync } from 'node:child_process';
-import {
-  closeSync,
-  mkdirSync,
-  mkdtempSync,
-  openSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  statSync,
-  unlinkSync,
-  writeSync,
-} from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { auditFileName } from '../../src/audit/chain/files.js';
@@ -26,15 +14,16 @@ import { assertAuditDirWritable } from '../../src/audit/writer/auditDir.js';
 import { auditDiskLow } from '../../src/audit/writer/disk.js';
 import { openAuditLog, type AuditLog } from '../../src/audit/writer/log.js';
 import { AuditStartError } from '../../src/audit/writer/startError.js';
+import { fill, tmpfsMounts } from './tmpfs.js';
 
 const macKey = randomBytes(32);
 const scratch: string[] = [];
-const mounts: string[] = [];
+const mounts = tmpfsMounts();
 const logs: AuditLog[] = [];
 
 afterAll(async () => {
   for (const log of logs) await log.close().catch(() => undefined);
-  for (const dir of mounts.reverse()) if (spawnSync('umount', [dir]).status !== 0) spawnSync('umount', ['-l', dir]);
+  mounts.unmountAll();
   for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -42,28 +31,9 @@ afterAll(async () => {
 function tmpfs(options: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'sectoken-writer-fs-'));
   scratch.push(dir);
-  const result = spawnSync('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', dir], { encoding: 'utf8' });
-  if (result.status !== 0)
-    throw new Error(`cannot mount a tmpfs (${options}) at ${dir}: ${result.stderr.trim()} (these tests need root)`);
-  mounts.push(dir);
+  const cannot = mounts.mount(dir, options);
+  if (cannot) throw new Error(cannot);
   return dir;
-}
-
-/** Writes into path until the file system is full. */
-function fill(path: string): void {
-  const fd = openSync(path, 'w');
-  try {
-    for (const size of [64 * 1024, 4096, 1]) {
-      const chunk = Buffer.alloc(size, 0x78);
-      try {
-        for (;;) writeSync(fd, chunk);
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') throw err;
-      }
-    }
-  } finally {
-    closeSync(fd);
-  }
 }
 
 const entry = (caseId: string) => ({
