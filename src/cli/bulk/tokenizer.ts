@@ -4,6 +4,7 @@
  * another way of tokenizing (a client library's blind tokenization, say) is one more implementation
  * of this interface; serviceTokenizer.ts is the one over POST /v1/tokens/batch.
  */
+import { BulkError } from './error.js';
 
 /** One row's answer: its token, or the error code saying why it has none (as /v1/tokens/batch answers). */
 export interface RowResult {
@@ -23,8 +24,6 @@ export interface BatchTokenizer {
   /** Batches sent again so far (rate limits, server errors, dropped connections), for the summary. */
   retries: () => number;
 }
-
-import { BulkError } from './error.js';
 
 /** How long to wait before sending a batch again: 250 ms, doubling with each attempt, at most 30 s. */
 export const backoffMs = (attempt: number): number => Math.min(30_000, 250 * 2 ** attempt);
