@@ -241,6 +241,18 @@ describe("peerHead: another worker's durable head, once its marker, file and cha
 });
 
 describe("verifyLive: the directory, and the own file against the running log's head and last checkpoint", () => {
+  /** verifyLive of `log` in `dir` under this file's keys, with no checkpoint issued, on the in-process reader unless `more` says otherwise. */
+  const verifyLiveOf = (dir: string, log: AuditLog, more: Partial<Parameters<typeof verifyLive>[0]> = {}) =>
+    verifyLive({
+      dir,
+      log,
+      macKey,
+      publicKey: signer.publicKey,
+      lastCheckpoint: undefined,
+      reader: inProcess,
+      ...more,
+    });
+
   const { privateKey } = generateKeyPairSync('ed25519');
   const jwk = privateKey.export({ format: 'jwk' });
   const signer = checkpointSigner({ d: jwk.d!, x: jwk.x! });
@@ -250,15 +262,7 @@ describe("verifyLive: the directory, and the own file against the running log's 
     const log = await logWith(dir, 'live', 3);
     const last = signer.sign({ instance: 'live', ...log.head(), time: '2026-12-01T00:00:00.000Z' });
     const kept = signer.sign({ instance: 'live', size: 4, headHash: log.head().headHash, time: last.time });
-    const report = await verifyLive({
-      dir,
-      log,
-      macKey,
-      publicKey: signer.publicKey,
-      lastCheckpoint: last,
-      kept: [kept],
-      reader: inProcess,
-    });
+    const report = await verifyLiveOf(dir, log, { lastCheckpoint: last, kept: [kept] });
     expect(report.ok).toBe(false);
     expect(report.checkpoints).toEqual([
       { instance: 'live', size: 3, ok: true },
@@ -278,14 +282,7 @@ describe("verifyLive: the directory, and the own file against the running log's 
   it('when no checkpoint was issued or kept, then none is checked, and lastCheckpoint is null', async () => {
     const dir = tempDir();
     const log = await logWith(dir, 'live', 1);
-    const report = await verifyLive({
-      dir,
-      log,
-      macKey,
-      publicKey: signer.publicKey,
-      lastCheckpoint: undefined,
-      reader: inProcess,
-    });
+    const report = await verifyLiveOf(dir, log);
     expect(report).toMatchObject({ ok: true, checkpoints: [], live: { ok: true, lastCheckpoint: null } });
   });
 
@@ -299,15 +296,7 @@ describe("verifyLive: the directory, and the own file against the running log's 
       ...log.head(),
       time: '2026-12-01T00:00:00.000Z',
     });
-    const report = await verifyLive({
-      dir,
-      log,
-      macKey,
-      publicKey: signer.publicKey,
-      lastCheckpoint: undefined,
-      kept: [foreign],
-      reader: inProcess,
-    });
+    const report = await verifyLiveOf(dir, log, { kept: [foreign] });
     expect(report.checkpoints).toEqual([
       { instance: 'live', size: 1, ok: false, reason: 'checkpoint signature invalid' },
     ]);
@@ -317,14 +306,7 @@ describe("verifyLive: the directory, and the own file against the running log's 
     const dir = tempDir();
     const log = await logWith(dir, 'live', 2);
     appendFileSync(log.path, '{"v":2,"id":"live:3"');
-    const report = await verifyLive({
-      dir,
-      log,
-      macKey,
-      publicKey: signer.publicKey,
-      lastCheckpoint: undefined,
-      reader: inProcess,
-    });
+    const report = await verifyLiveOf(dir, log);
     expect(report.files).toEqual([
       { name: 'audit-live.jsonl', instance: 'live', records: 2, headHash: log.head().headHash },
     ]);
@@ -338,8 +320,8 @@ describe("verifyLive: the directory, and the own file against the running log's 
       ...inProcess,
       run: (job) => inProcess.run(job).then((r) => ({ ...r, live: undefined }) as never),
     };
-    await expect(
-      verifyLive({ dir, log, macKey, publicKey: signer.publicKey, lastCheckpoint: undefined, reader: forgetful }),
-    ).rejects.toThrow('the audit reader answered without the live head it was asked for');
+    await expect(verifyLiveOf(dir, log, { reader: forgetful })).rejects.toThrow(
+      'the audit reader answered without the live head it was asked for',
+    );
   });
 });
