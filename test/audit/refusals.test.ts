@@ -4,13 +4,11 @@
  * written when the interval closes, and the cap on tracked sources. On a real log in a temp dir.
  */
 import { jest } from '@jest/globals';
-import { randomBytes } from 'node:crypto';
-import { readFileSync, unlinkSync } from 'node:fs';
+import { unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { scratchSpace } from './scratch.js';
+import { recordsIn, scratchSpace } from './scratch.js';
 import { SectokenError } from '../../src/errors.js';
-import type { AuditRecord } from '../../src/audit/chain/record.js';
-import { openAuditLog, type AuditLog } from '../../src/audit/writer/log.js';
+import type { AuditLog } from '../../src/audit/writer/log.js';
 import { markerFileName } from '../../src/audit/writer/marker.js';
 import {
   MAX_REFUSAL_SOURCES,
@@ -20,16 +18,9 @@ import {
   type RefusalRecorder,
 } from '../../src/audit/writer/refusals.js';
 
-const { tempDir, keep } = scratchSpace('sectoken-refusals-');
-
-const newLog = (): AuditLog => keep(openAuditLog({ dir: tempDir(), instance: 'r', macKey: randomBytes(32) }));
-
-const written = (log: AuditLog): AuditRecord[] =>
-  readFileSync(log.path, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as AuditRecord);
-const summary = (log: AuditLog): string[] => written(log).map((r) => `${r.act} ${r.count}`);
+const scratch = scratchSpace('sectoken-refusals-');
+const newLog = (): AuditLog => scratch.newLog('r');
+const summary = (log: AuditLog): string[] => recordsIn(log).map((r) => `${r.act} ${r.count}`);
 
 describe('the source a refusal counts under', () => {
   it.each([
@@ -70,7 +61,7 @@ describe('recording refusals', () => {
     const log = newLog();
     recorder = refusalRecorder(log, { intervalMs: 3_600_000 });
     await recorder.refuse('10.0.0.1', 'reverse');
-    const [first] = written(log);
+    const [first] = recordsIn(log);
     expect(first).toMatchObject({ act: 'reverse', client: null, outcome: 'unauthenticated', count: 1 });
     for (let i = 0; i < 4; i++) await recorder.refuse('10.0.0.1', 'reverse');
     await recorder.refuse('10.0.0.1', 'translate');
@@ -82,7 +73,7 @@ describe('recording refusals', () => {
     await recorder.refuse('10.0.0.1', 'reverse');
     expect(summary(log).at(-1)).toBe('reverse 1');
     await recorder.flush();
-    expect(written(log)).toHaveLength(5);
+    expect(recordsIn(log)).toHaveLength(5);
   });
 
   it('caps the sources tracked at MAX_REFUSAL_SOURCES: beyond it, refusals share the source "*"; sources already tracked keep theirs', async () => {
@@ -90,12 +81,12 @@ describe('recording refusals', () => {
     recorder = refusalRecorder(log, { intervalMs: 3_600_000 });
     expect(MAX_REFUSAL_SOURCES).toBe(100);
     for (let i = 0; i < MAX_REFUSAL_SOURCES; i++) await recorder.refuse(`10.0.1.${i}`, 'reverse');
-    expect(written(log)).toHaveLength(100);
+    expect(recordsIn(log)).toHaveLength(100);
     await recorder.refuse('10.0.2.1', 'reverse'); // the first of "*": recorded
     await recorder.refuse('10.0.2.2', 'reverse'); // counted under "*"
     await recorder.refuse('10.0.2.3', 'reverse'); // counted under "*"
     await recorder.refuse('10.0.1.7', 'reverse'); // counted under its own
-    expect(written(log)).toHaveLength(101);
+    expect(recordsIn(log)).toHaveLength(101);
     await recorder.flush();
     expect(summary(log).slice(101).sort()).toEqual(['reverse 1', 'reverse 2']);
   });

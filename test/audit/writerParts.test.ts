@@ -4,30 +4,21 @@
  * fork (auditDir.ts), and what a record may say about a caller's token (tokenForAudit.ts).
  * Real files in a temporary directory; the faults that need a mount are in writerFaults.test.ts.
  */
-import { randomBytes } from 'node:crypto';
-import { readFileSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { scratchSpace } from './scratch.js';
+import { recordsIn, scratchSpace } from './scratch.js';
 import { OperatorError, SectokenError } from '../../src/errors.js';
-import type { AuditRecord } from '../../src/audit/chain/record.js';
 import { assertAuditDirWritable } from '../../src/audit/writer/auditDir.js';
 import { audited } from '../../src/audit/writer/audited.js';
-import { openAuditLog, type AuditLog } from '../../src/audit/writer/log.js';
+import type { AuditLog } from '../../src/audit/writer/log.js';
 import { markerFileName } from '../../src/audit/writer/marker.js';
 import { AuditStartError, auditDirUnusable } from '../../src/audit/writer/startError.js';
 import { MALFORMED, tokenForAudit } from '../../src/audit/writer/tokenForAudit.js';
 import { createTokenizer } from '../../src/derivation/tokenizer.js';
 import { generateKeyring } from '../../src/keys/keyring.js';
 
-const { tempDir, keep } = scratchSpace('sectoken-writer-parts-');
-
-const newLog = (): AuditLog => keep(openAuditLog({ dir: tempDir(), instance: 'p', macKey: randomBytes(32) }));
-
-const written = (log: AuditLog): AuditRecord[] =>
-  readFileSync(log.path, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as AuditRecord);
+const scratch = scratchSpace('sectoken-writer-parts-');
+const newLog = (): AuditLog => scratch.newLog('p');
 
 describe('audited()', () => {
   const entry = { act: 'reverse' as const, client: 'regulator-cndp', sector: 'tax', caseId: 'CASE-1' };
@@ -40,7 +31,7 @@ describe('audited()', () => {
       extra: { requestId: 'req-1', act: 'translate' },
     }));
     expect(result).toEqual({ value: 42, auditId: 'p:1' });
-    expect(written(log)).toEqual([
+    expect(recordsIn(log)).toEqual([
       expect.objectContaining({ ...entry, act: 'translate', requestId: 'req-1', outcome: 'pending', id: 'p:1' }),
     ]);
   });
@@ -52,7 +43,7 @@ describe('audited()', () => {
       return { value: 'v', outcome: 'ok' };
     });
     expect(result.value).toBe('v');
-    expect(written(log)).toEqual([expect.objectContaining({ outcome: 'ok', requestId: null })]);
+    expect(recordsIn(log)).toEqual([expect.objectContaining({ outcome: 'ok', requestId: null })]);
   });
 
   it('when the act is refused, then the refusal is recorded under its code and thrown as it was', async () => {
@@ -63,7 +54,7 @@ describe('audited()', () => {
         throw refusal;
       }),
     ).rejects.toBe(refusal);
-    expect(written(log)).toEqual([expect.objectContaining({ ...entry, outcome: 'forbidden' })]);
+    expect(recordsIn(log)).toEqual([expect.objectContaining({ ...entry, outcome: 'forbidden' })]);
   });
 
   it('when the act fails with audit_unavailable or an error that is no refusal, then nothing is recorded and it is thrown', async () => {
@@ -117,7 +108,7 @@ describe('why a start is refused', () => {
 
 describe('the audit directory checked before forking', () => {
   it('is created (0700, with its parents) when missing, and passes when it exists', () => {
-    const dir = join(tempDir(), 'a', 'b');
+    const dir = join(scratch.tempDir(), 'a', 'b');
     assertAuditDirWritable(dir);
     expect(statSync(dir).isDirectory()).toBe(true);
     expect(statSync(dir).mode & 0o777).toBe(0o700);
@@ -125,7 +116,7 @@ describe('the audit directory checked before forking', () => {
   });
 
   it('is refused when it is a file, or under a file', () => {
-    const file = join(tempDir(), 'file');
+    const file = join(scratch.tempDir(), 'file');
     writeFileSync(file, '');
     expect(() => assertAuditDirWritable(file)).toThrow(
       new AuditStartError(
@@ -133,7 +124,7 @@ describe('the audit directory checked before forking', () => {
       ),
     );
     expect(() => assertAuditDirWritable(join(file, 'audit'))).toThrow(/\(not a directory, ENOTDIR\)/);
-    const link = join(tempDir(), 'link');
+    const link = join(scratch.tempDir(), 'link');
     symlinkSync(file, link);
     expect(() => assertAuditDirWritable(link)).toThrow(/\(not a directory, EEXIST\)/);
   });
